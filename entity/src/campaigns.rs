@@ -1,0 +1,31 @@
+//! 征集活动：一年一届，带期限、限额与异议规则。
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "campaigns")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub code: String,
+    pub year: i32,
+    pub edition: String,
+    pub title: String,
+    pub doc_number: Option<String>,
+    pub organizer_unit_id: Option<i32>,
+    pub notice_days: i32,
+    pub closing_minute: i32,
+    pub recommend_limit: i32,
+    pub handling_days: i32,
+    pub retention_days: i32,
+    pub require_real_name: bool,
+    pub refuse_without_evidence: bool,
+    #[sea_orm(column_type = "Text")]
+    pub award_grades: String,
+    pub created_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,24 @@
+//! 异议处理的每一步。
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "objection_events")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub objection_id: i32,
+    pub from_status: Option<String>,
+    pub to_status: String,
+    pub actor_user_id: Option<i32>,
+    pub at: DateTimeUtc,
+    #[sea_orm(column_type = "Text")]
+    pub internal_note: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub public_note: Option<String>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,40 @@
+//! 异议：内容与处理状态（异议人身份另存）。
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "objections")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub notice_id: i32,
+    pub project_id: Option<i32>,
+    pub receipt_code: String,
+    pub lookup_key_hash: String,
+    pub channel: String,
+    pub objector_kind: String,
+    pub category: String,
+    #[sea_orm(column_type = "Text")]
+    pub content: String,
+    pub received_at: DateTimeUtc,
+    pub claimed_at: Option<DateTimeUtc>,
+    pub registered_at: DateTimeUtc,
+    pub registered_by: Option<i32>,
+    pub status: String,
+    pub refusal_reason: Option<String>,
+    pub in_time: bool,
+    pub assigned_to: Option<i32>,
+    pub handling_due_at: DateTimeUtc,
+    pub sealed_letter: String,
+    #[sea_orm(column_type = "Text")]
+    pub conclusion_summary: Option<String>,
+    pub concluded_at: Option<DateTimeUtc>,
+    pub idempotency_key: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub signature: String,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,21 @@
+//! 异议人身份与联系方式，与异议内容分开保存，可按期删除。
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "objector_identities")]
+pub struct Model {
+    #[sea_orm(primary_key, auto_increment = false)]
+    pub objection_id: i32,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub organization: Option<String>,
+    pub contact_person: Option<String>,
+    pub erased_at: Option<DateTimeUtc>,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,29 @@
+//! 技术成果（登记表的项目信息）。
+use sea_orm::entity::prelude::*;
+use serde::{Deserialize, Serialize};
+
+#[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[sea_orm(table_name = "projects")]
+pub struct Model {
+    #[sea_orm(primary_key)]
+    pub id: i32,
+    pub campaign_id: i32,
+    pub applicant_unit_id: i32,
+    pub holder_unit_id: i32,
+    pub import_key: String,
+    pub name: String,
+    #[sea_orm(column_type = "Text")]
+    pub key_technology: String,
+    pub eligibility: i32,
+    pub exclusions_declared: bool,
+    pub proposed_grade: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub summary: Option<String>,
+    pub created_at: DateTimeUtc,
+    pub updated_at: DateTimeUtc,
+}
+
+#[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
+pub enum Relation {}
+
+impl ActiveModelBehavior for ActiveModel {}

@@ -1,0 +1,13 @@
+//! Database schema for gongshi, as one ordered list of migrations (SQLite and PostgreSQL alike).
+pub use sea_orm_migration::prelude::*;
+
+mod m20250101_000001_initial;
+
+pub struct Migrator;
+
+#[async_trait::async_trait]
+impl MigratorTrait for Migrator {
+    fn migrations() -> Vec<Box<dyn MigrationTrait>> {
+        vec![Box::new(m20250101_000001_initial::Migration)]
+    }
+}

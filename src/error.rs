@@ -1,0 +1,229 @@
+//! One error type for the whole application, mapped to HTTP in exactly one place:
+//! pages get a Chinese HTML page with the right status, `/api/` gets `application/problem+json`.
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use std::fmt;
+
+/// A message about one input field, in Chinese, e.g. `第7行 项目名称：不能为空`.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FieldError {
+    pub field: String,
+    pub message: String,
+}
+
+impl FieldError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self { field: field.into(), message: message.into() }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("页面不存在")]
+    NotFound,
+    #[error("请先登录")]
+    Unauthenticated,
+    #[error("没有权限")]
+    Forbidden,
+    #[error("输入有误")]
+    Validation(Vec<FieldError>),
+    #[error("{0}")]
+    BadRequest(String),
+    /// The request conflicts with the state of things (e.g. the notice has closed).
+    #[error("{message}")]
+    Conflict { message: String, detail: Option<serde_json::Value> },
+    #[error("请求过于频繁，请{retry_after_secs}秒后再试")]
+    TooManyRequests { retry_after_secs: u64 },
+    #[error("请求内容过大")]
+    PayloadTooLarge,
+    /// Something broke inside. The cause is logged under `error_id`; the user sees only the id.
+    #[error("服务器内部错误")]
+    Internal { error_id: String },
+}
+
+impl AppError {
+    pub fn conflict(message: impl Into<String>) -> Self {
+        Self::Conflict { message: message.into(), detail: None }
+    }
+
+    pub fn invalid(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Validation(vec![FieldError::new(field, message)])
+    }
+
+    /// Logs the cause with a fresh id and hides it from the response.
+    pub fn internal(cause: impl fmt::Display) -> Self {
+        let error_id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
+        tracing::error!(error_id = %error_id, "internal error: {cause}");
+        Self::Internal { error_id }
+    }
+
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn title(&self) -> String {
+        match self {
+            Self::Validation(_) => "输入有误，请修改后重试".to_owned(),
+            other => other.to_string(),
+        }
+    }
+
+    fn field_errors(&self) -> &[FieldError] {
+        match self {
+            Self::Validation(errors) => errors,
+            _ => &[],
+        }
+    }
+}
+
+impl From<sea_orm::DbErr> for AppError {
+    fn from(e: sea_orm::DbErr) -> Self {
+        if let sea_orm::DbErr::RecordNotFound(_) = e {
+            return Self::NotFound;
+        }
+        Self::internal(e)
+    }
+}
+
+impl From<sea_orm::TransactionError<AppError>> for AppError {
+    fn from(e: sea_orm::TransactionError<AppError>) -> Self {
+        match e {
+            sea_orm::TransactionError::Connection(db) => db.into(),
+            sea_orm::TransactionError::Transaction(app) => app,
+        }
+    }
+}
+
+impl From<tera::Error> for AppError {
+    fn from(e: tera::Error) -> Self {
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(cause) = source {
+            message.push_str(": ");
+            message.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        Self::internal(message)
+    }
+}
+
+/// RFC 9457 problem details, the body of every API error.
+#[derive(Serialize)]
+struct Problem<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: String,
+    status: u16,
+    #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
+    errors: &'a [FieldError],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_id: Option<&'a str>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a serde_json::Value>,
+}
+
+impl AppError {
+    /// The problem+json response the API gives.
+    #[must_use]
+    pub fn to_problem_response(&self) -> HttpResponse {
+        let problem = Problem {
+            kind: "about:blank",
+            title: self.title(),
+            status: self.status().as_u16(),
+            errors: self.field_errors(),
+            error_id: match self {
+                Self::Internal { error_id } => Some(error_id),
+                _ => None,
+            },
+            detail: match self {
+                Self::Conflict { detail, .. } => detail.as_ref(),
+                _ => None,
+            },
+        };
+        let mut res = HttpResponse::build(self.status());
+        if let Self::TooManyRequests { retry_after_secs } = self {
+            res.insert_header(("Retry-After", retry_after_secs.to_string()));
+        }
+        res.content_type("application/problem+json").json(problem)
+    }
+
+    /// The HTML page a browser gets.
+    #[must_use]
+    pub fn to_page_response(&self) -> HttpResponse {
+        let body = crate::web::templates::render_error_page(
+            self.status().as_u16(),
+            &self.title(),
+            self.field_errors(),
+            match self {
+                Self::Internal { error_id } => Some(error_id.as_str()),
+                _ => None,
+            },
+        );
+        let mut res = HttpResponse::build(self.status());
+        if let Self::TooManyRequests { retry_after_secs } = self {
+            res.insert_header(("Retry-After", retry_after_secs.to_string()));
+        }
+        res.content_type("text/html; charset=utf-8").body(body)
+    }
+}
+
+/// Pages return this: an [`AppError`] rendered as HTML.
+#[derive(Debug)]
+pub struct PageError(pub AppError);
+
+/// API handlers return this: an [`AppError`] rendered as problem+json.
+#[derive(Debug)]
+pub struct ApiError(pub AppError);
+
+impl<E: Into<AppError>> From<E> for PageError {
+    fn from(e: E) -> Self {
+        Self(e.into())
+    }
+}
+impl<E: Into<AppError>> From<E> for ApiError {
+    fn from(e: E) -> Self {
+        Self(e.into())
+    }
+}
+impl fmt::Display for PageError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.0.fmt(f)
+    }
+}
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status()
+    }
+    fn error_response(&self) -> HttpResponse {
+        self.0.to_page_response()
+    }
+}
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status()
+    }
+    fn error_response(&self) -> HttpResponse {
+        self.0.to_problem_response()
+    }
+}
+
+pub type AppResult<T> = Result<T, AppError>;
+pub type PageResult<T> = Result<T, PageError>;
+pub type ApiResult<T> = Result<T, ApiError>;

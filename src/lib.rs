@@ -1,0 +1,18 @@
+//! gongshi (公示): public notices of award processes and the objections filed against them.
+//!
+//! Layout: `web` (shared HTTP concerns), business modules each with a domain service, handlers
+//! and views, and the infrastructure they stand on (`db`, `clock`, `settings`).
+pub mod china_time;
+pub mod cli;
+pub mod clock;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod markdown;
+pub mod projects;
+pub mod public_site;
+pub mod routes;
+pub mod secrets;
+pub mod settings;
+pub mod startup;
+pub mod web;

@@ -1,0 +1,48 @@
+//! One typed settings struct, filled from flags, then `GONGSHI_*` variables, then defaults.
+use std::path::PathBuf;
+
+pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/gongshi.db";
+pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// Address to listen on; port 0 picks a free one (tests).
+    pub bind: String,
+    pub database_url: String,
+    /// Absolute address the public reaches this server at; QR codes and feeds use it.
+    pub base_url: String,
+    /// Where evidence files are kept (never under `public/`).
+    pub data_dir: PathBuf,
+    /// Load the demo data into an empty database at start.
+    pub demo: bool,
+    /// Argon2 parameters: production strength unless a test asks for cheap ones.
+    pub cheap_password_hashing: bool,
+    /// Log each request (off in tests to keep output readable).
+    pub request_log: bool,
+}
+
+impl Settings {
+    #[must_use]
+    pub fn new(database_url: impl Into<String>) -> Self {
+        Self {
+            bind: DEFAULT_BIND.to_owned(),
+            database_url: database_url.into(),
+            base_url: format!("http://{DEFAULT_BIND}"),
+            data_dir: PathBuf::from("data"),
+            demo: false,
+            cheap_password_hashing: false,
+            request_log: true,
+        }
+    }
+
+    /// Cookies are marked Secure when the public address is HTTPS.
+    #[must_use]
+    pub fn secure_cookies(&self) -> bool {
+        self.base_url.starts_with("https://")
+    }
+
+    #[must_use]
+    pub fn absolute_url(&self, path: &str) -> String {
+        format!("{}{}", self.base_url.trim_end_matches('/'), path)
+    }
+}

@@ -1,0 +1,7 @@
+//! The integration tests: one binary, the real application on port 0, a fresh migrated
+//! database per test — SQLite always, and PostgreSQL too when GONGSHI_TEST_POSTGRES_URL is set.
+mod helpers;
+
+mod foundation;
+mod import;
+mod migrations;
