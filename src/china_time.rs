@@ -28,13 +28,7 @@ pub fn date_zh(day: NaiveDate) -> String {
 #[must_use]
 pub fn datetime_zh(at: DateTime<Utc>) -> String {
     let local = at.with_timezone(&Shanghai);
-    format!(
-        "{} {:02}:{:02}:{:02}",
-        date_zh(local.date_naive()),
-        local.hour(),
-        local.minute(),
-        local.second()
-    )
+    format!("{} {:02}:{:02}:{:02}", date_zh(local.date_naive()), local.hour(), local.minute(), local.second())
 }
 
 /// RFC 3339 with the +08:00 offset, as feeds and the API show it.

@@ -52,7 +52,8 @@ fn ensure_sqlite_folder(url: &str) -> Result<(), DbErr> {
         return Ok(());
     }
     if let Some(parent) = std::path::Path::new(path).parent().filter(|p| !p.as_os_str().is_empty()) {
-        std::fs::create_dir_all(parent).map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
+        std::fs::create_dir_all(parent)
+            .map_err(|e| DbErr::Custom(format!("cannot create {}: {e}", parent.display())))?;
     }
     Ok(())
 }
@@ -67,4 +68,19 @@ fn search_path_of(url: &str) -> Option<String> {
 #[must_use]
 pub fn driver_url(url: &str) -> &str {
     url.split_once("#schema=").map_or(url, |(u, _)| u)
+}
+
+/// Starts a transaction that writes. On SQLite it takes the write lock at BEGIN (IMMEDIATE),
+/// so a transaction that reads first cannot fail later on a stale snapshot; on PostgreSQL it
+/// is an ordinary transaction.
+///
+/// # Errors
+/// When the database cannot start the transaction.
+pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+    use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
+    db.begin_with_options(TransactionOptions {
+        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+        ..Default::default()
+    })
+    .await
 }

@@ -2,12 +2,14 @@
 //!
 //! Layout: `web` (shared HTTP concerns), business modules each with a domain service, handlers
 //! and views, and the infrastructure they stand on (`db`, `clock`, `settings`).
+pub mod audit;
 pub mod china_time;
 pub mod cli;
 pub mod clock;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod ledger;
 pub mod markdown;
 pub mod projects;
 pub mod public_site;

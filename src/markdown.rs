@@ -20,7 +20,8 @@ mod tests {
 
     #[test]
     fn scripts_and_handlers_are_removed() {
-        let out = to_safe_html("# 标题\n\n<script>alert(1)</script><img src=x onerror=alert(2)>\n\n[a](javascript:alert(3))");
+        let out =
+            to_safe_html("# 标题\n\n<script>alert(1)</script><img src=x onerror=alert(2)>\n\n[a](javascript:alert(3))");
         assert!(out.contains("<h1>标题</h1>"));
         assert!(!out.contains("<script"), "{out}");
         assert!(!out.contains("onerror"), "{out}");

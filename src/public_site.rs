@@ -2,8 +2,8 @@
 use crate::error::PageResult;
 use crate::startup::AppState;
 use crate::web::templates::render;
-use actix_web::web::{Data, ServiceConfig, get};
 use actix_web::HttpResponse;
+use actix_web::web::{Data, ServiceConfig, get};
 use serde::Serialize;
 
 pub fn routes(cfg: &mut ServiceConfig) {

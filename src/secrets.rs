@@ -35,7 +35,11 @@ async fn get_or_create(db: &DatabaseConnection, name: &str, len: usize, now: Dat
     }
     let mut fresh = vec![0u8; len];
     rand::rng().fill_bytes(&mut fresh);
-    let row = app_secrets::ActiveModel { name: Set(name.to_owned()), value: Set(STANDARD.encode(&fresh)), created_at: Set(now) };
+    let row = app_secrets::ActiveModel {
+        name: Set(name.to_owned()),
+        value: Set(STANDARD.encode(&fresh)),
+        created_at: Set(now),
+    };
     if app_secrets::Entity::insert(row).exec(db).await.is_ok() {
         return Ok(fresh);
     }

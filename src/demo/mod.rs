@@ -32,7 +32,11 @@ fn date(y: i32, m: u32, d: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, d).unwrap_or_default()
 }
 
-async fn seed_campaign(db: &DatabaseConnection, units: &HashMap<&'static str, i32>, now: DateTime<Utc>) -> Result<campaigns::Model, AppError> {
+async fn seed_campaign(
+    db: &DatabaseConnection,
+    units: &HashMap<&'static str, i32>,
+    now: DateTime<Utc>,
+) -> Result<campaigns::Model, AppError> {
     let campaign = campaigns::ActiveModel {
         code: Set("2025".into()),
         year: Set(2025),
@@ -53,7 +57,10 @@ async fn seed_campaign(db: &DatabaseConnection, units: &HashMap<&'static str, i3
     }
     .insert(db)
     .await?;
-    for (unit, due, what) in [("WW", date(2025, 4, 8), "书面材料及电子版报武威市总工会"), ("GS", date(2025, 5, 1), "书面材料及电子版报省科学技术交流站")] {
+    for (unit, due, what) in [
+        ("WW", date(2025, 4, 8), "书面材料及电子版报武威市总工会"),
+        ("GS", date(2025, 5, 1), "书面材料及电子版报省科学技术交流站"),
+    ] {
         campaign_deadlines::ActiveModel {
             campaign_id: Set(campaign.id),
             unit_id: Set(units[unit]),
@@ -86,10 +93,16 @@ struct DemoProject {
     draft: ProjectDraft,
 }
 
-async fn seed_projects(db: &DatabaseConnection, campaign_id: i32, units: &HashMap<&'static str, i32>, now: DateTime<Utc>) -> Result<(), AppError> {
+async fn seed_projects(
+    db: &DatabaseConnection,
+    campaign_id: i32,
+    units: &HashMap<&'static str, i32>,
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     let projects: Vec<DemoProject> = serde_json::from_str(PROJECTS_JSON).map_err(AppError::internal)?;
     for p in projects {
-        let unit_id = *units.get(p.unit.as_str()).ok_or_else(|| AppError::internal(format!("demo unit {} missing", p.unit)))?;
+        let unit_id =
+            *units.get(p.unit.as_str()).ok_or_else(|| AppError::internal(format!("demo unit {} missing", p.unit)))?;
         let draft = p.draft.validate().map_err(|e| AppError::internal(format!("demo project invalid: {e:?}")))?;
         import::store(db, campaign_id, unit_id, vec![draft], now).await?;
     }

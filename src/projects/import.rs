@@ -24,11 +24,21 @@ const fn col(header: &'static str, required: bool, help: &'static str, example: 
 
 /// The columns, in template order. `docs/IMPORT.md` describes the same list.
 pub const COLUMNS: &[Column] = &[
-    col("申报编号", false, "本单位的项目编号；留空时以项目名称识别。重复导入同一编号会更新该项目，不会重复", "LZ-2025-01"),
+    col(
+        "申报编号",
+        false,
+        "本单位的项目编号；留空时以项目名称识别。重复导入同一编号会更新该项目，不会重复",
+        "LZ-2025-01",
+    ),
     col("项目名称", true, "不超过100字", "高寒地区输电线路覆冰在线监测装置研制"),
     col("完成单位", true, "按排序填写，多个单位用“；”分隔", "国网武威供电公司；武威市电力设计院"),
     col("完成人", true, "按排序填写，多人用“；”分隔", "李明；王芳；赵强"),
-    col("完成人工作单位", false, "与完成人一一对应，用“；”分隔", "国网武威供电公司；国网武威供电公司；武威市电力设计院"),
+    col(
+        "完成人工作单位",
+        false,
+        "与完成人一一对应，用“；”分隔",
+        "国网武威供电公司；国网武威供电公司；武威市电力设计院",
+    ),
     col("第一完成人贡献", true, "前三位完成人须填写", "提出总体方案，主持样机研制"),
     col("第一完成人工作量", true, "前三位完成人须填写", "占项目工作量40%"),
     col("第二完成人贡献", false, "有第二完成人时必填", "负责传感器选型与算法"),
@@ -36,7 +46,12 @@ pub const COLUMNS: &[Column] = &[
     col("第三完成人贡献", false, "有第三完成人时必填", "负责现场试验"),
     col("第三完成人工作量", false, "有第三完成人时必填", "20%"),
     col("关键技术与创新点", true, "不超过5000字", "采用拉力与倾角融合算法实时计算覆冰厚度……"),
-    col("知识产权", false, "每项写作“类型：名称（编号）”，多项用“；”分隔；类型为论文、专著、专利或其他", "专利：一种输电线路覆冰监测装置（ZL202420123456.7）"),
+    col(
+        "知识产权",
+        false,
+        "每项写作“类型：名称（编号）”，多项用“；”分隔；类型为论文、专著、专利或其他",
+        "专利：一种输电线路覆冰监测装置（ZL202420123456.7）",
+    ),
     col("申报条件", true, "填1至5，对应申报条件（一）至（五）", "2"),
     col("无不得推荐情形声明", true, "确认不存在不得推荐申报的情形，填“是”", "是"),
     col("拟推荐等级", false, "特等奖、一等奖、二等奖、三等奖或优秀奖", ""),
@@ -58,7 +73,8 @@ impl Format {
         let lower = file_name.to_lowercase();
         if lower.ends_with(".xlsx") || bytes.starts_with(b"PK\x03\x04") {
             Some(Self::Xlsx)
-        } else if lower.ends_with(".json") || bytes.trim_ascii_start().first().is_some_and(|b| *b == b'[' || *b == b'{') {
+        } else if lower.ends_with(".json") || bytes.trim_ascii_start().first().is_some_and(|b| *b == b'[' || *b == b'{')
+        {
             Some(Self::Json)
         } else if lower.ends_with(".csv") || lower.ends_with(".txt") || !bytes.is_empty() {
             Some(Self::Csv)
@@ -103,11 +119,10 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
     use calamine::{Reader, Xlsx, open_workbook_from_rs};
-    let mut book: Xlsx<_> = open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| format!("无法读取 XLSX 文件：{e}"))?;
-    let range = book
-        .worksheet_range_at(0)
-        .ok_or("XLSX 文件中没有工作表")?
-        .map_err(|e| format!("无法读取第一个工作表：{e}"))?;
+    let mut book: Xlsx<_> =
+        open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| format!("无法读取 XLSX 文件：{e}"))?;
+    let range =
+        book.worksheet_range_at(0).ok_or("XLSX 文件中没有工作表")?.map_err(|e| format!("无法读取第一个工作表：{e}"))?;
     // Rows are numbered from the sheet's first used row; pad so row numbers match Excel's.
     let first_row = range.start().map_or(0, |(r, _)| r as usize);
     let mut rows = vec![Vec::new(); first_row];
@@ -125,7 +140,8 @@ fn cell_text(cell: &calamine::Data) -> String {
 
 fn parse_json(bytes: &[u8]) -> Parsed {
     let text = decode_text(bytes);
-    let drafts: Vec<ProjectDraft> = serde_json::from_str(&text).map_err(|e| vec![FieldError::new("文件", format!("JSON 格式有误：{e}"))])?;
+    let drafts: Vec<ProjectDraft> =
+        serde_json::from_str(&text).map_err(|e| vec![FieldError::new("文件", format!("JSON 格式有误：{e}"))])?;
     let mut errors = Vec::new();
     let mut out = Vec::new();
     for (i, d) in drafts.into_iter().enumerate() {
@@ -152,7 +168,8 @@ fn drafts_from_rows(rows: &[Vec<String>]) -> Parsed {
         .enumerate()
         .filter_map(|(i, h)| COLUMNS.iter().find(|c| c.header == h.trim()).map(|c| (c.header, i)))
         .collect();
-    let missing: Vec<_> = COLUMNS.iter().filter(|c| c.required && !columns.contains_key(c.header)).map(|c| c.header).collect();
+    let missing: Vec<_> =
+        COLUMNS.iter().filter(|c| c.required && !columns.contains_key(c.header)).map(|c| c.header).collect();
     if !missing.is_empty() {
         return Err(vec![FieldError::new("文件", format!("缺少列：{}", missing.join("、")))]);
     }
@@ -217,7 +234,8 @@ fn draft_from_row(view: &RowView<'_>) -> Result<ProjectDraft, Vec<FieldError>> {
         .iter()
         .enumerate()
         .map(|(i, name)| {
-            let per = |what: &str| ords.get(i).map(|o| get(&format!("{o}完成人{what}")).to_owned()).filter(|s| !s.is_empty());
+            let per =
+                |what: &str| ords.get(i).map(|o| get(&format!("{o}完成人{what}")).to_owned()).filter(|s| !s.is_empty());
             CompleterDraft {
                 name: name.clone(),
                 work_unit: work_units.get(i).cloned(),
@@ -313,7 +331,13 @@ pub struct ImportReport {
 ///
 /// # Errors
 /// Database failure or a key owned by another unit: nothing is stored.
-pub async fn store(db: &DatabaseConnection, campaign_id: i32, unit_id: i32, drafts: Vec<ProjectDraft>, now: DateTime<Utc>) -> AppResult<ImportReport> {
+pub async fn store(
+    db: &DatabaseConnection,
+    campaign_id: i32,
+    unit_id: i32,
+    drafts: Vec<ProjectDraft>,
+    now: DateTime<Utc>,
+) -> AppResult<ImportReport> {
     db.transaction::<_, ImportReport, AppError>(|txn| {
         Box::pin(async move {
             let mut report = ImportReport::default();
@@ -336,7 +360,13 @@ pub async fn store(db: &DatabaseConnection, campaign_id: i32, unit_id: i32, draf
 ///
 /// # Errors
 /// Unknown campaign or unit, an unreadable file, or every bad row listed.
-pub async fn import_file(db: &DatabaseConnection, campaign_code: &str, unit_code: &str, path: &Path, now: DateTime<Utc>) -> anyhow::Result<ImportReport> {
+pub async fn import_file(
+    db: &DatabaseConnection,
+    campaign_code: &str,
+    unit_code: &str,
+    path: &Path,
+    now: DateTime<Utc>,
+) -> anyhow::Result<ImportReport> {
     let campaign = campaigns::Entity::find().filter(campaigns::Column::Code.eq(campaign_code)).one(db).await?;
     let campaign = campaign.ok_or_else(|| anyhow::anyhow!("征集活动 {campaign_code} 不存在"))?;
     let unit = units::Entity::find().filter(units::Column::Code.eq(unit_code)).one(db).await?;
@@ -350,7 +380,10 @@ pub async fn import_file(db: &DatabaseConnection, campaign_code: &str, unit_code
     })?;
     store(db, campaign.id, unit.id, drafts, now).await.map_err(|e| match e {
         AppError::Validation(errors) => {
-            anyhow::anyhow!("{}", errors.into_iter().map(|e| format!("{}：{}", e.field, e.message)).collect::<Vec<_>>().join("\n"))
+            anyhow::anyhow!(
+                "{}",
+                errors.into_iter().map(|e| format!("{}：{}", e.field, e.message)).collect::<Vec<_>>().join("\n")
+            )
         }
         other => anyhow::anyhow!("{other}"),
     })
@@ -364,12 +397,17 @@ mod tests {
 
     #[test]
     fn csv_rows_become_drafts() {
-        let csv = format!("{HEADER}\nA1,覆冰监测,甲公司；乙院,李明,方案,40%,融合算法,专利：一种装置（ZL1）；论文：覆冰研究,2,是\n");
+        let csv = format!(
+            "{HEADER}\nA1,覆冰监测,甲公司；乙院,李明,方案,40%,融合算法,专利：一种装置（ZL1）；论文：覆冰研究,2,是\n"
+        );
         let drafts = parse(Format::Csv, csv.as_bytes()).unwrap();
         assert_eq!(drafts.len(), 1);
         let d = &drafts[0];
         assert_eq!(d.completing_units, ["甲公司", "乙院"]);
-        assert_eq!(d.ip_items[0], IpItemDraft { kind: IpKind::Patent, title: "一种装置".into(), reference: Some("ZL1".into()) });
+        assert_eq!(
+            d.ip_items[0],
+            IpItemDraft { kind: IpKind::Patent, title: "一种装置".into(), reference: Some("ZL1".into()) }
+        );
         assert_eq!(d.ip_items[1].kind, IpKind::Paper);
         assert_eq!(d.eligibility, 2);
     }

@@ -113,9 +113,7 @@ impl IpKind {
     #[must_use]
     pub fn parse(s: &str) -> Option<Self> {
         let s = s.trim();
-        [Self::Paper, Self::Monograph, Self::Patent, Self::Other]
-            .into_iter()
-            .find(|k| k.code() == s || k.label() == s)
+        [Self::Paper, Self::Monograph, Self::Patent, Self::Other].into_iter().find(|k| k.code() == s || k.label() == s)
     }
 }
 

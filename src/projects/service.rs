@@ -4,9 +4,7 @@ use super::{ProjectDraft, eligibility_label};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use entity::{project_completers as completers, project_ip_items as ip_items, project_units as punits, projects};
-use sea_orm::{
-    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
-};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 /// A project with its ordered lists.

@@ -40,7 +40,11 @@ db_test!(every_response_carries_the_security_headers, |app| {
 
 db_test!(static_assets_are_fingerprinted_and_cached_for_a_year, |app| {
     let (_, home) = app.get_text("/").await;
-    let css = home.split("href=\"").find_map(|s| s.split('"').next().filter(|u| u.ends_with(".css"))).expect("css link").to_owned();
+    let css = home
+        .split("href=\"")
+        .find_map(|s| s.split('"').next().filter(|u| u.ends_with(".css")))
+        .expect("css link")
+        .to_owned();
     assert!(css.starts_with("/static/app."), "{css}");
     let res = app.get(&css).await;
     assert_eq!(res.status().as_u16(), 200);

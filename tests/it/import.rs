@@ -98,7 +98,8 @@ db_test!(an_xlsx_with_an_empty_name_on_row_7_imports_nothing_and_names_row_7, |a
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("projects.xlsx");
     let rows: Vec<String> = (2..=9).map(|i| row(&format!("K{i}"), if i == 7 { "" } else { "项目" })).collect();
-    let rows: Vec<String> = rows.into_iter().enumerate().map(|(i, r)| r.replacen(",项目,", &format!(",项目{i},"), 1)).collect();
+    let rows: Vec<String> =
+        rows.into_iter().enumerate().map(|(i, r)| r.replacen(",项目,", &format!(",项目{i},"), 1)).collect();
     write_xlsx(&file, &rows);
     let (ok, output) = cli_import(&app, &file);
     assert!(!ok, "{output}");
@@ -110,7 +111,11 @@ db_test!(a_clean_csv_imports_every_field_and_reimporting_does_not_duplicate, |ap
     seed_unit(&app).await;
     let dir = tempfile::tempdir().unwrap();
     let file = dir.path().join("projects.csv");
-    std::fs::write(&file, format!("\u{feff}{HEADER}\n{}\n{}\n", row("K1", "覆冰在线监测装置研制"), row("K2", "变电站巡检机器人"))).unwrap();
+    std::fs::write(
+        &file,
+        format!("\u{feff}{HEADER}\n{}\n{}\n", row("K1", "覆冰在线监测装置研制"), row("K2", "变电站巡检机器人")),
+    )
+    .unwrap();
     let (ok, output) = cli_import(&app, &file);
     assert!(ok, "{output}");
     assert!(output.contains("新增 2 项"), "{output}");
@@ -126,9 +131,22 @@ db_test!(a_clean_csv_imports_every_field_and_reimporting_does_not_duplicate, |ap
     assert!(p.exclusions_declared);
     assert_eq!(p.proposed_grade.as_deref(), Some("second"));
     assert_eq!(p.summary.as_deref(), Some("在海拔2800米线路应用三年"));
-    let units: Vec<_> = project_units::Entity::find().filter(project_units::Column::ProjectId.eq(p.id)).order_by_asc(project_units::Column::Position).all(&app.db).await.unwrap();
-    assert_eq!(units.iter().map(|u| (u.position, u.name.as_str())).collect::<Vec<_>>(), [(1, "国网武威供电公司"), (2, "武威市电力设计院")]);
-    let people: Vec<_> = project_completers::Entity::find().filter(project_completers::Column::ProjectId.eq(p.id)).order_by_asc(project_completers::Column::Position).all(&app.db).await.unwrap();
+    let units: Vec<_> = project_units::Entity::find()
+        .filter(project_units::Column::ProjectId.eq(p.id))
+        .order_by_asc(project_units::Column::Position)
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(
+        units.iter().map(|u| (u.position, u.name.as_str())).collect::<Vec<_>>(),
+        [(1, "国网武威供电公司"), (2, "武威市电力设计院")]
+    );
+    let people: Vec<_> = project_completers::Entity::find()
+        .filter(project_completers::Column::ProjectId.eq(p.id))
+        .order_by_asc(project_completers::Column::Position)
+        .all(&app.db)
+        .await
+        .unwrap();
     assert_eq!(people.iter().map(|c| c.name.as_str()).collect::<Vec<_>>(), ["李明", "王芳", "赵强", "钱伟"]);
     assert_eq!(people[0].contribution.as_deref(), Some("提出总体方案"));
     assert_eq!(people[0].workload.as_deref(), Some("40%"));
@@ -138,10 +156,21 @@ db_test!(a_clean_csv_imports_every_field_and_reimporting_does_not_duplicate, |ap
     assert_eq!(people[0].work_unit.as_deref(), Some("供电公司"));
     assert_eq!(people[3].work_unit.as_deref(), Some("设计院"));
     assert_eq!(people[1].phone.as_deref(), Some("13900000002"));
-    let ip: Vec<_> = project_ip_items::Entity::find().filter(project_ip_items::Column::ProjectId.eq(p.id)).order_by_asc(project_ip_items::Column::Position).all(&app.db).await.unwrap();
+    let ip: Vec<_> = project_ip_items::Entity::find()
+        .filter(project_ip_items::Column::ProjectId.eq(p.id))
+        .order_by_asc(project_ip_items::Column::Position)
+        .all(&app.db)
+        .await
+        .unwrap();
     assert_eq!(ip.len(), 2);
-    assert_eq!((ip[0].kind.as_str(), ip[0].title.as_str(), ip[0].reference.as_deref()), ("patent", "一种输电线路覆冰监测装置", Some("ZL202420123456.7")));
-    assert_eq!((ip[1].kind.as_str(), ip[1].title.as_str(), ip[1].reference.as_deref()), ("paper", "高寒地区覆冰监测研究", Some("《电力建设》2024年第3期")));
+    assert_eq!(
+        (ip[0].kind.as_str(), ip[0].title.as_str(), ip[0].reference.as_deref()),
+        ("patent", "一种输电线路覆冰监测装置", Some("ZL202420123456.7"))
+    );
+    assert_eq!(
+        (ip[1].kind.as_str(), ip[1].title.as_str(), ip[1].reference.as_deref()),
+        ("paper", "高寒地区覆冰监测研究", Some("《电力建设》2024年第3期"))
+    );
 });
 
 db_test!(a_clean_xlsx_and_json_import_too, |app| {
@@ -155,7 +184,14 @@ db_test!(a_clean_xlsx_and_json_import_too, |app| {
     std::fs::write(&json, r#"[{"import_key":"J1","name":"JSON导入项目","completing_units":["甲"],"completers":[{"name":"张三","contribution":"设计","workload":"100%"}],"key_technology":"要点","eligibility":1,"exclusions_declared":true,"ip_items":[{"kind":"patent","title":"一种装置","reference":"ZL1"}]}]"#).unwrap();
     let (ok, output) = cli_import(&app, &json);
     assert!(ok, "{output}");
-    let names: Vec<String> = projects::Entity::find().order_by_asc(projects::Column::Id).all(&app.db).await.unwrap().into_iter().map(|p| p.name).collect();
+    let names: Vec<String> = projects::Entity::find()
+        .order_by_asc(projects::Column::Id)
+        .all(&app.db)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|p| p.name)
+        .collect();
     assert_eq!(names, ["表格导入项目", "JSON导入项目"]);
 });
 

@@ -5,8 +5,12 @@ use sea_orm::{ConnectionTrait, Statement};
 
 async fn table_names(db: &sea_orm::DatabaseConnection, backend: Backend) -> Vec<String> {
     let sql = match backend {
-        Backend::Sqlite => "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name",
-        Backend::Postgres => "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name",
+        Backend::Sqlite => {
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name"
+        }
+        Backend::Postgres => {
+            "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema() ORDER BY table_name"
+        }
     };
     let rows = db.query_all_raw(Statement::from_string(db.get_database_backend(), sql)).await.unwrap();
     rows.iter().map(|r| r.try_get_by_index::<String>(0).unwrap()).collect()
@@ -20,7 +24,19 @@ async fn migrations_go_up_down_and_up_again_on_every_engine() {
         let db = gongshi::db::connect(&url).await.unwrap();
         Migrator::up(&db, None).await.unwrap();
         let tables = table_names(&db, backend).await;
-        for expected in ["units", "campaigns", "projects", "notices", "notice_revisions", "objections", "objector_identities", "result_reports", "ledger", "audit_log", "users"] {
+        for expected in [
+            "units",
+            "campaigns",
+            "projects",
+            "notices",
+            "notice_revisions",
+            "objections",
+            "objector_identities",
+            "result_reports",
+            "ledger",
+            "audit_log",
+            "users",
+        ] {
             assert!(tables.iter().any(|t| t == expected), "{backend:?}: {expected} missing from {tables:?}");
         }
         Migrator::down(&db, None).await.unwrap();
