@@ -108,3 +108,65 @@ async fn seed_projects(
     }
     Ok(())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::HashSet;
+
+    fn demo_projects() -> Vec<DemoProject> {
+        serde_json::from_str(PROJECTS_JSON).expect("projects.json is a list of projects")
+    }
+
+    /// The demo goes through the same rules as an imported file; a bad entry would stop `--demo`.
+    #[test]
+    fn every_demo_project_passes_the_import_rules() {
+        let projects = demo_projects();
+        assert!(projects.len() >= 18, "only {} demo projects", projects.len());
+        let mut keys = HashSet::new();
+        for p in projects {
+            let key = p.draft.import_key.clone();
+            assert!(keys.insert(key.clone()), "{key}: 申报编号 repeated (keys are unique per campaign)");
+            let d = p.draft.validate().unwrap_or_else(|e| panic!("{key}: {e:?}"));
+            assert!((1..=3).contains(&d.completing_units.len()), "{key}: completing units");
+            assert!((2..=6).contains(&d.completers.len()), "{key}: completers");
+            for c in &d.completers {
+                assert!(c.job_title.is_some(), "{key}: {} has no job title", c.name);
+                let unit = c.work_unit.as_deref().unwrap_or_default();
+                assert!(d.completing_units.iter().any(|u| u == unit), "{key}: {} works at {unit}", c.name);
+            }
+            let chars = d.key_technology.chars().count();
+            assert!((150..=400).contains(&chars), "{key}: key technology has {chars} characters");
+            assert!(d.ip_items.len() <= 3, "{key}: IP items");
+            assert!(d.summary.is_some(), "{key}: summary");
+        }
+    }
+
+    /// Every project names an applicant unit of the demo tree, that unit is the first completing
+    /// unit, and the spread gives Wuwei's quota dashboard something to show in every county.
+    #[tokio::test]
+    async fn every_demo_project_belongs_to_an_applicant_unit_of_the_tree() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+        let db = crate::db::connect_and_migrate(&url).await.expect("fresh database");
+        let now = DateTime::from_timestamp(1_741_564_800, 0).unwrap_or_default();
+        let ids = units::seed(&db, now).await.expect("unit tree");
+        let rows: HashMap<i32, unit_rows::Model> =
+            unit_rows::Entity::find().all(&db).await.expect("units").into_iter().map(|u| (u.id, u)).collect();
+        let mut per_parent: HashMap<String, usize> = HashMap::new();
+        for p in demo_projects() {
+            let id = ids.get(p.unit.as_str()).unwrap_or_else(|| panic!("unit {} is not in units.rs", p.unit));
+            let unit = &rows[id];
+            assert_eq!(unit.kind, "applicant", "{}", p.unit);
+            assert_eq!(p.draft.completing_units.first(), Some(&unit.name), "{}: declaring unit first", p.draft.name);
+            let parent = unit.parent_id.and_then(|id| rows.get(&id)).map(|u| u.code.clone()).unwrap_or_default();
+            *per_parent.entry(parent).or_default() += 1;
+        }
+        let count = |code: &str| per_parent.get(code).copied().unwrap_or_default();
+        assert!(count("WW-LZ") >= 7, "凉州区 has {}", count("WW-LZ"));
+        for county in ["WW-MQ", "WW-GL", "WW-TZ"] {
+            assert!(count(county) >= 2, "{county} has {}", count(county));
+        }
+        assert!(count("WW-SZ") >= 3, "市直 has {}", count("WW-SZ"));
+    }
+}
