@@ -5,3 +5,5 @@ mod helpers;
 mod foundation;
 mod import;
 mod migrations;
+mod notices;
+mod notices_support;

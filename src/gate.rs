@@ -1,0 +1,112 @@
+//! The one rule for entering a level (未按要求公示和不能提供公示结果报告的项目不得推荐申报):
+//! level 1 is open to the applicant unit's own projects; level N+1 needs a clean level-N
+//! result (公示无异议 or 异议不成立) on the latest result report that covers the project and is
+//! not superseded; level 3 takes only projects proposed for 三等奖 or above. Notice generation
+//! and recommendation both call [`check_can_enter`], so the rule lives here alone.
+use crate::error::{AppError, AppResult, FieldError};
+use crate::notices::Level;
+use crate::projects::Grade;
+use entity::{projects, report_outcomes, result_reports, units};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+/// Outcomes that clear a project for the next level.
+pub const CLEAN_OUTCOMES: [&str; 2] = ["no_objection", "dismissed"];
+
+/// Whether `project_id` may enter a `level` notice published by `unit_id`.
+///
+/// # Errors
+/// `Validation` (field `projects`) with a Chinese message naming the project and what is
+/// missing; database failure.
+pub async fn check_can_enter<C: ConnectionTrait>(db: &C, project_id: i32, level: Level, unit_id: i32) -> AppResult<()> {
+    let Some(project) = projects::Entity::find_by_id(project_id).one(db).await? else {
+        return Err(refuse(format!("项目（编号{project_id}）不存在")));
+    };
+    check_unit(db, &project, level, unit_id).await?;
+    if level == Level::Province {
+        let grade = project.proposed_grade.as_deref().and_then(Grade::parse);
+        if !grade.is_some_and(Grade::is_third_or_above) {
+            let what = grade.map_or_else(|| "尚无拟评等级".to_owned(), |g| format!("拟评{}", g.label()));
+            return Err(refuse(format!("项目《{}》{what}，省总工会公示只列拟评三等奖以上的项目", project.name)));
+        }
+    }
+    let Some(below) = level.below() else { return Ok(()) };
+    match latest_outcome(db, project_id, below).await? {
+        Some(outcome) if CLEAN_OUTCOMES.contains(&outcome.as_str()) => Ok(()),
+        Some(_) => Err(refuse(format!(
+            "项目《{}》在{}中异议成立，须更正后再次公示无异议，方可进入{}",
+            project.name,
+            below.label(),
+            level.label()
+        ))),
+        None => Err(refuse(format!(
+            "项目《{}》尚无{}的公示结果报告（公示无异议或异议不成立），不能进入{}",
+            project.name,
+            below.label(),
+            level.label()
+        ))),
+    }
+}
+
+fn refuse(message: String) -> AppError {
+    AppError::Validation(vec![FieldError::new("projects", message)])
+}
+
+/// Level 1 is the applicant's own notice; higher levels are published by a unit above the
+/// applicant, and level 3 by the province at the root of the tree.
+async fn check_unit<C: ConnectionTrait>(
+    db: &C,
+    project: &projects::Model,
+    level: Level,
+    unit_id: i32,
+) -> AppResult<()> {
+    let ok = match level {
+        Level::Applicant => project.applicant_unit_id == unit_id,
+        Level::Recommender => is_strict_ancestor(db, unit_id, project.applicant_unit_id).await?,
+        Level::Province => {
+            let unit = units::Entity::find_by_id(unit_id).one(db).await?;
+            unit.is_some_and(|u| u.parent_id.is_none())
+        }
+    };
+    if ok {
+        return Ok(());
+    }
+    Err(refuse(match level {
+        Level::Applicant => format!("项目《{}》不是本单位申报的项目，不能列入申报单位公示", project.name),
+        Level::Recommender => format!("项目《{}》不在本单位的推荐范围内（申报单位不是本单位的下级）", project.name),
+        Level::Province => format!("项目《{}》的省总工会公示只能由省总工会发布", project.name),
+    }))
+}
+
+async fn is_strict_ancestor<C: ConnectionTrait>(db: &C, ancestor: i32, unit: i32) -> AppResult<bool> {
+    let mut current = units::Entity::find_by_id(unit).one(db).await?.and_then(|u| u.parent_id);
+    // The tree is shallow (four levels); the bound only guards against a cycle in bad data.
+    for _ in 0..32 {
+        match current {
+            Some(id) if id == ancestor => return Ok(true),
+            Some(id) => current = units::Entity::find_by_id(id).one(db).await?.and_then(|u| u.parent_id),
+            None => return Ok(false),
+        }
+    }
+    Ok(false)
+}
+
+/// The outcome for the project on the most recent live (not superseded) result report at
+/// `level`. A later re-notice (再次公示) therefore decides over an earlier upheld objection.
+async fn latest_outcome<C: ConnectionTrait>(db: &C, project_id: i32, level: Level) -> AppResult<Option<String>> {
+    let outcomes = report_outcomes::Entity::find()
+        .filter(report_outcomes::Column::ProjectId.eq(project_id))
+        .filter(report_outcomes::Column::Level.eq(level.number()))
+        .all(db)
+        .await?;
+    if outcomes.is_empty() {
+        return Ok(None);
+    }
+    let report_ids: Vec<i32> = outcomes.iter().map(|o| o.report_id).collect();
+    let live = result_reports::Entity::find()
+        .filter(result_reports::Column::Id.is_in(report_ids))
+        .filter(result_reports::Column::SupersededBy.is_null())
+        .all(db)
+        .await?;
+    let latest = live.iter().max_by_key(|r| (r.issued_at, r.id));
+    Ok(latest.and_then(|r| outcomes.iter().find(|o| o.report_id == r.id)).map(|o| o.outcome.clone()))
+}

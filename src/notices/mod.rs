@@ -1,0 +1,117 @@
+//! Notices (公示): the three levels, their five-day periods, generation from project records,
+//! immutable publication with corrections and withdrawal, and the public pages, poster and API.
+//!
+//! The domain core (`period`, `content`, `consistency`, `visibility`) is pure; `service`,
+//! `publish` and `ledger` hold the database work; `handlers`, `views`, `poster` and `api` are
+//! the HTTP edge.
+pub mod consistency;
+pub mod content;
+pub mod generate;
+pub mod ledger;
+pub mod period;
+pub mod publish;
+pub mod service;
+pub mod text;
+pub mod visibility;
+
+pub use period::{Period, PeriodRules, Status};
+pub use service::{Item, PublishedNotice};
+
+use serde::Serialize;
+
+/// The three levels of 公示.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(into = "i32")]
+pub enum Level {
+    /// 申报单位公示
+    Applicant,
+    /// 推荐单位公示
+    Recommender,
+    /// 省总工会公示
+    Province,
+}
+
+impl From<Level> for i32 {
+    fn from(level: Level) -> i32 {
+        level.number()
+    }
+}
+
+impl Level {
+    pub const ALL: [Level; 3] = [Level::Applicant, Level::Recommender, Level::Province];
+
+    #[must_use]
+    pub fn from_number(n: i32) -> Option<Self> {
+        match n {
+            1 => Some(Self::Applicant),
+            2 => Some(Self::Recommender),
+            3 => Some(Self::Province),
+            _ => None,
+        }
+    }
+
+    #[must_use]
+    pub fn number(self) -> i32 {
+        match self {
+            Self::Applicant => 1,
+            Self::Recommender => 2,
+            Self::Province => 3,
+        }
+    }
+
+    /// 申报单位公示 / 推荐单位公示 / 省总工会公示
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Applicant => "申报单位公示",
+            Self::Recommender => "推荐单位公示",
+            Self::Province => "省总工会公示",
+        }
+    }
+
+    /// The word the default title uses for the projects: 申报 / 推荐 / 拟奖.
+    #[must_use]
+    pub fn project_word(self) -> &'static str {
+        match self {
+            Self::Applicant => "申报",
+            Self::Recommender => "推荐",
+            Self::Province => "拟奖",
+        }
+    }
+
+    /// The level below, whose clean result a project needs to enter this one.
+    #[must_use]
+    pub fn below(self) -> Option<Self> {
+        Self::from_number(self.number() - 1)
+    }
+}
+
+/// The life of a notice: a draft until first published; withdrawn (撤销) is final.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NoticeState {
+    Draft,
+    Published,
+    Withdrawn,
+}
+
+impl NoticeState {
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::Published => "published",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+
+    /// Unknown codes read as drafts, which are never public: the safe side.
+    #[must_use]
+    pub fn parse(s: &str) -> Self {
+        match s {
+            "published" => Self::Published,
+            "withdrawn" => Self::Withdrawn,
+            _ => Self::Draft,
+        }
+    }
+}

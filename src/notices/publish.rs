@@ -1,0 +1,214 @@
+//! Publication, correction (更正) and withdrawal (撤销). A published revision is never edited:
+//! a correction is a new published revision with a public note, and when it changes the
+//! projects, units, completers or any order it restarts the period from a new start day.
+//! Each step appends to the ledger in the same transaction.
+use super::consistency::{self, Difference};
+use super::content::listing_changed;
+use super::generate::stamp;
+use super::period::check_start;
+use super::{NoticeState, Period, PeriodRules, ledger, service};
+use crate::audit::{self, AuditEntry};
+use crate::error::{AppError, AppResult, FieldError};
+use chrono::{DateTime, Utc};
+use entity::{notice_revisions, notices};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection};
+
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+/// Who publishes, and the note: required for a correction (public), and for a first
+/// publication that differs from the record or the level below (recorded and public).
+#[derive(Debug, Clone, Default)]
+pub struct PublishRequest {
+    pub note: Option<String>,
+    pub by: Option<i32>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Published {
+    pub notice_id: i32,
+    pub revision_id: i32,
+    pub revision_no: i32,
+    pub is_correction: bool,
+    pub restarted: bool,
+    pub period: Period,
+    pub differences: Vec<Difference>,
+}
+
+/// Publishes the notice's draft revision: the first publication, or a correction.
+///
+/// # Errors
+/// `Conflict` when there is no draft or the notice is withdrawn; `Validation` when a note is
+/// required and missing, or the start day has passed.
+pub async fn publish(
+    db: &DatabaseConnection,
+    notice_id: i32,
+    req: &PublishRequest,
+    now: DateTime<Utc>,
+) -> AppResult<Published> {
+    let now = stamp(now);
+    let txn = crate::db::begin_write(db).await?;
+    let notice = service::notice(&txn, notice_id).await?;
+    if NoticeState::parse(&notice.state) == NoticeState::Withdrawn {
+        return Err(AppError::conflict("公示已撤销，不能再发布"));
+    }
+    let draft = service::draft_revision(&txn, notice_id)
+        .await?
+        .ok_or_else(|| AppError::conflict("这则公示没有待发布的草稿"))?;
+    let items = service::items(&txn, draft.id).await?;
+    if items.is_empty() {
+        return Err(AppError::invalid("projects", "公示至少要有一个项目"));
+    }
+    let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+    if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
+        return Err(AppError::invalid("note", format!("说明不能超过{MAX_NOTE_CHARS}个字")));
+    }
+    let differences = consistency::differences(&txn, &notice, &items).await?;
+    let previous = service::latest_published(&txn, notice_id).await?;
+    let campaign = service::campaign(&txn, notice.campaign_id).await?;
+    let (period, restarted) = match &previous {
+        None => {
+            if !differences.is_empty() && note.is_none() {
+                return Err(needs_note(&differences));
+            }
+            check_start(draft.starts_on, now)?;
+            (PeriodRules::of(&campaign).period(draft.starts_on), false)
+        }
+        Some(prev) => {
+            if note.is_none() {
+                return Err(AppError::invalid("note", "更正须填写更正说明（将向公众公开）"));
+            }
+            let before: Vec<_> =
+                service::items(&txn, prev.revision.id).await?.into_iter().map(|i| (i.project_id, i.snapshot)).collect();
+            let after: Vec<_> = items.iter().map(|i| (i.project_id, i.snapshot.clone())).collect();
+            if listing_changed(&before, &after) {
+                check_start(draft.starts_on, now)?;
+                (PeriodRules::of(&campaign).period(draft.starts_on), true)
+            } else {
+                (prev.period, false)
+            }
+        }
+    };
+    let is_correction = previous.is_some();
+    let mut row: notice_revisions::ActiveModel = draft.clone().into();
+    row.starts_on = Set(period.starts_on);
+    row.opens_at = Set(period.opens_at);
+    row.closes_at = Set(period.closes_at);
+    row.correction_note = Set(note);
+    row.restarts_period = Set(restarted);
+    row.published_at = Set(Some(now));
+    row.published_by = Set(req.by);
+    row.update(&txn).await?;
+    if !is_correction {
+        let mut n: notices::ActiveModel = notice.clone().into();
+        n.state = Set(NoticeState::Published.code().to_owned());
+        n.update(&txn).await?;
+    }
+    let kind = if is_correction { "notice.correct" } else { "notice.publish" };
+    seal_revision(&txn, draft.id, kind, now).await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            user_id: req.by,
+            unit_id: Some(notice.unit_id),
+            action: kind,
+            target_type: ledger::REVISION,
+            target_id: Some(draft.id.to_string()),
+            detail: Some(format!("公示{}第{}版", notice.id, draft.revision_no)),
+            ip: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(Published {
+        notice_id,
+        revision_id: draft.id,
+        revision_no: draft.revision_no,
+        is_correction,
+        restarted,
+        period,
+        differences,
+    })
+}
+
+fn needs_note(differences: &[Difference]) -> AppError {
+    let mut errors = vec![FieldError::new(
+        "note",
+        format!("发现{}处与项目登记信息或其他层级公示不一致，须填写更正说明后才能发布", differences.len()),
+    )];
+    errors.extend(differences.iter().map(|d| {
+        FieldError::new(
+            "note",
+            format!("《{}》{}：本公示为“{}”，{}为“{}”", d.project_name, d.field, d.here, d.against_text, d.there),
+        )
+    }));
+    AppError::Validation(errors)
+}
+
+/// Hashes the published revision as the ledger will see it, stores the hash on the row and
+/// appends the ledger entry.
+async fn seal_revision<C: ConnectionTrait>(db: &C, revision_id: i32, kind: &str, now: DateTime<Utc>) -> AppResult<()> {
+    let content = ledger::revision_content(db, revision_id)
+        .await?
+        .ok_or_else(|| AppError::internal("published revision vanished inside its transaction"))?;
+    let rev = service::revision(db, revision_id).await?;
+    let mut row: notice_revisions::ActiveModel = rev.into();
+    row.content_hash = Set(Some(crate::ledger::content_hash(&content)));
+    row.update(db).await?;
+    crate::ledger::append(db, kind, ledger::REVISION, revision_id, &content, now).await?;
+    Ok(())
+}
+
+/// Withdraws (撤销) a published notice with a public reason. Final.
+///
+/// # Errors
+/// `Validation` without a reason; `Conflict` unless the notice is published.
+pub async fn withdraw(
+    db: &DatabaseConnection,
+    notice_id: i32,
+    reason: &str,
+    by: Option<i32>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let now = stamp(now);
+    let reason = reason.trim();
+    if reason.is_empty() {
+        return Err(AppError::invalid("reason", "撤销须填写公开的撤销理由"));
+    }
+    if reason.chars().count() > MAX_NOTE_CHARS {
+        return Err(AppError::invalid("reason", format!("撤销理由不能超过{MAX_NOTE_CHARS}个字")));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    let notice = service::notice(&txn, notice_id).await?;
+    match NoticeState::parse(&notice.state) {
+        NoticeState::Published => {}
+        NoticeState::Draft => return Err(AppError::conflict("公示尚未发布，不需要撤销，可直接删除草稿")),
+        NoticeState::Withdrawn => return Err(AppError::conflict("公示已经撤销")),
+    }
+    let unit_id = notice.unit_id;
+    let mut row: notices::ActiveModel = notice.into();
+    row.state = Set(NoticeState::Withdrawn.code().to_owned());
+    row.withdrawn_at = Set(Some(now));
+    row.withdraw_reason = Set(Some(reason.to_owned()));
+    row.update(&txn).await?;
+    let content = ledger::withdrawal_content(&txn, notice_id)
+        .await?
+        .ok_or_else(|| AppError::internal("withdrawn notice vanished inside its transaction"))?;
+    crate::ledger::append(&txn, "notice.withdraw", ledger::NOTICE, notice_id, &content, now).await?;
+    audit::record(
+        &txn,
+        AuditEntry {
+            user_id: by,
+            unit_id: Some(unit_id),
+            action: "notice.withdraw",
+            target_type: ledger::NOTICE,
+            target_id: Some(notice_id.to_string()),
+            detail: None,
+            ip: None,
+        },
+        now,
+    )
+    .await?;
+    txn.commit().await?;
+    Ok(())
+}

@@ -1,0 +1,170 @@
+//! Fixtures for the notice tests: a small unit tree (province → city → enterprise), the 2025
+//! campaign, projects, clean result reports, and a published notice in one call.
+use crate::helpers::TestApp;
+use chrono::{DateTime, NaiveDate, TimeZone, Utc};
+use chrono_tz::Asia::Shanghai;
+use entity::{campaigns, report_outcomes, result_reports, units};
+use gongshi::notices::Level;
+use gongshi::notices::generate::{GenerateRequest, generate};
+use gongshi::notices::publish::{PublishRequest, publish};
+use gongshi::projects::{CompleterDraft, Grade, IpItemDraft, IpKind, ProjectDraft};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+
+pub struct World {
+    pub campaign: i32,
+    pub province: i32,
+    pub city: i32,
+    pub enterprise: i32,
+}
+
+/// An instant written in China time.
+pub fn cn(y: i32, mo: u32, d: u32, h: u32, mi: u32, s: u32) -> DateTime<Utc> {
+    Shanghai.with_ymd_and_hms(y, mo, d, h, mi, s).single().expect("valid China time").with_timezone(&Utc)
+}
+
+/// The test clock's current instant.
+pub fn now(app: &TestApp) -> DateTime<Utc> {
+    use gongshi::clock::Clock;
+    app.clock.now()
+}
+
+pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, d).expect("valid day")
+}
+
+async fn unit(app: &TestApp, code: &str, parent: Option<i32>, kind: &str, name: &str) -> i32 {
+    units::ActiveModel {
+        parent_id: Set(parent),
+        kind: Set(kind.into()),
+        name: Set(name.into()),
+        code: Set(code.into()),
+        contact_person: Set(Some("王宝龙".into())),
+        contact_phone: Set(Some("0935-5810529".into())),
+        contact_email: Set(Some("wwghfbb@163.com".into())),
+        contact_address: Set(Some("甘肃省武威市凉州区".into())),
+        created_at: Set(now(app)),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("unit inserted")
+    .id
+}
+
+pub async fn world(app: &TestApp) -> World {
+    let province = unit(app, "GS", None, "province", "甘肃省总工会").await;
+    let city = unit(app, "WW", Some(province), "city", "武威市总工会").await;
+    let enterprise = unit(app, "E-GDGS", Some(city), "applicant", "国网武威供电公司").await;
+    let campaign = campaigns::ActiveModel {
+        code: Set("2025".into()),
+        year: Set(2025),
+        edition: Set("第十八届".into()),
+        title: Set("2025年度甘肃省职工技术成果征集活动".into()),
+        doc_number: Set(Some("甘总工办发〔2025〕8号".into())),
+        organizer_unit_id: Set(Some(province)),
+        notice_days: Set(5),
+        closing_minute: Set(1440),
+        recommend_limit: Set(5),
+        handling_days: Set(10),
+        retention_days: Set(365),
+        require_real_name: Set(true),
+        refuse_without_evidence: Set(false),
+        award_grades: Set("[]".into()),
+        created_at: Set(now(app)),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .expect("campaign inserted")
+    .id;
+    World { campaign, province, city, enterprise }
+}
+
+pub fn draft(key: &str, name: &str, grade: Option<Grade>) -> ProjectDraft {
+    let completer = |n: &str, c: &str, w: &str, phone: &str| CompleterDraft {
+        name: n.into(),
+        work_unit: Some("国网武威供电公司".into()),
+        job_title: Some("高级工程师".into()),
+        contribution: Some(c.into()),
+        workload: Some(w.into()),
+        phone: Some(phone.into()),
+        id_number: Some("620102199001011234".into()),
+    };
+    ProjectDraft {
+        import_key: key.into(),
+        name: name.into(),
+        completing_units: vec!["国网武威供电公司".into(), "武威市电力设计院".into()],
+        completers: vec![
+            completer("李明", "提出总体方案", "占项目工作量40%", "13900000001"),
+            completer("王芳", "传感器选型", "占项目工作量30%", "13900000002"),
+            completer("赵赟", "现场试验", "占项目工作量20%", "13900000003"),
+            completer("钱伟", "", "", "13900000004"),
+        ],
+        key_technology: "拉力与倾角融合，实时计算覆冰厚度".into(),
+        ip_items: vec![IpItemDraft {
+            kind: IpKind::Patent,
+            title: "一种输电线路覆冰监测装置".into(),
+            reference: Some("ZL202420123456.7".into()),
+        }],
+        eligibility: 2,
+        exclusions_declared: true,
+        proposed_grade: grade,
+        summary: None,
+    }
+}
+
+/// Stores projects for the enterprise; returns their ids in order.
+pub async fn projects(app: &TestApp, w: &World, drafts: Vec<ProjectDraft>) -> Vec<i32> {
+    let drafts = drafts.into_iter().map(|d| d.validate().expect("valid draft")).collect();
+    gongshi::projects::import::store(&app.db, w.campaign, w.enterprise, drafts, now(app))
+        .await
+        .expect("projects stored")
+        .project_ids
+}
+
+/// Generates and publishes a notice starting on `start`; returns the notice id.
+pub async fn published(app: &TestApp, w: &World, unit: i32, level: Level, ids: &[i32], start: NaiveDate) -> i32 {
+    let req = GenerateRequest {
+        campaign_id: w.campaign,
+        unit_id: unit,
+        level,
+        project_ids: ids.to_vec(),
+        starts_on: Some(start),
+        created_by: None,
+    };
+    let g = generate(&app.db, &req, now(app)).await.expect("generated");
+    publish(&app.db, g.notice_id, &PublishRequest::default(), now(app)).await.expect("published");
+    g.notice_id
+}
+
+/// Records a result report for `notice_id` with one outcome per project, as the result-report
+/// module will.
+pub async fn result(app: &TestApp, notice_id: i32, level: Level, outcomes: &[(i32, &str)]) -> i32 {
+    let latest = gongshi::notices::service::latest_published(&app.db, notice_id).await.unwrap().unwrap();
+    let report = result_reports::ActiveModel {
+        notice_id: Set(notice_id),
+        revision_id: Set(latest.revision.id),
+        code: Set(format!("R{notice_id}-{}", uuid::Uuid::new_v4().simple())),
+        issued_on: Set(latest.period.ends_on()),
+        issued_at: Set(now(app)),
+        content: Set("{}".into()),
+        sha256: Set(String::new()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    for (project_id, outcome) in outcomes {
+        report_outcomes::ActiveModel {
+            report_id: Set(report.id),
+            project_id: Set(*project_id),
+            level: Set(level.number()),
+            outcome: Set((*outcome).into()),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+    }
+    report.id
+}
