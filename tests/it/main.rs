@@ -4,6 +4,7 @@ mod helpers;
 
 mod foundation;
 mod import;
+mod import_docs;
 mod migrations;
 mod notices;
 mod notices_support;
