@@ -69,6 +69,11 @@ enum Command {
         unit: String,
         file: PathBuf,
     },
+    /// Generate and publish notices (公示).
+    Notice {
+        #[command(subcommand)]
+        action: crate::notices::cli::NoticeCommand,
+    },
 }
 
 pub async fn run() -> ExitCode {
@@ -102,6 +107,10 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             let report = crate::projects::import::import_file(&db, &campaign, &unit, &file, chrono::Utc::now()).await?;
             println!("导入完成：新增 {} 项，更新 {} 项", report.created, report.updated);
             Ok(())
+        }
+        Command::Notice { action } => {
+            let db = crate::db::connect_and_migrate(&DatabaseArg { database: action.database() }.url()).await?;
+            crate::notices::cli::run(&db, action, chrono::Utc::now()).await
         }
     }
 }

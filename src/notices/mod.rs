@@ -4,11 +4,14 @@
 //! The domain core (`period`, `content`, `consistency`, `visibility`) is pure; `service`,
 //! `publish` and `ledger` hold the database work; `handlers`, `views`, `poster` and `api` are
 //! the HTTP edge.
+pub mod cache;
+pub mod cli;
 pub mod consistency;
 pub mod content;
 pub mod generate;
 pub mod ledger;
 pub mod period;
+pub mod public;
 pub mod publish;
 pub mod service;
 pub mod text;

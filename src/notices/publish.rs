@@ -120,6 +120,7 @@ pub async fn publish(
     )
     .await?;
     txn.commit().await?;
+    super::cache::bump();
     Ok(Published {
         notice_id,
         revision_id: draft.id,
@@ -210,5 +211,6 @@ pub async fn withdraw(
     )
     .await?;
     txn.commit().await?;
+    super::cache::bump();
     Ok(())
 }

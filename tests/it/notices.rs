@@ -260,3 +260,34 @@ db_test!(publication_correction_and_withdrawal_are_in_the_ledger_and_recompute, 
         .unwrap();
     assert_ne!(gongshi::ledger::content_hash(&content), entries[0].content_hash);
 });
+
+db_test!(staff_generate_and_publish_a_notice_from_the_command_line, |app| {
+    let w = world(&app).await;
+    let ids = projects(&app, &w, vec![draft("A1", "覆冰监测", None), draft("A2", "智能巡检", None)]).await;
+    let run = |args: &[&str]| {
+        let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongshi"))
+            .args(["notice"])
+            .args(args)
+            .args(["--database", &app.database_url])
+            .env("GONGSHI_LOG", "error")
+            .output()
+            .unwrap();
+        (
+            out.status.success(),
+            format!("{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)),
+        )
+    };
+    let list = format!("{},{}", ids[0], ids[1]);
+    let (ok, out) = run(&["generate", "--campaign", "2025", "--unit", "WW", "--level", "2", "--projects", &list]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("《覆冰监测》尚无申报单位公示的公示结果报告"), "{out}");
+    let (ok, out) = run(&["generate", "--campaign", "2025", "--unit", "E-GDGS", "--level", "1", "--projects", &list]);
+    assert!(ok, "{out}");
+    assert!(out.contains("已生成公示草稿"), "{out}");
+    let id = notices::Entity::find().one(&app.db).await.unwrap().unwrap().id;
+    let (ok, out) = run(&["publish", &id.to_string()]);
+    assert!(ok, "{out}");
+    assert!(out.contains("第1版已发布：公示期："), "{out}");
+    let (ok, out) = run(&["publish", &id.to_string()]);
+    assert!(!ok && out.contains("没有待发布的草稿"), "{out}");
+});

@@ -1,0 +1,116 @@
+//! Caches for the public side. A published revision never changes, so its items are kept for
+//! good and its rendered page is kept under a key made of everything time-dependent on it
+//! (status, time left, withdrawal, corrections, result): the bytes are reused only while that
+//! key is unchanged, so nothing stale or early is ever served. The notice's state (which
+//! revisions exist, withdrawal, reports) is re-read after [`STATE_TTL`], or at once after a
+//! write in this process ([`bump`]); visibility itself is decided per request by the clock.
+//!
+//! Caches are per database (two apps on one database share them; tests on separate
+//! databases never see each other's notices).
+use super::public::PublicState;
+use super::service::Item;
+use actix_web::web::Bytes;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, LazyLock, PoisonError, RwLock};
+use std::time::{Duration, Instant};
+
+/// How long a notice's state is trusted before it is read again. Writes in this process
+/// invalidate at once; this bounds how late another process's writes are seen.
+pub const STATE_TTL: Duration = Duration::from_secs(1);
+
+/// Bumped by every write that changes what the public sees; a cached state from an older
+/// generation is read again.
+static GENERATION: AtomicU64 = AtomicU64::new(0);
+
+/// Call after publishing, correcting, withdrawing or issuing a result.
+pub fn bump() {
+    GENERATION.fetch_add(1, Ordering::Release);
+}
+
+fn generation() -> u64 {
+    GENERATION.load(Ordering::Acquire)
+}
+
+/// A rendered response and the key it is valid under.
+#[derive(Debug)]
+pub struct Rendered {
+    pub key: String,
+    pub etag: String,
+    pub body: Bytes,
+}
+
+struct StateEntry {
+    loaded: Instant,
+    generation: u64,
+    state: Option<Arc<PublicState>>,
+}
+
+#[derive(Default)]
+pub struct Caches {
+    states: RwLock<HashMap<i32, StateEntry>>,
+    items: RwLock<HashMap<i32, Arc<Vec<Item>>>>,
+    pages: RwLock<HashMap<(&'static str, i32, u8), Arc<Rendered>>>,
+}
+
+static REGISTRY: LazyLock<RwLock<HashMap<String, Arc<Caches>>>> = LazyLock::new(RwLock::default);
+
+/// The caches of the database at `database_url`.
+#[must_use]
+pub fn for_database(database_url: &str) -> Arc<Caches> {
+    if let Some(c) = REGISTRY.read().unwrap_or_else(PoisonError::into_inner).get(database_url) {
+        return c.clone();
+    }
+    REGISTRY.write().unwrap_or_else(PoisonError::into_inner).entry(database_url.to_owned()).or_default().clone()
+}
+
+impl Caches {
+    /// A notice's state if it is fresh.
+    pub fn state(&self, notice_id: i32) -> Option<Option<Arc<PublicState>>> {
+        let states = self.states.read().unwrap_or_else(PoisonError::into_inner);
+        let entry = states.get(&notice_id)?;
+        (entry.generation == generation() && entry.loaded.elapsed() < STATE_TTL).then(|| entry.state.clone())
+    }
+
+    pub fn put_state(&self, notice_id: i32, state: Option<Arc<PublicState>>, generation_at_load: u64) {
+        let mut states = self.states.write().unwrap_or_else(PoisonError::into_inner);
+        // A notice id that was never public costs one entry; bound the map all the same.
+        if states.len() > 10_000 {
+            states.clear();
+        }
+        states.insert(notice_id, StateEntry { loaded: Instant::now(), generation: generation_at_load, state });
+    }
+
+    /// The generation to remember with a state about to be loaded (read before loading, so a
+    /// write during the load makes the entry stale rather than lost).
+    #[must_use]
+    pub fn generation(&self) -> u64 {
+        generation()
+    }
+
+    pub fn items(&self, revision_id: i32) -> Option<Arc<Vec<Item>>> {
+        self.items.read().unwrap_or_else(PoisonError::into_inner).get(&revision_id).cloned()
+    }
+
+    pub fn put_items(&self, revision_id: i32, items: Arc<Vec<Item>>) {
+        let mut map = self.items.write().unwrap_or_else(PoisonError::into_inner);
+        if map.len() > 10_000 {
+            map.clear();
+        }
+        map.insert(revision_id, items);
+    }
+
+    /// The rendered page of `kind` for a revision in display `variant`, if made under `key`.
+    pub fn page(&self, kind: &'static str, revision_id: i32, variant: u8, key: &str) -> Option<Arc<Rendered>> {
+        let pages = self.pages.read().unwrap_or_else(PoisonError::into_inner);
+        pages.get(&(kind, revision_id, variant)).filter(|p| p.key == key).cloned()
+    }
+
+    pub fn put_page(&self, kind: &'static str, revision_id: i32, variant: u8, page: Arc<Rendered>) {
+        let mut pages = self.pages.write().unwrap_or_else(PoisonError::into_inner);
+        if pages.len() > 10_000 {
+            pages.clear();
+        }
+        pages.insert((kind, revision_id, variant), page);
+    }
+}

@@ -1,0 +1,216 @@
+//! Everything the public side needs about notices, loaded in a few queries: one notice with
+//! its published revisions, unit, campaign and live result reports ([`PublicState`]), and
+//! the list of all public notices for the home, unit and campaign pages, feeds and the API.
+//! Which revision is shown is decided per call from `now` (see `visibility`).
+use super::content::Snapshot;
+use super::{Level, NoticeState as Lifecycle, Period, Status, service, visibility};
+use crate::error::AppResult;
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{campaigns, notice_items, notice_revisions, notices, result_reports, units};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+
+/// A live (not superseded) result report on a notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportRef {
+    pub code: String,
+    pub issued_on: NaiveDate,
+    pub issued_at: DateTime<Utc>,
+}
+
+/// One non-draft notice with what its public pages show, whatever the instant.
+#[derive(Debug, Clone)]
+pub struct PublicState {
+    pub notice: notices::Model,
+    pub unit: units::Model,
+    pub campaign: campaigns::Model,
+    /// Published revisions, oldest first.
+    pub revisions: Vec<notice_revisions::Model>,
+    pub reports: Vec<ReportRef>,
+}
+
+impl PublicState {
+    #[must_use]
+    pub fn level(&self) -> Level {
+        Level::from_number(self.notice.level).unwrap_or(Level::Applicant)
+    }
+
+    #[must_use]
+    pub fn is_withdrawn(&self) -> bool {
+        Lifecycle::parse(&self.notice.state) == Lifecycle::Withdrawn
+    }
+
+    /// The revision the public sees at `now`; `None` before the notice opens.
+    #[must_use]
+    pub fn current(&self, now: DateTime<Utc>) -> Option<&notice_revisions::Model> {
+        visibility::current_at(&self.revisions, now)
+    }
+
+    /// Revisions the public may read at `now`.
+    #[must_use]
+    pub fn public_revisions(&self, now: DateTime<Utc>) -> Vec<&notice_revisions::Model> {
+        visibility::public_at(&self.revisions, now)
+    }
+
+    /// When the public first saw the revision (its feed date).
+    #[must_use]
+    pub fn public_from(&self, rev: &notice_revisions::Model) -> Option<DateTime<Utc>> {
+        visibility::public_from(self.revisions.first()?, rev)
+    }
+
+    /// Status at `now` for the public: 已撤销 overrides the period.
+    #[must_use]
+    pub fn status_label(&self, now: DateTime<Utc>) -> &'static str {
+        match (self.is_withdrawn(), self.current(now)) {
+            (true, _) => "已撤销",
+            (false, Some(rev)) => Period::of_revision(rev).status(now).label(),
+            (false, None) => Status::Scheduled.label(),
+        }
+    }
+
+    /// The latest instant at or before `now` when what the public sees changed: a revision
+    /// appearing, the period opening or closing, a withdrawal, a result report.
+    #[must_use]
+    pub fn changed_at(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let current = self.current(now)?;
+        let period = Period::of_revision(current);
+        let mut instants: Vec<DateTime<Utc>> =
+            self.public_revisions(now).iter().filter_map(|r| self.public_from(r)).collect();
+        instants.extend([period.opens_at, period.closes_at]);
+        instants.extend(self.notice.withdrawn_at);
+        instants.extend(self.reports.iter().map(|r| r.issued_at));
+        instants.into_iter().filter(|t| *t <= now).max()
+    }
+}
+
+/// The public state of one notice; `None` when it does not exist or is still a draft.
+///
+/// # Errors
+/// Database failure.
+pub async fn notice_state<C: ConnectionTrait>(db: &C, notice_id: i32) -> AppResult<Option<PublicState>> {
+    let Some(notice) = notices::Entity::find_by_id(notice_id).one(db).await? else { return Ok(None) };
+    if Lifecycle::parse(&notice.state) == Lifecycle::Draft {
+        return Ok(None);
+    }
+    let revisions = service::published_revisions(db, notice_id).await?;
+    let unit = service::unit(db, notice.unit_id).await?;
+    let campaign = service::campaign(db, notice.campaign_id).await?;
+    let reports = live_reports(db, &[notice_id]).await?.remove(&notice_id).unwrap_or_default();
+    Ok(Some(PublicState { notice, unit, campaign, revisions, reports }))
+}
+
+async fn live_reports<C: ConnectionTrait>(db: &C, notice_ids: &[i32]) -> AppResult<HashMap<i32, Vec<ReportRef>>> {
+    let rows = result_reports::Entity::find()
+        .filter(result_reports::Column::NoticeId.is_in(notice_ids.iter().copied()))
+        .filter(result_reports::Column::SupersededBy.is_null())
+        .order_by_asc(result_reports::Column::IssuedAt)
+        .all(db)
+        .await?;
+    let mut out: HashMap<i32, Vec<ReportRef>> = HashMap::new();
+    for r in rows {
+        out.entry(r.notice_id).or_default().push(ReportRef {
+            code: r.code,
+            issued_on: r.issued_on,
+            issued_at: r.issued_at,
+        });
+    }
+    Ok(out)
+}
+
+/// Every non-draft notice, newest first, with what lists need. Filters narrow by campaign,
+/// unit or level; visibility at an instant is the caller's to apply.
+///
+/// # Errors
+/// Database failure.
+pub async fn all_states<C: ConnectionTrait>(db: &C, filter: &Filter) -> AppResult<Vec<PublicState>> {
+    let mut query = notices::Entity::find().filter(notices::Column::State.ne(Lifecycle::Draft.code()));
+    if let Some(c) = filter.campaign_id {
+        query = query.filter(notices::Column::CampaignId.eq(c));
+    }
+    if let Some(u) = filter.unit_id {
+        query = query.filter(notices::Column::UnitId.eq(u));
+    }
+    if let Some(l) = filter.level {
+        query = query.filter(notices::Column::Level.eq(l.number()));
+    }
+    let notices = query.order_by_desc(notices::Column::Id).all(db).await?;
+    if notices.is_empty() {
+        return Ok(Vec::new());
+    }
+    let ids: Vec<i32> = notices.iter().map(|n| n.id).collect();
+    let mut revisions: HashMap<i32, Vec<notice_revisions::Model>> = HashMap::new();
+    for r in notice_revisions::Entity::find()
+        .filter(notice_revisions::Column::NoticeId.is_in(ids.clone()))
+        .filter(notice_revisions::Column::PublishedAt.is_not_null())
+        .order_by_asc(notice_revisions::Column::RevisionNo)
+        .all(db)
+        .await?
+    {
+        revisions.entry(r.notice_id).or_default().push(r);
+    }
+    let units: HashMap<i32, units::Model> =
+        units::Entity::find().all(db).await?.into_iter().map(|u| (u.id, u)).collect();
+    let campaigns: HashMap<i32, campaigns::Model> =
+        campaigns::Entity::find().all(db).await?.into_iter().map(|c| (c.id, c)).collect();
+    let mut reports = live_reports(db, &ids).await?;
+    Ok(notices
+        .into_iter()
+        .filter_map(|notice| {
+            Some(PublicState {
+                unit: units.get(&notice.unit_id)?.clone(),
+                campaign: campaigns.get(&notice.campaign_id)?.clone(),
+                revisions: revisions.remove(&notice.id).unwrap_or_default(),
+                reports: reports.remove(&notice.id).unwrap_or_default(),
+                notice,
+            })
+        })
+        .collect())
+}
+
+/// Narrowing for lists and feeds.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub campaign_id: Option<i32>,
+    pub unit_id: Option<i32>,
+    pub level: Option<Level>,
+}
+
+/// The items of many revisions at once, by revision id.
+///
+/// # Errors
+/// Database failure.
+pub async fn items_of<C: ConnectionTrait>(
+    db: &C,
+    revision_ids: &[i32],
+) -> AppResult<HashMap<i32, Vec<(i32, Snapshot)>>> {
+    let mut out: HashMap<i32, Vec<(i32, Snapshot)>> = HashMap::new();
+    if revision_ids.is_empty() {
+        return Ok(out);
+    }
+    for row in notice_items::Entity::find()
+        .filter(notice_items::Column::RevisionId.is_in(revision_ids.iter().copied()))
+        .order_by_asc(notice_items::Column::Position)
+        .all(db)
+        .await?
+    {
+        if let Ok(s) = Snapshot::from_json(&row.snapshot) {
+            out.entry(row.revision_id).or_default().push((row.project_id, s));
+        }
+    }
+    Ok(out)
+}
+
+/// Whether a search term matches a notice's title, unit, or any project name, completing
+/// unit or completer on the revision.
+#[must_use]
+pub fn matches(term: &str, title: &str, unit: &str, items: &[(i32, Snapshot)]) -> bool {
+    let term = term.trim();
+    term.is_empty()
+        || title.contains(term)
+        || unit.contains(term)
+        || items.iter().any(|(_, s)| {
+            s.name.contains(term)
+                || s.units.iter().any(|u| u.contains(term))
+                || s.completers.iter().any(|c| c.name.contains(term))
+        })
+}
