@@ -2,6 +2,9 @@
 //!
 //! Layout: `web` (shared HTTP concerns), business modules each with a domain service, handlers
 //! and views, and the infrastructure they stand on (`db`, `clock`, `settings`).
+pub mod access;
+pub mod accounts;
+pub mod admin;
 pub mod audit;
 pub mod china_time;
 pub mod cli;
@@ -17,6 +20,7 @@ pub mod projects;
 pub mod public_site;
 pub mod routes;
 pub mod secrets;
+pub mod security;
 pub mod settings;
 pub mod startup;
 pub mod web;

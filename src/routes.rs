@@ -6,4 +6,13 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.route("/healthz", get().to(web::health::healthz)).route("/static/{file}", get().to(web::assets::serve));
     crate::public_site::routes(cfg);
     crate::projects::routes(cfg);
+    crate::accounts::routes(cfg);
+    admin(&mut crate::access::AdminRoutes::new(cfg));
+}
+
+/// Every staff route (pages under `/admin`, API under `/api/v1/admin`). Registered through the
+/// registrar so the authorisation matrix test can list them all: add one line per module.
+pub fn admin(r: &mut crate::access::AdminRoutes) {
+    crate::admin::routes(r);
+    crate::accounts::handlers::admin_routes(r);
 }

@@ -16,6 +16,8 @@ pub struct AppState {
     pub clock: SharedClock,
     pub settings: Arc<Settings>,
     pub secrets: Arc<secrets::Secrets>,
+    /// Rate limits shared by every worker (login, objection submission, look-ups).
+    pub limits: Arc<crate::security::Limits>,
 }
 
 impl AppState {
@@ -43,7 +45,8 @@ impl Application {
             demo::seed_if_empty(&db, clock.now()).await?;
         }
         let secrets = Arc::new(secrets::Secrets::load_or_create(&db, clock.now()).await?);
-        let state = AppState { db, clock, settings: Arc::new(settings), secrets };
+        let limits = Arc::new(crate::security::Limits::new(&clock));
+        let state = AppState { db, clock, settings: Arc::new(settings), secrets, limits };
         let listener = TcpListener::bind(&state.settings.bind)?;
         let port = listener.local_addr()?.port();
         let server = serve(listener, state.clone())?;
@@ -76,8 +79,12 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let server = HttpServer::new(move || {
         App::new()
             .app_data(actix_web::web::Data::new(state.clone()))
+            .configure(crate::security::limits::configure)
             .configure(routes::configure)
             .default_service(actix_web::web::to(web::not_found))
+            .wrap(middleware::from_fn(crate::access::registrar::gate))
+            .wrap(middleware::from_fn(crate::security::csrf::guard))
+            .wrap(crate::access::session::middleware(&state))
             .wrap(web::headers::security_headers())
             .wrap(middleware::Compress::default())
             .wrap(middleware::Condition::new(request_log, tracing_actix_web::TracingLogger::default()))

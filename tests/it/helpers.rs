@@ -110,3 +110,124 @@ impl TestApp {
         (status, res.text().await.expect("body"))
     }
 }
+
+/// A signed-in staff member with their own cookie jar.
+pub struct Staff {
+    pub user_id: i32,
+    pub unit_id: i32,
+    pub username: String,
+    pub password: String,
+    pub client: reqwest::Client,
+    address: String,
+}
+
+/// A client like `TestApp::client`: keeps cookies, does not follow redirects.
+pub fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .cookie_store(true)
+        .build()
+        .expect("client")
+}
+
+/// The value of the first `name="_csrf"` hidden field in a page.
+pub fn csrf_in(html: &str) -> String {
+    let marker = "name=\"_csrf\" value=\"";
+    let start = html.find(marker).map(|i| i + marker.len()).expect("page has a _csrf field");
+    html[start..].split('"').next().unwrap_or_default().to_owned()
+}
+
+pub const TEST_PASSWORD: &str = "测试-Password-2025";
+
+impl TestApp {
+    /// Adds a unit directly (for tests that need a tree before any admin page builds one).
+    pub async fn create_unit(&self, parent_id: Option<i32>, kind: &str, code: &str, name: &str) -> i32 {
+        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+        entity::units::ActiveModel {
+            parent_id: Set(parent_id),
+            kind: Set(kind.into()),
+            name: Set(name.into()),
+            code: Set(code.into()),
+            created_at: Set(self.clock_now()),
+            ..Default::default()
+        }
+        .insert(&self.db)
+        .await
+        .expect("unit inserted")
+        .id
+    }
+
+    pub fn clock_now(&self) -> DateTime<Utc> {
+        use gongshi::clock::Clock;
+        self.clock.now()
+    }
+
+    /// Creates an account (`role`: admin, handler or viewer) with [`TEST_PASSWORD`].
+    pub async fn create_user(&self, unit_id: i32, role: &str, username: &str) -> i32 {
+        let new = gongshi::accounts::service::NewUser {
+            unit_id,
+            username: username.into(),
+            display_name: format!("测试{username}"),
+            role: gongshi::access::Role::parse(role).expect("known role"),
+            password: TEST_PASSWORD.into(),
+        };
+        gongshi::accounts::service::create(&self.db, &new, true, self.clock_now()).await.expect("user created").id
+    }
+
+    /// Creates an account and signs it in through the login form, in a browser of its own.
+    pub async fn sign_in(&self, unit_id: i32, role: &str, username: &str) -> Staff {
+        let user_id = self.create_user(unit_id, role, username).await;
+        let staff = Staff {
+            user_id,
+            unit_id,
+            username: username.into(),
+            password: TEST_PASSWORD.into(),
+            client: browser(),
+            address: self.address.clone(),
+        };
+        let res = staff.login(TEST_PASSWORD).await;
+        assert_eq!(res.status().as_u16(), 303, "login of {username} succeeds");
+        staff
+    }
+
+    /// A fresh API token for a user.
+    pub async fn api_token(&self, user_id: i32) -> String {
+        gongshi::accounts::tokens::create(&self.db, user_id, "测试", self.clock_now()).await.expect("token").secret
+    }
+}
+
+impl Staff {
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.address)
+    }
+
+    /// Posts the login form as this browser would (token from the form page first).
+    pub async fn login(&self, password: &str) -> reqwest::Response {
+        let page = self.client.get(self.url("/login")).send().await.expect("login page").text().await.expect("body");
+        let form = [("_csrf", csrf_in(&page)), ("username", self.username.clone()), ("password", password.to_owned())];
+        self.client.post(self.url("/login")).form(&form).send().await.expect("login posted")
+    }
+
+    pub async fn get(&self, path: &str) -> reqwest::Response {
+        self.client.get(self.url(path)).send().await.expect("request sent")
+    }
+
+    pub async fn get_text(&self, path: &str) -> (u16, String) {
+        let res = self.get(path).await;
+        (res.status().as_u16(), res.text().await.expect("body"))
+    }
+
+    /// This session's CSRF token (read from the account page every staff member has).
+    pub async fn csrf(&self) -> String {
+        let (_, page) = self.get_text("/admin/account").await;
+        csrf_in(&page)
+    }
+
+    /// Posts a form with this session's CSRF token added.
+    pub async fn post_form(&self, path: &str, fields: &[(&str, &str)]) -> reqwest::Response {
+        let token = self.csrf().await;
+        let mut form: Vec<(&str, &str)> = vec![("_csrf", token.as_str())];
+        form.extend_from_slice(fields);
+        self.client.post(self.url(path)).form(&form).send().await.expect("form posted")
+    }
+}

@@ -2,6 +2,7 @@
 //! database per test — SQLite always, and PostgreSQL too when GONGSHI_TEST_POSTGRES_URL is set.
 mod helpers;
 
+mod accounts;
 mod foundation;
 mod import;
 mod import_docs;

@@ -1,0 +1,72 @@
+//! Staff accounts: users belonging to units, their passwords (Argon2id), personal API tokens,
+//! the one-time setup link, and the login, logout and password pages.
+//!
+//! Who may do what is not decided here but in [`crate::access`]; this module only keeps the
+//! accounts themselves honest (valid names, strong passwords, sessions that die when the
+//! password changes).
+pub mod handlers;
+pub mod password;
+pub mod service;
+pub mod tokens;
+
+pub use handlers::routes;
+
+use crate::error::{AppError, AppResult};
+
+pub const MAX_USERNAME_CHARS: usize = 32;
+pub const MAX_DISPLAY_NAME_CHARS: usize = 40;
+
+/// A login name: 3–32 lowercase letters, digits, `.`, `_` or `-`, starting with a letter or
+/// digit. Stored lowercase so 'Zhang' and 'zhang' are one account.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Username(String);
+
+impl Username {
+    /// # Errors
+    /// A validation error in Chinese.
+    pub fn parse(raw: &str) -> AppResult<Self> {
+        let s = raw.trim().to_lowercase();
+        let field = "用户名";
+        if s.chars().count() < 3 || s.chars().count() > MAX_USERNAME_CHARS {
+            return Err(AppError::invalid(field, format!("应为3至{MAX_USERNAME_CHARS}个字符")));
+        }
+        let allowed = |c: char| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-');
+        if !s.chars().all(allowed) || !s.starts_with(|c: char| c.is_ascii_alphanumeric()) {
+            return Err(AppError::invalid(field, "只能使用小写字母、数字和 . _ -，并以字母或数字开头"));
+        }
+        Ok(Self(s))
+    }
+
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+/// The name shown to colleagues, e.g. 王宝龙.
+///
+/// # Errors
+/// A validation error in Chinese.
+pub fn parse_display_name(raw: &str) -> AppResult<String> {
+    let s = raw.trim();
+    if s.is_empty() {
+        return Err(AppError::invalid("姓名", "不能为空"));
+    }
+    if s.chars().count() > MAX_DISPLAY_NAME_CHARS {
+        return Err(AppError::invalid("姓名", format!("不能超过{MAX_DISPLAY_NAME_CHARS}个字")));
+    }
+    Ok(s.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn usernames_are_folded_to_lowercase_and_checked() {
+        assert_eq!(Username::parse(" Zhang.San ").unwrap().as_str(), "zhang.san");
+        assert!(Username::parse("张三").is_err());
+        assert!(Username::parse("ab").is_err());
+        assert!(Username::parse("-abc").is_err());
+    }
+}

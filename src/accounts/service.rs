@@ -1,0 +1,188 @@
+//! Reading and changing user accounts. Authorisation is the caller's: the admin pages check
+//! [`crate::access::policy`] before calling these.
+use super::{Username, parse_display_name, password};
+use crate::access::Role;
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
+use entity::{units, users};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, PaginatorTrait,
+    QueryFilter, QueryOrder,
+};
+
+/// A user to create, as typed.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub unit_id: i32,
+    pub username: String,
+    pub display_name: String,
+    pub role: Role,
+    pub password: String,
+}
+
+/// Creates a user after checking every field.
+///
+/// # Errors
+/// Validation (bad or taken username, weak password, unknown unit); database failure.
+pub async fn create<C: ConnectionTrait>(
+    db: &C,
+    new: &NewUser,
+    cheap: bool,
+    now: DateTime<Utc>,
+) -> AppResult<users::Model> {
+    let username = Username::parse(&new.username)?;
+    let display_name = parse_display_name(&new.display_name)?;
+    password::check_strength(&new.password, username.as_str())?;
+    if units::Entity::find_by_id(new.unit_id).one(db).await?.is_none() {
+        return Err(AppError::invalid("单位", "单位不存在"));
+    }
+    if find_by_username(db, username.as_str()).await?.is_some() {
+        return Err(AppError::invalid("用户名", "该用户名已被使用"));
+    }
+    let row = users::ActiveModel {
+        unit_id: Set(new.unit_id),
+        username: Set(username.as_str().to_owned()),
+        display_name: Set(display_name),
+        password_hash: Set(password::hash(&new.password, cheap)?),
+        role: Set(new.role.code().to_owned()),
+        is_active: Set(true),
+        session_epoch: Set(1),
+        created_at: Set(now),
+        updated_at: Set(now),
+        ..Default::default()
+    };
+    Ok(row.insert(db).await?)
+}
+
+/// # Errors
+/// `NotFound`; database failure.
+pub async fn find<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<users::Model> {
+    users::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)
+}
+
+/// # Errors
+/// Database failure.
+pub async fn find_by_username<C: ConnectionTrait>(db: &C, username: &str) -> AppResult<Option<users::Model>> {
+    let folded = username.trim().to_lowercase();
+    Ok(users::Entity::find().filter(users::Column::Username.eq(folded)).one(db).await?)
+}
+
+/// How many accounts exist at all (a new install has none).
+///
+/// # Errors
+/// Database failure.
+pub async fn count<C: ConnectionTrait>(db: &C) -> AppResult<u64> {
+    Ok(users::Entity::find().count(db).await?)
+}
+
+/// The active user whose password this is, or `None`. Spends the same work whether or not the
+/// account exists, so timing does not tell which usernames are real.
+///
+/// # Errors
+/// Database failure.
+pub async fn check_credentials<C: ConnectionTrait>(
+    db: &C,
+    username: &str,
+    given: &str,
+    cheap: bool,
+) -> AppResult<Option<users::Model>> {
+    let user = find_by_username(db, username).await?;
+    let stored = user.as_ref().map_or_else(|| password::dummy_hash(cheap).to_owned(), |u| u.password_hash.clone());
+    let given = given.to_owned();
+    let matches = actix_web::rt::task::spawn_blocking(move || password::verify(&given, &stored))
+        .await
+        .map_err(AppError::internal)?;
+    Ok(user.filter(|u| matches && u.is_active))
+}
+
+/// # Errors
+/// Database failure.
+pub async fn record_login<C: ConnectionTrait>(db: &C, user: &users::Model, now: DateTime<Utc>) -> AppResult<()> {
+    let mut row: users::ActiveModel = user.clone().into();
+    row.last_login_at = Set(Some(now));
+    row.update(db).await?;
+    Ok(())
+}
+
+/// Sets a new password and ends every session of the user (the epoch moves on). Returns the
+/// updated row so the caller can keep its own session alive on the new epoch.
+///
+/// # Errors
+/// Validation for a weak password; database failure.
+pub async fn set_password<C: ConnectionTrait>(
+    db: &C,
+    user: &users::Model,
+    new_password: &str,
+    cheap: bool,
+    now: DateTime<Utc>,
+) -> AppResult<users::Model> {
+    password::check_strength(new_password, &user.username)?;
+    let mut row: users::ActiveModel = user.clone().into();
+    row.password_hash = Set(password::hash(new_password, cheap)?);
+    row.session_epoch = Set(user.session_epoch.saturating_add(1));
+    row.updated_at = Set(now);
+    Ok(row.update(db).await?)
+}
+
+/// Ends every session of the user: cookies signed for the old epoch stop working.
+///
+/// # Errors
+/// Database failure.
+pub async fn end_all_sessions<C: ConnectionTrait>(
+    db: &C,
+    user: &users::Model,
+    now: DateTime<Utc>,
+) -> AppResult<users::Model> {
+    let mut row: users::ActiveModel = user.clone().into();
+    row.session_epoch = Set(user.session_epoch.saturating_add(1));
+    row.updated_at = Set(now);
+    Ok(row.update(db).await?)
+}
+
+/// What an admin may change about a user.
+#[derive(Debug, Clone)]
+pub struct UserChange {
+    pub display_name: String,
+    pub role: Role,
+    pub is_active: bool,
+}
+
+/// Changes name, role and whether the account may sign in. Deactivating ends the user's
+/// sessions. Nobody may demote or deactivate themselves, so a unit is never locked out by a
+/// slip of the hand.
+///
+/// # Errors
+/// Validation; database failure.
+pub async fn update<C: ConnectionTrait>(
+    db: &C,
+    user: &users::Model,
+    change: &UserChange,
+    acting_user_id: i32,
+    now: DateTime<Utc>,
+) -> AppResult<users::Model> {
+    let display_name = parse_display_name(&change.display_name)?;
+    if user.id == acting_user_id && (!change.is_active || change.role.code() != user.role) {
+        return Err(AppError::invalid("角色", "不能停用自己的账号或更改自己的角色"));
+    }
+    let mut row: users::ActiveModel = user.clone().into();
+    row.display_name = Set(display_name);
+    row.role = Set(change.role.code().to_owned());
+    if user.is_active && !change.is_active {
+        row.session_epoch = Set(user.session_epoch.saturating_add(1));
+    }
+    row.is_active = Set(change.is_active);
+    row.updated_at = Set(now);
+    Ok(row.update(db).await?)
+}
+
+/// Users of the given units (all users when `unit_ids` is `None`), by unit then name.
+///
+/// # Errors
+/// Database failure.
+pub async fn list<C: ConnectionTrait>(db: &C, unit_ids: Option<&[i32]>) -> AppResult<Vec<users::Model>> {
+    let mut query = users::Entity::find();
+    if let Some(ids) = unit_ids {
+        query = query.filter(Condition::all().add(users::Column::UnitId.is_in(ids.to_vec())));
+    }
+    Ok(query.order_by_asc(users::Column::UnitId).order_by_asc(users::Column::Username).all(db).await?)
+}

@@ -1,0 +1,139 @@
+//! Rate limits keyed by a string (a client address, an account name), on the GCRA of the
+//! `governor` crate, timed by the application's clock so tests can step over a window.
+//!
+//! ```ignore
+//! security::rate_limit::check(&state.limits.objection, &security::client_ip(&req))?;
+//! ```
+//! answers `AppError::TooManyRequests { retry_after_secs }` (429 with `Retry-After`) once the
+//! key has used its burst, and lets it through again as the quota refills.
+use crate::clock::SharedClock;
+use crate::error::{AppError, AppResult};
+use governor::clock::Clock;
+use governor::middleware::NoOpMiddleware;
+use governor::nanos::Nanos;
+use governor::state::keyed::DashMapStateStore;
+use governor::{Quota, RateLimiter};
+use std::num::NonZeroU32;
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
+
+/// The application clock as governor sees it: nanoseconds since the Unix epoch.
+#[derive(Clone)]
+pub struct AppClock(SharedClock);
+
+impl Clock for AppClock {
+    type Instant = Nanos;
+
+    fn now(&self) -> Nanos {
+        let nanos = self.0.now().timestamp_nanos_opt().unwrap_or_default();
+        Nanos::from(u64::try_from(nanos).unwrap_or_default())
+    }
+}
+
+type Keyed = RateLimiter<String, DashMapStateStore<String>, AppClock, NoOpMiddleware<Nanos>>;
+
+/// A limit of `burst` events per key, refilling one every `period / burst`.
+pub struct Limiter {
+    name: &'static str,
+    inner: Keyed,
+    clock: AppClock,
+    checks: AtomicU32,
+}
+
+impl Limiter {
+    /// `burst` events per `period` for each key (at least one of each).
+    #[must_use]
+    pub fn new(name: &'static str, clock: SharedClock, burst: u32, period: Duration) -> Self {
+        let burst = NonZeroU32::new(burst).unwrap_or(NonZeroU32::MIN);
+        let every = period.checked_div(burst.get()).filter(|d| !d.is_zero()).unwrap_or(Duration::from_millis(1));
+        let quota = Quota::with_period(every).unwrap_or_else(|| Quota::per_second(NonZeroU32::MIN)).allow_burst(burst);
+        let clock = AppClock(clock);
+        Self {
+            name,
+            inner: RateLimiter::new(quota, DashMapStateStore::default(), clock.clone()),
+            clock,
+            checks: AtomicU32::new(0),
+        }
+    }
+
+    /// Uses one event for `key`.
+    ///
+    /// # Errors
+    /// `TooManyRequests` with the seconds until the next event is allowed.
+    pub fn check(&self, key: &str) -> AppResult<()> {
+        self.tidy();
+        match self.inner.check_key(&key.to_owned()) {
+            Ok(()) => Ok(()),
+            Err(not_until) => {
+                let wait = not_until.wait_time_from(self.clock.now());
+                let retry_after_secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
+                tracing::info!(limit = self.name, "rate limit reached");
+                Err(AppError::TooManyRequests { retry_after_secs: retry_after_secs.max(1) })
+            }
+        }
+    }
+
+    /// Forgets keys whose quota has refilled, now and then, so memory stays bounded.
+    fn tidy(&self) {
+        if self.checks.fetch_add(1, Ordering::Relaxed) % 1024 == 1023 {
+            self.inner.retain_recent();
+            self.inner.shrink_to_fit();
+        }
+    }
+}
+
+/// Checks `key` against `limiter`: the one call other modules need.
+///
+/// # Errors
+/// `TooManyRequests` when the key is over its limit.
+pub fn check(limiter: &Limiter, key: &str) -> AppResult<()> {
+    limiter.check(key)
+}
+
+/// The application's limits, in `AppState::limits`.
+pub struct Limits {
+    /// Sign-in attempts per account name.
+    pub login_account: Limiter,
+    /// Sign-in attempts per client address.
+    pub login_ip: Limiter,
+    /// Objection submissions per client address (web form and API).
+    pub objection: Limiter,
+    /// Objection look-ups (code + key) per client address.
+    pub lookup: Limiter,
+}
+
+impl Limits {
+    #[must_use]
+    pub fn new(clock: &SharedClock) -> Self {
+        let minutes = |m: u64| Duration::from_secs(m * 60);
+        Self {
+            login_account: Limiter::new("login_account", clock.clone(), 5, minutes(15)),
+            login_ip: Limiter::new("login_ip", clock.clone(), 20, minutes(15)),
+            objection: Limiter::new("objection", clock.clone(), 10, minutes(60)),
+            lookup: Limiter::new("lookup", clock.clone(), 30, minutes(15)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::clock::ManualClock;
+    use chrono::TimeZone;
+    use std::sync::Arc;
+
+    #[test]
+    fn a_key_is_stopped_after_its_burst_and_let_through_when_it_refills() {
+        let clock = ManualClock::new(chrono::Utc.with_ymd_and_hms(2025, 3, 9, 2, 0, 0).unwrap());
+        let limiter = Limiter::new("test", Arc::new(clock.clone()), 3, Duration::from_secs(60));
+        for _ in 0..3 {
+            limiter.check("a").unwrap();
+        }
+        let Err(AppError::TooManyRequests { retry_after_secs }) = limiter.check("a") else { panic!("not limited") };
+        assert_eq!(retry_after_secs, 20);
+        limiter.check("b").unwrap();
+        clock.advance(chrono::Duration::seconds(20));
+        limiter.check("a").unwrap();
+        assert!(limiter.check("a").is_err());
+    }
+}
