@@ -39,6 +39,7 @@ pub const COLUMNS: &[Column] = &[
         "与完成人一一对应，用“；”分隔",
         "国网武威供电公司；国网武威供电公司；武威市电力设计院",
     ),
+    col("完成人职务职称", false, "与完成人一一对应，用“；”分隔", "高级工程师；工程师；技师"),
     col("第一完成人贡献", true, "前三位完成人须填写", "提出总体方案，主持样机研制"),
     col("第一完成人工作量", true, "前三位完成人须填写", "占项目工作量40%"),
     col("第二完成人贡献", false, "有第二完成人时必填", "负责传感器选型与算法"),
@@ -228,6 +229,7 @@ fn draft_from_row(view: &RowView<'_>) -> Result<ProjectDraft, Vec<FieldError>> {
     let mut errors = Vec::new();
     let names = split_list(get("完成人"));
     let work_units = split_list(get("完成人工作单位"));
+    let job_titles = split_list(get("完成人职务职称"));
     let phones = split_list(get("完成人联系电话"));
     let ords = ["第一", "第二", "第三"];
     let completers = names
@@ -239,7 +241,7 @@ fn draft_from_row(view: &RowView<'_>) -> Result<ProjectDraft, Vec<FieldError>> {
             CompleterDraft {
                 name: name.clone(),
                 work_unit: work_units.get(i).cloned(),
-                job_title: None,
+                job_title: job_titles.get(i).cloned(),
                 contribution: per("贡献"),
                 workload: per("工作量"),
                 phone: phones.get(i).cloned(),

@@ -1,5 +1,6 @@
-//! The downloadable import template `/templates/projects.xlsx`: the header row, a help row and
-//! an example row, built from the same column list the importer reads.
+//! The downloadable import template `/templates/projects.xlsx`: a sheet with only the header row
+//! (so nothing but the unit's own rows is imported) and a help sheet with an example per column,
+//! both built from the same column list the importer reads.
 use super::import::COLUMNS;
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
@@ -14,7 +15,6 @@ pub fn projects_xlsx() -> Result<Vec<u8>, XlsxError> {
     for (i, column) in COLUMNS.iter().enumerate() {
         let c = u16::try_from(i).unwrap_or(u16::MAX);
         sheet.write_string_with_format(0, c, column.header, if column.required { &required } else { &header })?;
-        sheet.write_string(1, c, column.example)?;
         sheet.set_column_width(c, if column.header.contains("技术") { 40 } else { 18 })?;
     }
     sheet.set_freeze_panes(1, 0)?;
@@ -23,13 +23,16 @@ pub fn projects_xlsx() -> Result<Vec<u8>, XlsxError> {
     help.write_string_with_format(0, 0, "列名", &header)?;
     help.write_string_with_format(0, 1, "必填", &header)?;
     help.write_string_with_format(0, 2, "说明", &header)?;
+    help.write_string_with_format(0, 3, "示例", &header)?;
     for (i, column) in COLUMNS.iter().enumerate() {
         let r = u32::try_from(i + 1).unwrap_or(u32::MAX);
         help.write_string(r, 0, column.header)?;
         help.write_string(r, 1, if column.required { "是" } else { "否" })?;
         help.write_string(r, 2, column.help)?;
+        help.write_string(r, 3, column.example)?;
     }
     help.set_column_width(0, 20)?;
-    help.set_column_width(2, 80)?;
+    help.set_column_width(2, 60)?;
+    help.set_column_width(3, 50)?;
     book.save_to_buffer()
 }

@@ -7,11 +7,11 @@ use entity::{campaigns, project_completers, project_ip_items, project_units, pro
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use std::process::Command;
 
-const HEADER: &str = "申报编号,项目名称,完成单位,完成人,完成人工作单位,第一完成人贡献,第一完成人工作量,第二完成人贡献,第二完成人工作量,第三完成人贡献,第三完成人工作量,关键技术与创新点,知识产权,申报条件,无不得推荐情形声明,拟推荐等级,完成人联系电话,项目简介";
+const HEADER: &str = "申报编号,项目名称,完成单位,完成人,完成人工作单位,完成人职务职称,第一完成人贡献,第一完成人工作量,第二完成人贡献,第二完成人工作量,第三完成人贡献,第三完成人工作量,关键技术与创新点,知识产权,申报条件,无不得推荐情形声明,拟推荐等级,完成人联系电话,项目简介";
 
 fn row(key: &str, name: &str) -> String {
     format!(
-        "{key},{name},国网武威供电公司；武威市电力设计院,李明；王芳；赵强；钱伟,供电公司；供电公司；设计院；设计院,提出总体方案,40%,传感器选型,30%,现场试验,20%,\"拉力与倾角融合，实时计算覆冰厚度\",专利：一种输电线路覆冰监测装置（ZL202420123456.7）；论文：高寒地区覆冰监测研究（《电力建设》2024年第3期）,2,是,二等奖,13900000001；13900000002；13900000003；13900000004,在海拔2800米线路应用三年"
+        "{key},{name},国网武威供电公司；武威市电力设计院,李明；王芳；赵强；钱伟,供电公司；供电公司；设计院；设计院,高级工程师；工程师；技师；,提出总体方案,40%,传感器选型,30%,现场试验,20%,\"拉力与倾角融合，实时计算覆冰厚度\",专利：一种输电线路覆冰监测装置（ZL202420123456.7）；论文：高寒地区覆冰监测研究（《电力建设》2024年第3期）,2,是,二等奖,13900000001；13900000002；13900000003；13900000004,在海拔2800米线路应用三年"
     )
 }
 
@@ -155,6 +155,9 @@ db_test!(a_clean_csv_imports_every_field_and_reimporting_does_not_duplicate, |ap
     assert_eq!(people[3].contribution, None);
     assert_eq!(people[0].work_unit.as_deref(), Some("供电公司"));
     assert_eq!(people[3].work_unit.as_deref(), Some("设计院"));
+    assert_eq!(people[0].job_title.as_deref(), Some("高级工程师"));
+    assert_eq!(people[2].job_title.as_deref(), Some("技师"));
+    assert_eq!(people[3].job_title, None);
     assert_eq!(people[1].phone.as_deref(), Some("13900000002"));
     let ip: Vec<_> = project_ip_items::Entity::find()
         .filter(project_ip_items::Column::ProjectId.eq(p.id))
