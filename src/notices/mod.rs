@@ -9,12 +9,17 @@ pub mod cli;
 pub mod consistency;
 pub mod content;
 pub mod generate;
+pub mod handlers;
+pub mod http;
 pub mod ledger;
+pub mod listing;
 pub mod period;
+pub mod poster;
 pub mod public;
 pub mod publish;
 pub mod service;
 pub mod text;
+pub mod views;
 pub mod visibility;
 
 pub use period::{Period, PeriodRules, Status};
@@ -117,4 +122,10 @@ impl NoticeState {
             _ => Self::Draft,
         }
     }
+}
+
+/// The public routes of notices: pages, poster, unit and campaign pages.
+pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
+    handlers::routes(cfg);
+    listing::routes(cfg);
 }

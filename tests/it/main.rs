@@ -8,4 +8,5 @@ mod import;
 mod import_docs;
 mod migrations;
 mod notices;
+mod notices_pages;
 mod notices_support;

@@ -168,3 +168,10 @@ pub async fn result(app: &TestApp, notice_id: i32, level: Level, outcomes: &[(i3
     }
     report.id
 }
+
+/// GET a page; Tera writes `/` as `&#x2F;` inside text and attributes, which browsers read as
+/// `/`, so the body is returned with that one entity decoded for readable assertions.
+pub async fn page(app: &TestApp, path: &str) -> (u16, String) {
+    let (status, body) = app.get_text(path).await;
+    (status, body.replace("&#x2F;", "/"))
+}
