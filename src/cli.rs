@@ -69,6 +69,11 @@ enum Command {
         unit: String,
         file: PathBuf,
     },
+    /// Staff accounts: `user add` makes the first admin of a new install.
+    User {
+        #[command(subcommand)]
+        action: crate::accounts::cli::UserCommand,
+    },
     /// Generate and publish notices (公示).
     Notice {
         #[command(subcommand)]
@@ -98,10 +103,17 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             let app = Application::build(settings, Arc::new(SystemClock)).await?;
             tracing::info!("gongshi listening on port {}", app.port());
             println!("gongshi 已启动：{}", app.state().settings.base_url);
+            if let Some(link) = app.setup_link() {
+                println!("还没有任何账号。请在24小时内打开以下一次性链接创建省总工会管理员（或运行 gongshi user add）：\n{link}");
+            }
             app.run_until_stopped().await?;
             Ok(())
         }
         Command::Migrate { database, direction } => migrate(&database.url(), &direction).await,
+        Command::User { action } => {
+            let url = DatabaseArg { database: action.database() }.url();
+            crate::accounts::cli::run(&url, action).await
+        }
         Command::Import { database, campaign, unit, file } => {
             let db = crate::db::connect_and_migrate(&database.url()).await?;
             let report = crate::projects::import::import_file(&db, &campaign, &unit, &file, chrono::Utc::now()).await?;

@@ -31,6 +31,8 @@ pub struct Application {
     port: u16,
     server: Server,
     state: AppState,
+    /// The one-time link for the first admin, while the database has no account.
+    setup_link: Option<String>,
 }
 
 impl Application {
@@ -46,11 +48,21 @@ impl Application {
         }
         let secrets = Arc::new(secrets::Secrets::load_or_create(&db, clock.now()).await?);
         let limits = Arc::new(crate::security::Limits::new(&clock));
+        let setup_link = crate::accounts::setup::issue_if_no_users(&db, clock.now())
+            .await
+            .map_err(|e| anyhow::anyhow!("setup link: {e}"))?
+            .map(|secret| settings.absolute_url(&format!("/setup/{secret}")));
         let state = AppState { db, clock, settings: Arc::new(settings), secrets, limits };
         let listener = TcpListener::bind(&state.settings.bind)?;
         let port = listener.local_addr()?.port();
         let server = serve(listener, state.clone())?;
-        Ok(Self { port, server, state })
+        Ok(Self { port, server, state, setup_link })
+    }
+
+    /// The one-time link that creates the first admin, when the database has no account yet.
+    #[must_use]
+    pub fn setup_link(&self) -> Option<&str> {
+        self.setup_link.as_deref()
     }
 
     #[must_use]

@@ -6,7 +6,11 @@
 //! ```ignore
 //! crate::admin::render(&req, &actor, "notices/admin_list.html", &ctx)
 //! ```
+pub mod audit_log;
 pub mod dashboard;
+pub mod tokens;
+pub mod units;
+pub mod users;
 
 use crate::access::{Actor, AdminRoutes, Role, registrar};
 use crate::error::{AppError, AppResult};
@@ -17,6 +21,12 @@ use serde::Serialize;
 /// The staff routes of this module.
 pub fn routes(r: &mut AdminRoutes) {
     dashboard::routes(r);
+    units::handlers::routes(r);
+    units::api::routes(r);
+    users::handlers::routes(r);
+    users::api::routes(r);
+    tokens::routes(r);
+    audit_log::routes(r);
 }
 
 #[derive(Debug, Clone, Serialize)]

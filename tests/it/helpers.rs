@@ -231,3 +231,38 @@ impl Staff {
         self.client.post(self.url(path)).form(&form).send().await.expect("form posted")
     }
 }
+
+impl Staff {
+    /// A browser for an account that already exists (not yet signed in).
+    pub fn for_existing(app: &TestApp, username: &str, password: &str) -> Self {
+        Self {
+            user_id: 0,
+            unit_id: 0,
+            username: username.into(),
+            password: password.into(),
+            client: browser(),
+            address: app.address.clone(),
+        }
+    }
+}
+
+impl TestApp {
+    /// Like [`TestApp::spawn`], also returning the one-time setup link the start printed.
+    pub async fn spawn_with_setup_link(backend: Backend) -> (Option<String>, Self) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database_url = fresh_database_url(backend, dir.path()).await;
+        let mut settings = Settings::new(database_url.clone());
+        settings.bind = "127.0.0.1:0".into();
+        settings.data_dir = dir.path().join("data");
+        settings.cheap_password_hashing = true;
+        settings.request_log = false;
+        let clock = ManualClock::new(default_now());
+        let app = Application::build(settings, Arc::new(clock.clone())).await.expect("app builds");
+        let link = app.setup_link().map(str::to_owned);
+        let port = app.port();
+        let db = app.state().db.clone();
+        actix_web::rt::spawn(app.run_until_stopped());
+        let test_app = Self { backend, address: format!("http://127.0.0.1:{port}"), port, client: browser(), clock, db, database_url, _dir: dir };
+        (link, test_app)
+    }
+}

@@ -1,0 +1,38 @@
+//! `/api/v1/admin/units`: the unit pages' operations as JSON, through the same service.
+use super::UnitInput;
+use super::service::{self, TreeRow};
+use crate::access::{Actor, AdminRoutes};
+use crate::error::ApiResult;
+use crate::startup::AppState;
+use actix_web::web::{Data, Json, Path};
+use actix_web::{HttpResponse, http::header};
+use entity::units;
+
+pub fn routes(r: &mut AdminRoutes) {
+    r.get("/api/v1/admin/units", list)
+        .post("/api/v1/admin/units", create)
+        .get("/api/v1/admin/units/{id}", get)
+        .put("/api/v1/admin/units/{id}", update);
+}
+
+async fn list(state: Data<AppState>, actor: Actor) -> ApiResult<Json<Vec<TreeRow>>> {
+    Ok(Json(service::visible_tree(&state.db, &actor).await?))
+}
+
+async fn get(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<Json<units::Model>> {
+    Ok(Json(service::find_visible(&state.db, &actor, *id).await?))
+}
+
+async fn create(state: Data<AppState>, actor: Actor, input: Json<UnitInput>) -> ApiResult<HttpResponse> {
+    let unit = service::create(&state.db, &actor, &input, state.now()).await?;
+    Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/admin/units/{}", unit.id))).json(unit))
+}
+
+async fn update(
+    state: Data<AppState>,
+    actor: Actor,
+    id: Path<i32>,
+    input: Json<UnitInput>,
+) -> ApiResult<Json<units::Model>> {
+    Ok(Json(service::update(&state.db, &actor, *id, &input, state.now()).await?))
+}

@@ -1,0 +1,173 @@
+//! Reading and writing units. Every function that acts for a staff member takes the [`Actor`]
+//! and checks [`policy`] first, so pages and API share one decision.
+use super::{UnitDraft, UnitInput};
+use crate::access::tree::UnitTree;
+use crate::access::{Action, Actor, policy};
+use crate::audit;
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
+use entity::units;
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter,
+    QueryOrder,
+};
+use serde::Serialize;
+
+/// # Errors
+/// `NotFound`; database failure.
+pub async fn find<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<units::Model> {
+    units::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)
+}
+
+/// A unit the actor may see.
+///
+/// # Errors
+/// `NotFound` for a missing or hidden unit; database failure.
+pub async fn find_visible<C: ConnectionTrait>(db: &C, actor: &Actor, id: i32) -> AppResult<units::Model> {
+    policy::require(db, actor, Action::ViewUnit, id).await?;
+    find(db, id).await
+}
+
+/// A unit in the tree listing, with its depth below the first listed unit.
+#[derive(Debug, Clone, Serialize)]
+pub struct TreeRow {
+    pub unit: units::Model,
+    pub depth: usize,
+    pub kind_label: &'static str,
+}
+
+/// The units the actor may see, in tree order (parents before children, siblings by code).
+///
+/// # Errors
+/// Database failure.
+pub async fn visible_tree<C: ConnectionTrait>(db: &C, actor: &Actor) -> AppResult<Vec<TreeRow>> {
+    let scope = policy::scope(db, actor, Action::ViewUnit).await?;
+    let all = units::Entity::find().order_by_asc(units::Column::Code).all(db).await?;
+    let visible: Vec<units::Model> = all.into_iter().filter(|u| scope.contains(u.id)).collect();
+    let ids: Vec<i32> = visible.iter().map(|u| u.id).collect();
+    let mut rows = Vec::with_capacity(visible.len());
+    let roots: Vec<&units::Model> = visible.iter().filter(|u| u.parent_id.is_none_or(|p| !ids.contains(&p))).collect();
+    for root in roots {
+        push_subtree(&visible, root, 0, &mut rows);
+    }
+    Ok(rows)
+}
+
+fn push_subtree(all: &[units::Model], unit: &units::Model, depth: usize, out: &mut Vec<TreeRow>) {
+    if out.iter().any(|r| r.unit.id == unit.id) || depth > 32 {
+        return;
+    }
+    out.push(TreeRow { unit: unit.clone(), depth, kind_label: super::kind_label(&unit.kind) });
+    for child in all.iter().filter(|u| u.parent_id == Some(unit.id)) {
+        push_subtree(all, child, depth + 1, out);
+    }
+}
+
+/// The units in which the actor may do `action`, by name (for select boxes).
+///
+/// # Errors
+/// Database failure.
+pub async fn units_for<C: ConnectionTrait>(db: &C, actor: &Actor, action: Action) -> AppResult<Vec<units::Model>> {
+    let scope = policy::scope(db, actor, action).await?;
+    Ok(units::Entity::find()
+        .filter(scope.condition(units::Column::Id))
+        .order_by_asc(units::Column::Code)
+        .all(db)
+        .await?)
+}
+
+async fn code_taken<C: ConnectionTrait>(db: &C, code: &str, except: Option<i32>) -> AppResult<bool> {
+    let found = units::Entity::find().filter(units::Column::Code.eq(code)).one(db).await?;
+    Ok(found.is_some_and(|u| Some(u.id) != except))
+}
+
+fn apply(row: &mut units::ActiveModel, d: &UnitDraft) {
+    row.kind = Set(d.kind.clone());
+    row.name = Set(d.name.clone());
+    row.short_name = Set(d.short_name.clone());
+    row.code = Set(d.code.clone());
+    row.contact_person = Set(d.contact_person.clone());
+    row.contact_phone = Set(d.contact_phone.clone());
+    row.contact_email = Set(d.contact_email.clone());
+    row.contact_address = Set(d.contact_address.clone());
+}
+
+/// Creates a unit below `input.parent_id` (province admins only).
+///
+/// # Errors
+/// `Forbidden`/`NotFound` from the policy; validation (incl. a taken code); database failure.
+pub async fn create(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    input: &UnitInput,
+    now: DateTime<Utc>,
+) -> AppResult<units::Model> {
+    let parent_id = input.parent_id.ok_or_else(|| AppError::invalid("上级单位", "请选择上级单位"))?;
+    policy::require(db, actor, Action::CreateUnit, parent_id).await?;
+    let draft = input.validate()?;
+    if draft.kind == "province" {
+        return Err(AppError::invalid("单位类别", "省总工会只能是最上级单位"));
+    }
+    let txn = crate::db::begin_write(db).await?;
+    if code_taken(&txn, &draft.code, None).await? {
+        return Err(AppError::invalid("单位代码", format!("“{}”已被其他单位使用", draft.code)));
+    }
+    let mut row = units::ActiveModel { parent_id: Set(Some(parent_id)), created_at: Set(now), ..Default::default() };
+    apply(&mut row, &draft);
+    let unit = row.insert(&txn).await?;
+    let entry = audit::AuditEntry {
+        unit_id: Some(parent_id),
+        detail: Some(format!("{}（{}）", unit.name, unit.code)),
+        ..actor.audit("unit.create", "unit", Some(unit.id.to_string()))
+    };
+    audit::record(&txn, entry, now).await?;
+    txn.commit().await?;
+    Ok(unit)
+}
+
+/// Changes a unit's details and contacts. Its place in the tree and, for the province, its
+/// kind stay as they are.
+///
+/// # Errors
+/// `Forbidden`/`NotFound` from the policy; validation; database failure.
+pub async fn update(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    input: &UnitInput,
+    now: DateTime<Utc>,
+) -> AppResult<units::Model> {
+    policy::require(db, actor, Action::EditUnit, id).await?;
+    let mut draft = input.validate()?;
+    let txn = crate::db::begin_write(db).await?;
+    let unit = find(&txn, id).await?;
+    if unit.kind == "province" || draft.kind == "province" {
+        draft.kind = unit.kind.clone();
+    }
+    if code_taken(&txn, &draft.code, Some(id)).await? {
+        return Err(AppError::invalid("单位代码", format!("“{}”已被其他单位使用", draft.code)));
+    }
+    let mut row: units::ActiveModel = unit.into();
+    apply(&mut row, &draft);
+    let unit = row.update(&txn).await?;
+    let entry = audit::AuditEntry {
+        unit_id: Some(unit.id),
+        detail: Some(format!("{}（{}）", unit.name, unit.code)),
+        ..actor.audit("unit.update", "unit", Some(unit.id.to_string()))
+    };
+    audit::record(&txn, entry, now).await?;
+    txn.commit().await?;
+    Ok(unit)
+}
+
+/// The chain of names from the root down to the unit, e.g. 甘肃省总工会 › 武威市总工会.
+///
+/// # Errors
+/// Database failure.
+pub async fn path_names<C: ConnectionTrait>(db: &C, unit: &units::Model) -> AppResult<Vec<String>> {
+    let tree = UnitTree::load(db).await?;
+    let mut ids = tree.ancestors(unit.id);
+    ids.reverse();
+    let rows = units::Entity::find().filter(units::Column::Id.is_in(ids.clone())).all(db).await?;
+    Ok(ids.iter().filter_map(|id| rows.iter().find(|u| u.id == *id).map(|u| u.name.clone())).collect())
+}

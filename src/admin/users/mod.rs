@@ -1,0 +1,75 @@
+//! User administration: unit admins manage their own unit's accounts, province admins every
+//! unit's. Every change is checked by [`crate::access::policy`] and written to the audit log.
+pub mod api;
+pub mod handlers;
+pub mod service;
+
+use crate::access::Role;
+use chrono::{DateTime, Utc};
+use entity::users;
+use serde::{Deserialize, Serialize};
+
+/// A user as staff see them: never the password hash.
+#[derive(Debug, Clone, Serialize)]
+pub struct UserView {
+    pub id: i32,
+    pub unit_id: i32,
+    pub unit_name: String,
+    pub username: String,
+    pub display_name: String,
+    pub role: String,
+    pub role_label: &'static str,
+    pub is_active: bool,
+    pub created_at: DateTime<Utc>,
+    pub last_login_at: Option<DateTime<Utc>>,
+    /// 2025年3月10日 14:05:09, China time.
+    pub last_login_zh: Option<String>,
+}
+
+impl UserView {
+    #[must_use]
+    pub fn new(user: users::Model, unit_name: String) -> Self {
+        Self {
+            role_label: Role::parse(&user.role).map_or("未知", Role::label),
+            id: user.id,
+            unit_id: user.unit_id,
+            unit_name,
+            username: user.username,
+            display_name: user.display_name,
+            role: user.role,
+            is_active: user.is_active,
+            created_at: user.created_at,
+            last_login_at: user.last_login_at,
+            last_login_zh: user.last_login_at.map(crate::china_time::datetime_zh),
+        }
+    }
+}
+
+/// A new user as typed.
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+pub struct NewUserInput {
+    pub unit_id: i32,
+    #[serde(default)]
+    pub username: String,
+    #[serde(default)]
+    pub display_name: String,
+    #[serde(default)]
+    pub role: String,
+    /// Never echoed back into a form.
+    #[serde(default, skip_serializing)]
+    pub password: String,
+}
+
+/// What an admin may change about a user.
+#[derive(Debug, Clone, Deserialize, Serialize)]
+pub struct UserUpdateInput {
+    pub display_name: String,
+    pub role: String,
+    pub is_active: bool,
+}
+
+/// A password set by an admin.
+#[derive(Debug, Clone, Deserialize)]
+pub struct PasswordResetInput {
+    pub password: String,
+}
