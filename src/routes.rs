@@ -6,6 +6,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     cfg.route("/healthz", get().to(web::health::healthz)).route("/static/{file}", get().to(web::assets::serve));
     crate::public_site::routes(cfg);
     crate::notices::routes(cfg);
+    crate::feeds::routes(cfg);
+    crate::openapi::routes(cfg);
     crate::projects::routes(cfg);
     crate::accounts::routes(cfg);
     admin(&mut crate::access::AdminRoutes::new(cfg));

@@ -4,6 +4,7 @@
 //! The domain core (`period`, `content`, `consistency`, `visibility`) is pure; `service`,
 //! `publish` and `ledger` hold the database work; `handlers`, `views`, `poster` and `api` are
 //! the HTTP edge.
+pub mod api;
 pub mod cache;
 pub mod cli;
 pub mod consistency;
@@ -128,4 +129,5 @@ impl NoticeState {
 pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     handlers::routes(cfg);
     listing::routes(cfg);
+    api::routes(cfg);
 }

@@ -3,10 +3,13 @@
 mod helpers;
 
 mod accounts;
+mod feeds;
 mod foundation;
 mod import;
 mod import_docs;
 mod migrations;
 mod notices;
+mod notices_escaping;
 mod notices_pages;
 mod notices_support;
+mod public_api;

@@ -166,6 +166,8 @@ pub async fn result(app: &TestApp, notice_id: i32, level: Level, outcomes: &[(i3
         .await
         .unwrap();
     }
+    // As the result-report module does after issuing: public pages show the result at once.
+    gongshi::notices::cache::bump();
     report.id
 }
 

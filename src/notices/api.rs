@@ -1,0 +1,368 @@
+//! The public JSON API: `GET /api/v1/notices` (filters, pagination) and
+//! `GET /api/v1/notices/{id}`. Only what is public at the instant: a scheduled notice is a 404
+//! here too. Times are RFC 3339 in China time; dates are ISO days.
+use super::content::Snapshot;
+use super::handlers::{load_items, load_state, parse_id};
+use super::public::{self, Filter, PublicState};
+use super::{Level, Period, http};
+use crate::china_time::rfc3339_china;
+use crate::error::{ApiResult, AppError, FieldError};
+use crate::startup::AppState;
+use actix_web::web::{Bytes, Data, Path, Query, ServiceConfig, get};
+use actix_web::{HttpRequest, HttpResponse};
+use chrono::{DateTime, Utc};
+use entity::{campaigns, notice_revisions, units};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use serde::{Deserialize, Serialize};
+use utoipa::{IntoParams, OpenApi, ToSchema};
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.route("/api/v1/notices", get().to(list)).route("/api/v1/notices/{id}", get().to(detail));
+}
+
+/// This module's part of `/api/openapi.json`.
+#[derive(OpenApi)]
+#[openapi(
+    paths(list, detail),
+    components(schemas(NoticeList, NoticeSummary, NoticeDetail, UnitRef, ApiItem, ApiCompleter, ApiIpItem, ApiRevision, Channels)),
+    tags((name = "notices", description = "公示：列表与详情"))
+)]
+pub struct NoticesApi;
+
+#[must_use]
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    NoticesApi::openapi()
+}
+
+pub const DEFAULT_PER_PAGE: usize = 20;
+pub const MAX_PER_PAGE: usize = 100;
+
+/// Filters and pagination of the notice list.
+#[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListQuery {
+    /// 1 申报单位公示, 2 推荐单位公示, 3 省总工会公示
+    pub level: Option<String>,
+    /// Publishing unit's code, e.g. `WW`
+    pub unit: Option<String>,
+    /// Campaign code, e.g. `2025`
+    pub campaign: Option<String>,
+    /// `open`, `closed` or `withdrawn`
+    pub status: Option<String>,
+    /// Search in titles, units, project names, completing units and completers
+    pub q: Option<String>,
+    /// Page number, from 1
+    pub page: Option<String>,
+    /// Items per page, 1–100 (default 20)
+    pub per_page: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UnitRef {
+    pub code: String,
+    pub name: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticeSummary {
+    pub id: i32,
+    pub level: i32,
+    pub level_label: String,
+    pub unit: UnitRef,
+    pub campaign: String,
+    pub title: String,
+    /// First day of the period (China time), e.g. `2025-03-10`
+    pub starts_on: String,
+    /// Last day of the period, e.g. `2025-03-14`
+    pub ends_on: String,
+    /// RFC 3339, e.g. `2025-03-10T00:00:00+08:00`
+    pub opens_at: String,
+    /// RFC 3339, exclusive: objections must arrive before it
+    pub closes_at: String,
+    /// `open`, `closed` or `withdrawn`
+    pub status: String,
+    pub revision_no: i32,
+    pub item_count: usize,
+    pub url: String,
+    /// The result report's code once issued
+    pub report_code: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticeList {
+    pub items: Vec<NoticeSummary>,
+    pub page: usize,
+    pub per_page: usize,
+    pub total: usize,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiCompleter {
+    pub name: String,
+    /// Level 1, first three completers
+    pub contribution: Option<String>,
+    pub workload: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiIpItem {
+    /// `paper`, `monograph`, `patent` or `other`
+    pub kind: String,
+    pub kind_label: String,
+    pub title: String,
+    pub reference: Option<String>,
+}
+
+/// A project as the notice lists it: the fields its level shows, nothing else.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiItem {
+    /// 排序 (the recommended order on a level-2 notice)
+    pub position: i32,
+    pub project_id: i32,
+    pub name: String,
+    pub units: Vec<String>,
+    pub completers: Vec<ApiCompleter>,
+    /// Level 1
+    pub key_technology: Option<String>,
+    /// Level 1
+    pub ip_items: Option<Vec<ApiIpItem>>,
+    /// Level 3: `special`, `first`, `second` or `third`
+    pub grade: Option<String>,
+    pub grade_label: Option<String>,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiRevision {
+    pub revision_no: i32,
+    pub published_at: String,
+    pub starts_on: String,
+    pub ends_on: String,
+    pub opens_at: String,
+    pub closes_at: String,
+    pub correction_note: Option<String>,
+    pub restarts_period: bool,
+    pub url: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Channels {
+    pub board_location: Option<String>,
+    pub media: Option<String>,
+    pub web: String,
+}
+
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NoticeDetail {
+    #[serde(flatten)]
+    pub summary: NoticeSummary,
+    pub doc_number: Option<String>,
+    /// The notice text, Markdown
+    pub body_md: String,
+    pub correction_note: Option<String>,
+    pub channels: Channels,
+    pub withdrawn_at: Option<String>,
+    pub withdraw_reason: Option<String>,
+    pub items: Vec<ApiItem>,
+    pub revisions: Vec<ApiRevision>,
+}
+
+fn status_of(s: &PublicState, rev: &notice_revisions::Model, now: DateTime<Utc>) -> &'static str {
+    if s.is_withdrawn() { "withdrawn" } else { Period::of_revision(rev).status(now).code() }
+}
+
+fn summary(
+    s: &PublicState,
+    rev: &notice_revisions::Model,
+    item_count: usize,
+    now: DateTime<Utc>,
+    base: &crate::settings::Settings,
+) -> NoticeSummary {
+    let period = Period::of_revision(rev);
+    NoticeSummary {
+        id: s.notice.id,
+        level: s.notice.level,
+        level_label: s.level().label().to_owned(),
+        unit: UnitRef { code: s.unit.code.clone(), name: s.unit.name.clone() },
+        campaign: s.campaign.code.clone(),
+        title: rev.title.clone(),
+        starts_on: period.starts_on.to_string(),
+        ends_on: period.ends_on().to_string(),
+        opens_at: rfc3339_china(period.opens_at),
+        closes_at: rfc3339_china(period.closes_at),
+        status: status_of(s, rev, now).to_owned(),
+        revision_no: rev.revision_no,
+        item_count,
+        url: base.absolute_url(&format!("/notices/{}", s.notice.id)),
+        report_code: s.reports.iter().filter(|r| r.issued_at <= now).next_back().map(|r| r.code.clone()),
+    }
+}
+
+fn item(position: i32, project_id: i32, s: &Snapshot) -> ApiItem {
+    ApiItem {
+        position,
+        project_id,
+        name: s.name.clone(),
+        units: s.units.clone(),
+        completers: s
+            .completers
+            .iter()
+            .map(|c| ApiCompleter {
+                name: c.name.clone(),
+                contribution: c.contribution.clone(),
+                workload: c.workload.clone(),
+            })
+            .collect(),
+        key_technology: s.key_technology.clone(),
+        ip_items: s.ip_items.as_ref().map(|l| {
+            l.iter()
+                .map(|ip| ApiIpItem {
+                    kind: ip.kind.clone(),
+                    kind_label: ip.kind_label.clone(),
+                    title: ip.title.clone(),
+                    reference: ip.reference.clone(),
+                })
+                .collect()
+        }),
+        grade: s.grade.clone(),
+        grade_label: s.grade_label().map(str::to_owned),
+    }
+}
+
+/// Reads an optional positive number, naming the parameter in Chinese when it is not one.
+fn number(
+    value: Option<&str>,
+    field: &str,
+    label: &str,
+    range: std::ops::RangeInclusive<usize>,
+) -> Result<Option<usize>, FieldError> {
+    let Some(v) = value.map(str::trim).filter(|v| !v.is_empty()) else { return Ok(None) };
+    match v.parse::<usize>() {
+        Ok(n) if range.contains(&n) => Ok(Some(n)),
+        _ => Err(FieldError::new(field, format!("{label}应为{}到{}之间的整数", range.start(), range.end()))),
+    }
+}
+
+/// List notices public now, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/notices",
+    tag = "notices",
+    params(ListQuery),
+    responses(
+        (status = 200, description = "公示列表", body = NoticeList),
+        (status = 422, description = "参数有误（problem+json）")
+    )
+)]
+pub async fn list(req: HttpRequest, state: Data<AppState>, q: Query<ListQuery>) -> ApiResult<HttpResponse> {
+    let now = state.now();
+    let mut errors = Vec::new();
+    let level = number(q.level.as_deref(), "level", "层级", 1..=3).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
+    let page = number(q.page.as_deref(), "page", "页码", 1..=100_000).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
+    let per_page = number(q.per_page.as_deref(), "per_page", "每页条数", 1..=MAX_PER_PAGE).unwrap_or_else(|e| {
+        errors.push(e);
+        None
+    });
+    let status = q.status.as_deref().map(str::trim).filter(|s| !s.is_empty());
+    if status.is_some_and(|s| !["open", "closed", "withdrawn"].contains(&s)) {
+        errors.push(FieldError::new("status", "状态应为 open、closed 或 withdrawn"));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::Validation(errors).into());
+    }
+    let mut filter =
+        Filter { level: level.and_then(|l| i32::try_from(l).ok()).and_then(Level::from_number), ..Filter::default() };
+    if let Some(code) = q.unit.as_deref().filter(|s| !s.is_empty()) {
+        let unit = units::Entity::find().filter(units::Column::Code.eq(code)).one(&state.db).await?;
+        filter.unit_id = Some(unit.map_or(-1, |u| u.id));
+    }
+    if let Some(code) = q.campaign.as_deref().filter(|s| !s.is_empty()) {
+        let c = campaigns::Entity::find().filter(campaigns::Column::Code.eq(code)).one(&state.db).await?;
+        filter.campaign_id = Some(c.map_or(-1, |c| c.id));
+    }
+    let states = public::all_states(&state.db, &filter).await?;
+    let visible: Vec<(&PublicState, &notice_revisions::Model)> = states
+        .iter()
+        .filter_map(|s| s.current(now).map(|r| (s, r)))
+        .filter(|(s, r)| status.is_none_or(|st| status_of(s, r, now) == st))
+        .collect();
+    let items = public::items_of(&state.db, &visible.iter().map(|(_, r)| r.id).collect::<Vec<_>>()).await?;
+    let term = q.q.as_deref().unwrap_or_default();
+    let matching: Vec<NoticeSummary> = visible
+        .iter()
+        .filter(|(s, r)| public::matches(term, &r.title, &s.unit.name, items.get(&r.id).map_or(&[][..], Vec::as_slice)))
+        .map(|(s, r)| summary(s, r, items.get(&r.id).map_or(0, Vec::len), now, &state.settings))
+        .collect();
+    let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
+    let page = page.unwrap_or(1);
+    let total = matching.len();
+    let items = matching.into_iter().skip((page - 1) * per_page).take(per_page).collect();
+    json(&req, &NoticeList { items, page, per_page, total })
+}
+
+/// One notice as public now: its current revision's items, and every public revision.
+#[utoipa::path(
+    get,
+    path = "/api/v1/notices/{id}",
+    tag = "notices",
+    params(("id" = i32, Path, description = "公示编号")),
+    responses(
+        (status = 200, description = "公示详情", body = NoticeDetail),
+        (status = 404, description = "不存在或尚未开始公示（problem+json）")
+    )
+)]
+pub async fn detail(req: HttpRequest, state: Data<AppState>, id: Path<String>) -> ApiResult<HttpResponse> {
+    let now = state.now();
+    let s = load_state(&state, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let rev = s.current(now).cloned().ok_or(AppError::NotFound)?;
+    let items = load_items(&state, rev.id).await?;
+    let revisions = s
+        .public_revisions(now)
+        .into_iter()
+        .map(|r| {
+            let p = Period::of_revision(r);
+            ApiRevision {
+                revision_no: r.revision_no,
+                published_at: s.public_from(r).map(rfc3339_china).unwrap_or_default(),
+                starts_on: p.starts_on.to_string(),
+                ends_on: p.ends_on().to_string(),
+                opens_at: rfc3339_china(p.opens_at),
+                closes_at: rfc3339_china(p.closes_at),
+                correction_note: r.correction_note.clone(),
+                restarts_period: r.restarts_period,
+                url: state.settings.absolute_url(&format!("/notices/{}/revisions/{}", s.notice.id, r.revision_no)),
+            }
+        })
+        .collect();
+    let detail = NoticeDetail {
+        summary: summary(&s, &rev, items.len(), now, &state.settings),
+        doc_number: s.notice.doc_number.clone(),
+        body_md: rev.body_md.clone(),
+        correction_note: rev.correction_note.clone(),
+        channels: Channels {
+            board_location: rev.board_location.clone(),
+            media: rev.media.clone(),
+            web: state.settings.absolute_url(&format!("/notices/{}", s.notice.id)),
+        },
+        withdrawn_at: s.notice.withdrawn_at.map(rfc3339_china),
+        withdraw_reason: s.notice.withdraw_reason.clone(),
+        items: items.iter().map(|i| item(i.position, i.project_id, &i.snapshot)).collect(),
+        revisions,
+    };
+    json(&req, &detail)
+}
+
+/// JSON with `<`, `>` and `&` written as `\u003c`-style escapes: still the same JSON, but no
+/// answer can ever carry a raw tag, whatever a project field holds.
+fn json<T: Serialize>(req: &HttpRequest, value: &T) -> ApiResult<HttpResponse> {
+    let text = serde_json::to_string(value).map_err(AppError::internal)?;
+    // Outside strings JSON never uses these characters, so replacing them everywhere is safe.
+    let text = text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
+    let body = Bytes::from(text);
+    Ok(http::conditional(req, "application/json", &http::etag_of(&body), None, body))
+}
