@@ -79,6 +79,25 @@ enum Command {
         #[command(subcommand)]
         action: crate::notices::cli::NoticeCommand,
     },
+    /// Check the tamper-evident ledger and every row it covers; exits non-zero at the first break.
+    Verify {
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Check an objection receipt's signature (the 验证码 printed on it).
+    ReceiptVerify {
+        token: String,
+        /// The published public key (hex, from /transparency); default: this database's key
+        #[arg(long)]
+        public_key: Option<String>,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Objection maintenance (erasing identities after the retention period).
+    Objections {
+        #[command(subcommand)]
+        action: crate::objections::cli::ObjectionsCommand,
+    },
 }
 
 pub async fn run() -> ExitCode {
@@ -123,6 +142,14 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Notice { action } => {
             let db = crate::db::connect_and_migrate(&DatabaseArg { database: action.database() }.url()).await?;
             crate::notices::cli::run(&db, action, chrono::Utc::now()).await
+        }
+        Command::Verify { database } => crate::objections::cli::verify(&database.url()).await,
+        Command::ReceiptVerify { token, public_key, database } => {
+            crate::objections::cli::verify_receipt(&token, public_key.as_deref(), &database.url()).await
+        }
+        Command::Objections { action } => {
+            let url = DatabaseArg { database: action.database() }.url();
+            crate::objections::cli::run(&url, action).await
         }
     }
 }

@@ -9,6 +9,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
     crate::feeds::routes(cfg);
     crate::openapi::routes(cfg);
     crate::projects::routes(cfg);
+    crate::objections::routes(cfg);
+    crate::transparency::routes(cfg);
     crate::accounts::routes(cfg);
     admin(&mut crate::access::AdminRoutes::new(cfg));
 }
@@ -18,4 +20,5 @@ pub fn configure(cfg: &mut ServiceConfig) {
 pub fn admin(r: &mut crate::access::AdminRoutes) {
     crate::admin::routes(r);
     crate::accounts::handlers::admin_routes(r);
+    crate::objections::admin_routes(r);
 }

@@ -99,6 +99,11 @@ impl TestApp {
         format!("{}{path}", self.address)
     }
 
+    /// The app's private data folder (`Settings::data_dir`: evidence files live here).
+    pub fn data_dir(&self) -> std::path::PathBuf {
+        self._dir.path().join("data")
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("request sent")
     }

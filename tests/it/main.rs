@@ -12,4 +12,8 @@ mod notices;
 mod notices_escaping;
 mod notices_pages;
 mod notices_support;
+mod objections;
+mod objections_evidence;
+mod objections_lookup;
+mod objections_support;
 mod public_api;

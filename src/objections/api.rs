@@ -1,0 +1,139 @@
+//! The public objection API (kept stable; see docs/OBJECTIONS.md):
+//!
+//! - `POST /api/v1/notices/{id}/objections` (JSON, or multipart with evidence files): 201 with
+//!   `receipt_code`, `lookup_key`, `received_at`, `status`; 422 with field errors; 409 when
+//!   the notice has closed, naming the close time and the code the late objection was
+//!   recorded under. An anonymous objection is recorded too and answered 422 with the same
+//!   reference. An `Idempotency-Key` header makes a retried request answer with the first
+//!   case instead of filing a second.
+//! - `GET /api/v1/objections/{receipt_code}?key=…`: the status and the objector's timeline.
+//! - `POST /api/v1/receipts/verify` with `{"token": …}`: whether a receipt is genuine.
+use super::attachments::Store;
+use super::lookup;
+use super::service::Recorded;
+use super::submit::{self, Outcome};
+use super::upload;
+use super::{RefusalReason, Status};
+use crate::china_time::{datetime_zh, rfc3339_china};
+use crate::error::{ApiResult, AppError, FieldError};
+use crate::security::{client_ip, rate_limit};
+use crate::startup::AppState;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, LOCATION};
+use actix_web::web::{Data, Json, Path, Payload, Query, ServiceConfig, get, post};
+use actix_web::{HttpRequest, HttpResponse};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.route("/api/v1/notices/{id}/objections", post().to(file))
+        .route("/api/v1/objections/{code}", get().to(find))
+        .route("/api/v1/receipts/verify", post().to(verify));
+}
+
+async fn file(state: Data<AppState>, req: HttpRequest, id: Path<i32>, payload: Payload) -> ApiResult<HttpResponse> {
+    rate_limit::check(&state.limits.objection, &client_ip(&req))?;
+    let submission = upload::read(&req, payload, &Store::new(&state.settings.data_dir)).await?;
+    let key = req.headers().get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
+    let (outcome, notice) = submit::file(&state, *id, submission, key.as_deref()).await?;
+    match outcome {
+        Outcome::Invalid(errors) => Err(AppError::Validation(errors).into()),
+        Outcome::Recorded { recorded, missing_identity } => {
+            Ok(answer(&recorded, notice.closes_at(), &missing_identity))
+        }
+    }
+}
+
+/// 201 for a case taken for handling; 409 (late) or 422 (anonymous) for one recorded and
+/// refused on arrival, each with the reference it was recorded under.
+fn answer(recorded: &Recorded, closes_at: chrono::DateTime<chrono::Utc>, missing: &[FieldError]) -> HttpResponse {
+    let o = &recorded.objection;
+    let reference = json!({
+        "receipt_code": o.receipt_code,
+        "lookup_key": recorded.lookup_key,
+        "received_at": rfc3339_china(o.received_at),
+        "receipt_token": o.signature,
+    });
+    let mut res = match (recorded.status(), recorded.refusal_reason()) {
+        (Some(Status::Refused), Some(RefusalReason::Late)) => problem(
+            StatusCode::CONFLICT,
+            &format!("公示已于{}截止，逾期提交的异议已记录，不予受理", datetime_zh(closes_at)),
+            &[],
+            json!({ "closes_at": rfc3339_china(closes_at), "objection_status": "refused", "refusal_reason": "late" }),
+            reference,
+        ),
+        (Some(Status::Refused), Some(RefusalReason::Anonymous)) => problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "未实名提出的异议已记录，不予受理",
+            missing,
+            json!({ "objection_status": "refused", "refusal_reason": "anonymous" }),
+            reference,
+        ),
+        _ => {
+            let mut body = reference;
+            body["status"] = json!(o.status);
+            HttpResponse::Created()
+                .insert_header((LOCATION, format!("/api/v1/objections/{}", o.receipt_code)))
+                .json(body)
+        }
+    };
+    res.headers_mut().insert(CACHE_CONTROL, actix_web::http::header::HeaderValue::from_static("no-store"));
+    if recorded.replayed {
+        res.headers_mut().insert(
+            actix_web::http::header::HeaderName::from_static("idempotent-replayed"),
+            actix_web::http::header::HeaderValue::from_static("true"),
+        );
+    }
+    res
+}
+
+/// problem+json with extra members; `status` is the HTTP status, so the case's own status
+/// travels as `objection_status`.
+fn problem(
+    status: StatusCode,
+    title: &str,
+    errors: &[FieldError],
+    detail: serde_json::Value,
+    reference: serde_json::Value,
+) -> HttpResponse {
+    let mut body = json!({ "type": "about:blank", "title": title, "status": status.as_u16() });
+    if !errors.is_empty() {
+        body["errors"] = json!(errors);
+    }
+    for extra in [detail, reference] {
+        if let serde_json::Value::Object(map) = extra {
+            for (k, v) in map {
+                body[k] = v;
+            }
+        }
+    }
+    HttpResponse::build(status).content_type("application/problem+json").body(body.to_string())
+}
+
+#[derive(Deserialize)]
+struct KeyQuery {
+    #[serde(default)]
+    key: String,
+}
+
+async fn find(
+    state: Data<AppState>,
+    req: HttpRequest,
+    code: Path<String>,
+    query: Query<KeyQuery>,
+) -> ApiResult<HttpResponse> {
+    rate_limit::check(&state.limits.lookup, &client_ip(&req))?;
+    let case = lookup::find(&state.db, &code, &query.key).await?.ok_or(AppError::NotFound)?;
+    Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(case))
+}
+
+#[derive(Deserialize)]
+struct VerifyBody {
+    #[serde(default)]
+    token: String,
+}
+
+async fn verify(state: Data<AppState>, body: Json<VerifyBody>) -> ApiResult<HttpResponse> {
+    let result = super::handlers::verify(&state, &body.token).await?;
+    Ok(HttpResponse::Ok().json(result))
+}

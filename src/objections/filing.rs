@@ -1,0 +1,277 @@
+//! What an objector sends, checked into a [`Filing`] before anything is stored, and the two
+//! rules that decide whether a well-formed filing is accepted for handling: in time, and not
+//! anonymous. Both kinds of refusal are still recorded (see `service`).
+use super::{Category, ObjectorKind, RefusalReason};
+use crate::error::FieldError;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+pub const MAX_CONTENT_CHARS: usize = 5000;
+const MAX_NAME_CHARS: usize = 50;
+const MAX_ORGANIZATION_CHARS: usize = 100;
+const MAX_EMAIL_CHARS: usize = 254;
+
+/// The fields as typed, kept as text so a form can be shown again exactly as it was filled.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct FilingInput {
+    pub objector_kind: String,
+    pub name: String,
+    pub phone: String,
+    pub email: String,
+    pub organization: String,
+    pub contact_person: String,
+    pub project_id: String,
+    pub category: String,
+    pub content: String,
+    pub declaration: bool,
+}
+
+/// Who objects. Stored apart from the case, shown only to the staff handling it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct Identity {
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub organization: Option<String>,
+    pub contact_person: Option<String>,
+}
+
+/// A well-formed objection, ready to be recorded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filing {
+    pub objector_kind: ObjectorKind,
+    pub identity: Identity,
+    pub project_id: i32,
+    pub category: Category,
+    pub content: String,
+}
+
+impl Filing {
+    /// Real name (实名) means: an individual gives a name and a phone or e-mail; an organisation
+    /// gives its name, a contact person and a phone.
+    #[must_use]
+    pub fn is_anonymous(&self) -> bool {
+        !self.missing_identity().is_empty()
+    }
+
+    /// What real name still lacks, field by field.
+    #[must_use]
+    pub fn missing_identity(&self) -> Vec<FieldError> {
+        let id = &self.identity;
+        let mut missing = Vec::new();
+        let mut lack = |absent: bool, field: &str, message: &str| {
+            if absent {
+                missing.push(FieldError::new(field, message));
+            }
+        };
+        match self.objector_kind {
+            ObjectorKind::Individual => {
+                lack(id.name.is_none(), "name", "未填写真实姓名");
+                lack(id.phone.is_none() && id.email.is_none(), "phone", "未填写电话或电子邮箱（至少一项）");
+            }
+            ObjectorKind::Organization => {
+                lack(id.organization.is_none(), "organization", "未填写单位名称");
+                lack(id.contact_person.is_none(), "contact_person", "未填写联系人");
+                lack(id.phone.is_none(), "phone", "未填写联系电话");
+            }
+        }
+        missing
+    }
+}
+
+/// Whether a well-formed filing received at `at` is refused on arrival, and why. In time
+/// means received strictly before the close: at the closing instant it is late. Lateness
+/// wins: a late anonymous objection is late first.
+#[must_use]
+pub fn refusal_on_arrival(filing: &Filing, closes_at: DateTime<Utc>, at: DateTime<Utc>) -> Option<RefusalReason> {
+    if at >= closes_at {
+        Some(RefusalReason::Late)
+    } else if filing.is_anonymous() {
+        Some(RefusalReason::Anonymous)
+    } else {
+        None
+    }
+}
+
+impl FilingInput {
+    /// Checks the form against the notice's projects. Missing identity is not an error here:
+    /// it makes the objection anonymous, which is recorded and refused, not turned away.
+    ///
+    /// # Errors
+    /// Every problem, each under its field's API name with a Chinese message.
+    pub fn validate(&self, notice_projects: &[i32]) -> Result<Filing, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let mut fail = |field: &str, message: &str| errors.push(FieldError::new(field, message));
+        let kind = ObjectorKind::parse(&self.objector_kind);
+        if kind.is_none() {
+            fail("objector_kind", "请选择以个人还是单位名义提出");
+        }
+        let identity = Identity {
+            name: optional(&self.name),
+            phone: optional(&self.phone),
+            email: optional(&self.email),
+            organization: optional(&self.organization),
+            contact_person: optional(&self.contact_person),
+        };
+        check_len(&mut fail, "name", "姓名", identity.name.as_deref(), MAX_NAME_CHARS);
+        check_len(&mut fail, "contact_person", "联系人", identity.contact_person.as_deref(), MAX_NAME_CHARS);
+        check_len(&mut fail, "organization", "单位名称", identity.organization.as_deref(), MAX_ORGANIZATION_CHARS);
+        if identity.phone.as_deref().is_some_and(|p| !is_phone(p)) {
+            fail("phone", "电话号码格式不正确，请填写手机号或带区号的固定电话");
+        }
+        if identity.email.as_deref().is_some_and(|e| !is_email(e)) {
+            fail("email", "电子邮箱格式不正确");
+        }
+        let project_id = self.project_id.trim().parse::<i32>().ok().filter(|id| notice_projects.contains(id));
+        if project_id.is_none() {
+            fail("project_id", "请选择本公示中的一个项目");
+        }
+        let category = Category::parse(&self.category);
+        if category.is_none() {
+            fail("category", "请选择异议类别");
+        }
+        let content = self.content.trim().replace("\r\n", "\n");
+        if content.is_empty() {
+            fail("content", "请填写异议内容");
+        } else if content.chars().count() > MAX_CONTENT_CHARS {
+            fail("content", "异议内容不能超过5000字");
+        }
+        if !self.declaration {
+            fail("declaration", "请确认所填内容真实，并承担相应责任");
+        }
+        match (kind, project_id, category) {
+            (Some(objector_kind), Some(project_id), Some(category)) if errors.is_empty() => {
+                Ok(Filing { objector_kind, identity, project_id, category, content })
+            }
+            _ => Err(errors),
+        }
+    }
+}
+
+fn optional(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+fn check_len(fail: &mut impl FnMut(&str, &str), field: &str, label: &str, value: Option<&str>, max: usize) {
+    if value.is_some_and(|v| v.chars().count() > max) {
+        fail(field, &format!("{label}不能超过{max}个字"));
+    }
+}
+
+/// A mobile number or a fixed line with area code; spaces, hyphens, brackets and a leading +
+/// are allowed, as people write them.
+#[must_use]
+pub fn is_phone(s: &str) -> bool {
+    let body = s.trim().strip_prefix('+').unwrap_or(s.trim());
+    let digits = body.chars().filter(char::is_ascii_digit).count();
+    body.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '（' | '）'))
+        && (7..=15).contains(&digits)
+}
+
+/// Loose on purpose: one @, something before, a dot in the domain, no spaces.
+#[must_use]
+pub fn is_email(s: &str) -> bool {
+    let s = s.trim();
+    let Some((local, domain)) = s.split_once('@') else { return false };
+    s.len() <= MAX_EMAIL_CHARS
+        && !local.is_empty()
+        && !domain.contains('@')
+        && domain.split('.').count() >= 2
+        && domain.split('.').all(|part| !part.is_empty())
+        && !s.chars().any(char::is_whitespace)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    fn input() -> FilingInput {
+        FilingInput {
+            objector_kind: "individual".into(),
+            name: " 王五 ".into(),
+            phone: "139-0931-0000".into(),
+            project_id: "7".into(),
+            category: "personnel".into(),
+            content: "第二完成人未参与该项目。\r\n".into(),
+            declaration: true,
+            ..Default::default()
+        }
+    }
+
+    #[test]
+    fn a_complete_filing_is_tidied() {
+        let f = input().validate(&[7, 8]).unwrap();
+        assert_eq!(f.identity.name.as_deref(), Some("王五"));
+        assert_eq!(f.content, "第二完成人未参与该项目。");
+        assert!(!f.is_anonymous());
+    }
+
+    #[test]
+    fn every_problem_is_reported_under_its_field() {
+        let mut i = input();
+        i.objector_kind = "robot".into();
+        i.phone = "call me".into();
+        i.email = "a@b".into();
+        i.project_id = "9".into();
+        i.category = String::new();
+        i.content = "  ".into();
+        i.declaration = false;
+        let fields: Vec<_> = i.validate(&[7]).unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["objector_kind", "phone", "email", "project_id", "category", "content", "declaration"]);
+    }
+
+    #[test]
+    fn content_has_a_ceiling() {
+        let mut i = input();
+        i.content = "字".repeat(MAX_CONTENT_CHARS);
+        assert!(i.validate(&[7]).is_ok());
+        i.content.push('字');
+        assert_eq!(i.validate(&[7]).unwrap_err()[0].message, "异议内容不能超过5000字");
+    }
+
+    #[test]
+    fn real_name_needs_name_and_a_contact_or_for_an_organisation_all_three() {
+        let mut i = input();
+        i.phone.clear();
+        assert!(i.validate(&[7]).unwrap().is_anonymous());
+        i.email = "wang@example.cn".into();
+        assert!(!i.validate(&[7]).unwrap().is_anonymous());
+        i.name.clear();
+        assert!(i.validate(&[7]).unwrap().is_anonymous());
+        let mut org = input();
+        org.objector_kind = "organization".into();
+        org.organization = "某研究所".into();
+        assert!(org.validate(&[7]).unwrap().is_anonymous(), "no contact person");
+        org.contact_person = "赵六".into();
+        assert!(!org.validate(&[7]).unwrap().is_anonymous());
+    }
+
+    #[test]
+    fn the_close_instant_itself_is_late() {
+        let closes = Utc.with_ymd_and_hms(2025, 3, 14, 16, 0, 0).unwrap();
+        let second = chrono::Duration::seconds(1);
+        let filing = input().validate(&[7]).unwrap();
+        assert_eq!(refusal_on_arrival(&filing, closes, closes - second), None);
+        assert_eq!(refusal_on_arrival(&filing, closes, closes), Some(RefusalReason::Late));
+        let mut anonymous = filing;
+        anonymous.identity.name = None;
+        assert_eq!(refusal_on_arrival(&anonymous, closes, closes), Some(RefusalReason::Late));
+        assert_eq!(refusal_on_arrival(&anonymous, closes, closes - second), Some(RefusalReason::Anonymous));
+    }
+
+    #[test]
+    fn phones_and_emails_as_people_write_them() {
+        for ok in ["13909310000", "+86 139 0931 0000", "0931-8123456", "(0935)2212345"] {
+            assert!(is_phone(ok), "{ok}");
+        }
+        for bad in ["12345", "139O9310000", "tel:139"] {
+            assert!(!is_phone(bad), "{bad}");
+        }
+        assert!(is_email("li.si@gs.example.cn"));
+        assert!(!is_email("li si@example.cn"));
+        assert!(!is_email("@example.cn"));
+    }
+}

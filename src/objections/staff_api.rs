@@ -1,0 +1,143 @@
+//! The staff API for objections (`/api/v1/admin/…`, bearer tokens): the same services as the
+//! staff pages, as JSON.
+use super::filing::FilingInput;
+use super::queue::{self, QueueFilter};
+use super::workflow::{self, RegistrationInput, TransitionRequest};
+use crate::access::{Actor, AdminRoutes};
+use crate::china_time::rfc3339_china;
+use crate::error::{ApiResult, AppError};
+use crate::startup::AppState;
+use actix_web::HttpResponse;
+use actix_web::http::header::CACHE_CONTROL;
+use actix_web::web::{Data, Json, Path, Query};
+use serde::Deserialize;
+use serde_json::json;
+
+pub fn admin_routes(r: &mut AdminRoutes) {
+    r.get("/api/v1/admin/objections", list)
+        .get("/api/v1/admin/objections/{id}", show)
+        .post("/api/v1/admin/objections/{id}/transitions", transition)
+        .post("/api/v1/admin/objections/{id}/assignment", assign)
+        .post("/api/v1/admin/objections/{id}/sealed-letter", sealed_letter)
+        .get("/api/v1/admin/objections/{id}/identity", identity)
+        .post("/api/v1/admin/notices/{id}/objections", register);
+}
+
+async fn list(state: Data<AppState>, actor: Actor, filter: Query<QueueFilter>) -> ApiResult<HttpResponse> {
+    let rows = queue::queue(&state.db, &actor, &filter, state.now()).await?;
+    Ok(HttpResponse::Ok().json(json!({ "objections": rows })))
+}
+
+async fn show(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().json(queue::detail(&state.db, &actor, *id, state.now()).await?))
+}
+
+#[derive(Deserialize)]
+struct TransitionBody {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    reason: Option<String>,
+    #[serde(default)]
+    internal_note: Option<String>,
+    #[serde(default)]
+    public_note: Option<String>,
+}
+
+async fn transition(
+    state: Data<AppState>,
+    actor: Actor,
+    id: Path<i32>,
+    body: Json<TransitionBody>,
+) -> ApiResult<HttpResponse> {
+    let text = |s: &Option<String>| s.clone().unwrap_or_default();
+    let request =
+        TransitionRequest::parse(&body.to, &text(&body.reason), &text(&body.internal_note), &text(&body.public_note))
+            .map_err(AppError::Validation)?;
+    workflow::transition(&state.db, &actor, *id, &request, state.now()).await?;
+    Ok(HttpResponse::Ok().json(queue::detail(&state.db, &actor, *id, state.now()).await?))
+}
+
+#[derive(Deserialize)]
+struct AssignBody {
+    user_id: Option<i32>,
+}
+
+async fn assign(state: Data<AppState>, actor: Actor, id: Path<i32>, body: Json<AssignBody>) -> ApiResult<HttpResponse> {
+    workflow::assign(&state.db, &actor, *id, body.user_id, state.now()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn sealed_letter(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<HttpResponse> {
+    workflow::receive_sealed_letter(&state.db, &actor, *id, state.now()).await?;
+    Ok(HttpResponse::NoContent().finish())
+}
+
+async fn identity(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<HttpResponse> {
+    let view = workflow::view_identity(&state.db, &actor, *id, state.now()).await?;
+    Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(view))
+}
+
+#[derive(Deserialize)]
+struct RegisterBody {
+    #[serde(default)]
+    channel: String,
+    #[serde(default)]
+    claimed_at: String,
+    #[serde(default)]
+    objector_kind: String,
+    #[serde(default)]
+    name: String,
+    #[serde(default)]
+    phone: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    organization: String,
+    #[serde(default)]
+    contact_person: String,
+    #[serde(default)]
+    project_id: Option<i32>,
+    #[serde(default)]
+    category: String,
+    #[serde(default)]
+    content: String,
+}
+
+async fn register(
+    state: Data<AppState>,
+    actor: Actor,
+    id: Path<i32>,
+    body: Json<RegisterBody>,
+) -> ApiResult<HttpResponse> {
+    let b = body.into_inner();
+    let input = RegistrationInput {
+        filing: FilingInput {
+            objector_kind: b.objector_kind,
+            name: b.name,
+            phone: b.phone,
+            email: b.email,
+            organization: b.organization,
+            contact_person: b.contact_person,
+            project_id: b.project_id.map(|p| p.to_string()).unwrap_or_default(),
+            category: b.category,
+            content: b.content,
+            declaration: true,
+        },
+        channel: b.channel,
+        claimed_at: b.claimed_at,
+    };
+    let seed = state.secrets.signing_seed;
+    let recorded = workflow::register(&state.db, &seed, &actor, *id, &input, state.now()).await?;
+    let o = &recorded.objection;
+    Ok(HttpResponse::Created().insert_header((CACHE_CONTROL, "no-store")).json(json!({
+        "id": o.id,
+        "receipt_code": o.receipt_code,
+        "lookup_key": recorded.lookup_key,
+        "received_at": rfc3339_china(o.received_at),
+        "registered_at": rfc3339_china(o.registered_at),
+        "status": o.status,
+        "refusal_reason": o.refusal_reason,
+        "in_time": o.in_time,
+    })))
+}

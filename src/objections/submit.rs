@@ -1,0 +1,112 @@
+//! Filing from the web form and the public API, the same way: check, decide lateness and
+//! anonymity by the server's clock, place the evidence, and record through the group-commit
+//! writer. The answer comes only after the case is durably committed.
+use super::attachments::Store;
+use super::codes::{derived_lookup_key, idempotency_fingerprint, new_lookup_key};
+use super::filing::refusal_on_arrival;
+use super::service::{NewCase, NoticeForObjection, Recorded, notice_for_objection};
+use super::upload::Submission;
+use super::{Channel, SealedLetter, writer};
+use crate::error::{AppError, AppResult, FieldError};
+use crate::startup::AppState;
+use sha2::{Digest, Sha256};
+
+/// Longest idempotency key accepted from a client.
+const MAX_IDEMPOTENCY_KEY: usize = 200;
+
+/// How a submission ended.
+#[derive(Debug)]
+pub enum Outcome {
+    /// Malformed: nothing recorded; the form is shown again with these messages.
+    Invalid(Vec<FieldError>),
+    /// Recorded (or, for a repeated submission, found), possibly refused on arrival; for an
+    /// anonymous one, what it lacked.
+    Recorded { recorded: Box<Recorded>, missing_identity: Vec<FieldError> },
+}
+
+/// Files one submission against a notice.
+///
+/// # Errors
+/// `NotFound` for a notice the public cannot see, `Conflict` for a withdrawn one, database
+/// or storage failure.
+pub async fn file(
+    state: &AppState,
+    notice_id: i32,
+    submission: Submission,
+    client_key: Option<&str>,
+) -> AppResult<(Outcome, NoticeForObjection)> {
+    let now = state.now();
+    let notice = notice_for_objection(&state.db, notice_id, now).await?;
+    if notice.published.is_withdrawn() {
+        return Err(AppError::conflict("该公示已撤销，不再受理异议"));
+    }
+    let Submission { input, files, mut file_errors, .. } = submission;
+    if client_key.is_some_and(|k| k.len() > MAX_IDEMPOTENCY_KEY) {
+        file_errors.push(FieldError::new("idempotency_key", "Idempotency-Key 过长（最多200个字符）"));
+    }
+    let filing = match input.validate(&notice.project_ids()) {
+        Ok(filing) if file_errors.is_empty() => filing,
+        Ok(_) => return Ok((Outcome::Invalid(file_errors), notice)),
+        Err(mut errors) => {
+            errors.append(&mut file_errors);
+            return Ok((Outcome::Invalid(errors), notice));
+        }
+    };
+    let digest = submission_digest(&input, files.iter().map(|(f, _)| f.sha256.as_str()));
+    let idempotency_key = client_key.map(|k| idempotency_fingerprint(k, notice_id, &digest));
+    let lookup_key = idempotency_key
+        .as_deref()
+        .map_or_else(new_lookup_key, |fp| derived_lookup_key(&state.secrets.signing_seed, fp));
+    let store = Store::new(&state.settings.data_dir);
+    let placed = {
+        let store = store.clone();
+        actix_web::web::block(move || store.place(files))
+            .await
+            .map_err(AppError::internal)?
+            .map_err(AppError::internal)?
+    };
+    let missing_identity = filing.missing_identity();
+    let case = NewCase {
+        notice_id,
+        notice_title: notice.title().to_owned(),
+        project_name: notice.project_name(filing.project_id),
+        channel: Channel::Web,
+        received_at: now,
+        claimed_at: None,
+        registered_at: now,
+        registered_by: None,
+        refusal: refusal_on_arrival(&filing, notice.closes_at(), now),
+        closes_at: notice.closes_at(),
+        handling_due_at: notice.handling_due_at(),
+        idempotency_key,
+        lookup_key,
+        sealed_letter: SealedLetter::initial(filing.objector_kind),
+        attachments: placed.clone(),
+        received_note: None,
+        filing,
+    };
+    match writer::for_app(state).submit(case).await {
+        Ok(recorded) => {
+            if recorded.replayed {
+                store.remove(&placed);
+            }
+            Ok((Outcome::Recorded { recorded: Box::new(recorded), missing_identity }, notice))
+        }
+        Err(e) => {
+            store.remove(&placed);
+            Err(e)
+        }
+    }
+}
+
+/// A digest of everything submitted, so a repeated idempotency key only replays the very
+/// same submission.
+fn submission_digest<'a>(input: &super::filing::FilingInput, files: impl Iterator<Item = &'a str>) -> String {
+    let mut hasher = Sha256::new();
+    hasher.update(serde_json::to_vec(input).unwrap_or_default());
+    for f in files {
+        hasher.update(b"\n");
+        hasher.update(f.as_bytes());
+    }
+    hex::encode(hasher.finalize())
+}

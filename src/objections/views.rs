@@ -1,0 +1,205 @@
+//! Turning objection data into what the public templates show: the form, the receipt, the
+//! lookup result. No identity ever enters these contexts except the form's own values, shown
+//! back to the person who typed them.
+use super::codes::grouped;
+use super::filing::{FilingInput, MAX_CONTENT_CHARS};
+use super::lookup::PublicCase;
+use super::service::{NoticeForObjection, ProjectChoice, Recorded};
+use super::{Category, Channel, ObjectorKind, RefusalReason, Status};
+use crate::china_time::datetime_zh;
+use crate::error::FieldError;
+use crate::receipts::Receipt;
+use chrono::{DateTime, Utc};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Choice {
+    pub code: &'static str,
+    pub label: &'static str,
+}
+
+fn choices<T: Copy>(all: &[T], code: fn(T) -> &'static str, label: fn(T) -> &'static str) -> Vec<Choice> {
+    all.iter().map(|v| Choice { code: code(*v), label: label(*v) }).collect()
+}
+
+/// The notice as a heading.
+#[derive(Debug, Clone, Serialize)]
+pub struct NoticeHeading {
+    pub id: i32,
+    pub title: String,
+    pub period_text: String,
+    pub closes_at_text: String,
+    pub closed: bool,
+}
+
+impl NoticeHeading {
+    #[must_use]
+    pub fn of(notice: &NoticeForObjection, now: DateTime<Utc>) -> Self {
+        Self {
+            id: notice.id(),
+            title: notice.title().to_owned(),
+            period_text: notice.published.period.text(),
+            closes_at_text: datetime_zh(notice.closes_at()),
+            closed: now >= notice.closes_at(),
+        }
+    }
+}
+
+/// The objection form, empty or shown again with what was typed and what is wrong.
+#[derive(Debug, Serialize)]
+pub struct FormPage<'a> {
+    pub title: &'static str,
+    pub notice: NoticeHeading,
+    pub projects: &'a [ProjectChoice],
+    pub categories: Vec<Choice>,
+    pub kinds: Vec<Choice>,
+    pub values: &'a FilingInput,
+    /// Field name → its messages, for showing beside the field.
+    pub errors: BTreeMap<String, String>,
+    pub error_list: &'a [FieldError],
+    pub idempotency_key: String,
+    pub csrf_token: String,
+    pub max_content: usize,
+}
+
+impl<'a> FormPage<'a> {
+    #[must_use]
+    pub fn new(
+        notice: &'a NoticeForObjection,
+        now: DateTime<Utc>,
+        values: &'a FilingInput,
+        errors: &'a [FieldError],
+        idempotency_key: String,
+        csrf_token: String,
+    ) -> Self {
+        let mut by_field: BTreeMap<String, String> = BTreeMap::new();
+        for e in errors {
+            by_field.entry(e.field.clone()).and_modify(|m| m.push_str("；")).or_default().push_str(&e.message);
+        }
+        Self {
+            title: "提出异议",
+            notice: NoticeHeading::of(notice, now),
+            projects: &notice.projects,
+            categories: choices(Category::ALL, Category::code, Category::label),
+            kinds: choices(ObjectorKind::ALL, ObjectorKind::code, ObjectorKind::label),
+            values,
+            errors: by_field,
+            error_list: errors,
+            idempotency_key,
+            csrf_token,
+            max_content: MAX_CONTENT_CHARS,
+        }
+    }
+}
+
+/// The receipt, shown once after filing (with the lookup key) and printable.
+#[derive(Debug, Serialize)]
+pub struct ReceiptPage {
+    pub title: &'static str,
+    pub receipt_code: String,
+    pub lookup_key: String,
+    pub received_at_text: String,
+    pub notice_title: String,
+    pub notice_id: i32,
+    pub project_name: String,
+    pub category_label: &'static str,
+    pub channel_label: &'static str,
+    pub status_label: &'static str,
+    pub refused: bool,
+    pub refusal_label: Option<String>,
+    pub refusal_note: Option<String>,
+    pub content_excerpt: String,
+    pub attachment_count: usize,
+    pub token: String,
+    pub verify_url: String,
+    pub qr_svg: String,
+    pub replayed: bool,
+}
+
+impl ReceiptPage {
+    #[must_use]
+    pub fn new(recorded: &Recorded, receipt: &Receipt, verify_url: String, qr_svg: String) -> Self {
+        let o = &recorded.objection;
+        let status = Status::parse(&receipt.status).unwrap_or(Status::Received);
+        let reason = receipt.refusal_reason.as_deref().and_then(RefusalReason::parse);
+        Self {
+            title: "异议回执",
+            receipt_code: grouped(&o.receipt_code),
+            lookup_key: grouped(&recorded.lookup_key),
+            received_at_text: datetime_zh(o.received_at),
+            notice_title: receipt.notice_title.clone(),
+            notice_id: receipt.notice_id,
+            project_name: receipt.project_name.clone(),
+            category_label: Category::parse(&receipt.category).map_or("", Category::label),
+            channel_label: Channel::parse(&receipt.channel).map_or("", Channel::label),
+            status_label: status.label(),
+            refused: status == Status::Refused,
+            refusal_label: reason.map(RefusalReason::refusal_label),
+            refusal_note: o.conclusion_summary.clone().filter(|_| reason.is_some()),
+            content_excerpt: excerpt(&o.content, 200),
+            attachment_count: receipt.attachments_sha256.len(),
+            token: o.signature.clone(),
+            verify_url,
+            qr_svg,
+            replayed: recorded.replayed,
+        }
+    }
+}
+
+fn excerpt(text: &str, max: usize) -> String {
+    let mut out: String = text.chars().take(max).collect();
+    if text.chars().count() > max {
+        out.push('…');
+    }
+    out
+}
+
+/// The lookup form and, once asked, the case.
+#[derive(Debug, Serialize)]
+pub struct LookupPage<'a> {
+    pub title: &'static str,
+    pub csrf_token: String,
+    pub code: &'a str,
+    pub asked: bool,
+    pub case: Option<LookupCase<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LookupCase<'a> {
+    pub receipt_code: String,
+    pub status_label: &'static str,
+    pub received_at_text: &'a str,
+    pub timeline: Vec<LookupStep<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct LookupStep<'a> {
+    pub at_text: &'a str,
+    pub status_label: &'static str,
+    pub note: Option<&'a str>,
+}
+
+impl<'a> LookupCase<'a> {
+    #[must_use]
+    pub fn of(case: &'a PublicCase) -> Self {
+        Self {
+            receipt_code: grouped(&case.receipt_code),
+            status_label: case.status_label,
+            received_at_text: &case.received_at_text,
+            timeline: case
+                .timeline
+                .iter()
+                .map(|s| LookupStep { at_text: &s.at_text, status_label: s.status_label, note: s.note.as_deref() })
+                .collect(),
+        }
+    }
+}
+
+/// A QR code as inline SVG (no XML declaration, so it can sit inside HTML).
+#[must_use]
+pub fn qr_svg(text: &str) -> String {
+    let Ok(code) = qrcode::QrCode::new(text.as_bytes()) else { return String::new() };
+    let svg = code.render::<qrcode::render::svg::Color<'_>>().min_dimensions(200, 200).quiet_zone(true).build();
+    svg.find("<svg").map_or(svg.clone(), |at| svg[at..].to_owned())
+}

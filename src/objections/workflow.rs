@@ -1,0 +1,356 @@
+//! Staff handling of a case: moving it along the workflow, assigning a handler, tracking an
+//! organisation's sealed letter, looking at who objected, and registering objections that
+//! came by phone, letter, e-mail or in person. Each function checks the actor's right on the
+//! case's unit first (the notice's publishing unit), so pages and the API share one rule.
+use super::filing::{FilingInput, refusal_on_arrival};
+use super::service::{self, NewCase, Recorded, notice_for_objection};
+use super::{Channel, Move, MoveError, ObjectorKind, RefusalReason, SealedLetter, Status};
+use crate::access::{Action, Actor, policy};
+use crate::audit;
+use crate::china_time::datetime_zh;
+use crate::error::{AppError, AppResult, FieldError};
+use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Asia::Shanghai;
+use entity::{notices, objections, objector_identities, users};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection, EntityTrait};
+use serde::Serialize;
+
+pub const MAX_NOTE_CHARS: usize = 2000;
+
+/// A case and its notice, after checking that the actor may do `action` on it.
+///
+/// # Errors
+/// `NotFound` for a missing case or one the actor may not see; `Forbidden` for one they see
+/// but may not act on; database failure.
+pub async fn case_for<C: ConnectionTrait>(
+    db: &C,
+    actor: &Actor,
+    action: Action,
+    id: i32,
+) -> AppResult<(objections::Model, notices::Model)> {
+    let case = objections::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
+    let notice = notices::Entity::find_by_id(case.notice_id).one(db).await?.ok_or(AppError::NotFound)?;
+    policy::require(db, actor, action, notice.unit_id).await?;
+    Ok((case, notice))
+}
+
+/// A move as staff ask for it, checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TransitionRequest {
+    pub to: Status,
+    pub reason: Option<RefusalReason>,
+    pub internal_note: Option<String>,
+    pub public_note: Option<String>,
+}
+
+impl TransitionRequest {
+    /// Reads the form or API fields.
+    ///
+    /// # Errors
+    /// Each problem under its field.
+    pub fn parse(to: &str, reason: &str, internal_note: &str, public_note: &str) -> Result<Self, Vec<FieldError>> {
+        let mut errors = Vec::new();
+        let to_status = Status::parse(to);
+        if to_status.is_none() {
+            errors.push(FieldError::new("to", "请选择处理结果"));
+        }
+        let reason = reason.trim();
+        let parsed_reason = if reason.is_empty() { None } else { RefusalReason::parse(reason) };
+        if !reason.is_empty() && parsed_reason.is_none() {
+            errors.push(FieldError::new("reason", "不予受理的理由无效"));
+        }
+        let note = |s: &str, field: &str, errors: &mut Vec<FieldError>| {
+            let s = s.trim();
+            if s.chars().count() > MAX_NOTE_CHARS {
+                errors.push(FieldError::new(field, format!("说明不能超过{MAX_NOTE_CHARS}个字")));
+            }
+            (!s.is_empty()).then(|| s.to_owned())
+        };
+        let internal_note = note(internal_note, "internal_note", &mut errors);
+        let public_note = note(public_note, "public_note", &mut errors);
+        match to_status {
+            Some(to) if errors.is_empty() => Ok(Self { to, reason: parsed_reason, internal_note, public_note }),
+            _ => Err(errors),
+        }
+    }
+}
+
+fn move_error(e: &MoveError) -> AppError {
+    match e {
+        MoveError::NotAllowed { .. } => AppError::conflict(e.to_string()),
+        MoveError::ReasonMissing | MoveError::ReasonNotExpected => AppError::invalid("reason", e.to_string()),
+    }
+}
+
+/// Moves a case one step, as an event in the ledger, and records the action in the audit log.
+///
+/// # Errors
+/// `Conflict` for a move the workflow does not allow from where the case stands now;
+/// `Validation` for a missing or unexpected reason; access refusals; database failure.
+pub async fn transition(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    req: &TransitionRequest,
+    now: DateTime<Utc>,
+) -> AppResult<objections::Model> {
+    let now = super::ledger::micros(now);
+    let txn = crate::db::begin_write(db).await?;
+    let (case, _) = case_for(&txn, actor, Action::HandleObjection, id).await?;
+    let from = Status::parse(&case.status)
+        .ok_or_else(|| AppError::internal(format!("case {id} has status {}", case.status)))?;
+    Move { to: req.to, reason: req.reason }.check(from).map_err(|e| move_error(&e))?;
+    let public_note = req.public_note.clone().or_else(|| req.reason.map(RefusalReason::refusal_label));
+    let mut row: objections::ActiveModel = case.into();
+    row.status = Set(req.to.code().to_owned());
+    if let Some(reason) = req.reason {
+        row.refusal_reason = Set(Some(reason.code().to_owned()));
+    }
+    if req.to.is_closed() {
+        row.conclusion_summary = Set(Some(public_note.clone().unwrap_or_else(|| req.to.label().to_owned())));
+        row.concluded_at = Set(Some(now));
+    }
+    let case = row.update(&txn).await?;
+    service::append_event(
+        &txn,
+        &case,
+        Some(from),
+        req.to,
+        Some(actor.user_id),
+        req.internal_note.clone(),
+        public_note,
+        now,
+    )
+    .await?;
+    let detail = format!("{} → {}", from.label(), req.to.label());
+    let mut entry = actor.audit("objection.transition", "objection", Some(case.id.to_string()));
+    entry.detail = Some(detail);
+    audit::record(&txn, entry, now).await?;
+    txn.commit().await?;
+    Ok(case)
+}
+
+/// Assigns the case to a handler of its unit (an admin or handler account), or clears it.
+///
+/// # Errors
+/// `Validation` when the account cannot handle this unit's cases; access refusals; database
+/// failure.
+pub async fn assign(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    handler: Option<i32>,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let txn = crate::db::begin_write(db).await?;
+    let (case, notice) = case_for(&txn, actor, Action::HandleObjection, id).await?;
+    if let Some(user_id) = handler {
+        let fits = users::Entity::find_by_id(user_id).one(&txn).await?.is_some_and(|u| {
+            u.unit_id == notice.unit_id && u.is_active && matches!(u.role.as_str(), "admin" | "handler")
+        });
+        if !fits {
+            return Err(AppError::invalid("user_id", "只能指派给本单位的异议处理人员或管理员"));
+        }
+    }
+    let mut row: objections::ActiveModel = case.into();
+    row.assigned_to = Set(handler);
+    row.update(&txn).await?;
+    let mut entry = actor.audit("objection.assign", "objection", Some(id.to_string()));
+    entry.detail = Some(handler.map_or_else(|| "取消指派".to_owned(), |u| format!("指派给用户 #{u}")));
+    audit::record(&txn, entry, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Records that an organisation's sealed letter (加盖公章的书面材料) has arrived.
+///
+/// # Errors
+/// `Conflict` when no letter is awaited; access refusals; database failure.
+pub async fn receive_sealed_letter(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let txn = crate::db::begin_write(db).await?;
+    let (case, _) = case_for(&txn, actor, Action::HandleObjection, id).await?;
+    if SealedLetter::parse(&case.sealed_letter) != Some(SealedLetter::Pending) {
+        return Err(AppError::conflict("该异议没有待收的书面材料"));
+    }
+    let mut row: objections::ActiveModel = case.into();
+    row.sealed_letter = Set(SealedLetter::Received.code().to_owned());
+    row.update(&txn).await?;
+    let mut entry = actor.audit("objection.sealed_letter", "objection", Some(id.to_string()));
+    entry.detail = Some(format!("书面材料于{}收到", datetime_zh(now)));
+    audit::record(&txn, entry, now).await?;
+    txn.commit().await?;
+    Ok(())
+}
+
+/// Who objected, as the handling staff may see it. `erased` once the retention has passed.
+#[derive(Debug, Clone, Serialize)]
+pub struct IdentityView {
+    pub objector_kind: &'static str,
+    pub name: Option<String>,
+    pub phone: Option<String>,
+    pub email: Option<String>,
+    pub organization: Option<String>,
+    pub contact_person: Option<String>,
+    pub erased: bool,
+}
+
+/// The objector's identity, for staff handling the case. Each look is written to the audit
+/// log ("objection.identity.view") before the identity is returned.
+///
+/// # Errors
+/// Access refusals (only admins and handlers of the notice's unit); database failure.
+pub async fn view_identity(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    now: DateTime<Utc>,
+) -> AppResult<IdentityView> {
+    let txn = crate::db::begin_write(db).await?;
+    let (case, _) = case_for(&txn, actor, Action::ViewObjectorIdentity, id).await?;
+    let identity = objector_identities::Entity::find_by_id(id).one(&txn).await?.unwrap_or(objector_identities::Model {
+        objection_id: id,
+        name: None,
+        phone: None,
+        email: None,
+        organization: None,
+        contact_person: None,
+        erased_at: None,
+    });
+    audit::record(&txn, actor.audit("objection.identity.view", "objection", Some(id.to_string())), now).await?;
+    txn.commit().await?;
+    Ok(IdentityView {
+        objector_kind: ObjectorKind::parse(&case.objector_kind).map_or("", ObjectorKind::label),
+        erased: identity.erased_at.is_some(),
+        name: identity.name,
+        phone: identity.phone,
+        email: identity.email,
+        organization: identity.organization,
+        contact_person: identity.contact_person,
+    })
+}
+
+/// An objection that reached the unit by phone, letter, e-mail or in person, as staff enter it.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct RegistrationInput {
+    pub filing: FilingInput,
+    pub channel: String,
+    /// China time: `2025-03-14`, `2025-03-14 18:30` or `2025-03-14T18:30[:ss]`.
+    pub claimed_at: String,
+}
+
+/// Reads a China-time date or date-time. A date alone means its first instant, which is how a
+/// postmark dated the last day of the period counts as in time.
+#[must_use]
+pub fn parse_china_time(s: &str) -> Option<DateTime<Utc>> {
+    let s = s.trim().replace('T', " ");
+    let local = ["%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(&s, f).ok())
+        .or_else(|| NaiveDate::parse_from_str(&s, "%Y-%m-%d").ok().map(|d| d.and_time(chrono::NaiveTime::MIN)))?;
+    Shanghai.from_local_datetime(&local).single().map(|t| t.with_timezone(&Utc))
+}
+
+/// Registers an objection received through another channel. The claimed time (the postmark
+/// for a letter) decides whether it is in time; the time of registering is kept apart.
+///
+/// # Errors
+/// `Validation` for a malformed entry; access refusals; database failure.
+pub async fn register(
+    db: &DatabaseConnection,
+    seed: &[u8; 32],
+    actor: &Actor,
+    notice_id: i32,
+    input: &RegistrationInput,
+    now: DateTime<Utc>,
+) -> AppResult<Recorded> {
+    let notice = notice_for_objection(db, notice_id, now).await?;
+    policy::require(db, actor, Action::HandleObjection, notice.published.notice.unit_id).await?;
+    let mut errors = Vec::new();
+    let channel = Channel::parse(&input.channel).filter(|c| *c != Channel::Web);
+    if channel.is_none() {
+        errors.push(FieldError::new("channel", "请选择收到异议的方式（电话、信函、电子邮件或当面）"));
+    }
+    let claimed = parse_china_time(&input.claimed_at);
+    match claimed {
+        None => errors
+            .push(FieldError::new("claimed_at", "请填写收到时间（信函填邮戳日期），如 2025-03-14 或 2025-03-14 18:30")),
+        Some(t) if t > now => errors.push(FieldError::new("claimed_at", "收到时间不能晚于现在")),
+        Some(_) => {}
+    }
+    // Staff enter what the objector said; the web form's truthfulness declaration is theirs.
+    let filing_input = FilingInput { declaration: true, ..input.filing.clone() };
+    let filing = match filing_input.validate(&notice.project_ids()) {
+        Ok(f) if errors.is_empty() => f,
+        Ok(_) => return Err(AppError::Validation(errors)),
+        Err(mut more) => {
+            errors.append(&mut more);
+            return Err(AppError::Validation(errors));
+        }
+    };
+    let (Some(channel), Some(claimed)) = (channel, claimed) else { return Err(AppError::Validation(errors)) };
+    let sealed_letter = match (filing.objector_kind, channel) {
+        (ObjectorKind::Organization, Channel::Letter) => SealedLetter::Received,
+        (kind, _) => SealedLetter::initial(kind),
+    };
+    let how = if channel == Channel::Letter { "邮戳日期" } else { "收到时间" };
+    let case = NewCase {
+        notice_id,
+        notice_title: notice.title().to_owned(),
+        project_name: notice.project_name(filing.project_id),
+        channel,
+        received_at: claimed,
+        claimed_at: Some(claimed),
+        registered_at: now,
+        registered_by: Some(actor.user_id),
+        refusal: refusal_on_arrival(&filing, notice.closes_at(), claimed),
+        closes_at: notice.closes_at(),
+        handling_due_at: notice.handling_due_at(),
+        idempotency_key: None,
+        lookup_key: super::codes::new_lookup_key(),
+        attachments: Vec::new(),
+        sealed_letter,
+        received_note: Some(format!(
+            "异议已接收（{}，{how}{}），由工作人员登记。",
+            channel.label(),
+            datetime_zh(claimed)
+        )),
+        filing,
+    };
+    let txn = crate::db::begin_write(db).await?;
+    let recorded = service::record(&txn, &case, seed).await?;
+    let mut entry = actor.audit("objection.register", "objection", Some(recorded.objection.id.to_string()));
+    entry.detail = Some(format!("{}，{how}{}", channel.label(), datetime_zh(claimed)));
+    audit::record(&txn, entry, now).await?;
+    txn.commit().await?;
+    Ok(recorded)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn china_times_are_read_as_staff_type_them() {
+        let at = |s| parse_china_time(s).map(|t| t.to_rfc3339());
+        assert_eq!(at("2025-03-14").as_deref(), Some("2025-03-13T16:00:00+00:00"));
+        assert_eq!(at("2025-03-14 18:30").as_deref(), Some("2025-03-14T10:30:00+00:00"));
+        assert_eq!(at("2025-03-14T18:30:15").as_deref(), Some("2025-03-14T10:30:15+00:00"));
+        assert_eq!(at("14/03/2025"), None);
+    }
+
+    #[test]
+    fn a_transition_request_is_checked_field_by_field() {
+        let ok = TransitionRequest::parse("refused", "out_of_scope", " 对等级有不同意见 ", "").unwrap();
+        assert_eq!(ok.reason, Some(RefusalReason::OutOfScope));
+        assert_eq!(ok.internal_note.as_deref(), Some("对等级有不同意见"));
+        assert_eq!(ok.public_note, None);
+        let errors = TransitionRequest::parse("done", "bogus", "", &"字".repeat(2001)).unwrap_err();
+        let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
+        assert_eq!(fields, ["to", "reason", "public_note"]);
+    }
+}

@@ -1,0 +1,90 @@
+//! `/transparency`: the head of the tamper-evident ledger (its hash and entry count) and the
+//! public key receipts are signed with, as a page and as JSON, so anyone can keep a copy and
+//! later check that the record they saw has not been rewritten.
+use crate::error::{ApiResult, PageResult};
+use crate::startup::AppState;
+use crate::web::templates::render;
+use actix_web::HttpResponse;
+use actix_web::http::header::CACHE_CONTROL;
+use actix_web::web::{Data, ServiceConfig, get};
+use entity::ledger;
+use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
+use serde::Serialize;
+
+/// How many recent entries the page lists.
+const RECENT: u64 = 20;
+
+pub fn routes(cfg: &mut ServiceConfig) {
+    cfg.route("/transparency", get().to(page)).route("/transparency.json", get().to(json));
+}
+
+#[derive(Serialize)]
+struct Transparency {
+    count: i64,
+    head_hash: String,
+    /// Ed25519 public key (hex) that signs objection receipts.
+    receipt_public_key: String,
+    /// When this answer was made (RFC 3339, China time).
+    as_of: String,
+}
+
+#[derive(Serialize)]
+struct Entry {
+    seq: i64,
+    at: String,
+    kind: String,
+    entry_hash: String,
+}
+
+#[derive(Serialize)]
+struct Page {
+    title: &'static str,
+    head: Transparency,
+    recent: Vec<Entry>,
+}
+
+async fn head(state: &AppState) -> crate::error::AppResult<Transparency> {
+    let head = crate::ledger::head(&state.db).await?;
+    Ok(Transparency {
+        count: head.count,
+        head_hash: head.head_hash,
+        receipt_public_key: crate::receipts::public_key_hex(&state.secrets.signing_seed),
+        as_of: crate::china_time::rfc3339_china(state.now()),
+    })
+}
+
+async fn page(state: Data<AppState>) -> PageResult<HttpResponse> {
+    let recent = ledger::Entity::find()
+        .order_by_desc(ledger::Column::Seq)
+        .limit(RECENT)
+        .all(&state.db)
+        .await?
+        .into_iter()
+        .map(|e| Entry {
+            seq: e.seq,
+            at: crate::china_time::datetime_zh(e.at),
+            kind: kind_label(&e.kind).to_owned(),
+            entry_hash: e.entry_hash,
+        })
+        .collect();
+    let body = render("transparency.html", &Page { title: "公开核验", head: head(&state).await?, recent })?;
+    Ok(HttpResponse::Ok()
+        .insert_header((CACHE_CONTROL, "no-cache"))
+        .content_type("text/html; charset=utf-8")
+        .body(body))
+}
+
+async fn json(state: Data<AppState>) -> ApiResult<HttpResponse> {
+    Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-cache")).json(head(&state).await?))
+}
+
+fn kind_label(kind: &str) -> &str {
+    match kind {
+        "objection.receive" => "收到异议",
+        "objection.event" => "异议处理",
+        "notice.publish" => "发布公示",
+        "notice.correct" => "更正公示",
+        "notice.withdraw" => "撤销公示",
+        other => other,
+    }
+}
