@@ -1,0 +1,21 @@
+//! The 公示结果报告 (publicity result report) as documents: PDF and Word, with the QR code that
+//! leads a reader of a printed copy to the report as issued.
+//!
+//! Plain data in, bytes out: no database, no web. The issuing code builds a [`ReportDocument`];
+//! [`render_pdf`] and [`render_docx`] print it, with the same wording, from one view of it;
+//! [`qr_svg`] gives the same QR code to the web pages.
+mod docx;
+mod error;
+mod model;
+mod pdf;
+mod qr;
+mod view;
+
+pub use docx::render_docx;
+pub use error::Error;
+pub use model::{
+    Channels, Level, ObjectionCounts, ObjectionRecord, ObjectionResult, Outcome, ProjectEntry, ReasonCount,
+    ReportDocument, Verification, chinese_date,
+};
+pub use pdf::{render_pdf, warm_up};
+pub use qr::{qr_svg, try_qr_svg};

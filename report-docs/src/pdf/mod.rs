@@ -1,0 +1,57 @@
+//! The PDF: typst lays the report out on A4 with the embedded CJK font (subset into the file),
+//! so the text is real, selectable and extractable.
+mod world;
+
+use typst::diag::SourceDiagnostic;
+use typst::ecow::EcoVec;
+use typst::foundations::Smart;
+use typst_layout::PagedDocument;
+use typst_pdf::PdfOptions;
+
+use crate::qr::try_qr_svg;
+use crate::view::ReportView;
+use crate::{Error, ReportDocument};
+
+/// typst memoises layout work across compilations; entries unused for this many renders are
+/// dropped so a long-running server does not grow without bound.
+const CACHE_MAX_AGE: usize = 10;
+
+/// Renders the report as an A4 PDF.
+///
+/// The same document always gives the same bytes: no timestamp, and the PDF's identifier is
+/// derived from the verification code.
+///
+/// # Errors
+/// [`Error::Qr`] when the verify URL is too long for a QR code, [`Error::Typeset`] or
+/// [`Error::Pdf`] when typst rejects the document, [`Error::Font`] when the embedded font
+/// cannot be read.
+pub fn render_pdf(doc: &ReportDocument) -> Result<Vec<u8>, Error> {
+    let view = ReportView::new(doc);
+    let data = serde_json::to_vec(&view).map_err(|e| Error::Data(e.to_string()))?;
+    let qr = if view.verification.qr { try_qr_svg(&doc.verification.url)? } else { String::new() };
+    let world = world::ReportWorld::new(data, qr)?;
+    let compiled = typst::compile::<PagedDocument>(&world).output;
+    let document = compiled.map_err(|d| Error::Typeset(describe(&d)))?;
+    let pdf = typst_pdf::pdf(&document, &pdf_options(doc)).map_err(|d| Error::Pdf(describe(&d)));
+    typst::comemo::evict(CACHE_MAX_AGE);
+    pdf
+}
+
+/// Loads the font and typst's standard library now instead of on the first render, so the first
+/// request after start-up is as fast as the rest.
+///
+/// # Errors
+/// [`Error::Font`] when the embedded font cannot be read.
+pub fn warm_up() -> Result<(), Error> {
+    world::shared().map(|_| ())
+}
+
+fn pdf_options(doc: &ReportDocument) -> PdfOptions {
+    let ident =
+        if doc.verification.code.is_empty() { Smart::Auto } else { Smart::Custom(doc.verification.code.clone()) };
+    PdfOptions { ident, creator: Smart::Custom(Some("gongshi".to_owned())), ..PdfOptions::default() }
+}
+
+fn describe(diagnostics: &EcoVec<SourceDiagnostic>) -> String {
+    diagnostics.iter().map(|d| d.message.to_string()).collect::<Vec<_>>().join("; ")
+}

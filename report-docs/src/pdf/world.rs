@@ -1,0 +1,119 @@
+//! The typst world the report compiles in: one template, two virtual data files, one font.
+//!
+//! Loading the font and building the standard library take a few hundred milliseconds, so
+//! they happen once per process ([`Shared`], behind a `LazyLock`); each report then gets a
+//! small [`ReportWorld`] that borrows them and adds its own data.
+use std::sync::LazyLock;
+
+use typst::diag::{FileError, FileResult};
+use typst::foundations::{Bytes, Datetime, Duration};
+use typst::syntax::{FileId, RootedPath, Source, VirtualPath, VirtualRoot};
+use typst::text::{Font, FontBook};
+use typst::utils::LazyHash;
+use typst::{Library, LibraryExt, World};
+
+use crate::Error;
+
+/// Noto Serif CJK (SC, TC, JP, KR, HK faces over shared outlines), OFL 1.1; see fonts/README.md.
+///
+/// Embedded rather than read from a path so that every build, on any machine, typesets the
+/// same PDF with no font to install and nothing to configure; the cost is ~26 MB of binary.
+static FONT_DATA: &[u8] = include_bytes!("../../fonts/NotoSerifCJK-Regular.ttc");
+
+const TEMPLATE: &str = include_str!("report.typ");
+
+/// The face the template asks for; checked at load so a wrong font file fails loudly.
+const FONT_FAMILY: &str = "Noto Serif CJK SC";
+
+/// What every report shares: built once, read by any number of threads.
+pub(crate) struct Shared {
+    library: LazyHash<Library>,
+    book: LazyHash<FontBook>,
+    fonts: Vec<Font>,
+    main: Source,
+    data_id: FileId,
+    qr_id: FileId,
+}
+
+static SHARED: LazyLock<Result<Shared, String>> = LazyLock::new(Shared::load);
+
+/// The shared world parts, loading them on first use.
+pub(crate) fn shared() -> Result<&'static Shared, Error> {
+    SHARED.as_ref().map_err(|reason| Error::Font(reason.clone()))
+}
+
+impl Shared {
+    fn load() -> Result<Shared, String> {
+        let fonts: Vec<Font> = Font::iter(Bytes::new(FONT_DATA)).collect();
+        let book = FontBook::from_fonts(&fonts);
+        if !book.contains_family(&FONT_FAMILY.to_lowercase()) {
+            return Err(format!("内嵌字体中没有 {FONT_FAMILY}"));
+        }
+        Ok(Shared {
+            library: LazyHash::new(Library::builder().build()),
+            book: LazyHash::new(book),
+            fonts,
+            main: Source::new(file_id("/report.typ")?, TEMPLATE.to_owned()),
+            data_id: file_id("/report.json")?,
+            qr_id: file_id("/qr.svg")?,
+        })
+    }
+}
+
+fn file_id(path: &str) -> Result<FileId, String> {
+    let vpath = VirtualPath::new(path).map_err(|e| format!("{path}: {e:?}"))?;
+    Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
+}
+
+/// One report's world: the shared parts plus this report's JSON and QR code.
+pub(crate) struct ReportWorld {
+    shared: &'static Shared,
+    data: Bytes,
+    qr: Bytes,
+}
+
+impl ReportWorld {
+    pub(crate) fn new(data: Vec<u8>, qr_svg: String) -> Result<Self, Error> {
+        Ok(ReportWorld { shared: shared()?, data: Bytes::new(data), qr: Bytes::from_string(qr_svg) })
+    }
+}
+
+impl World for ReportWorld {
+    fn library(&self) -> &LazyHash<Library> {
+        &self.shared.library
+    }
+
+    fn book(&self) -> &LazyHash<FontBook> {
+        &self.shared.book
+    }
+
+    fn main(&self) -> FileId {
+        self.shared.main.id()
+    }
+
+    fn source(&self, id: FileId) -> FileResult<Source> {
+        if id == self.shared.main.id() { Ok(self.shared.main.clone()) } else { Err(FileError::NotSource) }
+    }
+
+    fn file(&self, id: FileId) -> FileResult<Bytes> {
+        if id == self.shared.data_id {
+            Ok(self.data.clone())
+        } else if id == self.shared.qr_id {
+            Ok(self.qr.clone())
+        } else if id == self.shared.main.id() {
+            Ok(Bytes::from_string(self.shared.main.clone()))
+        } else {
+            Err(FileError::AccessDenied)
+        }
+    }
+
+    fn font(&self, index: usize) -> Option<Font> {
+        self.shared.fonts.get(index).cloned()
+    }
+
+    /// The template prints no "today": the date on the report is the issue date it is given,
+    /// so the same data always makes the same PDF.
+    fn today(&self, _offset: Option<Duration>) -> Option<Datetime> {
+        None
+    }
+}
