@@ -4,7 +4,7 @@ use crate::access::{Actor, AdminRoutes, session};
 use crate::admin::{flash, render_with_status, see_other};
 use crate::audit::{self, AuditEntry};
 use crate::error::{AppError, FieldError, PageResult};
-use crate::security::{client_ip, csrf, rate_limit};
+use crate::security::{client_ip, csrf};
 use crate::startup::AppState;
 use actix_session::Session;
 use actix_web::http::StatusCode;
@@ -89,8 +89,7 @@ async fn login(
     let next = safe_next(form.next.as_deref());
     let ip = client_ip(&req);
     let account_key = form.username.trim().to_lowercase();
-    let limited = rate_limit::check(&state.limits.login_ip, &ip)
-        .and_then(|()| rate_limit::check(&state.limits.login_account, &account_key));
+    let limited = state.limits.login_ip.check(&ip).and_then(|()| state.limits.login_account.check(&account_key));
     if let Err(AppError::TooManyRequests { retry_after_secs }) = limited {
         let minutes = retry_after_secs.div_ceil(60);
         let message = format!("尝试次数过多，请{minutes}分钟后再试");
@@ -102,6 +101,8 @@ async fn login(
     let now = state.now();
     let cheap = state.settings.cheap_password_hashing;
     let Some(user) = service::check_credentials(&state.db, &form.username, &form.password, cheap).await? else {
+        state.limits.login_ip.fail(&ip);
+        state.limits.login_account.fail(&account_key);
         if let Some(known) = service::find_by_username(&state.db, &form.username).await? {
             let entry = AuditEntry {
                 user_id: Some(known.id),
@@ -117,6 +118,7 @@ async fn login(
         let message = "用户名或密码错误，或账号已停用".to_owned();
         return login_page(&req, StatusCode::UNPROCESSABLE_ENTITY, next, &form.username, Some(message));
     };
+    state.limits.login_account.succeed(&account_key);
     session::start(&session, &user, now)?;
     service::record_login(&state.db, &user, now).await?;
     let entry = AuditEntry {
@@ -172,9 +174,15 @@ async fn change_password(
         if form.new_password != form.confirm_password {
             return Err(AppError::invalid("确认新密码", "两次输入的新密码不一致"));
         }
-        let user = service::check_credentials(&state.db, &actor.username, &form.current_password, cheap)
-            .await?
-            .ok_or_else(|| AppError::invalid("当前密码", "当前密码不正确"))?;
+        // The current password is a secret worth guessing: the same limit as signing in.
+        let limit = &state.limits.login_account;
+        limit.check(&actor.username)?;
+        let Some(user) = service::check_credentials(&state.db, &actor.username, &form.current_password, cheap).await?
+        else {
+            limit.fail(&actor.username);
+            return Err(AppError::invalid("当前密码", "当前密码不正确"));
+        };
+        limit.succeed(&actor.username);
         service::set_password(&state.db, &user, &form.new_password, cheap, now).await
     }
     .await;

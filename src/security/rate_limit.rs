@@ -90,12 +90,74 @@ pub fn check(limiter: &Limiter, key: &str) -> AppResult<()> {
     limiter.check(key)
 }
 
+/// Counts failures (wrong passwords) in a sliding window; a key with `max` failures in the
+/// window is refused, even with the right password, until the oldest failure is `window` old.
+/// Success forgets the key's failures, so people who type their password right are never held.
+pub struct FailureWindow {
+    name: &'static str,
+    max: usize,
+    window: chrono::Duration,
+    clock: SharedClock,
+    failures:
+        std::sync::Mutex<std::collections::HashMap<String, std::collections::VecDeque<chrono::DateTime<chrono::Utc>>>>,
+}
+
+impl FailureWindow {
+    #[must_use]
+    pub fn new(name: &'static str, clock: SharedClock, max: usize, window: chrono::Duration) -> Self {
+        Self { name, max: max.max(1), window, clock, failures: std::sync::Mutex::default() }
+    }
+
+    fn lock(
+        &self,
+    ) -> std::sync::MutexGuard<
+        '_,
+        std::collections::HashMap<String, std::collections::VecDeque<chrono::DateTime<chrono::Utc>>>,
+    > {
+        self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
+    }
+
+    /// Whether `key` may try now.
+    ///
+    /// # Errors
+    /// `TooManyRequests` with the seconds until the oldest failure leaves the window.
+    pub fn check(&self, key: &str) -> AppResult<()> {
+        let now = self.clock.now();
+        let mut map = self.lock();
+        let Some(times) = map.get_mut(key) else { return Ok(()) };
+        while times.front().is_some_and(|t| now - *t >= self.window) {
+            times.pop_front();
+        }
+        if times.len() < self.max {
+            return Ok(());
+        }
+        let wait = times.front().map_or(self.window, |oldest| *oldest + self.window - now);
+        tracing::info!(limit = self.name, "failure limit reached");
+        Err(AppError::TooManyRequests { retry_after_secs: u64::try_from(wait.num_seconds()).unwrap_or(1).max(1) })
+    }
+
+    /// Records a failure for `key`.
+    pub fn fail(&self, key: &str) {
+        let now = self.clock.now();
+        let mut map = self.lock();
+        if map.len() > 100_000 {
+            map.retain(|_, times| times.back().is_some_and(|t| now - *t < self.window));
+        }
+        map.entry(key.to_owned()).or_default().push_back(now);
+    }
+
+    /// Forgets `key`'s failures.
+    pub fn succeed(&self, key: &str) {
+        self.lock().remove(key);
+    }
+}
+
 /// The application's limits, in `AppState::limits`.
 pub struct Limits {
-    /// Sign-in attempts per account name.
-    pub login_account: Limiter,
-    /// Sign-in attempts per client address.
-    pub login_ip: Limiter,
+    /// Failed sign-ins (and wrong current passwords) per account name.
+    pub login_account: FailureWindow,
+    /// Failed sign-ins per client address.
+    pub login_ip: FailureWindow,
     /// Objection submissions per client address (web form and API).
     pub objection: Limiter,
     /// Objection look-ups (code + key) per client address.
@@ -107,8 +169,8 @@ impl Limits {
     pub fn new(clock: &SharedClock) -> Self {
         let minutes = |m: u64| Duration::from_secs(m * 60);
         Self {
-            login_account: Limiter::new("login_account", clock.clone(), 5, minutes(15)),
-            login_ip: Limiter::new("login_ip", clock.clone(), 20, minutes(15)),
+            login_account: FailureWindow::new("login_account", clock.clone(), 5, chrono::Duration::minutes(15)),
+            login_ip: FailureWindow::new("login_ip", clock.clone(), 20, chrono::Duration::minutes(15)),
             objection: Limiter::new("objection", clock.clone(), 10, minutes(60)),
             lookup: Limiter::new("lookup", clock.clone(), 30, minutes(15)),
         }
@@ -135,5 +197,22 @@ mod tests {
         clock.advance(chrono::Duration::seconds(20));
         limiter.check("a").unwrap();
         assert!(limiter.check("a").is_err());
+    }
+
+    #[test]
+    fn failures_hold_a_key_until_the_oldest_leaves_the_window_and_success_forgets_them() {
+        let clock = ManualClock::new(chrono::Utc.with_ymd_and_hms(2025, 3, 9, 2, 0, 0).unwrap());
+        let window = FailureWindow::new("test", Arc::new(clock.clone()), 2, chrono::Duration::minutes(15));
+        window.fail("a");
+        clock.advance(chrono::Duration::minutes(5));
+        window.fail("a");
+        let Err(AppError::TooManyRequests { retry_after_secs }) = window.check("a") else { panic!("not held") };
+        assert_eq!(retry_after_secs, 600);
+        clock.advance(chrono::Duration::minutes(10));
+        window.check("a").unwrap();
+        window.fail("b");
+        window.succeed("b");
+        window.fail("b");
+        window.check("b").unwrap();
     }
 }

@@ -2,6 +2,7 @@
 //! database per test — SQLite always, and PostgreSQL too when GONGSHI_TEST_POSTGRES_URL is set.
 mod helpers;
 
+mod access_matrix;
 mod accounts;
 mod feeds;
 mod foundation;
@@ -17,3 +18,4 @@ mod objections_evidence;
 mod objections_lookup;
 mod objections_support;
 mod public_api;
+mod security;
