@@ -120,6 +120,9 @@ async fn transition(
     id: Path<i32>,
     form: Form<TransitionForm>,
 ) -> PageResult<HttpResponse> {
+    // The right to act comes first: someone who may not handle the case learns nothing from
+    // how their form would have been judged.
+    workflow::case_for(&state.db, &actor, Action::HandleObjection, *id).await?;
     let parsed = TransitionRequest::parse(&form.to, &form.reason, &form.internal_note, &form.public_note);
     let outcome = match parsed {
         Ok(request) => workflow::transition(&state.db, &actor, *id, &request, state.now()).await.map(|_| ()),

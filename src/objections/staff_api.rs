@@ -50,6 +50,7 @@ async fn transition(
     id: Path<i32>,
     body: Json<TransitionBody>,
 ) -> ApiResult<HttpResponse> {
+    workflow::case_for(&state.db, &actor, crate::access::Action::HandleObjection, *id).await?;
     let text = |s: &Option<String>| s.clone().unwrap_or_default();
     let request =
         TransitionRequest::parse(&body.to, &text(&body.reason), &text(&body.internal_note), &text(&body.public_note))
