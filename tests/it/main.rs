@@ -17,6 +17,7 @@ mod notices_support;
 mod objections;
 mod objections_evidence;
 mod objections_lookup;
+mod objections_matrix;
 mod objections_staff;
 mod objections_support;
 mod public_api;
