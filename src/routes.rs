@@ -19,6 +19,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
 /// registrar so the authorisation matrix test can list them all: add one line per module.
 pub fn admin(r: &mut crate::access::AdminRoutes) {
     crate::admin::routes(r);
+    crate::notices::admin_routes(r);
     crate::accounts::handlers::admin_routes(r);
     crate::objections::admin_routes(r);
 }

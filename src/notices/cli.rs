@@ -150,7 +150,7 @@ pub async fn publish_cmd(
     note: Option<String>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<super::publish::Published> {
-    publish(db, notice_id, &PublishRequest { note, by: None }, now).await.map_err(explain)
+    publish(db, notice_id, &PublishRequest { note, ..PublishRequest::default() }, now).await.map_err(explain)
 }
 
 /// Turns an [`AppError`] into the lines a terminal shows.

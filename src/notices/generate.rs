@@ -3,7 +3,7 @@
 //! opening a correction draft on a published notice.
 use super::content::{Snapshot, snapshot};
 use super::period::{check_start, default_start};
-use super::{Level, NoticeState, PeriodRules, service, text};
+use super::{Level, NoticeState, PeriodRules, Who, service, text};
 use crate::error::{AppError, AppResult, FieldError};
 use crate::gate;
 use chrono::{DateTime, NaiveDate, Utc};
@@ -48,6 +48,19 @@ pub(crate) fn stamp(now: DateTime<Utc>) -> DateTime<Utc> {
 /// `Validation` listing every project that may not enter (gate, level rules, wrong campaign)
 /// or a start day in the past; `NotFound` for an unknown campaign or unit.
 pub async fn generate(db: &DatabaseConnection, req: &GenerateRequest, now: DateTime<Utc>) -> AppResult<Generated> {
+    generate_with(db, req, &Who::user(req.created_by), now).await
+}
+
+/// As [`generate`], recording who did it and from where.
+///
+/// # Errors
+/// As [`generate`].
+pub async fn generate_with(
+    db: &DatabaseConnection,
+    req: &GenerateRequest,
+    who: &Who,
+    now: DateTime<Utc>,
+) -> AppResult<Generated> {
     let now = stamp(now);
     let txn = crate::db::begin_write(db).await?;
     let campaign = service::campaign(&txn, req.campaign_id).await?;
@@ -82,6 +95,8 @@ pub async fn generate(db: &DatabaseConnection, req: &GenerateRequest, now: DateT
     .insert(&txn)
     .await?;
     insert_items(&txn, revision.id, &items).await?;
+    let detail = Some(format!("{}，{}个项目", req.level.label(), items.len()));
+    who.record(&txn, "notice.generate", "notice", notice.id, unit.id, detail, now).await?;
     txn.commit().await?;
     Ok(Generated { notice_id: notice.id, revision_id: revision.id, warnings: warning.into_iter().collect() })
 }
@@ -164,8 +179,10 @@ pub async fn update_draft(
     db: &DatabaseConnection,
     notice_id: i32,
     edit: DraftEdit,
+    who: &Who,
     now: DateTime<Utc>,
 ) -> AppResult<Vec<String>> {
+    let now = stamp(now);
     let txn = crate::db::begin_write(db).await?;
     let notice = service::notice(&txn, notice_id).await?;
     let draft = service::draft_revision(&txn, notice_id).await?.ok_or_else(no_draft)?;
@@ -215,6 +232,7 @@ pub async fn update_draft(
     row.media = Set(tidy(edit.media));
     row.web = Set(edit.web);
     row.update(&txn).await?;
+    let unit_id = notice.unit_id;
     if notice.state == NoticeState::Draft.code() {
         let mut n: notices::ActiveModel = notice.into();
         n.doc_number = Set(tidy(edit.doc_number));
@@ -222,6 +240,7 @@ pub async fn update_draft(
     }
     notice_items::Entity::delete_many().filter(notice_items::Column::RevisionId.eq(draft.id)).exec(&txn).await?;
     insert_items(&txn, draft.id, &items).await?;
+    who.record(&txn, "notice.draft.update", "notice", notice_id, unit_id, None, now).await?;
     txn.commit().await?;
     Ok(warning.into_iter().collect())
 }
@@ -240,7 +259,13 @@ fn tidy(s: Option<String>) -> Option<String> {
 ///
 /// # Errors
 /// `NotFound`; `Conflict` when the notice is a draft or withdrawn.
-pub async fn start_correction(db: &DatabaseConnection, notice_id: i32, now: DateTime<Utc>) -> AppResult<i32> {
+pub async fn start_correction(
+    db: &DatabaseConnection,
+    notice_id: i32,
+    who: &Who,
+    now: DateTime<Utc>,
+) -> AppResult<i32> {
+    let now = stamp(now);
     let txn = crate::db::begin_write(db).await?;
     let notice = service::notice(&txn, notice_id).await?;
     match NoticeState::parse(&notice.state) {
@@ -274,6 +299,7 @@ pub async fn start_correction(db: &DatabaseConnection, notice_id: i32, now: Date
     let items: Vec<(i32, Snapshot)> =
         service::items(&txn, prev.id).await?.into_iter().map(|i| (i.project_id, i.snapshot)).collect();
     insert_items(&txn, revision.id, &items).await?;
+    who.record(&txn, "notice.correction.start", "notice", notice_id, notice.unit_id, None, now).await?;
     txn.commit().await?;
     Ok(revision.id)
 }
@@ -283,7 +309,8 @@ pub async fn start_correction(db: &DatabaseConnection, notice_id: i32, now: Date
 ///
 /// # Errors
 /// `Conflict` when there is no draft.
-pub async fn discard_draft(db: &DatabaseConnection, notice_id: i32) -> AppResult<()> {
+pub async fn discard_draft(db: &DatabaseConnection, notice_id: i32, who: &Who, now: DateTime<Utc>) -> AppResult<()> {
+    let now = stamp(now);
     let txn = crate::db::begin_write(db).await?;
     let notice = service::notice(&txn, notice_id).await?;
     let draft = service::draft_revision(&txn, notice_id).await?.ok_or_else(no_draft)?;
@@ -291,6 +318,7 @@ pub async fn discard_draft(db: &DatabaseConnection, notice_id: i32) -> AppResult
     if NoticeState::parse(&notice.state) == NoticeState::Draft {
         notices::Entity::delete_by_id(notice.id).exec(&txn).await?;
     }
+    who.record(&txn, "notice.draft.discard", "notice", notice_id, notice.unit_id, None, now).await?;
     txn.commit().await?;
     Ok(())
 }

@@ -4,6 +4,8 @@
 //! The domain core (`period`, `content`, `consistency`, `visibility`) is pure; `service`,
 //! `publish` and `ledger` hold the database work; `handlers`, `views`, `poster` and `api` are
 //! the HTTP edge.
+pub mod admin;
+pub mod admin_api;
 pub mod api;
 pub mod cache;
 pub mod cli;
@@ -19,6 +21,7 @@ pub mod poster;
 pub mod public;
 pub mod publish;
 pub mod service;
+pub mod staff;
 pub mod text;
 pub mod views;
 pub mod visibility;
@@ -27,6 +30,47 @@ pub use period::{Period, PeriodRules, Status};
 pub use service::{Item, PublishedNotice};
 
 use serde::Serialize;
+
+/// Who does a staff action, for the audit log written in the action's transaction. The
+/// command line acts as nobody in particular (`Who::default()`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Who {
+    pub user_id: Option<i32>,
+    pub ip: Option<String>,
+}
+
+impl Who {
+    #[must_use]
+    pub fn user(user_id: Option<i32>) -> Self {
+        Self { user_id, ip: None }
+    }
+
+    /// Records `action` on `target` for the notice's unit.
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn record<C: sea_orm::ConnectionTrait>(
+        &self,
+        db: &C,
+        action: &str,
+        target_type: &str,
+        target_id: i32,
+        unit_id: i32,
+        detail: Option<String>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> crate::error::AppResult<()> {
+        let entry = crate::audit::AuditEntry {
+            user_id: self.user_id,
+            unit_id: Some(unit_id),
+            action,
+            target_type,
+            target_id: Some(target_id.to_string()),
+            detail,
+            ip: self.ip.clone(),
+        };
+        crate::audit::record(db, entry, now).await
+    }
+}
 
 /// The three levels of 公示.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -130,4 +174,10 @@ pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
     handlers::routes(cfg);
     listing::routes(cfg);
     api::routes(cfg);
+}
+
+/// The staff routes of notices (pages and admin API), through the access registrar.
+pub fn admin_routes(r: &mut crate::access::AdminRoutes) {
+    admin::routes(r);
+    admin_api::routes(r);
 }

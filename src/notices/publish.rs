@@ -6,8 +6,7 @@ use super::consistency::{self, Difference};
 use super::content::listing_changed;
 use super::generate::stamp;
 use super::period::check_start;
-use super::{NoticeState, Period, PeriodRules, ledger, service};
-use crate::audit::{self, AuditEntry};
+use super::{NoticeState, Period, PeriodRules, Who, ledger, service};
 use crate::error::{AppError, AppResult, FieldError};
 use chrono::{DateTime, Utc};
 use entity::{notice_revisions, notices};
@@ -21,6 +20,8 @@ pub const MAX_NOTE_CHARS: usize = 2000;
 pub struct PublishRequest {
     pub note: Option<String>,
     pub by: Option<i32>,
+    /// The client address, for the audit log.
+    pub ip: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -105,20 +106,9 @@ pub async fn publish(
     }
     let kind = if is_correction { "notice.correct" } else { "notice.publish" };
     seal_revision(&txn, draft.id, kind, now).await?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            user_id: req.by,
-            unit_id: Some(notice.unit_id),
-            action: kind,
-            target_type: ledger::REVISION,
-            target_id: Some(draft.id.to_string()),
-            detail: Some(format!("公示{}第{}版", notice.id, draft.revision_no)),
-            ip: None,
-        },
-        now,
-    )
-    .await?;
+    let who = Who { user_id: req.by, ip: req.ip.clone() };
+    let detail = Some(format!("公示{}第{}版", notice.id, draft.revision_no));
+    who.record(&txn, kind, ledger::REVISION, draft.id, notice.unit_id, detail, now).await?;
     txn.commit().await?;
     super::cache::bump();
     Ok(Published {
@@ -171,6 +161,20 @@ pub async fn withdraw(
     by: Option<i32>,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
+    withdraw_with(db, notice_id, reason, &Who::user(by), now).await
+}
+
+/// As [`withdraw`], recording who did it and from where.
+///
+/// # Errors
+/// As [`withdraw`].
+pub async fn withdraw_with(
+    db: &DatabaseConnection,
+    notice_id: i32,
+    reason: &str,
+    who: &Who,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     let now = stamp(now);
     let reason = reason.trim();
     if reason.is_empty() {
@@ -196,20 +200,7 @@ pub async fn withdraw(
         .await?
         .ok_or_else(|| AppError::internal("withdrawn notice vanished inside its transaction"))?;
     crate::ledger::append(&txn, "notice.withdraw", ledger::NOTICE, notice_id, &content, now).await?;
-    audit::record(
-        &txn,
-        AuditEntry {
-            user_id: by,
-            unit_id: Some(unit_id),
-            action: "notice.withdraw",
-            target_type: ledger::NOTICE,
-            target_id: Some(notice_id.to_string()),
-            detail: None,
-            ip: None,
-        },
-        now,
-    )
-    .await?;
+    who.record(&txn, "notice.withdraw", ledger::NOTICE, notice_id, unit_id, Some(reason.to_owned()), now).await?;
     txn.commit().await?;
     super::cache::bump();
     Ok(())

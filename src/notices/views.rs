@@ -242,6 +242,9 @@ pub struct NoticePage<'a> {
     pub feed_rss: String,
     pub feed_atom: String,
     pub qr_svg: String,
+    /// Staff preview: what is shown, and the way back.
+    pub preview_of: Option<String>,
+    pub preview_back: Option<String>,
     pub display_class: &'static str,
     /// The page's path, encoded for the display switch's `next=`.
     pub display_next: String,
@@ -292,6 +295,8 @@ pub fn notice_page<'a>(
         feed_rss: format!("/feeds/notices.rss?unit={}", state.unit.code),
         feed_atom: format!("/feeds/notices.atom?unit={}", state.unit.code),
         qr_svg: String::new(),
+        preview_of: None,
+        preview_back: None,
         display_class: live.display_class,
         display_next: encode(&shown_path),
         live,

@@ -11,6 +11,7 @@ mod import_docs;
 mod ledger;
 mod migrations;
 mod notices;
+mod notices_admin;
 mod notices_escaping;
 mod notices_pages;
 mod notices_support;

@@ -6,7 +6,7 @@ use entity::{ledger, notice_items, notices, project_completers};
 use gongshi::error::AppError;
 use gongshi::notices::generate::{DraftEdit, GenerateRequest, generate, start_correction, update_draft};
 use gongshi::notices::publish::{PublishRequest, publish, withdraw};
-use gongshi::notices::{Level, Status, service};
+use gongshi::notices::{Level, Status, Who, service};
 use gongshi::projects::Grade;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
@@ -145,10 +145,10 @@ db_test!(a_correction_that_reorders_completers_restarts_the_period, |app| {
     let id = published(&app, &w, w.enterprise, Level::Applicant, &ids, day(2025, 3, 10)).await;
     app.clock.set(cn(2025, 3, 12, 9, 0, 0));
     // A text-only correction keeps the period.
-    start_correction(&app.db, id, now(&app)).await.unwrap();
+    start_correction(&app.db, id, &Who::default(), now(&app)).await.unwrap();
     let refused = publish(&app.db, id, &PublishRequest::default(), now(&app)).await.unwrap_err();
     assert!(messages(refused).contains("更正说明"));
-    let text_only = PublishRequest { note: Some("更正正文中的联系电话".into()), by: None };
+    let text_only = PublishRequest { note: Some("更正正文中的联系电话".into()), ..PublishRequest::default() };
     let p = publish(&app.db, id, &text_only, now(&app)).await.unwrap();
     assert!(p.is_correction && !p.restarted);
     assert_eq!(p.period.text(), "公示期：2025年3月10日至2025年3月14日");
@@ -170,7 +170,7 @@ db_test!(a_correction_that_reorders_completers_restarts_the_period, |app| {
         row.position = Set(pos);
         row.update(&app.db).await.unwrap();
     }
-    start_correction(&app.db, id, now(&app)).await.unwrap();
+    start_correction(&app.db, id, &Who::default(), now(&app)).await.unwrap();
     let draft_rev = service::draft_revision(&app.db, id).await.unwrap().unwrap();
     let edit = DraftEdit {
         title: draft_rev.title.clone(),
@@ -182,8 +182,8 @@ db_test!(a_correction_that_reorders_completers_restarts_the_period, |app| {
         web: true,
         project_ids: ids.clone(),
     };
-    update_draft(&app.db, id, edit, now(&app)).await.unwrap();
-    let note = PublishRequest { note: Some("完成人排序更正为王芳、李明".into()), by: None };
+    update_draft(&app.db, id, edit, &Who::default(), now(&app)).await.unwrap();
+    let note = PublishRequest { note: Some("完成人排序更正为王芳、李明".into()), ..PublishRequest::default() };
     let p = publish(&app.db, id, &note, now(&app)).await.unwrap();
     assert!(p.restarted);
     assert_eq!(p.revision_no, 3);
@@ -221,7 +221,7 @@ db_test!(publishing_a_listing_that_differs_from_the_level_below_needs_a_note, |a
     assert!(refused.contains("项目名称：本公示为“输电线路覆冰在线监测”"), "{refused}");
     assert!(refused.contains("完成人及排序"), "{refused}");
     let note =
-        PublishRequest { note: Some("项目名称按专家意见规范，第四完成人退出".into()), by: None };
+        PublishRequest { note: Some("项目名称按专家意见规范，第四完成人退出".into()), ..PublishRequest::default() };
     let p = publish(&app.db, g.notice_id, &note, now(&app)).await.unwrap();
     assert_eq!(p.differences.len(), 2);
     let rev = service::revision(&app.db, p.revision_id).await.unwrap();
@@ -232,8 +232,8 @@ db_test!(publication_correction_and_withdrawal_are_in_the_ledger_and_recompute, 
     let w = world(&app).await;
     let ids = projects(&app, &w, vec![draft("A1", "覆冰监测", None)]).await;
     let id = published(&app, &w, w.enterprise, Level::Applicant, &ids, day(2025, 3, 10)).await;
-    start_correction(&app.db, id, now(&app)).await.unwrap();
-    publish(&app.db, id, &PublishRequest { note: Some("更正错字".into()), by: None }, now(&app)).await.unwrap();
+    start_correction(&app.db, id, &Who::default(), now(&app)).await.unwrap();
+    publish(&app.db, id, &PublishRequest { note: Some("更正错字".into()), ..PublishRequest::default() }, now(&app)).await.unwrap();
     assert!(matches!(withdraw(&app.db, id, "  ", None, now(&app)).await, Err(AppError::Validation(_))));
     withdraw(&app.db, id, "项目申报单位主动撤回申报", None, now(&app)).await.unwrap();
     assert!(matches!(withdraw(&app.db, id, "再次", None, now(&app)).await, Err(AppError::Conflict { .. })));
