@@ -4,8 +4,8 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, Docx, Footer, LineSpacing, NumPages, PageMargin, PageNum, Paragraph, Pic, Run, RunFonts,
-    SpecialIndentType, Table, TableCell, TableRow, VAlignType, WidthType,
+    AlignmentType, Docx, FieldCharType, Footer, InstrNUMPAGES, InstrPAGE, InstrText, LineSpacing, PageMargin,
+    Paragraph, Pic, Run, RunFonts, SpecialIndentType, Table, TableCell, TableRow, VAlignType, WidthType,
 };
 
 use crate::qr::qr_png;
@@ -28,6 +28,7 @@ const SECTION_SIZE: usize = 28;
 const BODY_SIZE: usize = 24;
 const TABLE_SIZE: usize = 21;
 const SMALL_SIZE: usize = 17;
+const FOOTER_SIZE: usize = 18;
 
 const BODY_FONT: &str = "宋体";
 const HEADING_FONT: &str = "黑体";
@@ -92,13 +93,25 @@ fn run(text: &str, size: usize) -> Run {
 fn footer_line(view: &ReportView) -> Paragraph {
     let mut p = Paragraph::new().align(AlignmentType::Center);
     if !view.verification.code.is_empty() {
-        p = p.add_run(run(&format!("验证码：{}　　", view.verification.code), 18));
+        p = p.add_run(run(&format!("验证码：{}　　", view.verification.code), FOOTER_SIZE));
     }
-    p.add_run(run("第 ", 18))
-        .add_page_num(PageNum::new())
-        .add_run(run(" 页　共 ", 18))
-        .add_num_pages(NumPages::new())
-        .add_run(run(" 页", 18))
+    p.add_run(run("第 ", FOOTER_SIZE))
+        .add_run(field(InstrText::PAGE(InstrPAGE {})))
+        .add_run(run(" 页　共 ", FOOTER_SIZE))
+        .add_run(field(InstrText::NUMPAGES(InstrNUMPAGES {})))
+        .add_run(run(" 页", FOOTER_SIZE))
+}
+
+/// A page-number field in the footer's size (docx-rs's own `PageNum` run has no size, so the
+/// number would print larger than the words around it).
+fn field(instr: InstrText) -> Run {
+    Run::new()
+        .size(FOOTER_SIZE)
+        .add_field_char(FieldCharType::Begin, false)
+        .add_instr_text(instr)
+        .add_field_char(FieldCharType::Separate, false)
+        .add_text("1")
+        .add_field_char(FieldCharType::End, false)
 }
 
 fn title_block(view: &ReportView) -> Vec<Paragraph> {

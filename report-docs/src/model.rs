@@ -37,6 +37,47 @@ pub struct ReportDocument {
     pub verification: Verification,
 }
 
+impl ReportDocument {
+    /// A one-project report with a QR code, laid out by [`crate::warm_up`] to fill typst's caches.
+    pub(crate) fn warm_up_sample() -> ReportDocument {
+        ReportDocument {
+            title: "关于《公示》公示结果的报告".into(),
+            notice_title: "公示".into(),
+            notice_number: Some("〔2025〕1号".into()),
+            level: Level { number: 3, name: "省总工会公示".into() },
+            period: "2025年3月10日至2025年3月14日".into(),
+            channels: Channels { board_location: Some("公示栏".into()), web_address: None, media: vec![] },
+            projects: vec![ProjectEntry {
+                order: 1,
+                name: "项目".into(),
+                units: vec!["单位".into()],
+                completers: vec!["完成人".into()],
+                proposed_grade: Some("一等奖".into()),
+                outcome: Outcome::ObjectionDismissed,
+                handling_summary: Some("处理情况".into()),
+            }],
+            objection_counts: ObjectionCounts { received: 1, accepted: 1, dismissed: 1, ..ObjectionCounts::default() },
+            objections: vec![ObjectionRecord {
+                seq: 1,
+                project_name: Some("项目".into()),
+                category: "其他".into(),
+                received_on: None,
+                result: ObjectionResult::Dismissed,
+                refusal_reason: None,
+                summary: "处理情况".into(),
+            }],
+            conclusion: "结论".into(),
+            unit_name: "单位".into(),
+            issued_on: NaiveDate::default(),
+            verification: Verification {
+                code: "WARMUP".into(),
+                sha256: "0".repeat(64),
+                url: "https://example.org/r/WARMUP".into(),
+            },
+        }
+    }
+}
+
 /// The notice level: 1 申报单位公示, 2 推荐单位公示, 3 省总工会公示.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Level {

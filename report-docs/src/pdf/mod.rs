@@ -37,13 +37,14 @@ pub fn render_pdf(doc: &ReportDocument) -> Result<Vec<u8>, Error> {
     pdf
 }
 
-/// Loads the font and typst's standard library now instead of on the first render, so the first
-/// request after start-up is as fast as the rest.
+/// Loads the font and typst's standard library and lays out one small report now, instead of
+/// on the first real render, so the first download after start-up is as fast as the rest.
 ///
 /// # Errors
-/// [`Error::Font`] when the embedded font cannot be read.
+/// [`Error::Font`] when the embedded font cannot be read, or any error of [`render_pdf`].
 pub fn warm_up() -> Result<(), Error> {
-    world::shared().map(|_| ())
+    world::shared()?;
+    render_pdf(&ReportDocument::warm_up_sample()).map(|_| ())
 }
 
 fn pdf_options(doc: &ReportDocument) -> PdfOptions {

@@ -1,5 +1,5 @@
 //! The PDF as a reader meets it: extractable Chinese text, A4 pages, the QR code on paper.
-use report_docs::{ReportDocument, Verification, render_pdf};
+use report_docs::{ReportDocument, Verification, render_pdf, warm_up};
 
 use crate::sample::{self, CODE, HOSTILE_NAME, RARE_COMPLETERS, SHA256, UNIT, URL, squash};
 use crate::tools::{decode_qr, page_count, page_image, pdf_text, poppler_info};
@@ -130,4 +130,9 @@ fn reports_render_concurrently() {
         let size = handle.join().unwrap_or_else(|_| panic!("render thread panicked"));
         assert!(size.unwrap_or(0) > 1000);
     }
+}
+
+#[test]
+fn warming_up_loads_the_embedded_font_and_lays_out_a_report() {
+    assert!(warm_up().is_ok());
 }
