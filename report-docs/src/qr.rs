@@ -9,8 +9,8 @@ const QUIET_ZONE: usize = 4;
 /// Pixels per module in the PNG: sharp when Word scales it to about 3 cm.
 const PNG_MODULE_PX: usize = 8;
 
-/// The QR code for `url` as a standalone SVG document (black on white, with its quiet zone),
-/// scalable to any size.
+/// The QR code for `url` as an SVG element (black on white, with its quiet zone, a `viewBox`
+/// so it scales to any size), usable inline in HTML or served as `image/svg+xml`.
 ///
 /// A verify URL is short; should one ever exceed what a QR code holds (about 2,300 bytes at
 /// this error-correction level), the result is an empty white square rather than a panic. Use
@@ -27,14 +27,18 @@ pub fn qr_svg(url: &str) -> String {
 /// [`Error::Qr`] when `url` is too long to encode.
 pub fn try_qr_svg(url: &str) -> Result<String, Error> {
     let code = encode(url)?;
-    Ok(code
+    let svg = code
         .render::<svg::Color<'_>>()
         .quiet_zone(true)
         .min_dimensions(256, 256)
         .dark_color(svg::Color("#000"))
         .light_color(svg::Color("#fff"))
-        .build())
+        .build();
+    // Without the XML declaration the same string can be inlined in an HTML page as it is.
+    Ok(svg.trim_start_matches(XML_DECLARATION).to_owned())
 }
+
+const XML_DECLARATION: &str = r#"<?xml version="1.0" standalone="yes"?>"#;
 
 /// The QR code as a black-and-white PNG, with its width in pixels (it is square).
 pub(crate) fn qr_png(url: &str) -> Result<(Vec<u8>, u32), Error> {
@@ -83,6 +87,11 @@ mod tests {
         let url = "x".repeat(5000);
         assert!(try_qr_svg(&url).is_err());
         assert!(qr_svg(&url).starts_with("<svg"));
+    }
+
+    #[test]
+    fn the_svg_starts_with_its_element_so_it_can_be_inlined() {
+        assert!(qr_svg("https://example.org/reports/AB12CD34").starts_with("<svg xmlns="));
     }
 
     #[test]

@@ -136,3 +136,20 @@ fn reports_render_concurrently() {
 fn warming_up_loads_the_embedded_font_and_lays_out_a_report() {
     assert!(warm_up().is_ok());
 }
+
+#[test]
+fn very_long_odd_and_empty_texts_still_render_without_losing_any() {
+    let mut doc = sample::report(2);
+    let long_conclusion = format!("{}结论到此为止。", "经公示无异议，同意推荐。".repeat(400));
+    doc.conclusion = long_conclusion.clone();
+    doc.projects[0].name = format!("{}末尾", "很长的项目名称".repeat(60));
+    doc.projects[1].name = "换行\n制表\t空字符\u{0}表情😀".to_owned();
+    doc.projects[1].units = vec![];
+    doc.projects[1].completers = vec![];
+    doc.notice_number = Some(String::new());
+    let pdf = render(&doc);
+    let text = squash(&pdf_text(&pdf));
+    assert!(text.contains("结论到此为止。"), "the end of a long conclusion is on the page");
+    assert!(text.contains("末尾"));
+    assert!(page_count(&pdf) >= 3);
+}
