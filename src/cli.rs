@@ -48,6 +48,9 @@ enum Command {
         /// Fill an empty database with the 2025 Gansu demo, dated around today
         #[arg(long, env = "GONGSHI_DEMO")]
         demo: bool,
+        /// Testing only: a clock that POST /api/__test__/clock (from loopback) can move
+        #[arg(long, hide = true, env = "GONGSHI_TEST_CLOCK")]
+        test_clock: bool,
     },
     /// Apply migrations (or roll the last one back with `down`).
     Migrate {
@@ -113,12 +116,13 @@ pub async fn run() -> ExitCode {
 
 async fn dispatch(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve { bind, database, base_url, data_dir, demo } => {
+        Command::Serve { bind, database, base_url, data_dir, demo, test_clock } => {
             let mut settings = Settings::new(database.url());
             settings.base_url = base_url.unwrap_or_else(|| format!("http://{bind}"));
             settings.bind = bind;
             settings.data_dir = data_dir;
             settings.demo = demo;
+            settings.test_clock = test_clock;
             let app = Application::build(settings, Arc::new(SystemClock)).await?;
             tracing::info!("gongshi listening on port {}", app.port());
             println!("gongshi 已启动：{}", app.state().settings.base_url);

@@ -37,6 +37,13 @@ impl ManualClock {
     }
 }
 
+impl ManualClock {
+    #[must_use]
+    pub fn now_rfc3339(&self) -> String {
+        self.now().to_rfc3339()
+    }
+}
+
 impl Clock for ManualClock {
     fn now(&self) -> DateTime<Utc> {
         *self.0.read().unwrap_or_else(std::sync::PoisonError::into_inner)

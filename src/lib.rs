@@ -27,6 +27,7 @@ pub mod secrets;
 pub mod security;
 pub mod settings;
 pub mod startup;
+pub mod test_clock;
 pub mod transparency;
 pub mod verify;
 pub mod web;

@@ -5,6 +5,7 @@ use actix_web::web::{ServiceConfig, get};
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.route("/healthz", get().to(web::health::healthz)).route("/static/{file}", get().to(web::assets::serve));
     crate::public_site::routes(cfg);
+    crate::test_clock::routes(cfg);
     crate::notices::routes(cfg);
     crate::feeds::routes(cfg);
     crate::openapi::routes(cfg);

@@ -19,6 +19,8 @@ pub struct Settings {
     pub cheap_password_hashing: bool,
     /// Log each request (off in tests to keep output readable).
     pub request_log: bool,
+    /// Run on a clock that `POST /api/__test__/clock` can move (end-to-end tests only).
+    pub test_clock: bool,
 }
 
 impl Settings {
@@ -32,6 +34,7 @@ impl Settings {
             demo: false,
             cheap_password_hashing: false,
             request_log: true,
+            test_clock: false,
         }
     }
 

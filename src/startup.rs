@@ -18,6 +18,8 @@ pub struct AppState {
     pub secrets: Arc<secrets::Secrets>,
     /// Rate limits shared by every worker (login, objection submission, look-ups).
     pub limits: Arc<crate::security::Limits>,
+    /// The movable clock, when the server runs with `--test-clock`.
+    pub test_clock: Option<crate::clock::ManualClock>,
 }
 
 impl AppState {
@@ -41,6 +43,11 @@ impl Application {
     /// # Errors
     /// When the database cannot be opened or migrated, or the address cannot be bound.
     pub async fn build(settings: Settings, clock: SharedClock) -> anyhow::Result<Self> {
+        let test_clock = settings.test_clock.then(|| crate::clock::ManualClock::new(clock.now()));
+        let clock: SharedClock = match &test_clock {
+            Some(manual) => Arc::new(manual.clone()),
+            None => clock,
+        };
         web::templates::check().map_err(|e| anyhow::anyhow!("templates: {e}"))?;
         let db = db::connect_and_migrate(&settings.database_url).await?;
         if settings.demo {
@@ -52,7 +59,7 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("setup link: {e}"))?
             .map(|secret| settings.absolute_url(&format!("/setup/{secret}")));
-        let state = AppState { db, clock, settings: Arc::new(settings), secrets, limits };
+        let state = AppState { db, clock, settings: Arc::new(settings), secrets, limits, test_clock };
         let listener = TcpListener::bind(&state.settings.bind)?;
         let port = listener.local_addr()?.port();
         let server = serve(listener, state.clone())?;

@@ -65,3 +65,24 @@ db_test!(sqlite_runs_in_wal_mode_with_durable_commits, |app| {
     let fk = app.db.query_one_raw(Statement::from_string(be, "PRAGMA foreign_keys")).await.unwrap().unwrap();
     assert_eq!(fk.try_get_by_index::<i32>(0).unwrap(), 1);
 });
+
+db_test!(the_test_clock_route_does_not_exist_unless_asked_for, |app| {
+    let res = app.client.post(app.url("/api/__test__/clock")).json(&serde_json::json!({"advance_seconds": 60})).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 404);
+});
+
+#[actix_web::test]
+async fn the_test_clock_moves_when_the_server_runs_with_it() {
+    let app = crate::helpers::TestApp::spawn_with(crate::helpers::Backend::Sqlite, |s| s.test_clock = true).await;
+    let res = app
+        .client
+        .post(app.url("/api/__test__/clock"))
+        .json(&serde_json::json!({"now": "2025-03-14T15:59:59Z"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let res = app.client.post(app.url("/api/__test__/clock")).json(&serde_json::json!({"advance_seconds": 1})).send().await.unwrap();
+    let body: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(body["now"], "2025-03-14T16:00:00+00:00");
+}
