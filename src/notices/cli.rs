@@ -25,7 +25,8 @@ pub enum NoticeCommand {
         /// 1 申报单位公示, 2 推荐单位公示, 3 省总工会公示
         #[arg(long)]
         level: i32,
-        /// Project numbers in the order they are listed, e.g. 1,2,3
+        /// Project numbers in the order they are listed, e.g. 1,2,3; or `all` for every
+        /// project the unit declared in the campaign (level 1), by number
         #[arg(long)]
         projects: String,
         /// First day of the period, YYYY-MM-DD (default: tomorrow, China time)
@@ -61,7 +62,7 @@ impl NoticeCommand {
 pub async fn run(db: &DatabaseConnection, command: NoticeCommand, now: DateTime<Utc>) -> anyhow::Result<()> {
     match command {
         NoticeCommand::Generate { campaign, unit, level, projects, start, .. } => {
-            let ids = parse_ids(&projects)?;
+            let ids = if projects.trim() == "all" { None } else { Some(parse_ids(&projects)?) };
             let out = generate_cmd(db, &campaign, &unit, level, ids, start, now).await?;
             println!("已生成公示草稿 {}：{}", out.notice_id, out.title);
             println!("{}", out.period);
@@ -103,7 +104,7 @@ pub fn parse_ids(list: &str) -> anyhow::Result<Vec<i32>> {
         .collect()
 }
 
-/// Generates a draft notice.
+/// Generates a draft notice; `project_ids` `None` takes every project the unit declared.
 ///
 /// # Errors
 /// Unknown campaign or unit, a level outside 1–3, or every refusal of the gate and the level
@@ -113,7 +114,7 @@ pub async fn generate_cmd(
     campaign_code: &str,
     unit_code: &str,
     level: i32,
-    project_ids: Vec<i32>,
+    project_ids: Option<Vec<i32>>,
     start: Option<NaiveDate>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<GenerateOutcome> {
@@ -122,6 +123,10 @@ pub async fn generate_cmd(
     let campaign = campaign.ok_or_else(|| anyhow::anyhow!("征集活动 {campaign_code} 不存在"))?;
     let unit = units::Entity::find().filter(units::Column::Code.eq(unit_code)).one(db).await?;
     let unit = unit.ok_or_else(|| anyhow::anyhow!("单位 {unit_code} 不存在"))?;
+    let project_ids = match project_ids {
+        Some(ids) => ids,
+        None => crate::projects::service::list_ids_for_unit(db, campaign.id, unit.id).await.map_err(explain)?,
+    };
     let req = GenerateRequest {
         campaign_id: campaign.id,
         unit_id: unit.id,

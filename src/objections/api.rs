@@ -31,7 +31,30 @@ pub fn routes(cfg: &mut ServiceConfig) {
         .route("/api/v1/receipts/verify", post().to(verify));
 }
 
-async fn file(state: Data<AppState>, req: HttpRequest, id: Path<i32>, payload: Payload) -> ApiResult<HttpResponse> {
+/// File an objection against a notice.
+#[utoipa::path(
+    post,
+    path = "/api/v1/notices/{id}/objections",
+    tag = "objections",
+    params(
+        ("id" = i32, Path, description = "The notice"),
+        ("Idempotency-Key" = Option<String>, Header, description = "Repeat a request with the same key and body to get the first answer back instead of filing twice")
+    ),
+    request_body(content = super::openapi::ObjectionRequest, description = "JSON, or multipart/form-data with `attachments` files"),
+    responses(
+        (status = 201, description = "Recorded in time, with real name: taken for handling", body = super::openapi::ObjectionCreated),
+        (status = 409, description = "The notice had closed: recorded as 逾期不予受理 (problem+json names the close time and the reference)", body = super::openapi::ObjectionRecordedAndRefused),
+        (status = 422, description = "Field errors (nothing recorded), or an anonymous objection recorded as 匿名不予受理 (with its reference)", body = super::openapi::ObjectionRecordedAndRefused),
+        (status = 404, description = "No such public notice"),
+        (status = 429, description = "Too many submissions from this client (Retry-After)")
+    )
+)]
+pub(crate) async fn file(
+    state: Data<AppState>,
+    req: HttpRequest,
+    id: Path<i32>,
+    payload: Payload,
+) -> ApiResult<HttpResponse> {
     rate_limit::check(&state.limits.objection, &client_ip(&req))?;
     let submission = upload::read(&req, payload, &Store::new(&state.settings.data_dir)).await?;
     let key = req.headers().get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -111,12 +134,24 @@ fn problem(
 }
 
 #[derive(Deserialize)]
-struct KeyQuery {
+pub(crate) struct KeyQuery {
     #[serde(default)]
     key: String,
 }
 
-async fn find(
+/// The status of a case and the notes meant for its objector.
+#[utoipa::path(
+    get,
+    path = "/api/v1/objections/{receipt_code}",
+    tag = "objections",
+    params(("receipt_code" = String, Path, description = "The receipt code"), super::openapi::KeyParam),
+    responses(
+        (status = 200, description = "The case", body = super::openapi::ObjectorCase),
+        (status = 404, description = "Unknown code or wrong key (the same answer for both)"),
+        (status = 429, description = "Too many look-ups from this client")
+    )
+)]
+pub(crate) async fn find(
     state: Data<AppState>,
     req: HttpRequest,
     code: Path<String>,
@@ -128,12 +163,20 @@ async fn find(
 }
 
 #[derive(Deserialize)]
-struct VerifyBody {
+pub(crate) struct VerifyBody {
     #[serde(default)]
     token: String,
 }
 
-async fn verify(state: Data<AppState>, body: Json<VerifyBody>) -> ApiResult<HttpResponse> {
+/// Check that a receipt was signed by this server, and whether it matches its records.
+#[utoipa::path(
+    post,
+    path = "/api/v1/receipts/verify",
+    tag = "objections",
+    request_body = super::openapi::VerifyRequest,
+    responses((status = 200, description = "The verdict", body = super::openapi::VerifyAnswer))
+)]
+pub(crate) async fn verify(state: Data<AppState>, body: Json<VerifyBody>) -> ApiResult<HttpResponse> {
     let result = super::handlers::verify(&state, &body.token).await?;
     Ok(HttpResponse::Ok().json(result))
 }

@@ -9,6 +9,7 @@ pub mod filing;
 pub mod handlers;
 pub mod ledger;
 pub mod lookup;
+pub mod openapi;
 pub mod queue;
 pub mod retention;
 pub mod service;

@@ -21,5 +21,6 @@ mod objections_lookup;
 mod objections_matrix;
 mod objections_staff;
 mod objections_support;
+mod privacy;
 mod public_api;
 mod security;

@@ -234,3 +234,15 @@ db_test!(a_scheduled_notice_takes_no_objections_before_it_is_public, |app| {
     assert_eq!(file_api(&app, s.notice, &objection(s.projects[0])).await.status().as_u16(), 404);
     assert!(objections(&app).await.is_empty());
 });
+
+db_test!(the_objection_api_is_described_in_the_openapi_document, |app| {
+    let doc: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    let paths = &doc["paths"];
+    let filing = &paths["/api/v1/notices/{id}/objections"]["post"];
+    for status in ["201", "409", "422"] {
+        assert!(filing["responses"].get(status).is_some(), "{status} documented");
+    }
+    assert!(paths["/api/v1/objections/{receipt_code}"]["get"].is_object());
+    assert!(paths["/api/v1/receipts/verify"]["post"].is_object());
+    assert!(doc["components"]["schemas"]["ObjectionCreated"]["properties"]["lookup_key"].is_object());
+});
