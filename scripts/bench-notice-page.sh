@@ -35,7 +35,7 @@ NGINX=$(command -v nginx || echo /usr/sbin/nginx)
 
 log "building gongshi (release)"
 cargo build --release --quiet --bin gongshi
-BIN=target/release/gongshi
+BIN="${CARGO_TARGET_DIR:-target}/release/gongshi"
 
 WORK=$(mktemp -d)
 APP_PID=""
