@@ -22,5 +22,6 @@ pub fn admin(r: &mut crate::access::AdminRoutes) {
     crate::admin::routes(r);
     crate::notices::admin_routes(r);
     crate::accounts::handlers::admin_routes(r);
+    crate::projects::admin::routes(r);
     crate::objections::admin_routes(r);
 }

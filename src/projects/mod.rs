@@ -1,8 +1,13 @@
 //! Projects (技术成果): the 登记表 data a unit declares, validated into a [`ProjectDraft`]
 //! before anything touches the database.
+pub mod admin;
+pub mod admin_api;
+pub mod admin_form;
 pub mod handlers;
 pub mod import;
+pub mod preview;
 pub mod service;
+pub mod staff;
 pub mod template;
 
 pub use handlers::routes;

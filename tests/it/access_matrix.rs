@@ -59,6 +59,17 @@ pub struct Fixture {
     pub notices: crate::notices_admin::MatrixNotices,
     /// An objection on a notice of O (tests/it/objections_matrix.rs).
     pub objections: crate::objections_matrix::ObjectionFixture,
+    /// O's projects.
+    pub projects: MatrixProjects,
+}
+
+/// A campaign with two projects held by `O`: one kept at home, one recommended to the city.
+pub struct MatrixProjects {
+    pub campaign: i32,
+    /// Held by O, not recommended: the parent does not see it.
+    pub home: i32,
+    /// Held by O and recommended to the city `C`: the parent sees it.
+    pub recommended: i32,
 }
 
 /// The actor making a request, with what the request may need of their own.
@@ -75,6 +86,10 @@ pub enum Body {
     None,
     Form(Vec<(String, String)>),
     Json(serde_json::Value),
+    /// A multipart form: text fields, then one file `(field, file name, bytes)`.
+    Multipart(Vec<(String, String)>, (String, String, Vec<u8>)),
+    /// A raw body with its content type (e.g. a file posted to the API).
+    Raw(String, Vec<u8>),
 }
 
 pub struct Req {
@@ -419,6 +434,7 @@ pub fn cases() -> Vec<Case> {
         },
     ]
     .into_iter()
+    .chain(project_cases())
     .chain(crate::notices_admin::matrix_cases())
     .chain(crate::objections_matrix::cases())
     .collect()
@@ -427,6 +443,208 @@ pub fn cases() -> Vec<Case> {
 const CANARY_UNIT: &str = "金川测试区总工会";
 const CANARY_USER: &str = "靶子用户甲";
 const CANARY_AUDIT: &str = "靶子审计记录";
+const CANARY_PROJECT: &str = "靶子项目甲";
+
+/// A project draft that passes validation.
+pub fn project_draft(key: &str, name: &str) -> gongshi::projects::ProjectDraft {
+    gongshi::projects::ProjectDraft {
+        import_key: key.into(),
+        name: name.into(),
+        completing_units: vec!["金川测试区某公司".into()],
+        completers: vec![gongshi::projects::CompleterDraft {
+            name: "靶子完成人".into(),
+            contribution: Some("总体设计".into()),
+            workload: Some("占项目工作量60%".into()),
+            phone: Some("13900000000".into()),
+            ..Default::default()
+        }],
+        key_technology: "多传感器融合巡检".into(),
+        ip_items: vec![],
+        eligibility: 3,
+        exclusions_declared: true,
+        proposed_grade: None,
+        summary: None,
+    }
+}
+
+async fn project_fixture(app: &TestApp, own: i32, city: i32) -> MatrixProjects {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let now = app.clock_now();
+    let campaign = entity::campaigns::ActiveModel {
+        code: Set("MATRIX-PRJ".into()),
+        year: Set(2025),
+        edition: Set("第十八届".into()),
+        title: Set("矩阵项目征集活动".into()),
+        award_grades: Set("[]".into()),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap()
+    .id;
+    let drafts = vec![project_draft("MX-1", CANARY_PROJECT), project_draft("MX-2", "推荐项目乙")];
+    let ids = gongshi::projects::import::store(&app.db, campaign, own, drafts, now).await.unwrap().project_ids;
+    entity::recommendations::ActiveModel {
+        project_id: Set(ids[1]),
+        from_unit_id: Set(own),
+        to_unit_id: Set(city),
+        level: Set(1),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    MatrixProjects { campaign, home: ids[0], recommended: ids[1] }
+}
+
+/// A project held at home: O and the province see it; the parent only once it is recommended.
+pub fn project_view(_: Role, s: Standpoint) -> Expect {
+    match s {
+        Standpoint::Own | Standpoint::Province => Expect::Sees,
+        Standpoint::Parent | Standpoint::Other => Expect::Hidden,
+    }
+}
+
+/// Editing O's project: O's admins. The province sees it (403), the rest do not (404).
+pub fn project_edit(r: Role, s: Standpoint) -> Expect {
+    match (r, s) {
+        (Role::Admin, Standpoint::Own) => Expect::Allow,
+        (_, Standpoint::Own | Standpoint::Province) => Expect::Forbidden,
+        _ => Expect::Hidden,
+    }
+}
+
+/// The project list: O and the province see O's projects, the parent only the recommended one
+/// (checked in projects_admin.rs), a sibling none.
+pub fn project_list(_: Role, s: Standpoint) -> Expect {
+    match s {
+        Standpoint::Own | Standpoint::Province => Expect::Sees,
+        Standpoint::Parent => Expect::Allow,
+        Standpoint::Other => Expect::Blind,
+    }
+}
+
+fn import_json(key: &str) -> Vec<u8> {
+    serde_json::to_vec(&vec![project_draft(key, "导入测试项目")]).unwrap_or_default()
+}
+
+/// The project routes' cases: imports go into the actor's own unit, so they depend on the role.
+fn project_cases() -> Vec<Case> {
+    vec![
+        Case {
+            method: "GET",
+            pattern: "/admin/projects",
+            request: |_, _| Req::path("/admin/projects"),
+            expect: project_list,
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/admin/projects",
+            request: |_, _| Req::path("/api/v1/admin/projects"),
+            expect: project_list,
+        },
+        Case {
+            method: "GET",
+            pattern: "/admin/projects/{id}",
+            request: |f, _| Req::path(format!("/admin/projects/{}", f.projects.home)),
+            expect: project_view,
+        },
+        Case {
+            method: "GET",
+            pattern: "/admin/projects/{id}",
+            request: |f, _| Req::path(format!("/admin/projects/{}", f.projects.recommended)),
+            expect: view_chain,
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/admin/projects/{id}",
+            request: |f, _| Req::path(format!("/api/v1/admin/projects/{}", f.projects.home)),
+            expect: project_view,
+        },
+        Case {
+            method: "GET",
+            pattern: "/admin/projects/{id}/edit",
+            request: |f, _| Req::path(format!("/admin/projects/{}/edit", f.projects.home)),
+            expect: project_edit,
+        },
+        Case {
+            method: "POST",
+            pattern: "/admin/projects/{id}",
+            request: |f, _| {
+                Req::form(
+                    format!("/admin/projects/{}", f.projects.home),
+                    &[
+                        ("name", CANARY_PROJECT),
+                        ("completing_units", "金川测试区某公司"),
+                        ("c0_name", "靶子完成人"),
+                        ("c0_contribution", "总体设计"),
+                        ("c0_workload", "占项目工作量60%"),
+                        ("key_technology", "多传感器融合巡检"),
+                        ("eligibility", "3"),
+                        ("exclusions_declared", "on"),
+                    ],
+                )
+            },
+            expect: project_edit,
+        },
+        Case {
+            method: "PUT",
+            pattern: "/api/v1/admin/projects/{id}",
+            request: |f, _| {
+                let draft = serde_json::to_value(project_draft("MX-1", CANARY_PROJECT)).unwrap_or_default();
+                Req::json(format!("/api/v1/admin/projects/{}", f.projects.home), draft)
+            },
+            expect: project_edit,
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/admin/projects",
+            request: |f, _| {
+                let mut body = serde_json::to_value(project_draft(&format!("NEW-{}", unique()), "新建测试项目"))
+                    .unwrap_or_default();
+                body["campaign_id"] = f.projects.campaign.into();
+                Req::json("/api/v1/admin/projects", body)
+            },
+            expect: admins,
+        },
+        Case {
+            method: "GET",
+            pattern: "/admin/projects/import",
+            request: |_, _| Req::path("/admin/projects/import"),
+            expect: admins,
+        },
+        Case {
+            method: "POST",
+            pattern: "/admin/projects/import",
+            request: |f, _| Req {
+                path: "/admin/projects/import".into(),
+                body: Body::Multipart(
+                    vec![("campaign_id".into(), f.projects.campaign.to_string())],
+                    ("file".into(), "projects.json".into(), import_json(&format!("IMP-{}", unique()))),
+                ),
+            },
+            expect: admins,
+        },
+        Case {
+            method: "POST",
+            pattern: "/admin/projects/import/{preview}",
+            // Nobody's preview: admins are told it does not exist, others may not import at all.
+            request: |_, _| Req::form("/admin/projects/import/6f1c2d3e4b5a69788796a5b4c3d2e1f0", &[]),
+            expect: |r, _| if r == Role::Admin { Expect::Hidden } else { Expect::Forbidden },
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/admin/projects/import",
+            request: |f, _| Req {
+                path: format!("/api/v1/admin/projects/import?campaign_id={}&dry_run=true", f.projects.campaign),
+                body: Body::Raw("application/json".into(), import_json("DRY-1")),
+            },
+            expect: admins,
+        },
+    ]
+}
 
 fn unit_of(f: &Fixture, s: Standpoint) -> i32 {
     match s {
@@ -462,9 +680,11 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<(Caller, String)>) {
     };
     record(&app.db, entry, now).await.unwrap();
     let notices = crate::notices_admin::matrix_fixture(app, own).await;
+    let projects = project_fixture(app, own, city).await;
     let objections = crate::objections_matrix::fixture(app, "MATRIX-OBJ", own).await;
     let mut canaries: Vec<String> = [CANARY_UNIT, "CANARY-O", CANARY_USER, CANARY_AUDIT].map(String::from).to_vec();
     canaries.extend(objections.canaries.iter().cloned());
+    canaries.push(CANARY_PROJECT.to_owned());
     let fixture = Fixture {
         province,
         city,
@@ -475,6 +695,7 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<(Caller, String)>) {
         canaries,
         notices,
         objections,
+        projects,
     };
     let mut callers = Vec::new();
     for standpoint in STANDPOINTS {
@@ -513,6 +734,19 @@ fn build(
             all.extend(fields.iter().cloned());
             builder.form(&all)
         }
+        Body::Multipart(fields, (field, name, bytes)) => {
+            // The token goes first: the CSRF guard reads only the start of an upload.
+            let mut form = reqwest::multipart::Form::new();
+            if let Some(t) = csrf {
+                form = form.text("_csrf", t.to_owned());
+            }
+            for (k, v) in fields {
+                form = form.text(k.clone(), v.clone());
+            }
+            let part = reqwest::multipart::Part::bytes(bytes.clone()).file_name(name.clone());
+            builder.multipart(form.part(field.clone(), part))
+        }
+        Body::Raw(content_type, bytes) => builder.header("content-type", content_type.as_str()).body(bytes.clone()),
     }
 }
 

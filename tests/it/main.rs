@@ -22,5 +22,6 @@ mod objections_matrix;
 mod objections_staff;
 mod objections_support;
 mod privacy;
+mod projects_admin;
 mod public_api;
 mod security;

@@ -1,0 +1,146 @@
+//! `/api/v1/admin/projects`: list, get, create, update and import, through the same
+//! policy-checked functions as the pages.
+use super::import::{self, Format};
+use super::service::ProjectRecord;
+use super::{ProjectDraft, staff};
+use crate::access::{Actor, AdminRoutes};
+use crate::error::{ApiResult, AppError};
+use crate::startup::AppState;
+use actix_web::web::{Data, Json, Path, Payload, Query};
+use actix_web::{HttpRequest, HttpResponse, http::header};
+use serde::{Deserialize, Serialize};
+
+pub fn routes(r: &mut AdminRoutes) {
+    r.get("/api/v1/admin/projects", list)
+        .post("/api/v1/admin/projects", create)
+        .post("/api/v1/admin/projects/import", import_file)
+        .get("/api/v1/admin/projects/{id}", get)
+        .put("/api/v1/admin/projects/{id}", update);
+}
+
+#[derive(Deserialize)]
+struct ListQuery {
+    campaign_id: Option<i32>,
+}
+
+async fn list(state: Data<AppState>, actor: Actor, query: Query<ListQuery>) -> ApiResult<Json<Vec<staff::ProjectRow>>> {
+    Ok(Json(staff::list(&state.db, &actor, query.campaign_id).await?))
+}
+
+#[derive(Serialize)]
+struct ProjectOut {
+    #[serde(flatten)]
+    record: ProjectRecord,
+    can_edit: bool,
+}
+
+async fn get(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<Json<ProjectOut>> {
+    let (record, can_edit) = staff::get(&state.db, &actor, *id).await?;
+    Ok(Json(ProjectOut { record, can_edit }))
+}
+
+#[derive(Deserialize)]
+struct NewProject {
+    campaign_id: i32,
+    #[serde(flatten)]
+    draft: ProjectDraft,
+}
+
+async fn create(state: Data<AppState>, actor: Actor, input: Json<NewProject>) -> ApiResult<HttpResponse> {
+    let input = input.into_inner();
+    let record = staff::create(&state.db, &actor, input.campaign_id, input.draft, state.now()).await?;
+    let location = format!("/api/v1/admin/projects/{}", record.project.id);
+    Ok(HttpResponse::Created().insert_header((header::LOCATION, location)).json(record))
+}
+
+async fn update(
+    state: Data<AppState>,
+    actor: Actor,
+    id: Path<i32>,
+    draft: Json<ProjectDraft>,
+) -> ApiResult<Json<ProjectRecord>> {
+    Ok(Json(staff::update(&state.db, &actor, *id, draft.into_inner(), state.now()).await?))
+}
+
+#[derive(Deserialize)]
+struct ImportQuery {
+    campaign_id: i32,
+    /// `csv`, `xlsx` or `json`; by default from the content type, then the content.
+    format: Option<String>,
+    /// Check and answer what would be stored, storing nothing.
+    #[serde(default)]
+    dry_run: bool,
+}
+
+#[derive(Serialize)]
+struct ImportOut {
+    dry_run: bool,
+    count: usize,
+    created: usize,
+    updated: usize,
+    project_ids: Vec<i32>,
+    names: Vec<String>,
+}
+
+fn format_of(req: &HttpRequest, query: &ImportQuery, bytes: &[u8]) -> Option<Format> {
+    let named = query.format.as_deref().or_else(|| {
+        let ct = req.headers().get(header::CONTENT_TYPE)?.to_str().ok()?;
+        if ct.contains("spreadsheetml") {
+            Some("xlsx")
+        } else if ct.contains("json") {
+            Some("json")
+        } else if ct.contains("csv") {
+            Some("csv")
+        } else {
+            None
+        }
+    });
+    match named {
+        Some("csv") => Some(Format::Csv),
+        Some("xlsx") => Some(Format::Xlsx),
+        Some("json") => Some(Format::Json),
+        _ => Format::detect("", bytes),
+    }
+}
+
+/// The body is the file itself (CSV, XLSX or JSON), at most 10 MiB.
+async fn import_file(
+    req: HttpRequest,
+    state: Data<AppState>,
+    actor: Actor,
+    query: Query<ImportQuery>,
+    mut body: Payload,
+) -> ApiResult<Json<ImportOut>> {
+    use futures_util::StreamExt;
+    let mut bytes = Vec::new();
+    while let Some(chunk) = body.next().await {
+        let chunk = chunk.map_err(|_| AppError::BadRequest("请求内容不完整".into()))?;
+        if bytes.len() + chunk.len() > crate::security::limits::IMPORT_FILE_BYTES {
+            return Err(AppError::PayloadTooLarge.into());
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    let format = format_of(&req, &query, &bytes).ok_or_else(|| AppError::invalid("文件", "文件为空"))?;
+    let drafts = import::parse(format, &bytes).map_err(AppError::Validation)?;
+    let names: Vec<String> = drafts.iter().map(|d| d.name.clone()).collect();
+    if query.dry_run {
+        staff::check_import(&state.db, &actor, query.campaign_id, &drafts).await?;
+        return Ok(Json(ImportOut {
+            dry_run: true,
+            count: drafts.len(),
+            created: 0,
+            updated: 0,
+            project_ids: vec![],
+            names,
+        }));
+    }
+    let report = staff::import(&state.db, &actor, query.campaign_id, drafts, state.now()).await?;
+    Ok(Json(ImportOut {
+        dry_run: false,
+        count: names.len(),
+        created: report.created,
+        updated: report.updated,
+        project_ids: report.project_ids,
+        names,
+    }))
+}
