@@ -4,7 +4,7 @@
 import { person, tinyPdf } from './browser.js';
 import { signIn } from './steps.js';
 
-/** Files an objection through the public form; returns the receipt page's code and key. */
+/** Files an objection through the public form; returns the receipt's code, key and raw HTML. */
 export async function fileObjection(page, base, noticeId, { name = '张明远', content, category = 'other', projectIndex = 0 }) {
   await page.goto(`${base}/notices/${noticeId}/objection`);
   await page.fill('#name', name);
@@ -15,10 +15,14 @@ export async function fileObjection(page, base, noticeId, { name = '张明远', 
   await page.fill('#content', content);
   await page.setInputFiles('#attachments', { name: 'evidence.pdf', mimeType: 'application/pdf', buffer: tinyPdf() });
   await page.check('input[name=declaration]');
-  await Promise.all([page.waitForLoadState('load'), page.click('button.submit-once')]);
+  const [res] = await Promise.all([
+    page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/objection')),
+    page.click('button.submit-once'),
+  ]);
+  const markup = await res.text();
   await page.locator('dd.code').first().waitFor();
   const [code, key] = await page.locator('dd.code').allInnerTexts();
-  return { code, key };
+  return { code, key, markup };
 }
 
 /** Signs the unit admin in (own context) and issues the notice's result report; returns its code. */
