@@ -2,13 +2,12 @@
 //!
 //! A durable commit waits for the disk (fsync); one commit per submission caps a busy SQLite
 //! server at a few hundred per second. One writer task per application takes every waiting
-//! submission, records them in a single write transaction (each inside its own savepoint, so
-//! one failure does not sink the others) and answers each only after that transaction has
-//! committed. Nobody is ever told "received" before it is on disk.
+//! submission, records them in a single write transaction and answers each only after that
+//! transaction has committed. Nobody is ever told "received" before it is on disk.
 use super::service::{self, NewCase, Recorded};
 use crate::error::{AppError, AppResult};
 use crate::startup::AppState;
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex, Weak};
 use tokio::sync::{mpsc, oneshot};
@@ -77,57 +76,37 @@ async fn run(db: DatabaseConnection, seed: [u8; 32], mut rx: mpsc::UnboundedRece
     }
 }
 
+/// Records the batch in one transaction and answers everyone after its commit. Should any
+/// submission fail (or the commit itself), nothing of the batch is kept and each submission
+/// is tried again in a transaction of its own, so one bad submission costs the others only
+/// time, never their record.
 async fn commit_batch(db: &DatabaseConnection, seed: &[u8; 32], jobs: Vec<Job>) {
-    let txn = match crate::db::begin_write(db).await {
-        Ok(txn) => txn,
-        Err(e) => return fail_all(jobs, &e),
-    };
-    let mut outcomes = Vec::with_capacity(jobs.len());
-    for job in jobs {
-        let outcome = record_in_savepoint(&txn, &job.case, seed).await;
-        outcomes.push((job, outcome));
-    }
-    if let Err(e) = txn.commit().await {
-        let err = AppError::internal(format!("group commit failed: {e}"));
-        for (job, _) in outcomes {
-            let _ = job.reply.send(Err(clone_error(&err)));
-        }
-        return;
-    }
-    for (job, outcome) in outcomes {
-        let _ = job.reply.send(outcome);
-    }
-}
-
-async fn record_in_savepoint(
-    txn: &sea_orm::DatabaseTransaction,
-    case: &NewCase,
-    seed: &[u8; 32],
-) -> AppResult<Recorded> {
-    let savepoint = txn.begin().await?;
-    match service::record(&savepoint, case, seed).await {
+    match record_all(db, seed, &jobs).await {
         Ok(recorded) => {
-            savepoint.commit().await?;
-            Ok(recorded)
+            for (job, r) in jobs.into_iter().zip(recorded) {
+                let _ = job.reply.send(Ok(r));
+            }
         }
-        Err(e) => {
-            savepoint.rollback().await.ok();
-            Err(e)
+        Err(e) if jobs.len() == 1 => {
+            if let Some(job) = jobs.into_iter().next() {
+                let _ = job.reply.send(Err(e));
+            }
+        }
+        Err(_) => {
+            for job in jobs {
+                let outcome = record_all(db, seed, std::slice::from_ref(&job)).await.map(|mut r| r.remove(0));
+                let _ = job.reply.send(outcome);
+            }
         }
     }
 }
 
-fn fail_all(jobs: Vec<Job>, cause: &sea_orm::DbErr) {
-    let err = AppError::internal(format!("group commit could not begin: {cause}"));
+async fn record_all(db: &DatabaseConnection, seed: &[u8; 32], jobs: &[Job]) -> AppResult<Vec<Recorded>> {
+    let txn = crate::db::begin_write(db).await?;
+    let mut recorded = Vec::with_capacity(jobs.len());
     for job in jobs {
-        let _ = job.reply.send(Err(clone_error(&err)));
+        recorded.push(service::record(&txn, &job.case, seed).await?);
     }
-}
-
-/// The same internal error (one logged id) for every submission of a failed batch.
-fn clone_error(e: &AppError) -> AppError {
-    match e {
-        AppError::Internal { error_id } => AppError::Internal { error_id: error_id.clone() },
-        other => AppError::internal(other),
-    }
+    txn.commit().await?;
+    Ok(recorded)
 }
