@@ -18,7 +18,8 @@ pub fn routes(r: &mut AdminRoutes) {
     r.get("/admin/audit", page).get("/api/v1/admin/audit", api);
 }
 
-#[derive(Debug, Default, Deserialize, Serialize)]
+#[derive(Debug, Default, Deserialize, Serialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct Filter {
     /// Only this unit (within what the actor may see).
     pub unit: Option<i32>,
@@ -28,7 +29,7 @@ pub struct Filter {
     pub page: Option<u64>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Entry {
     pub id: i32,
     pub at: DateTime<Utc>,
@@ -42,7 +43,7 @@ pub struct Entry {
     pub ip: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Listing {
     pub entries: Vec<Entry>,
     pub page: u64,
@@ -127,6 +128,10 @@ async fn page(
     Ok(render(&req, &actor, "admin/audit.html", &page)?)
 }
 
-async fn api(state: Data<AppState>, actor: Actor, filter: Query<Filter>) -> ApiResult<Json<Listing>> {
+/// The audit log of the units the caller may audit, newest first, 50 a page.
+#[utoipa::path(get, path = "/api/v1/admin/audit", tag = "admin", security(("bearer_token" = [])),
+    params(Filter),
+    responses((status = 200, body = Listing), (status = 403, body = crate::admin::openapi::Problem)))]
+pub(crate) async fn api(state: Data<AppState>, actor: Actor, filter: Query<Filter>) -> ApiResult<Json<Listing>> {
     Ok(Json(list(&state.db, &actor, &filter).await?))
 }

@@ -8,6 +8,7 @@
 //! ```
 pub mod audit_log;
 pub mod dashboard;
+pub mod openapi;
 pub mod tokens;
 pub mod units;
 pub mod users;

@@ -24,7 +24,7 @@ pub fn routes(r: &mut AdminRoutes) {
 }
 
 /// A token as its owner sees it later: never the secret, never the hash.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TokenView {
     pub id: i32,
     pub name: String,
@@ -53,7 +53,7 @@ impl From<api_tokens::Model> for TokenView {
     }
 }
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewTokenInput {
     pub name: String,
 }
@@ -131,12 +131,15 @@ async fn revoke_page(req: HttpRequest, state: Data<AppState>, actor: Actor, id: 
     Ok(see_other("/admin/tokens"))
 }
 
-async fn api_list(state: Data<AppState>, actor: Actor) -> ApiResult<Json<Vec<TokenView>>> {
+/// The caller's own tokens (never the secrets).
+#[utoipa::path(get, path = "/api/v1/admin/tokens", tag = "admin", security(("bearer_token" = [])),
+    responses((status = 200, body = [TokenView]), (status = 401, body = crate::admin::openapi::Problem)))]
+pub(crate) async fn api_list(state: Data<AppState>, actor: Actor) -> ApiResult<Json<Vec<TokenView>>> {
     Ok(Json(list(&state.db, &actor).await?))
 }
 
-#[derive(Serialize)]
-struct Created {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct Created {
     id: i32,
     name: String,
     prefix: String,
@@ -144,7 +147,15 @@ struct Created {
     token: String,
 }
 
-async fn api_create(state: Data<AppState>, actor: Actor, input: Json<NewTokenInput>) -> ApiResult<HttpResponse> {
+/// Creates a token for the caller; the answer is the only time it is shown.
+#[utoipa::path(post, path = "/api/v1/admin/tokens", tag = "admin", security(("bearer_token" = [])),
+    request_body = NewTokenInput,
+    responses((status = 201, body = Created), (status = 422, body = crate::admin::openapi::Problem)))]
+pub(crate) async fn api_create(
+    state: Data<AppState>,
+    actor: Actor,
+    input: Json<NewTokenInput>,
+) -> ApiResult<HttpResponse> {
     let token = create(&state.db, &actor, &input.name, state.now()).await?;
     let body = Created { id: token.id, name: input.name.trim().to_owned(), prefix: token.prefix, token: token.secret };
     Ok(HttpResponse::Created()
@@ -153,6 +164,10 @@ async fn api_create(state: Data<AppState>, actor: Actor, input: Json<NewTokenInp
         .json(body))
 }
 
-async fn api_revoke(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<Json<TokenView>> {
+/// Revokes one of the caller's tokens (another's answers 404).
+#[utoipa::path(delete, path = "/api/v1/admin/tokens/{id}", tag = "admin", security(("bearer_token" = [])),
+    params(("id" = i32, Path)),
+    responses((status = 200, body = TokenView), (status = 404, body = crate::admin::openapi::Problem)))]
+pub(crate) async fn api_revoke(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<Json<TokenView>> {
     Ok(Json(revoke(&state.db, &actor, *id, state.now()).await?))
 }

@@ -18,42 +18,63 @@ pub fn routes(r: &mut AdminRoutes) {
         .put("/api/v1/admin/projects/{id}", update);
 }
 
-#[derive(Deserialize)]
-struct ListQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ListQuery {
     campaign_id: Option<i32>,
 }
 
-async fn list(state: Data<AppState>, actor: Actor, query: Query<ListQuery>) -> ApiResult<Json<Vec<staff::ProjectRow>>> {
+/// The projects the caller sees, optionally of one campaign.
+#[utoipa::path(get, path = "/api/v1/admin/projects", tag = "admin", security(("bearer_token" = [])),
+    params(ListQuery),
+    responses((status = 200, body = [staff::ProjectRow]), (status = 401, body = crate::admin::openapi::Problem)))]
+pub(crate) async fn list(
+    state: Data<AppState>,
+    actor: Actor,
+    query: Query<ListQuery>,
+) -> ApiResult<Json<Vec<staff::ProjectRow>>> {
     Ok(Json(staff::list(&state.db, &actor, query.campaign_id).await?))
 }
 
 #[derive(Serialize)]
-struct ProjectOut {
+pub(crate) struct ProjectOut {
     #[serde(flatten)]
     record: ProjectRecord,
     can_edit: bool,
 }
 
-async fn get(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<Json<ProjectOut>> {
+/// One project the caller sees, with `can_edit`.
+#[utoipa::path(get, path = "/api/v1/admin/projects/{id}", tag = "admin", security(("bearer_token" = [])),
+    params(("id" = i32, Path)),
+    responses((status = 200, body = crate::admin::openapi::ProjectRecordSchema, description = "The project with its lists, plus `can_edit`"), (status = 404, body = crate::admin::openapi::Problem)))]
+pub(crate) async fn get(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<Json<ProjectOut>> {
     let (record, can_edit) = staff::get(&state.db, &actor, *id).await?;
     Ok(Json(ProjectOut { record, can_edit }))
 }
 
 #[derive(Deserialize)]
-struct NewProject {
+pub(crate) struct NewProject {
     campaign_id: i32,
     #[serde(flatten)]
     draft: ProjectDraft,
 }
 
-async fn create(state: Data<AppState>, actor: Actor, input: Json<NewProject>) -> ApiResult<HttpResponse> {
+/// Declares a project for the caller's unit (its admins).
+#[utoipa::path(post, path = "/api/v1/admin/projects", tag = "admin", security(("bearer_token" = [])),
+    request_body(content = ProjectDraft, description = "The 登记表 fields plus `campaign_id`"),
+    responses((status = 201, body = crate::admin::openapi::ProjectRecordSchema), (status = 403, body = crate::admin::openapi::Problem), (status = 422, body = crate::admin::openapi::Problem)))]
+pub(crate) async fn create(state: Data<AppState>, actor: Actor, input: Json<NewProject>) -> ApiResult<HttpResponse> {
     let input = input.into_inner();
     let record = staff::create(&state.db, &actor, input.campaign_id, input.draft, state.now()).await?;
     let location = format!("/api/v1/admin/projects/{}", record.project.id);
     Ok(HttpResponse::Created().insert_header((header::LOCATION, location)).json(record))
 }
 
-async fn update(
+/// Replaces a project's 登记表 fields (its unit's admins; the 申报编号 stays).
+#[utoipa::path(put, path = "/api/v1/admin/projects/{id}", tag = "admin", security(("bearer_token" = [])),
+    params(("id" = i32, Path)), request_body = ProjectDraft,
+    responses((status = 200, body = crate::admin::openapi::ProjectRecordSchema), (status = 403, body = crate::admin::openapi::Problem), (status = 404, body = crate::admin::openapi::Problem), (status = 422, body = crate::admin::openapi::Problem)))]
+pub(crate) async fn update(
     state: Data<AppState>,
     actor: Actor,
     id: Path<i32>,
@@ -62,8 +83,9 @@ async fn update(
     Ok(Json(staff::update(&state.db, &actor, *id, draft.into_inner(), state.now()).await?))
 }
 
-#[derive(Deserialize)]
-struct ImportQuery {
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub(crate) struct ImportQuery {
     campaign_id: i32,
     /// `csv`, `xlsx` or `json`; by default from the content type, then the content.
     format: Option<String>,
@@ -72,8 +94,8 @@ struct ImportQuery {
     dry_run: bool,
 }
 
-#[derive(Serialize)]
-struct ImportOut {
+#[derive(Serialize, utoipa::ToSchema)]
+pub(crate) struct ImportOut {
     dry_run: bool,
     count: usize,
     created: usize,
@@ -104,7 +126,12 @@ fn format_of(req: &HttpRequest, query: &ImportQuery, bytes: &[u8]) -> Option<For
 }
 
 /// The body is the file itself (CSV, XLSX or JSON), at most 10 MiB.
-async fn import_file(
+/// Imports a CSV, XLSX or JSON file (the body) into the caller's unit, all or nothing.
+#[utoipa::path(post, path = "/api/v1/admin/projects/import", tag = "admin", security(("bearer_token" = [])),
+    params(ImportQuery),
+    request_body(content = Vec<u8>, description = "The file, at most 10 MiB", content_type = "text/csv"),
+    responses((status = 200, body = ImportOut), (status = 403, body = crate::admin::openapi::Problem), (status = 413, body = crate::admin::openapi::Problem), (status = 422, body = crate::admin::openapi::Problem, description = "Every row error; nothing stored")))]
+pub(crate) async fn import_file(
     req: HttpRequest,
     state: Data<AppState>,
     actor: Actor,

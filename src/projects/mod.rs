@@ -35,7 +35,7 @@ pub fn eligibility_label(n: i32) -> String {
 }
 
 /// 奖励等级, highest first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Grade {
     Special,
@@ -85,7 +85,7 @@ impl Grade {
 }
 
 /// 论文、专著、专利、其他.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum IpKind {
     Paper,
@@ -122,7 +122,7 @@ impl IpKind {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
 pub struct CompleterDraft {
     pub name: String,
     #[serde(default)]
@@ -141,7 +141,7 @@ pub struct CompleterDraft {
     pub id_number: Option<String>,
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct IpItemDraft {
     pub kind: IpKind,
     pub title: String,
@@ -150,7 +150,7 @@ pub struct IpItemDraft {
 }
 
 /// A project as a unit declares it, already checked by [`ProjectDraft::validate`].
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ProjectDraft {
     /// The unit's own number for the project; re-importing the same key updates, never duplicates.
     #[serde(default)]

@@ -306,3 +306,33 @@ db_test!(staff_actions_are_in_the_audit_log_with_who_when_and_where, |app| {
     let viewer = app.sign_in(unit, "viewer", "reader").await;
     assert_eq!(viewer.get("/admin/audit").await.status().as_u16(), 403);
 });
+
+db_test!(the_admin_api_of_units_users_tokens_audit_and_projects_is_in_the_openapi_document, |app| {
+    let doc: serde_json::Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    assert_eq!(doc["components"]["securitySchemes"]["bearer_token"]["scheme"], "bearer");
+    let ours = [
+        "/api/v1/admin/units",
+        "/api/v1/admin/users",
+        "/api/v1/admin/tokens",
+        "/api/v1/admin/audit",
+        "/api/v1/admin/projects",
+    ];
+    let mut missing = Vec::new();
+    for route in gongshi::access::registrar::all() {
+        if !ours.iter().any(|p| route.pattern.starts_with(p)) {
+            continue;
+        }
+        let op = &doc["paths"][&route.pattern][route.method.to_lowercase()];
+        if op.is_null() {
+            missing.push(format!("{} {}", route.method, route.pattern));
+        } else {
+            assert!(
+                op["security"][0].get("bearer_token").is_some(),
+                "{} {} needs the bearer token",
+                route.method,
+                route.pattern
+            );
+        }
+    }
+    assert!(missing.is_empty(), "admin API routes missing from /api/openapi.json: {missing:?}");
+});

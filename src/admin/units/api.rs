@@ -15,20 +15,35 @@ pub fn routes(r: &mut AdminRoutes) {
         .put("/api/v1/admin/units/{id}", update);
 }
 
-async fn list(state: Data<AppState>, actor: Actor) -> ApiResult<Json<Vec<TreeRow>>> {
+/// The units the actor sees, in tree order.
+#[utoipa::path(get, path = "/api/v1/admin/units", tag = "admin", security(("bearer_token" = [])),
+    responses((status = 200, body = [crate::admin::openapi::TreeRowSchema]), (status = 401, body = crate::admin::openapi::Problem)))]
+pub(crate) async fn list(state: Data<AppState>, actor: Actor) -> ApiResult<Json<Vec<TreeRow>>> {
     Ok(Json(service::visible_tree(&state.db, &actor).await?))
 }
 
-async fn get(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<Json<units::Model>> {
+/// One unit the actor sees.
+#[utoipa::path(get, path = "/api/v1/admin/units/{id}", tag = "admin", security(("bearer_token" = [])),
+    params(("id" = i32, Path)),
+    responses((status = 200, body = crate::admin::openapi::UnitSchema), (status = 404, body = crate::admin::openapi::Problem)))]
+pub(crate) async fn get(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<Json<units::Model>> {
     Ok(Json(service::find_visible(&state.db, &actor, *id).await?))
 }
 
-async fn create(state: Data<AppState>, actor: Actor, input: Json<UnitInput>) -> ApiResult<HttpResponse> {
+/// Creates a unit below `parent_id` (the province's admins).
+#[utoipa::path(post, path = "/api/v1/admin/units", tag = "admin", security(("bearer_token" = [])),
+    request_body = UnitInput,
+    responses((status = 201, body = crate::admin::openapi::UnitSchema), (status = 403, body = crate::admin::openapi::Problem), (status = 422, body = crate::admin::openapi::Problem)))]
+pub(crate) async fn create(state: Data<AppState>, actor: Actor, input: Json<UnitInput>) -> ApiResult<HttpResponse> {
     let unit = service::create(&state.db, &actor, &input, state.now()).await?;
     Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/admin/units/{}", unit.id))).json(unit))
 }
 
-async fn update(
+/// Changes a unit's details and contacts (its admins; the province's admins).
+#[utoipa::path(put, path = "/api/v1/admin/units/{id}", tag = "admin", security(("bearer_token" = [])),
+    params(("id" = i32, Path)), request_body = UnitInput,
+    responses((status = 200, body = crate::admin::openapi::UnitSchema), (status = 403, body = crate::admin::openapi::Problem), (status = 404, body = crate::admin::openapi::Problem), (status = 422, body = crate::admin::openapi::Problem)))]
+pub(crate) async fn update(
     state: Data<AppState>,
     actor: Actor,
     id: Path<i32>,

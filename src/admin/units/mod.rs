@@ -45,7 +45,7 @@ pub fn parse_code(raw: &str) -> AppResult<String> {
 }
 
 /// A unit's details as typed (form or JSON).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct UnitInput {
     #[serde(default)]
     pub parent_id: Option<i32>,

@@ -15,20 +15,35 @@ pub fn routes(r: &mut AdminRoutes) {
         .post("/api/v1/admin/users/{id}/password", reset_password);
 }
 
-async fn list(state: Data<AppState>, actor: Actor) -> ApiResult<Json<Vec<UserView>>> {
+/// The users of the units the actor manages.
+#[utoipa::path(get, path = "/api/v1/admin/users", tag = "admin", security(("bearer_token" = [])),
+    responses((status = 200, body = [UserView]), (status = 403, body = crate::admin::openapi::Problem)))]
+pub(crate) async fn list(state: Data<AppState>, actor: Actor) -> ApiResult<Json<Vec<UserView>>> {
     Ok(Json(service::list(&state.db, &actor).await?))
 }
 
-async fn get(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<Json<UserView>> {
+/// One user the actor manages.
+#[utoipa::path(get, path = "/api/v1/admin/users/{id}", tag = "admin", security(("bearer_token" = [])),
+    params(("id" = i32, Path)),
+    responses((status = 200, body = UserView), (status = 403, body = crate::admin::openapi::Problem), (status = 404, body = crate::admin::openapi::Problem)))]
+pub(crate) async fn get(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<Json<UserView>> {
     Ok(Json(service::get(&state.db, &actor, *id).await?))
 }
 
-async fn create(state: Data<AppState>, actor: Actor, input: Json<NewUserInput>) -> ApiResult<HttpResponse> {
+/// Creates an account in a unit the actor manages.
+#[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", security(("bearer_token" = [])),
+    request_body = NewUserInput,
+    responses((status = 201, body = UserView), (status = 403, body = crate::admin::openapi::Problem), (status = 422, body = crate::admin::openapi::Problem)))]
+pub(crate) async fn create(state: Data<AppState>, actor: Actor, input: Json<NewUserInput>) -> ApiResult<HttpResponse> {
     let user = service::create(&state.db, &actor, &input, state.settings.cheap_password_hashing, state.now()).await?;
     Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/admin/users/{}", user.id))).json(user))
 }
 
-async fn update(
+/// Changes name, role, active state (deactivating ends the user's sessions and tokens).
+#[utoipa::path(put, path = "/api/v1/admin/users/{id}", tag = "admin", security(("bearer_token" = [])),
+    params(("id" = i32, Path)), request_body = UserUpdateInput,
+    responses((status = 200, body = UserView), (status = 403, body = crate::admin::openapi::Problem), (status = 404, body = crate::admin::openapi::Problem), (status = 422, body = crate::admin::openapi::Problem)))]
+pub(crate) async fn update(
     state: Data<AppState>,
     actor: Actor,
     id: Path<i32>,
@@ -37,7 +52,11 @@ async fn update(
     Ok(Json(service::update(&state.db, &actor, *id, &input, state.now()).await?))
 }
 
-async fn reset_password(
+/// Sets a new password; the user's sessions end.
+#[utoipa::path(post, path = "/api/v1/admin/users/{id}/password", tag = "admin", security(("bearer_token" = [])),
+    params(("id" = i32, Path)), request_body = PasswordResetInput,
+    responses((status = 200, body = UserView), (status = 403, body = crate::admin::openapi::Problem), (status = 404, body = crate::admin::openapi::Problem), (status = 422, body = crate::admin::openapi::Problem)))]
+pub(crate) async fn reset_password(
     state: Data<AppState>,
     actor: Actor,
     id: Path<i32>,

@@ -10,7 +10,7 @@ use entity::users;
 use serde::{Deserialize, Serialize};
 
 /// A user as staff see them: never the password hash.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct UserView {
     pub id: i32,
     pub unit_id: i32,
@@ -46,7 +46,7 @@ impl UserView {
 }
 
 /// A new user as typed.
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct NewUserInput {
     pub unit_id: i32,
     #[serde(default)]
@@ -61,7 +61,7 @@ pub struct NewUserInput {
 }
 
 /// What an admin may change about a user.
-#[derive(Debug, Clone, Deserialize, Serialize)]
+#[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct UserUpdateInput {
     pub display_name: String,
     pub role: String,
@@ -69,7 +69,7 @@ pub struct UserUpdateInput {
 }
 
 /// A password set by an admin.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct PasswordResetInput {
     pub password: String,
 }
