@@ -24,6 +24,7 @@ pub async fn seed_if_empty(db: &DatabaseConnection, now: DateTime<Utc>) -> Resul
     let units = units::seed(db, now).await?;
     let campaign = seed_campaign(db, &units, now).await?;
     seed_projects(db, campaign.id, &units, now).await?;
+    crate::notices::demo::seed(db, campaign.id, now).await?;
     tracing::info!("demo data loaded");
     Ok(())
 }

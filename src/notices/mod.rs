@@ -10,6 +10,7 @@ pub mod api;
 pub mod cache;
 pub mod cli;
 pub mod consistency;
+pub mod demo;
 pub mod content;
 pub mod generate;
 pub mod handlers;

@@ -12,6 +12,7 @@ mod ledger;
 mod migrations;
 mod notices;
 mod notices_admin;
+mod notices_demo;
 mod notices_escaping;
 mod notices_pages;
 mod notices_support;
