@@ -14,13 +14,13 @@ let clientNo = 0;
 const nextClient = () => `198.51.100.${(clientNo++ % 250) + 1}`;
 
 /** Makes a personal API token on /admin/tokens as `user` and returns it. */
-export async function makeToken(browser, base, user) {
+export async function makeToken(browser, base, user, label = 'xss corpus') {
   const context = await person(browser);
   try {
     const page = await context.newPage();
     await signIn(page, base, user, '/admin/tokens');
     await page.goto(`${base}/admin/tokens`);
-    await page.fill('form[action="/admin/tokens"] #name', 'xss corpus');
+    await page.fill('form[action="/admin/tokens"] #name', label);
     await Promise.all([page.waitForLoadState('load'), page.click('form[action="/admin/tokens"] button')]);
     const token = /gst_[A-Za-z0-9_-]+/.exec(await page.content())?.[0];
     if (!token) throw new Error('no token on /admin/tokens');

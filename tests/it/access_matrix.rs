@@ -61,6 +61,8 @@ pub struct Fixture {
     pub objections: crate::objections_matrix::ObjectionFixture,
     /// O's projects.
     pub projects: MatrixProjects,
+    /// O's result reports (tests/it/reports_matrix.rs).
+    pub reports: crate::reports_matrix::ReportFixture,
 }
 
 /// A campaign with two projects held by `O`: one kept at home, one recommended to the city.
@@ -437,6 +439,7 @@ pub fn cases() -> Vec<Case> {
     .chain(project_cases())
     .chain(crate::notices_admin::matrix_cases())
     .chain(crate::objections_matrix::cases())
+    .chain(crate::reports_matrix::cases())
     .collect()
 }
 
@@ -682,6 +685,7 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<(Caller, String)>) {
     let notices = crate::notices_admin::matrix_fixture(app, own).await;
     let projects = project_fixture(app, own, city).await;
     let objections = crate::objections_matrix::fixture(app, "MATRIX-OBJ", own).await;
+    let reports = crate::reports_matrix::fixture(app, own).await;
     let mut canaries: Vec<String> = [CANARY_UNIT, "CANARY-O", CANARY_USER, CANARY_AUDIT].map(String::from).to_vec();
     canaries.extend(objections.canaries.iter().cloned());
     canaries.push(CANARY_PROJECT.to_owned());
@@ -696,6 +700,7 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<(Caller, String)>) {
         notices,
         objections,
         projects,
+        reports,
     };
     let mut callers = Vec::new();
     for standpoint in STANDPOINTS {
