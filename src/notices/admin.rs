@@ -5,24 +5,22 @@ use super::generate::DraftEdit;
 use super::handlers::parse_id;
 use super::public::PublicState;
 use super::staff::{self, Candidate, StaffNotice};
-use super::{Level, NoticeState, Period, service, views};
+use super::{NoticeState, Period, service, views};
 use crate::access::{Action, Actor, AdminRoutes, policy};
 use crate::admin::{flash, render, render_with_status, see_other};
 use crate::china_time::{date_zh, datetime_zh};
 use crate::error::{AppError, AppResult, FieldError, PageResult};
 use crate::startup::AppState;
 use actix_web::http::{StatusCode, header};
-use actix_web::web::{Data, Form, Path, Query};
+use actix_web::web::{Data, Form, Path};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::NaiveDate;
-use entity::campaigns;
-use sea_orm::{EntityTrait, QueryOrder};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 pub fn routes(r: &mut AdminRoutes) {
     r.get("/admin/notices", list_page)
-        .get("/admin/notices/new", new_page)
-        .post("/admin/notices", create)
+        .get("/admin/notices/new", super::admin_new::new_page)
+        .post("/admin/notices", super::admin_new::create)
         .get("/admin/notices/{id}", show_page)
         .get("/admin/notices/{id}/preview", preview)
         .post("/admin/notices/{id}/draft", save_draft)
@@ -33,14 +31,14 @@ pub fn routes(r: &mut AdminRoutes) {
 }
 
 /// Form fields as sent (repeated keys allowed).
-type Fields = Form<Vec<(String, String)>>;
+pub(super) type Fields = Form<Vec<(String, String)>>;
 
-fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
+pub(super) fn field<'a>(fields: &'a [(String, String)], name: &str) -> Option<&'a str> {
     fields.iter().find(|(k, _)| k == name).map(|(_, v)| v.trim()).filter(|v| !v.is_empty())
 }
 
 /// The projects ticked with an order number (`p_{id}` = 1, 2, …), sorted by that number.
-fn ordered_projects(fields: &[(String, String)]) -> Result<Vec<i32>, FieldError> {
+pub(super) fn ordered_projects(fields: &[(String, String)]) -> Result<Vec<i32>, FieldError> {
     let mut picked = Vec::new();
     for (k, v) in fields {
         let Some(id) = k.strip_prefix("p_").and_then(|id| id.parse::<i32>().ok()) else { continue };
@@ -55,7 +53,7 @@ fn ordered_projects(fields: &[(String, String)]) -> Result<Vec<i32>, FieldError>
     Ok(picked.into_iter().map(|(_, id)| id).collect())
 }
 
-fn date_field(fields: &[(String, String)], name: &str) -> Result<Option<NaiveDate>, FieldError> {
+pub(super) fn date_field(fields: &[(String, String)], name: &str) -> Result<Option<NaiveDate>, FieldError> {
     field(fields, name)
         .map(|v| NaiveDate::parse_from_str(v, "%Y-%m-%d").map_err(|_| FieldError::new(name, "日期格式应为 2025-03-10")))
         .transpose()
@@ -112,104 +110,6 @@ async fn list_page(req: HttpRequest, state: Data<AppState>, actor: Actor) -> Pag
     let rows = staff::list(&state.db, &actor).await?.iter().map(|n| row(n, now)).collect();
     let can_create = policy::require_role(&actor, Action::ManageNotice).is_ok();
     Ok(render(&req, &actor, "notices/admin_list.html", &ListPage { title: "公示", rows, can_create })?)
-}
-
-#[derive(Deserialize)]
-struct NewQuery {
-    campaign_id: Option<String>,
-    level: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Choice {
-    value: i32,
-    label: String,
-    selected: bool,
-}
-
-#[derive(Serialize)]
-struct NewPage {
-    title: &'static str,
-    campaigns: Vec<Choice>,
-    levels: Vec<Choice>,
-    campaign_id: Option<i32>,
-    level: i32,
-    candidates: Vec<Candidate>,
-    default_start: String,
-    errors: Vec<FieldError>,
-}
-
-async fn new_context(state: &AppState, actor: &Actor, campaign_id: Option<i32>, level: Level) -> AppResult<NewPage> {
-    let all = campaigns::Entity::find().order_by_desc(campaigns::Column::Year).all(&state.db).await?;
-    let campaign_id = campaign_id.or_else(|| all.first().map(|c| c.id));
-    let candidates = match campaign_id {
-        Some(c) => staff::candidates(&state.db, actor, c, level).await?,
-        None => Vec::new(),
-    };
-    Ok(NewPage {
-        title: "生成公示",
-        campaigns: all
-            .iter()
-            .map(|c| Choice { value: c.id, label: c.title.clone(), selected: Some(c.id) == campaign_id })
-            .collect(),
-        levels: Level::ALL
-            .iter()
-            .map(|l| Choice { value: l.number(), label: l.label().to_owned(), selected: *l == level })
-            .collect(),
-        campaign_id,
-        level: level.number(),
-        candidates,
-        default_start: super::period::default_start(state.now()).to_string(),
-        errors: Vec::new(),
-    })
-}
-
-fn level_of(s: Option<&str>) -> Level {
-    s.and_then(|v| v.parse().ok()).and_then(Level::from_number).unwrap_or(Level::Applicant)
-}
-
-async fn new_page(
-    req: HttpRequest,
-    state: Data<AppState>,
-    actor: Actor,
-    q: Query<NewQuery>,
-) -> PageResult<HttpResponse> {
-    policy::require_role(&actor, Action::ManageNotice)?;
-    let campaign_id = q.campaign_id.as_deref().and_then(|v| v.parse().ok());
-    let ctx = new_context(&state, &actor, campaign_id, level_of(q.level.as_deref())).await?;
-    Ok(render(&req, &actor, "notices/admin_new.html", &ctx)?)
-}
-
-async fn create(req: HttpRequest, state: Data<AppState>, actor: Actor, form: Fields) -> PageResult<HttpResponse> {
-    policy::require_role(&actor, Action::ManageNotice)?;
-    let level = level_of(field(&form, "level"));
-    let campaign_id = field(&form, "campaign_id").and_then(|v| v.parse().ok());
-    let attempt = async {
-        let projects = ordered_projects(&form).map_err(|e| AppError::Validation(vec![e]))?;
-        let start = date_field(&form, "starts_on").map_err(|e| AppError::Validation(vec![e]))?;
-        let campaign = campaign_id.ok_or_else(|| AppError::invalid("campaign_id", "请选择征集活动"))?;
-        staff::generate(&state.db, &actor, campaign, level, projects, start, state.now()).await
-    };
-    match attempt.await {
-        Ok(g) => {
-            let warning = g.warnings.join(" ");
-            flash(
-                &req,
-                if warning.is_empty() {
-                    "已生成公示草稿，请核对后发布".to_owned()
-                } else {
-                    format!("已生成公示草稿。{warning}")
-                },
-            );
-            Ok(see_other(&format!("/admin/notices/{}", g.notice_id)))
-        }
-        Err(AppError::Validation(errors)) => {
-            let mut ctx = new_context(&state, &actor, campaign_id, level).await?;
-            ctx.errors = errors;
-            Ok(render_with_status(&req, &actor, StatusCode::UNPROCESSABLE_ENTITY, "notices/admin_new.html", &ctx)?)
-        }
-        Err(other) => Err(other.into()),
-    }
 }
 
 #[derive(Serialize)]

@@ -5,6 +5,7 @@
 //! `publish` and `ledger` hold the database work; `handlers`, `views`, `poster` and `api` are
 //! the HTTP edge.
 pub mod admin;
+pub mod admin_new;
 pub mod admin_api;
 pub mod api;
 pub mod cache;
