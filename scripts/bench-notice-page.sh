@@ -38,6 +38,8 @@ cargo build --release --quiet --bin gongshi
 BIN="${CARGO_TARGET_DIR:-target}/release/gongshi"
 
 WORK=$(mktemp -d)
+# nginx workers run as an unprivileged user: let them read the page.
+chmod 755 "$WORK"
 APP_PID=""
 cleanup() {
   [ -n "$APP_PID" ] && kill "$APP_PID" 2>/dev/null || true
