@@ -9,7 +9,7 @@
 use crate::db_test;
 use crate::helpers::{Staff, TestApp};
 use gongshi::access::Role;
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 /// Where the actor's unit stands from the target unit `O`.
