@@ -96,6 +96,16 @@ enum Command {
         #[command(flatten)]
         database: DatabaseArg,
     },
+    /// Result reports (公示结果报告): issue, export, and the 推荐汇总表.
+    Report {
+        #[command(subcommand)]
+        action: crate::reports::cli::ReportCommand,
+    },
+    /// Large data sets for the benchmark (docs/TESTING.md).
+    Loadgen {
+        #[command(subcommand)]
+        action: crate::loadgen::LoadgenCommand,
+    },
     /// Objection maintenance (erasing identities after the retention period).
     Objections {
         #[command(subcommand)]
@@ -140,7 +150,11 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Import { database, campaign, unit, file } => {
             let db = crate::db::connect_and_migrate(&database.url()).await?;
             let report = crate::projects::import::import_file(&db, &campaign, &unit, &file, chrono::Utc::now()).await?;
-            println!("导入完成：新增 {} 项，更新 {} 项", report.created, report.updated);
+            if report.received > 0 {
+                println!("导入完成：接收下级推荐项目 {} 项", report.received);
+            } else {
+                println!("导入完成：新增 {} 项，更新 {} 项", report.created, report.updated);
+            }
             Ok(())
         }
         Command::Notice { action } => {
@@ -150,6 +164,14 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Verify { database } => crate::objections::cli::verify(&database.url()).await,
         Command::ReceiptVerify { token, public_key, database } => {
             crate::objections::cli::verify_receipt(&token, public_key.as_deref(), &database.url()).await
+        }
+        Command::Report { action } => {
+            let db = crate::db::connect_and_migrate(&DatabaseArg { database: action.database() }.url()).await?;
+            crate::reports::cli::run(&db, action, chrono::Utc::now()).await
+        }
+        Command::Loadgen { action } => {
+            let url = DatabaseArg { database: action.database() }.url();
+            crate::loadgen::run(&url, action).await
         }
         Command::Objections { action } => {
             let url = DatabaseArg { database: action.database() }.url();

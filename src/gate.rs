@@ -2,11 +2,13 @@
 //! level 1 is open to the applicant unit's own projects; level N+1 needs a clean level-N
 //! result (公示无异议 or 异议不成立) on the latest result report that covers the project and is
 //! not superseded; level 3 takes only projects proposed for 三等奖 or above. Notice generation
-//! and recommendation both call [`check_can_enter`], so the rule lives here alone.
+//! calls [`check_can_enter`]; recommending a project to the next unit (the recommendation pages,
+//! API and the import into a higher unit) calls [`check_can_recommend`], so the rule lives here
+//! alone.
 use crate::error::{AppError, AppResult, FieldError};
 use crate::notices::Level;
 use crate::projects::Grade;
-use entity::{projects, report_outcomes, result_reports, units};
+use entity::{notices, projects, report_outcomes, result_reports, units};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 /// Outcomes that clear a project for the next level.
@@ -93,6 +95,17 @@ async fn is_strict_ancestor<C: ConnectionTrait>(db: &C, ancestor: i32, unit: i32
 /// The outcome for the project on the most recent live (not superseded) result report at
 /// `level`. A later re-notice (再次公示) therefore decides over an earlier upheld objection.
 async fn latest_outcome<C: ConnectionTrait>(db: &C, project_id: i32, level: Level) -> AppResult<Option<String>> {
+    Ok(latest_result(db, project_id, level, None).await?.map(|(_, outcome)| outcome))
+}
+
+/// As [`latest_outcome`], with the report's id, counting only notices published by
+/// `publisher` when given.
+async fn latest_result<C: ConnectionTrait>(
+    db: &C,
+    project_id: i32,
+    level: Level,
+    publisher: Option<i32>,
+) -> AppResult<Option<(i32, String)>> {
     let outcomes = report_outcomes::Entity::find()
         .filter(report_outcomes::Column::ProjectId.eq(project_id))
         .filter(report_outcomes::Column::Level.eq(level.number()))
@@ -102,11 +115,81 @@ async fn latest_outcome<C: ConnectionTrait>(db: &C, project_id: i32, level: Leve
         return Ok(None);
     }
     let report_ids: Vec<i32> = outcomes.iter().map(|o| o.report_id).collect();
-    let live = result_reports::Entity::find()
+    let mut live = result_reports::Entity::find()
         .filter(result_reports::Column::Id.is_in(report_ids))
         .filter(result_reports::Column::SupersededBy.is_null())
         .all(db)
         .await?;
+    if let Some(unit) = publisher {
+        let theirs: Vec<i32> = notices::Entity::find()
+            .filter(notices::Column::Id.is_in(live.iter().map(|r| r.notice_id)))
+            .filter(notices::Column::UnitId.eq(unit))
+            .all(db)
+            .await?
+            .into_iter()
+            .map(|n| n.id)
+            .collect();
+        live.retain(|r| theirs.contains(&r.notice_id));
+    }
     let latest = live.iter().max_by_key(|r| (r.issued_at, r.id));
-    Ok(latest.and_then(|r| outcomes.iter().find(|o| o.report_id == r.id)).map(|o| o.outcome.clone()))
+    Ok(latest.and_then(|r| outcomes.iter().find(|o| o.report_id == r.id)).map(|o| (o.report_id, o.outcome.clone())))
+}
+
+/// The clean result a recommendation rests on: the report and the level it was issued at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Clearance {
+    pub report_id: i32,
+    pub level: Level,
+}
+
+/// Whether `from_unit_id` may recommend `project_id` to `to_unit_id`: the project is held by
+/// the recommending unit, goes to the unit directly above it, and has a clean result on the
+/// recommending unit's own latest report — its 申报单位公示 (level 1) when it declared the
+/// project, its 推荐单位公示 (level 2) otherwise.
+///
+/// # Errors
+/// `Validation` (field `project_id`) with a Chinese message naming the project and what is
+/// missing; database failure.
+pub async fn check_can_recommend<C: ConnectionTrait>(
+    db: &C,
+    project_id: i32,
+    from_unit_id: i32,
+    to_unit_id: i32,
+) -> AppResult<Clearance> {
+    let refuse = |message: String| AppError::Validation(vec![FieldError::new("project_id", message)]);
+    let Some(project) = projects::Entity::find_by_id(project_id).one(db).await? else {
+        return Err(refuse(format!("项目（编号{project_id}）不存在")));
+    };
+    let from = units::Entity::find_by_id(from_unit_id).one(db).await?;
+    let to = units::Entity::find_by_id(to_unit_id).one(db).await?;
+    let (Some(from), Some(to)) = (from, to) else {
+        return Err(refuse("推荐单位或接收单位不存在".to_owned()));
+    };
+    if project.holder_unit_id != from.id {
+        return Err(refuse(format!("项目《{}》目前不在{}，不能由{}推荐", project.name, from.name, from.name)));
+    }
+    if from.parent_id != Some(to.id) {
+        return Err(refuse(format!(
+            "项目《{}》只能由{}推荐至其上一级单位，不能推荐至{}",
+            project.name, from.name, to.name
+        )));
+    }
+    let level = if project.applicant_unit_id == from.id { Level::Applicant } else { Level::Recommender };
+    match latest_result(db, project.id, level, Some(from.id)).await? {
+        Some((report_id, outcome)) if CLEAN_OUTCOMES.contains(&outcome.as_str()) => Ok(Clearance { report_id, level }),
+        Some(_) => Err(refuse(format!(
+            "项目《{}》在{}的{}中异议成立，须更正后再次公示无异议，方可推荐至{}",
+            project.name,
+            from.name,
+            level.label(),
+            to.name
+        ))),
+        None => Err(refuse(format!(
+            "项目《{}》尚无{}的{}结果报告（公示无异议或异议不成立），不能推荐至{}",
+            project.name,
+            from.name,
+            level.label(),
+            to.name
+        ))),
+    }
 }

@@ -12,6 +12,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
     crate::projects::routes(cfg);
     crate::objections::routes(cfg);
     crate::transparency::routes(cfg);
+    crate::reports::routes(cfg);
     crate::accounts::routes(cfg);
     admin(&mut crate::access::AdminRoutes::new(cfg));
 }
@@ -24,4 +25,7 @@ pub fn admin(r: &mut crate::access::AdminRoutes) {
     crate::accounts::handlers::admin_routes(r);
     crate::projects::admin::routes(r);
     crate::objections::admin_routes(r);
+    crate::reports::admin_routes(r);
+    crate::recommendations::admin_routes(r);
+    crate::dashboard::admin_routes(r);
 }

@@ -124,6 +124,8 @@ async fn check_entry<C: ConnectionTrait>(
 ) -> AppResult<Option<Failure>> {
     let content = if oledger::covers(&e.entity_type) {
         rows.content(&e.entity_type, e.entity_id)
+    } else if e.entity_type == crate::reports::ledger::REPORT {
+        crate::reports::ledger::content(db, e.entity_id).await?
     } else {
         match crate::notices::ledger::ledger_content(db, &e.entity_type, e.entity_id).await {
             Ok(content) => content,
@@ -156,6 +158,7 @@ fn describe(entity_type: &str, id: i32) -> String {
         OBJECTION_EVENT => "异议处理记录",
         crate::notices::ledger::REVISION => "公示版本",
         crate::notices::ledger::NOTICE => "公示撤销记录",
+        crate::reports::ledger::REPORT => "公示结果报告",
         other => other,
     };
     format!("{kind} #{id}")

@@ -326,6 +326,8 @@ fn is_yes(s: &str) -> bool {
 pub struct ImportReport {
     pub created: usize,
     pub updated: usize,
+    /// Projects received from below by a higher unit (see `recommendations::receive`).
+    pub received: usize,
     pub project_ids: Vec<i32>,
 }
 
@@ -340,6 +342,11 @@ pub async fn store(
     drafts: Vec<ProjectDraft>,
     now: DateTime<Utc>,
 ) -> AppResult<ImportReport> {
+    // A unit with units below it declares nothing itself: what it imports comes up from below
+    // and must pass the gate, as a recommendation would.
+    if crate::recommendations::receive::is_higher_unit(db, unit_id).await? {
+        return crate::recommendations::receive::import(db, campaign_id, unit_id, &drafts, now).await;
+    }
     db.transaction::<_, ImportReport, AppError>(|txn| {
         Box::pin(async move {
             let mut report = ImportReport::default();

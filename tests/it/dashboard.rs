@@ -1,0 +1,121 @@
+//! The campaign dashboard: each unit's progress against the limit and the quotas, the backward
+//! planner from each deadline, and the projects the gate holds back, with why.
+use crate::db_test;
+use crate::notices_support::cn;
+use crate::reports_support::*;
+use entity::{campaign_deadlines, campaign_quotas};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+
+async fn deadlines_and_quota(app: &crate::helpers::TestApp, t: &Tree) {
+    for (unit, due, what) in [
+        (t.city, (2025, 4, 8), "书面材料及电子版报武威市总工会"),
+        (t.province, (2025, 5, 1), "书面材料及电子版报省科学技术交流站"),
+    ] {
+        campaign_deadlines::ActiveModel {
+            campaign_id: Set(t.campaign),
+            unit_id: Set(unit),
+            due_on: Set(chrono::NaiveDate::from_ymd_opt(due.0, due.1, due.2).unwrap()),
+            description: Set(Some(what.into())),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+    }
+    campaign_quotas::ActiveModel {
+        campaign_id: Set(t.campaign),
+        unit_id: Set(t.county),
+        target_unit_id: Set(t.city),
+        min_projects: Set(Some(10)),
+        max_projects: Set(None),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+}
+
+db_test!(the_planner_counts_back_from_each_deadline_and_the_quotas_show_progress, |app| {
+    let c = chain(&app, 6).await;
+    deadlines_and_quota(&app, &c.t).await;
+    for p in &c.projects[..5] {
+        let (status, _) = recommend(&app, &c.tokens.city, *p, None).await;
+        assert_eq!(status, 201);
+    }
+    let reason = "重点产业链攻关成果，经研究同意超额推荐";
+    let (status, body) = recommend(&app, &c.tokens.city, c.projects[5], Some(reason)).await;
+    assert_eq!(status, 201, "{body}");
+
+    let (status, d) = api(&app, &c.tokens.city, reqwest::Method::GET, "/api/v1/admin/campaign", None).await;
+    assert_eq!(status, 200, "{d}");
+    // The city deadline: counties notice by 3月24日 (5 days, 10 days' handling, report 4月8日),
+    // applicants by 3月8日 so that their report is out the day before.
+    let city = &d["deadlines"][0];
+    assert_eq!(city["due_on"], "2025年4月8日");
+    assert_eq!(city["steps"][0]["level_label"], "推荐单位公示");
+    assert_eq!(city["steps"][0]["latest_start_text"], "2025年3月24日");
+    assert_eq!(city["steps"][0]["period_text"], "2025年3月24日至2025年3月28日");
+    assert_eq!(city["steps"][0]["report_by_text"], "2025年4月8日");
+    assert_eq!(city["steps"][1]["level_label"], "申报单位公示");
+    assert_eq!(city["steps"][1]["latest_start_text"], "2025年3月8日");
+    // The province deadline: the city notices by 4月16日, the counties before, the applicants first.
+    let province = &d["deadlines"][1];
+    assert_eq!(province["steps"][0]["latest_start_text"], "2025年4月16日");
+    assert_eq!(province["steps"].as_array().unwrap().len(), 3);
+    assert_eq!(province["steps"][2]["level_label"], "申报单位公示");
+
+    // Progress: the city sent six to the province, one over the limit, with the reason shown.
+    let units = d["units"].as_array().unwrap();
+    let city_row = units.iter().find(|u| u["name"] == "武威市总工会").unwrap();
+    assert_eq!((city_row["sent_up"].as_u64(), city_row["limit"].as_u64()), (Some(6), Some(5)));
+    assert_eq!(city_row["over_limit"], true);
+    assert_eq!(city_row["over_limit_reasons"][0], reason);
+    // The county's quota toward the city: 6 of at least 10.
+    let quota = &d["quotas"][0];
+    assert_eq!(
+        (quota["count"].as_u64(), quota["min"].as_u64(), &quota["met"]),
+        (Some(6), Some(10), &serde_json::json!(false))
+    );
+
+    let staff = app.sign_in(c.t.city, "viewer", "ww-viewer").await;
+    let (status, page) = staff.get_text("/admin/campaign").await;
+    assert_eq!(status, 200);
+    for expected in ["倒排工期", "2025年3月24日", "尚差4项", reason, "6 / 5"] {
+        assert!(page.contains(expected), "dashboard lacks {expected}");
+    }
+});
+
+db_test!(the_dashboard_lists_projects_blocked_at_the_gate_with_the_reason, |app| {
+    let t = tree(&app).await;
+    let ids = declare(&app, &t, t.enterprise, vec![project("HYH-01", "秸秆饲料化利用成套设备", None)]).await;
+    let token = admin_token(&app, t.enterprise, "e-admin").await;
+    let notice = notice_at(
+        &app,
+        &t,
+        t.enterprise,
+        gongshi::notices::Level::Applicant,
+        &ids,
+        crate::notices_support::day(2025, 3, 10),
+        app.clock_now(),
+    )
+    .await;
+    app.clock.set(cn(2025, 3, 16, 9, 0, 0));
+    let (_, d) = api(&app, &token, reqwest::Method::GET, "/api/v1/admin/campaign", None).await;
+    let blocked = &d["blocked"][0];
+    assert_eq!(blocked["name"], "秸秆饲料化利用成套设备");
+    assert!(
+        blocked["reason"].as_str().unwrap().contains("尚无甘肃农垦黄羊河集团有限责任公司的申报单位公示结果报告"),
+        "{d}"
+    );
+    // The county above sees the same project blocked; the sibling enterprise does not.
+    let county = admin_token(&app, t.county, "county").await;
+    let (_, d) = api(&app, &county, reqwest::Method::GET, "/api/v1/admin/campaign", None).await;
+    assert_eq!(d["blocked"].as_array().unwrap().len(), 1);
+    let sibling = admin_token(&app, t.sibling, "sibling").await;
+    let (_, d) = api(&app, &sibling, reqwest::Method::GET, "/api/v1/admin/campaign", None).await;
+    assert_eq!(d["blocked"].as_array().unwrap().len(), 0);
+    assert!(!d.to_string().contains("秸秆饲料化利用成套设备"));
+    issued(&app, &token, notice).await;
+    let (_, d) = api(&app, &token, reqwest::Method::GET, "/api/v1/admin/campaign", None).await;
+    assert_eq!(d["blocked"].as_array().unwrap().len(), 0, "cleared: {d}");
+});

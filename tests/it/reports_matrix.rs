@@ -1,0 +1,167 @@
+//! The rows of the authorisation matrix (`access_matrix.rs`) for result reports,
+//! recommendations, the summary table and the campaign dashboard: an issued report of the
+//! target unit `O`, a closed notice of `O` waiting for its report, and who may see and do what.
+//! Those who see `O` see its reports; only `O`'s admin issues them or recommends its projects.
+use crate::access_matrix::{Case, Expect, Req, Standpoint, everyone, list_chain, view_chain};
+use crate::helpers::TestApp;
+use crate::notices_support::{cn, day};
+use gongshi::access::Role;
+use gongshi::notices::Level;
+use gongshi::notices::generate::{GenerateRequest, generate};
+use gongshi::notices::publish::{PublishRequest, publish};
+
+/// What the report cases point at.
+pub struct ReportFixture {
+    /// A closed notice of O with no report yet (another one has its report issued).
+    pub waiting: i32,
+}
+
+/// Two level-1 notices of `O` that ran in February (long closed on the matrix clock), one with
+/// its report issued.
+pub async fn fixture(app: &TestApp, own: i32) -> ReportFixture {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    let then = cn(2025, 1, 20, 9, 0, 0);
+    let campaign = entity::campaigns::ActiveModel {
+        code: Set("MATRIX-REP".into()),
+        year: Set(2025),
+        edition: Set("第十八届".into()),
+        title: Set("矩阵报告征集活动".into()),
+        award_grades: Set("[]".into()),
+        created_at: Set(then),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap()
+    .id;
+    let drafts = vec![crate::reports_support::project("MR-1", "矩阵报告项目", None).validate().unwrap()];
+    let ids = gongshi::projects::import::store(&app.db, campaign, own, drafts, then).await.unwrap().project_ids;
+    let mut notices = Vec::new();
+    for start in [day(2025, 2, 1), day(2025, 2, 10)] {
+        let req = GenerateRequest {
+            campaign_id: campaign,
+            unit_id: own,
+            level: Level::Applicant,
+            project_ids: ids.clone(),
+            starts_on: Some(start),
+            created_by: None,
+        };
+        let g = generate(&app.db, &req, then).await.unwrap();
+        publish(&app.db, g.notice_id, &PublishRequest::default(), then).await.unwrap();
+        notices.push(g.notice_id);
+    }
+    let who = gongshi::notices::Who::default();
+    gongshi::reports::issue(&app.db, notices[0], &who, "http://127.0.0.1:8080", app.clock_now()).await.unwrap();
+    ReportFixture { waiting: notices[1] }
+}
+
+/// Issuing for O: O's admin; those who see O's notice are refused (403); a sibling learns
+/// nothing (404). Not even the province issues for another unit.
+fn issue(r: Role, s: Standpoint) -> Expect {
+    match (r, s) {
+        (_, Standpoint::Other) => Expect::Hidden,
+        (Role::Admin, Standpoint::Own) => Expect::Allow,
+        _ => Expect::Forbidden,
+    }
+}
+
+/// Recommending O's project kept at home: O's admin (the gate then answers); the province
+/// sees every project (403); the parent has not been sent it and a sibling never sees it (404).
+fn recommend(r: Role, s: Standpoint) -> Expect {
+    match (r, s) {
+        (Role::Admin, Standpoint::Own) => Expect::Allow,
+        (_, Standpoint::Own | Standpoint::Province) => Expect::Forbidden,
+        _ => Expect::Hidden,
+    }
+}
+
+pub fn cases() -> Vec<Case> {
+    vec![
+        Case {
+            method: "GET",
+            pattern: "/admin/reports",
+            request: |_, _| Req::path("/admin/reports"),
+            expect: list_chain,
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/admin/reports",
+            request: |_, _| Req::path("/api/v1/admin/reports"),
+            expect: list_chain,
+        },
+        Case {
+            method: "GET",
+            pattern: "/admin/reports/issue/{notice_id}",
+            request: |f, _| Req::path(format!("/admin/reports/issue/{}", f.reports.waiting)),
+            expect: view_chain,
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/admin/reports/readiness/{notice_id}",
+            request: |f, _| Req::path(format!("/api/v1/admin/reports/readiness/{}", f.reports.waiting)),
+            expect: view_chain,
+        },
+        Case {
+            method: "POST",
+            pattern: "/admin/reports/issue/{notice_id}",
+            request: |f, _| Req::form(format!("/admin/reports/issue/{}", f.reports.waiting), &[]),
+            expect: issue,
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/admin/reports",
+            request: |f, _| Req::json("/api/v1/admin/reports", serde_json::json!({ "notice_id": f.reports.waiting })),
+            expect: issue,
+        },
+        Case {
+            method: "GET",
+            pattern: "/admin/recommendations",
+            request: |_, _| Req::path("/admin/recommendations"),
+            expect: everyone,
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/admin/recommendations",
+            request: |_, _| Req::path("/api/v1/admin/recommendations"),
+            expect: everyone,
+        },
+        Case {
+            method: "POST",
+            pattern: "/admin/recommendations",
+            request: |f, _| Req::form("/admin/recommendations", &[("project_id", &f.projects.home.to_string())]),
+            expect: recommend,
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/admin/recommendations",
+            request: |f, _| {
+                Req::json("/api/v1/admin/recommendations", serde_json::json!({ "project_id": f.projects.home }))
+            },
+            expect: recommend,
+        },
+        Case {
+            method: "GET",
+            pattern: "/admin/recommendations/summary.xlsx",
+            request: |f, _| Req::path(format!("/admin/recommendations/summary.xlsx?unit={}", f.own)),
+            expect: view_chain,
+        },
+        Case {
+            method: "GET",
+            pattern: "/admin/recommendations/summary.csv",
+            request: |f, _| Req::path(format!("/admin/recommendations/summary.csv?unit={}", f.own)),
+            expect: view_chain,
+        },
+        Case {
+            method: "GET",
+            pattern: "/admin/campaign",
+            request: |_, _| Req::path("/admin/campaign"),
+            expect: everyone,
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/admin/campaign",
+            request: |_, _| Req::path("/api/v1/admin/campaign"),
+            expect: everyone,
+        },
+    ]
+}
