@@ -16,6 +16,7 @@ pub mod error;
 pub mod feeds;
 pub mod gate;
 pub mod ledger;
+pub mod loadgen;
 pub mod markdown;
 pub mod notices;
 pub mod objections;
