@@ -187,7 +187,7 @@ pub fn live(
             .map(|r| RevisionLink {
                 no: r.revision_no,
                 url: format!("/notices/{}/revisions/{}", state.notice.id, r.revision_no),
-                published_text: state.public_from(r).map(datetime_zh).unwrap_or_default(),
+                published_text: r.published_at.map(datetime_zh).unwrap_or_default(),
                 note: r.correction_note.clone(),
                 restarts_period: r.restarts_period,
                 period_text: Period::of_revision(r).range_text(),
@@ -291,14 +291,14 @@ pub fn notice_page<'a>(
         objection_url: format!("{path}/objection"),
         poster_url: format!("{path}/poster"),
         og_description: format!("{}（{}）{}，共{}个项目。", state.unit.name, level.label(), period.text(), items.len()),
-        published_text: state.public_from(shown).map(datetime_zh).unwrap_or_default(),
+        published_text: shown.published_at.map(datetime_zh).unwrap_or_default(),
         feed_rss: format!("/feeds/notices.rss?unit={}", state.unit.code),
         feed_atom: format!("/feeds/notices.atom?unit={}", state.unit.code),
         qr_svg: String::new(),
         preview_of: None,
         preview_back: None,
         display_class: live.display_class,
-        display_next: encode(&shown_path),
+        display_next: encode(if live.is_current_revision { &path } else { &shown_path }),
         live,
     }
 }

@@ -11,7 +11,7 @@ async fn the_demo_shows_notices_in_every_state_and_its_ledger_verifies() {
         let (status, home) = page(&app, "/").await;
         assert_eq!(status, 200);
         assert!(home.contains("正在公示"), "{home}");
-        assert!(home.contains("还剩"), "open notices show the days left: {home}");
+        assert!(home.contains("class=\"days-left\">剩余"), "open notices show the time left: {home}");
         assert!(home.contains("近期结束") && home.contains("已结束") && home.contains("已撤销"), "{home}");
         let api: serde_json::Value = app.get("/api/v1/notices?per_page=100").await.json().await.unwrap();
         let statuses: Vec<&str> =

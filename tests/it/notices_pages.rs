@@ -30,7 +30,7 @@ db_test!(a_scheduled_notice_is_a_404_until_its_open_instant_then_a_page, |app| {
     assert!(body.contains("公示中"));
     let (_, home) = page(&app, "/").await;
     assert!(home.contains("关于2025年度甘肃省职工技术成果申报项目的公示"), "{home}");
-    assert!(home.contains("还剩5天"), "{home}");
+    assert!(home.contains("剩余5天0小时"), "{home}");
 });
 
 db_test!(a_level_one_page_shows_every_required_field_and_no_phone_number, |app| {
