@@ -1,0 +1,139 @@
+#!/usr/bin/env bash
+# The large-data benchmark: the home page, a notice page, the RSS feed and the public API at a
+# generated size against the demo size, on the same machine and build; p50/p99 of each and the
+# ratio (it should stay within 2x), plus the time `gongshi import` takes for 10,000 projects.
+#
+#   bash benches/large-data.sh [small|province|country]      (default: province)
+#
+# Sizes (projects / notices / objections): small 2,000/400/20,000 (what CI runs), province
+# 20,000/4,000/200,000, country 100,000/20,000/1,000,000. Env: BENCH_PROFILE=release|debug
+# (default release, built into target/bench), BENCH_SECONDS per endpoint (default 10),
+# BENCH_CONNECTIONS (default 16), BENCH_IMPORT projects to import (default 10000),
+# BENCH_STRICT=1 to exit non-zero when a p50 exceeds 2x, BENCH_VERIFY=1 to run gongshi verify on
+# the generated database (default for small). Needs wrk (installed with apt if
+# missing). Writes target/bench/large-data-SIZE.md.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+SIZE=${1:-province}
+PROFILE=${BENCH_PROFILE:-release}
+SECONDS_EACH=${BENCH_SECONDS:-10}
+CONNECTIONS=${BENCH_CONNECTIONS:-16}
+IMPORT=${BENCH_IMPORT:-10000}
+OUT=target/bench
+mkdir -p "$OUT"
+REPORT="$OUT/large-data-$SIZE.md"
+
+command -v wrk >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+
+if [ "$PROFILE" = release ]; then
+  CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target/bench} cargo build --release --bin gongshi
+  BIN=${CARGO_TARGET_DIR:-target/bench}/release/gongshi
+else
+  cargo build --bin gongshi
+  BIN=${CARGO_TARGET_DIR:-target}/debug/gongshi
+fi
+
+TMP=$(mktemp -d)
+SERVER=""
+cleanup() {
+  if [ -n "$SERVER" ]; then kill "$SERVER" 2>/dev/null || true; wait "$SERVER" 2>/dev/null || true; fi
+  rm -rf "$TMP"
+}
+trap cleanup EXIT
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+start() { # start DB_FILE [FLAGS…]: serves it on a fresh port, sets BASE
+  local port db=$1
+  shift
+  port=$(free_port)
+  BASE="http://127.0.0.1:$port"
+  GONGSHI_LOG=warn "$BIN" serve --bind "127.0.0.1:$port" --database "sqlite://$db" --data-dir "$TMP/data" \
+    --base-url "$BASE" "$@" >>"$TMP/server.log" 2>&1 &
+  SERVER=$!
+  for _ in $(seq 1 150); do curl -sf "$BASE/healthz" >/dev/null && return; sleep 0.2; done
+  echo "server did not start"; cat "$TMP/server.log"; exit 1
+}
+
+stop() { kill "$SERVER"; wait "$SERVER" 2>/dev/null || true; SERVER=""; }
+
+open_notice() { # the id of an open notice, from the public API
+  curl -sf "$BASE/api/v1/notices?status=open&per_page=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])'
+}
+
+# wrk's --latency output in milliseconds: "p50 p99 requests/s"
+measure() {
+  curl -sf -o /dev/null "$BASE$1" # warm the caches
+  wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --latency "$BASE$1" | python3 -c '
+import re, sys
+text = sys.stdin.read()
+def ms(label):
+    m = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    v, unit = float(m.group(1)), m.group(2)
+    return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
+rps = re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)
+errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
+p50, p99 = ms("50%"), ms("99%")
+print("%.2f %.2f %.0f %s" % (p50, p99, float(rps), errors.group(1) if errors else 0))'
+}
+
+declare -A RESULT
+bench() { # bench LABEL DB_FILE
+  start "$2"
+  local id
+  id=$(open_notice)
+  for ep in "home:/" "notice:/notices/$id" "feed:/feeds/notices.rss" "api-list:/api/v1/notices?status=open" "api-notice:/api/v1/notices/$id"; do
+    RESULT["$1:${ep%%:*}"]=$(measure "${ep#*:}")
+    echo "  $1 ${ep%%:*} (${ep#*:}): p50/p99 ms, req/s, non-2xx = ${RESULT["$1:${ep%%:*}"]}"
+  done
+  stop
+}
+
+echo "== demo-size database (serve --demo)"
+start "$TMP/demo.db" --demo
+stop
+echo "== $SIZE-size database: the same demo, then gongshi loadgen fill --size $SIZE"
+for f in "$TMP"/demo.db*; do cp "$f" "${f/demo.db/large.db}"; done
+FILL_START=$(date +%s)
+GONGSHI_LOG=warn "$BIN" loadgen fill --database "sqlite://$TMP/large.db" --size "$SIZE"
+FILL_SECONDS=$(( $(date +%s) - FILL_START ))
+DB_MB=$(du -m "$TMP/large.db" | cut -f1)
+# The generated rows must be what the real code writes: the ledger check rebuilds every entry
+# from its rows (default on for small, where it takes seconds).
+if [ "${BENCH_VERIFY:-$([ "$SIZE" = small ] && echo 1 || echo 0)}" = 1 ]; then
+  "$BIN" verify --database "sqlite://$TMP/large.db"
+fi
+
+bench demo "$TMP/demo.db"
+bench "$SIZE" "$TMP/large.db"
+
+echo "== import of $IMPORT projects through gongshi import"
+"$BIN" loadgen import-file --projects "$IMPORT" "$TMP/import.json" >/dev/null
+IMPORT_START=$(date +%s.%N)
+GONGSHI_LOG=warn "$BIN" import --database "sqlite://$TMP/demo.db" --campaign 2025 --unit E-GDGS "$TMP/import.json"
+IMPORT_SECONDS=$(python3 -c "print(f'{$(date +%s.%N) - $IMPORT_START:.1f}')")
+
+verdict=0
+{
+  echo "# Large-data benchmark: $SIZE ($(date -u +%Y-%m-%d), $PROFILE build, $(nproc) cores)"
+  echo
+  echo "Generated with \`gongshi loadgen fill --size $SIZE\` in ${FILL_SECONDS}s; SQLite file ${DB_MB} MB."
+  echo "wrk: 2 threads, $CONNECTIONS connections, ${SECONDS_EACH}s per endpoint, loopback."
+  echo
+  echo "| endpoint | demo p50 | demo p99 | $SIZE p50 | $SIZE p99 | p50 ratio | demo req/s | $SIZE req/s |"
+  echo "|---|---|---|---|---|---|---|---|"
+  for ep in home notice feed api-list api-notice; do
+    read -r dp50 dp99 drps derr <<<"${RESULT["demo:$ep"]}"
+    read -r lp50 lp99 lrps lerr <<<"${RESULT["$SIZE:$ep"]}"
+    ratio=$(python3 -c "print(f'{$lp50 / max($dp50, 0.01):.2f}')")
+    mark=""
+    if python3 -c "import sys; sys.exit(0 if $lp50 > 2 * max($dp50, 0.01) else 1)"; then mark=" (over 2x)"; verdict=1; fi
+    if [ "$derr" != 0 ] || [ "$lerr" != 0 ]; then mark="$mark (non-2xx: $derr/$lerr)"; verdict=1; fi
+    echo "| $ep | $dp50 ms | $dp99 ms | $lp50 ms | $lp99 ms | ${ratio}x$mark | $drps | $lrps |"
+  done
+  echo
+  echo "Import of $IMPORT projects (JSON, one file) through \`gongshi import\`: ${IMPORT_SECONDS}s."
+} | tee "$REPORT"
+echo "(written to $REPORT)"
+if [ "$verdict" = 1 ] && [ "${BENCH_STRICT:-0}" = 1 ]; then exit 1; fi
