@@ -193,7 +193,7 @@ fn summary(
         revision_no: rev.revision_no,
         item_count,
         url: base.absolute_url(&format!("/notices/{}", s.notice.id)),
-        report_code: s.reports.iter().filter(|r| r.issued_at <= now).next_back().map(|r| r.code.clone()),
+        report_code: s.reports.iter().rfind(|r| r.issued_at <= now).map(|r| r.code.clone()),
     }
 }
 

@@ -46,11 +46,14 @@ struct StateEntry {
     state: Option<Arc<PublicState>>,
 }
 
+/// (page kind, revision id, display variant)
+type PageKey = (&'static str, i32, u8);
+
 #[derive(Default)]
 pub struct Caches {
     states: RwLock<HashMap<i32, StateEntry>>,
     items: RwLock<HashMap<i32, Arc<Vec<Item>>>>,
-    pages: RwLock<HashMap<(&'static str, i32, u8), Arc<Rendered>>>,
+    pages: RwLock<HashMap<PageKey, Arc<Rendered>>>,
 }
 
 static REGISTRY: LazyLock<RwLock<HashMap<String, Arc<Caches>>>> = LazyLock::new(RwLock::default);
