@@ -66,19 +66,11 @@ async fn cursor(db: &DatabaseConnection) -> AppResult<Cursor> {
 }
 
 impl Cursor {
-    /// A receipt code no case has: a counter spread over the code space by an invertible
-    /// multiplication, so codes look random but never repeat.
+    /// A receipt code no case has yet.
     fn code(&mut self) -> String {
-        let space = u64::try_from(ALPHABET.len()).unwrap_or(31).pow(u32::try_from(RECEIPT_CODE_LEN).unwrap_or(8));
         loop {
             self.code_counter += 1;
-            let mut x = (self.code_counter.wrapping_mul(2_654_435_761) + 97_531) % space;
-            let mut code = String::with_capacity(RECEIPT_CODE_LEN);
-            for _ in 0..RECEIPT_CODE_LEN {
-                let len = u64::try_from(ALPHABET.len()).unwrap_or(31);
-                code.push(char::from(ALPHABET[usize::try_from(x % len).unwrap_or(0)]));
-                x /= len;
-            }
+            let code = spread_code(self.code_counter);
             if self.codes.insert(code.clone()) {
                 return code;
             }
@@ -110,6 +102,21 @@ impl Cursor {
         self.seq += 1;
         self.prev_hash = entry_hash;
     }
+}
+
+/// The receipt code for counter `n`: the counter spread over the code space by an invertible
+/// affine map, so codes look random but two counters never share one.
+fn spread_code(n: u64) -> String {
+    let len = u64::try_from(ALPHABET.len()).unwrap_or(31);
+    let space = len.pow(u32::try_from(RECEIPT_CODE_LEN).unwrap_or(8));
+    // 2_654_435_761 is prime and not 31, so it is invertible modulo 31^8.
+    let mut x = (u128::from(n) * 2_654_435_761 + 97_531) % u128::from(space);
+    let mut code = String::with_capacity(RECEIPT_CODE_LEN);
+    for _ in 0..RECEIPT_CODE_LEN {
+        code.push(char::from(ALPHABET[usize::try_from(x % u128::from(len)).unwrap_or(0)]));
+        x /= u128::from(len);
+    }
+    code
 }
 
 /// Files `total` objections spread over the notices: cases on notices that closed more than two
@@ -296,4 +303,19 @@ async fn resync_sequences(db: &DatabaseConnection) -> AppResult<()> {
         db.execute_raw(Statement::from_string(DbBackend::Postgres, sql)).await?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spread_codes_never_repeat_and_read_back_as_receipt_codes() {
+        let mut seen = HashSet::new();
+        for n in 1..=50_000 {
+            let code = spread_code(n);
+            assert_eq!(crate::objections::codes::parse_receipt_code(&code).as_deref(), Some(code.as_str()));
+            assert!(seen.insert(code), "counter {n} repeated a code");
+        }
+    }
 }

@@ -166,3 +166,25 @@ impl Words {
         )
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The generator feeds the real importer: every project must pass its rules.
+    #[test]
+    fn every_generated_project_passes_the_import_rules() {
+        let mut words = Words::new(7);
+        for n in 0..500 {
+            let draft = words.project("武威测试有限责任公司", n);
+            let checked = draft.clone().validate().unwrap_or_else(|e| panic!("project {n}: {e:?}"));
+            assert_eq!(checked.completing_units[0], "武威测试有限责任公司");
+        }
+    }
+
+    #[test]
+    fn the_same_seed_gives_the_same_text() {
+        assert_eq!(Words::new(1).key_technology(), Words::new(1).key_technology());
+        assert_eq!(Words::new(1).objection(), Words::new(1).objection());
+    }
+}
