@@ -6,12 +6,13 @@
 #   bash benches/large-data.sh [small|province|country]      (default: province)
 #
 # Sizes (projects / notices / objections): small 2,000/400/20,000 (what CI runs), province
-# 20,000/4,000/200,000, country 100,000/20,000/1,000,000. Env: BENCH_PROFILE=release|debug
-# (default release, built into target/bench), BENCH_SECONDS per endpoint (default 10),
-# BENCH_CONNECTIONS (default 16), BENCH_IMPORT projects to import (default 10000),
-# BENCH_STRICT=1 to exit non-zero when a p50 exceeds 2x, BENCH_VERIFY=1 to run gongshi verify on
-# the generated database (default for small). Needs wrk (installed with apt if
-# missing). Writes target/bench/large-data-SIZE.md.
+# 20,000/4,000/200,000, country 100,000/20,000/1,000,000.
+#
+# Env: BENCH_PROFILE=release|debug (default release, built into target/bench); GONGSHI_BIN to
+# use an existing binary instead; BENCH_SECONDS per endpoint (default 10); BENCH_CONNECTIONS
+# (default 16); BENCH_IMPORT projects to import (default 10000); BENCH_STRICT=1 to exit non-zero
+# when a p50 exceeds 2x; BENCH_VERIFY=1 to run gongshi verify on the generated database (default
+# for small). Needs wrk (installed with apt if missing). Writes target/bench/large-data-SIZE.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -26,7 +27,9 @@ REPORT="$OUT/large-data-$SIZE.md"
 
 command -v wrk >/dev/null || { DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 
-if [ "$PROFILE" = release ]; then
+if [ -n "${GONGSHI_BIN:-}" ]; then
+  BIN=$GONGSHI_BIN
+elif [ "$PROFILE" = release ]; then
   CARGO_TARGET_DIR=${CARGO_TARGET_DIR:-target/bench} cargo build --release --bin gongshi
   BIN=${CARGO_TARGET_DIR:-target/bench}/release/gongshi
 else
