@@ -118,10 +118,13 @@ db_test!(status_and_time_left_are_right_at_the_close_instant_even_from_cache, |a
     app.clock.set(cn(2025, 3, 15, 0, 0, 0));
     let closed = app.client.get(app.url(&path)).header("If-None-Match", &etag).send().await.unwrap();
     assert_eq!(closed.status().as_u16(), 200, "the status changed, so the old copy is stale");
-    assert!(closed.headers().contains_key("last-modified"));
+    let last_modified = closed.headers()["last-modified"].to_str().unwrap().to_owned();
+    assert_eq!(last_modified, "Fri, 14 Mar 2025 16:00:00 GMT", "a closed notice last changed at its close");
     let body = closed.text().await.unwrap().replace("&#x2F;", "/");
     assert!(body.contains("已结束") && !body.contains("/objection\""), "{body}");
     assert!(body.contains("不再受理异议"));
+    let since = app.client.get(app.url(&path)).header("If-Modified-Since", &last_modified).send().await.unwrap();
+    assert_eq!(since.status().as_u16(), 304);
 });
 
 db_test!(a_correction_keeps_the_old_revision_readable_at_its_own_url, |app| {
