@@ -65,20 +65,27 @@ open_notice() { # the id of an open notice, from the public API
   curl -sf "$BASE/api/v1/notices?status=open&per_page=1" | python3 -c 'import json,sys; print(json.load(sys.stdin)["items"][0]["id"])'
 }
 
-# wrk's --latency output in milliseconds: "p50 p99 requests/s"
+# One endpoint: "p50 p99 req/s non-2xx timeouts single" (milliseconds). p50/p99 are wrk's under
+# load; "single" is the median of five requests one after another (the latency of a lone reader).
 measure() {
+  local single
   curl -sf -o /dev/null "$BASE$1" # warm the caches
-  wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --latency "$BASE$1" | python3 -c '
+  single=$(for _ in 1 2 3 4 5; do curl -sf -o /dev/null -w '%{time_total}\n' "$BASE$1"; done |
+    sort -n | sed -n 3p | python3 -c 'import sys; print("%.2f" % (float(sys.stdin.read()) * 1000))')
+  wrk -t2 -c"$CONNECTIONS" -d"${SECONDS_EACH}s" --timeout 60s --latency "$BASE$1" | python3 -c '
 import re, sys
 text = sys.stdin.read()
 def ms(label):
     m = re.search(r"^\s*" + label + r"\s+([\d.]+)(us|ms|s)\s*$", text, re.M)
+    if not m:
+        return float("nan")
     v, unit = float(m.group(1)), m.group(2)
     return v / 1000 if unit == "us" else v * 1000 if unit == "s" else v
 rps = re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)
 errors = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", text)
-p50, p99 = ms("50%"), ms("99%")
-print("%.2f %.2f %.0f %s" % (p50, p99, float(rps), errors.group(1) if errors else 0))'
+timeouts = re.search(r"timeout (\d+)", text)
+print("%.2f %.2f %.0f %s %s %s" % (ms("50%"), ms("99%"), float(rps), errors.group(1) if errors else 0,
+                                   timeouts.group(1) if timeouts else 0, sys.argv[1]))' "$single"
 }
 
 declare -A RESULT
@@ -88,7 +95,7 @@ bench() { # bench LABEL DB_FILE
   id=$(open_notice)
   for ep in "home:/" "notice:/notices/$id" "feed:/feeds/notices.rss" "api-list:/api/v1/notices?status=open" "api-notice:/api/v1/notices/$id"; do
     RESULT["$1:${ep%%:*}"]=$(measure "${ep#*:}")
-    echo "  $1 ${ep%%:*} (${ep#*:}): p50/p99 ms, req/s, non-2xx = ${RESULT["$1:${ep%%:*}"]}"
+    echo "  $1 ${ep%%:*} (${ep#*:}): p50 p99 req/s non-2xx timeouts single = ${RESULT["$1:${ep%%:*}"]}"
   done
   stop
 }
@@ -124,16 +131,17 @@ verdict=0
   echo "Generated with \`gongshi loadgen fill --size $SIZE\` in ${FILL_SECONDS}s; SQLite file ${DB_MB} MB."
   echo "wrk: 2 threads, $CONNECTIONS connections, ${SECONDS_EACH}s per endpoint, loopback."
   echo
-  echo "| endpoint | demo p50 | demo p99 | $SIZE p50 | $SIZE p99 | p50 ratio | demo req/s | $SIZE req/s |"
-  echo "|---|---|---|---|---|---|---|---|"
+  echo "| endpoint | demo p50 | demo p99 | $SIZE p50 | $SIZE p99 | p50 ratio | demo req/s | $SIZE req/s | one request, demo → $SIZE |"
+  echo "|---|---|---|---|---|---|---|---|---|"
   for ep in home notice feed api-list api-notice; do
-    read -r dp50 dp99 drps derr <<<"${RESULT["demo:$ep"]}"
-    read -r lp50 lp99 lrps lerr <<<"${RESULT["$SIZE:$ep"]}"
-    ratio=$(python3 -c "print(f'{$lp50 / max($dp50, 0.01):.2f}')")
+    read -r dp50 dp99 drps derr dto d1 <<<"${RESULT["demo:$ep"]}"
+    read -r lp50 lp99 lrps lerr lto l1 <<<"${RESULT["$SIZE:$ep"]}"
+    ratio=$(python3 -c "print(f'{$lp50 / max($dp50, 0.01):.2f}x')")
     mark=""
     if python3 -c "import sys; sys.exit(0 if $lp50 > 2 * max($dp50, 0.01) else 1)"; then mark=" (over 2x)"; verdict=1; fi
     if [ "$derr" != 0 ] || [ "$lerr" != 0 ]; then mark="$mark (non-2xx: $derr/$lerr)"; verdict=1; fi
-    echo "| $ep | $dp50 ms | $dp99 ms | $lp50 ms | $lp99 ms | ${ratio}x$mark | $drps | $lrps |"
+    if [ "$dto" != 0 ] || [ "$lto" != 0 ]; then mark="$mark (timeouts: $dto/$lto)"; verdict=1; fi
+    echo "| $ep | $dp50 ms | $dp99 ms | $lp50 ms | $lp99 ms | $ratio$mark | $drps | $lrps | $d1 → $l1 ms |"
   done
   echo
   echo "Import of $IMPORT projects (JSON, one file) through \`gongshi import\`: ${IMPORT_SECONDS}s."
