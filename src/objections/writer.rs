@@ -78,7 +78,7 @@ async fn run(db: DatabaseConnection, seed: [u8; 32], mut rx: mpsc::UnboundedRece
 
 /// Records the batch in one transaction and answers everyone after its commit. Should any
 /// submission fail (or the commit itself), nothing of the batch is kept and each submission
-/// is tried again in a transaction of its own, so one bad submission costs the others only
+/// is tried once more in a transaction of its own, so one bad submission costs the others only
 /// time, never their record.
 async fn commit_batch(db: &DatabaseConnection, seed: &[u8; 32], jobs: Vec<Job>) {
     match record_all(db, seed, &jobs).await {
@@ -87,14 +87,13 @@ async fn commit_batch(db: &DatabaseConnection, seed: &[u8; 32], jobs: Vec<Job>) 
                 let _ = job.reply.send(Ok(r));
             }
         }
-        Err(e) if jobs.len() == 1 => {
-            if let Some(job) = jobs.into_iter().next() {
-                let _ = job.reply.send(Err(e));
-            }
-        }
+        // Also for a batch of one: a second try finds a twin that another instance committed
+        // meanwhile under the same idempotency key, and answers with it.
         Err(_) => {
             for job in jobs {
-                let outcome = record_all(db, seed, std::slice::from_ref(&job)).await.map(|mut r| r.remove(0));
+                let outcome = record_all(db, seed, std::slice::from_ref(&job)).await.and_then(|r| {
+                    r.into_iter().next().ok_or_else(|| AppError::internal("a recorded batch of one was empty"))
+                });
                 let _ = job.reply.send(outcome);
             }
         }

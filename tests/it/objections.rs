@@ -246,3 +246,27 @@ db_test!(the_objection_api_is_described_in_the_openapi_document, |app| {
     assert!(paths["/api/v1/receipts/verify"]["post"].is_object());
     assert!(doc["components"]["schemas"]["ObjectionCreated"]["properties"]["lookup_key"].is_object());
 });
+
+db_test!(the_same_keyed_request_sent_to_two_instances_at_once_files_one_objection, |app| {
+    let s = scene(&app).await;
+    let url = app.database_url.clone();
+    let other = crate::helpers::TestApp::spawn_with(app.backend, |settings| settings.database_url = url).await;
+    other.clock.set(during());
+    let body = objection(s.projects[0]);
+    let send = |target: &crate::helpers::TestApp| {
+        target
+            .client
+            .post(target.url(&format!("/api/v1/notices/{}/objections", s.notice)))
+            .header("idempotency-key", "twin-7")
+            .header("x-forwarded-for", some_client())
+            .json(&body)
+            .send()
+    };
+    let (a, b) = futures_util::future::join(send(&app), send(&other)).await;
+    let (a, b) = (a.unwrap(), b.unwrap());
+    assert_eq!((a.status().as_u16(), b.status().as_u16()), (201, 201));
+    let (a, b): (Value, Value) = (a.json().await.unwrap(), b.json().await.unwrap());
+    assert_eq!(a["receipt_code"], b["receipt_code"]);
+    assert_eq!(a["lookup_key"], b["lookup_key"]);
+    assert_eq!(objections(&app).await.len(), 1);
+});
