@@ -226,11 +226,12 @@ impl Store {
                 storage_key: key,
             });
         }
-        if !placed.is_empty() {
-            if let Err(e) = std::fs::File::open(&self.root).and_then(|d| d.sync_all()) {
-                self.remove(&placed);
-                return Err(e);
-            }
+        // The renames themselves must survive a crash too: sync the folder.
+        if !placed.is_empty()
+            && let Err(e) = std::fs::File::open(&self.root).and_then(|d| d.sync_all())
+        {
+            self.remove(&placed);
+            return Err(e);
         }
         Ok(placed)
     }

@@ -75,7 +75,7 @@ impl<'a> FormPage<'a> {
     ) -> Self {
         let mut by_field: BTreeMap<String, String> = BTreeMap::new();
         for e in errors {
-            by_field.entry(e.field.clone()).and_modify(|m| m.push_str("；")).or_default().push_str(&e.message);
+            by_field.entry(e.field.clone()).and_modify(|m| m.push('；')).or_default().push_str(&e.message);
         }
         Self {
             title: "提出异议",

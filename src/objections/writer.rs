@@ -49,8 +49,8 @@ impl Writer {
 
 /// One writer per running application, created on first use. An application is known by its
 /// settings allocation, which lives exactly as long as it does.
-static WRITERS: LazyLock<Mutex<HashMap<usize, (Weak<crate::settings::Settings>, Writer)>>> =
-    LazyLock::new(|| Mutex::new(HashMap::new()));
+type Registry = HashMap<usize, (Weak<crate::settings::Settings>, Writer)>;
+static WRITERS: LazyLock<Mutex<Registry>> = LazyLock::new(|| Mutex::new(HashMap::new()));
 
 /// The writer of the application `state` belongs to.
 #[must_use]

@@ -32,7 +32,6 @@ pub struct Scene {
     pub city: i32,
     /// The enterprise that publishes the notice and handles its objections.
     pub unit: i32,
-    pub campaign: i32,
     pub notice: i32,
     pub projects: Vec<i32>,
 }
@@ -101,7 +100,7 @@ pub async fn scene(app: &TestApp) -> Scene {
     let notice = generate(&app.db, &req, now).await.expect("generated").notice_id;
     publish(&app.db, notice, &PublishRequest::default(), now).await.expect("published");
     app.clock.set(during());
-    Scene { province, city, unit, campaign, notice, projects }
+    Scene { province, city, unit, notice, projects }
 }
 
 /// A complete, real-name objection as JSON.
