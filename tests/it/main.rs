@@ -11,6 +11,7 @@ mod gate;
 mod import;
 mod import_docs;
 mod ledger;
+mod loadgen;
 mod migrations;
 mod notices;
 mod notices_admin;
