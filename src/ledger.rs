@@ -61,6 +61,68 @@ pub async fn append<C: ConnectionTrait>(
     content: &serde_json::Value,
     now: DateTime<Utc>,
 ) -> AppResult<ledger::Model> {
+    Tail::default().append(db, kind, entity_type, entity_id, content, now).await
+}
+
+/// The end of the chain as one write transaction sees it. The first append reads the head
+/// (on PostgreSQL after taking the lock); later appends in the same transaction continue from
+/// memory, which saves a query per entry when a transaction appends many (group commit). Only
+/// valid inside the transaction that made it: use a new one for each transaction.
+#[derive(Debug, Default)]
+pub struct Tail {
+    head: Option<(i64, String)>,
+}
+
+impl Tail {
+    /// Appends one entry after the last one this transaction appended or read.
+    ///
+    /// # Errors
+    /// Database failure.
+    pub async fn append<C: ConnectionTrait>(
+        &mut self,
+        db: &C,
+        kind: &str,
+        entity_type: &str,
+        entity_id: i32,
+        content: &serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> AppResult<ledger::Model> {
+        let (seq, prev_hash) = match self.head.take() {
+            Some((seq, hash)) => (seq + 1, hash),
+            None => read_head(db).await?,
+        };
+        // Stored timestamps lose sub-microsecond precision; hash what will be read back.
+        let at = DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now);
+        let content_hash = content_hash(content);
+        let entry_hash = entry_hash(&prev_hash, seq, at, kind, entity_type, entity_id, &content_hash);
+        let entry = ledger::Model {
+            seq,
+            at,
+            kind: kind.to_owned(),
+            entity_type: entity_type.to_owned(),
+            entity_id,
+            content_hash,
+            prev_hash,
+            entry_hash,
+        };
+        let row = ledger::ActiveModel {
+            seq: Set(entry.seq),
+            at: Set(entry.at),
+            kind: Set(entry.kind.clone()),
+            entity_type: Set(entry.entity_type.clone()),
+            entity_id: Set(entry.entity_id),
+            content_hash: Set(entry.content_hash.clone()),
+            prev_hash: Set(entry.prev_hash.clone()),
+            entry_hash: Set(entry.entry_hash.clone()),
+        };
+        ledger::Entity::insert(row).exec_without_returning(db).await?;
+        self.head = Some((entry.seq, entry.entry_hash.clone()));
+        Ok(entry)
+    }
+}
+
+/// The next sequence number and the hash to chain to, under the PostgreSQL lock.
+async fn read_head<C: ConnectionTrait>(db: &C) -> AppResult<(i64, String)> {
     if db.get_database_backend() == DbBackend::Postgres {
         db.execute_raw(Statement::from_sql_and_values(
             DbBackend::Postgres,
@@ -70,32 +132,7 @@ pub async fn append<C: ConnectionTrait>(
         .await?;
     }
     let head = ledger::Entity::find().order_by_desc(ledger::Column::Seq).one(db).await?;
-    let (seq, prev_hash) = head.map_or((1, GENESIS.to_owned()), |h| (h.seq + 1, h.entry_hash));
-    // Stored timestamps lose sub-microsecond precision; hash what will be read back.
-    let at = DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now);
-    let content_hash = content_hash(content);
-    let entry_hash = entry_hash(&prev_hash, seq, at, kind, entity_type, entity_id, &content_hash);
-    let row = ledger::ActiveModel {
-        seq: Set(seq),
-        at: Set(at),
-        kind: Set(kind.to_owned()),
-        entity_type: Set(entity_type.to_owned()),
-        entity_id: Set(entity_id),
-        content_hash: Set(content_hash),
-        prev_hash: Set(prev_hash),
-        entry_hash: Set(entry_hash),
-    };
-    ledger::Entity::insert(row.clone()).exec_without_returning(db).await?;
-    Ok(ledger::Model {
-        seq,
-        at,
-        kind: kind.to_owned(),
-        entity_type: entity_type.to_owned(),
-        entity_id,
-        content_hash: row.content_hash.unwrap(),
-        prev_hash: row.prev_hash.unwrap(),
-        entry_hash: row.entry_hash.unwrap(),
-    })
+    Ok(head.map_or((1, GENESIS.to_owned()), |h| (h.seq + 1, h.entry_hash)))
 }
 
 /// The head of the chain, as published at `/transparency`.

@@ -103,8 +103,9 @@ async fn commit_batch(db: &DatabaseConnection, seed: &[u8; 32], jobs: Vec<Job>) 
 async fn record_all(db: &DatabaseConnection, seed: &[u8; 32], jobs: &[Job]) -> AppResult<Vec<Recorded>> {
     let txn = crate::db::begin_write(db).await?;
     let mut recorded = Vec::with_capacity(jobs.len());
+    let mut tail = crate::ledger::Tail::default();
     for job in jobs {
-        recorded.push(service::record(&txn, &job.case, seed).await?);
+        recorded.push(service::record_in(&txn, &mut tail, &job.case, seed).await?);
     }
     txn.commit().await?;
     Ok(recorded)
