@@ -8,6 +8,7 @@ use super::ledger::{self as oledger, micros};
 use super::{Channel, RefusalReason, SealedLetter, Status};
 use crate::china_time::{datetime_zh, rfc3339_china};
 use crate::error::{AppError, AppResult};
+use crate::ledger::Tail;
 use crate::notices::PublishedNotice;
 use crate::receipts::Receipt;
 use chrono::{DateTime, Duration, Utc};
@@ -110,6 +111,33 @@ pub struct NewCase {
     pub received_note: Option<String>,
 }
 
+impl NewCase {
+    /// A case filed on the web form or the API at `now`: the server's clock decides whether it
+    /// is in time.
+    #[must_use]
+    pub fn web(notice: &NoticeForObjection, filing: Filing, lookup_key: String, now: DateTime<Utc>) -> Self {
+        Self {
+            notice_id: notice.id(),
+            notice_title: notice.title().to_owned(),
+            project_name: notice.project_name(filing.project_id),
+            channel: Channel::Web,
+            received_at: now,
+            claimed_at: None,
+            registered_at: now,
+            registered_by: None,
+            refusal: super::filing::refusal_on_arrival(&filing, notice.closes_at(), now),
+            closes_at: notice.closes_at(),
+            handling_due_at: notice.handling_due_at(),
+            idempotency_key: None,
+            lookup_key,
+            sealed_letter: SealedLetter::initial(filing.objector_kind),
+            attachments: Vec::new(),
+            received_note: None,
+            filing,
+        }
+    }
+}
+
 /// A recorded case, and the key its objector follows it with.
 #[derive(Debug, Clone)]
 pub struct Recorded {
@@ -137,6 +165,20 @@ impl Recorded {
 /// # Errors
 /// Database failure.
 pub async fn record<C: ConnectionTrait>(db: &C, case: &NewCase, seed: &[u8; 32]) -> AppResult<Recorded> {
+    record_in(db, &mut Tail::default(), case, seed).await
+}
+
+/// [`record`], continuing the ledger from `tail`: the group-commit writer records a batch in
+/// one transaction and reads the chain's head once for all of it.
+///
+/// # Errors
+/// Database failure.
+pub async fn record_in<C: ConnectionTrait>(
+    db: &C,
+    tail: &mut Tail,
+    case: &NewCase,
+    seed: &[u8; 32],
+) -> AppResult<Recorded> {
     if let Some(existing) = find_by_idempotency(db, case.idempotency_key.as_deref()).await? {
         if existing.lookup_key_hash != lookup_key_hash(&case.lookup_key) {
             return Err(AppError::internal(format!(
@@ -193,7 +235,7 @@ pub async fn record<C: ConnectionTrait>(db: &C, case: &NewCase, seed: &[u8; 32])
     insert_identity(db, objection.id, &case.filing.identity).await?;
     let files = insert_attachments(db, objection.id, &case.attachments).await?;
     let at = micros(case.registered_at);
-    crate::ledger::append(
+    tail.append(
         db,
         oledger::RECEIVE,
         oledger::OBJECTION,
@@ -202,27 +244,28 @@ pub async fn record<C: ConnectionTrait>(db: &C, case: &NewCase, seed: &[u8; 32])
         at,
     )
     .await?;
-    let objection = first_events(db, objection, case, at).await?;
+    let objection = first_events(db, tail, objection, case, at).await?;
     Ok(Recorded { objection, lookup_key: case.lookup_key.clone(), replayed: false })
 }
 
 /// 已接收, then at once 不予受理 for a late or anonymous case, each an event in the ledger.
 async fn first_events<C: ConnectionTrait>(
     db: &C,
+    tail: &mut Tail,
     objection: objections::Model,
     case: &NewCase,
     at: DateTime<Utc>,
 ) -> AppResult<objections::Model> {
     let note = case.received_note.clone().unwrap_or_else(|| "异议已接收。".to_owned());
-    append_event(db, &objection, None, Status::Received, case.registered_by, None, Some(note), at).await?;
+    let by = case.registered_by;
+    event_in(db, tail, &objection, None, Status::Received, by, None, Some(note), at).await?;
     let Some(reason) = case.refusal else { return Ok(objection) };
     let note = refusal_note(reason, case.closes_at, objection.received_at);
     let mut row: objections::ActiveModel = objection.into();
     row.conclusion_summary = Set(Some(note.clone()));
     row.concluded_at = Set(Some(at));
     let objection = row.update(db).await?;
-    append_event(db, &objection, Some(Status::Received), Status::Refused, case.registered_by, None, Some(note), at)
-        .await?;
+    event_in(db, tail, &objection, Some(Status::Received), Status::Refused, by, None, Some(note), at).await?;
     Ok(objection)
 }
 
@@ -257,6 +300,21 @@ pub async fn append_event<C: ConnectionTrait>(
     public_note: Option<String>,
     at: DateTime<Utc>,
 ) -> AppResult<objection_events::Model> {
+    event_in(db, &mut Tail::default(), objection, from, to, actor, internal_note, public_note, at).await
+}
+
+#[allow(clippy::too_many_arguments)]
+async fn event_in<C: ConnectionTrait>(
+    db: &C,
+    tail: &mut Tail,
+    objection: &objections::Model,
+    from: Option<Status>,
+    to: Status,
+    actor: Option<i32>,
+    internal_note: Option<String>,
+    public_note: Option<String>,
+    at: DateTime<Utc>,
+) -> AppResult<objection_events::Model> {
     let at = micros(at);
     let event = objection_events::ActiveModel {
         objection_id: Set(objection.id),
@@ -271,7 +329,7 @@ pub async fn append_event<C: ConnectionTrait>(
     .insert(db)
     .await?;
     let content = oledger::event_content(&event, objection);
-    crate::ledger::append(db, oledger::EVENT, oledger::OBJECTION_EVENT, event.id, &content, at).await?;
+    tail.append(db, oledger::EVENT, oledger::OBJECTION_EVENT, event.id, &content, at).await?;
     Ok(event)
 }
 

@@ -3,10 +3,9 @@
 //! writer. The answer comes only after the case is durably committed.
 use super::attachments::Store;
 use super::codes::{derived_lookup_key, idempotency_fingerprint, new_lookup_key};
-use super::filing::refusal_on_arrival;
 use super::service::{NewCase, NoticeForObjection, Recorded, notice_for_objection};
 use super::upload::Submission;
-use super::{Channel, SealedLetter, writer};
+use super::writer;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::startup::AppState;
 use sha2::{Digest, Sha256};
@@ -66,25 +65,8 @@ pub async fn file(
             .map_err(AppError::internal)?
     };
     let missing_identity = filing.missing_identity();
-    let case = NewCase {
-        notice_id,
-        notice_title: notice.title().to_owned(),
-        project_name: notice.project_name(filing.project_id),
-        channel: Channel::Web,
-        received_at: now,
-        claimed_at: None,
-        registered_at: now,
-        registered_by: None,
-        refusal: refusal_on_arrival(&filing, notice.closes_at(), now),
-        closes_at: notice.closes_at(),
-        handling_due_at: notice.handling_due_at(),
-        idempotency_key,
-        lookup_key,
-        sealed_letter: SealedLetter::initial(filing.objector_kind),
-        attachments: placed.clone(),
-        received_note: None,
-        filing,
-    };
+    let case =
+        NewCase { idempotency_key, attachments: placed.clone(), ..NewCase::web(&notice, filing, lookup_key, now) };
     match writer::for_app(state).submit(case).await {
         Ok(recorded) => {
             if recorded.replayed {

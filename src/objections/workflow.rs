@@ -2,8 +2,8 @@
 //! organisation's sealed letter, looking at who objected, and registering objections that
 //! came by phone, letter, e-mail or in person. Each function checks the actor's right on the
 //! case's unit first (the notice's publishing unit), so pages and the API share one rule.
-use super::filing::{FilingInput, refusal_on_arrival};
-use super::service::{self, NewCase, Recorded, notice_for_objection};
+use super::filing::{Filing, FilingInput, refusal_on_arrival};
+use super::service::{self, NewCase, NoticeForObjection, Recorded, notice_for_objection};
 use super::{Channel, Move, MoveError, ObjectorKind, RefusalReason, SealedLetter, Status};
 use crate::access::{Action, Actor, policy};
 use crate::audit;
@@ -97,6 +97,31 @@ pub async fn transition(
     let now = super::ledger::micros(now);
     let txn = crate::db::begin_write(db).await?;
     let (case, _) = case_for(&txn, actor, Action::HandleObjection, id).await?;
+    let from = Status::parse(&case.status).map_or_else(|| case.status.clone(), |s| s.label().to_owned());
+    let case = apply_move(&txn, case, req, Some(actor.user_id), now).await?;
+    let detail = format!("{from} → {}", req.to.label());
+    let mut entry = actor.audit("objection.transition", "objection", Some(case.id.to_string()));
+    entry.detail = Some(detail);
+    audit::record(&txn, entry, now).await?;
+    txn.commit().await?;
+    Ok(case)
+}
+
+/// Moves `case` one step inside the caller's write transaction: the row and its ledgered
+/// event. [`transition`] calls it after the access check; the demo history calls it as the
+/// handlers it plays.
+///
+/// # Errors
+/// As [`transition`], without the access refusals.
+pub async fn apply_move<C: ConnectionTrait>(
+    txn: &C,
+    case: objections::Model,
+    req: &TransitionRequest,
+    by: Option<i32>,
+    now: DateTime<Utc>,
+) -> AppResult<objections::Model> {
+    let now = super::ledger::micros(now);
+    let id = case.id;
     let from = Status::parse(&case.status)
         .ok_or_else(|| AppError::internal(format!("case {id} has status {}", case.status)))?;
     Move { to: req.to, reason: req.reason }.check(from).map_err(|e| move_error(&e))?;
@@ -110,23 +135,8 @@ pub async fn transition(
         row.conclusion_summary = Set(Some(public_note.clone().unwrap_or_else(|| req.to.label().to_owned())));
         row.concluded_at = Set(Some(now));
     }
-    let case = row.update(&txn).await?;
-    service::append_event(
-        &txn,
-        &case,
-        Some(from),
-        req.to,
-        Some(actor.user_id),
-        req.internal_note.clone(),
-        public_note,
-        now,
-    )
-    .await?;
-    let detail = format!("{} → {}", from.label(), req.to.label());
-    let mut entry = actor.audit("objection.transition", "objection", Some(case.id.to_string()));
-    entry.detail = Some(detail);
-    audit::record(&txn, entry, now).await?;
-    txn.commit().await?;
+    let case = row.update(txn).await?;
+    service::append_event(txn, &case, Some(from), req.to, by, req.internal_note.clone(), public_note, now).await?;
     Ok(case)
 }
 
@@ -293,20 +303,45 @@ pub async fn register(
         }
     };
     let (Some(channel), Some(claimed)) = (channel, claimed) else { return Err(AppError::Validation(errors)) };
+    let case = registration_case(&notice, filing, channel, claimed, Some(actor.user_id), now);
+    let txn = crate::db::begin_write(db).await?;
+    let recorded = service::record(&txn, &case, seed).await?;
+    let mut entry = actor.audit("objection.register", "objection", Some(recorded.objection.id.to_string()));
+    entry.detail = Some(format!("{}，{}{}", channel.label(), claimed_label(channel), datetime_zh(claimed)));
+    audit::record(&txn, entry, now).await?;
+    txn.commit().await?;
+    Ok(recorded)
+}
+
+/// What the claimed time is called: the postmark for a letter.
+fn claimed_label(channel: Channel) -> &'static str {
+    if channel == Channel::Letter { "邮戳日期" } else { "收到时间" }
+}
+
+/// The case for an objection staff register: the claimed time decides lateness, the time of
+/// registering is kept apart, and an organisation's letter is its sealed letter.
+#[must_use]
+pub fn registration_case(
+    notice: &NoticeForObjection,
+    filing: Filing,
+    channel: Channel,
+    claimed: DateTime<Utc>,
+    registered_by: Option<i32>,
+    now: DateTime<Utc>,
+) -> NewCase {
     let sealed_letter = match (filing.objector_kind, channel) {
         (ObjectorKind::Organization, Channel::Letter) => SealedLetter::Received,
         (kind, _) => SealedLetter::initial(kind),
     };
-    let how = if channel == Channel::Letter { "邮戳日期" } else { "收到时间" };
-    let case = NewCase {
-        notice_id,
+    NewCase {
+        notice_id: notice.id(),
         notice_title: notice.title().to_owned(),
         project_name: notice.project_name(filing.project_id),
         channel,
         received_at: claimed,
         claimed_at: Some(claimed),
         registered_at: now,
-        registered_by: Some(actor.user_id),
+        registered_by,
         refusal: refusal_on_arrival(&filing, notice.closes_at(), claimed),
         closes_at: notice.closes_at(),
         handling_due_at: notice.handling_due_at(),
@@ -315,19 +350,13 @@ pub async fn register(
         attachments: Vec::new(),
         sealed_letter,
         received_note: Some(format!(
-            "异议已接收（{}，{how}{}），由工作人员登记。",
+            "异议已接收（{}，{}{}），由工作人员登记。",
             channel.label(),
+            claimed_label(channel),
             datetime_zh(claimed)
         )),
         filing,
-    };
-    let txn = crate::db::begin_write(db).await?;
-    let recorded = service::record(&txn, &case, seed).await?;
-    let mut entry = actor.audit("objection.register", "objection", Some(recorded.objection.id.to_string()));
-    entry.detail = Some(format!("{}，{how}{}", channel.label(), datetime_zh(claimed)));
-    audit::record(&txn, entry, now).await?;
-    txn.commit().await?;
-    Ok(recorded)
+    }
 }
 
 #[cfg(test)]
