@@ -50,10 +50,10 @@ impl Application {
         };
         web::templates::check().map_err(|e| anyhow::anyhow!("templates: {e}"))?;
         let db = db::connect_and_migrate(&settings.database_url).await?;
-        if settings.demo {
-            demo::seed_if_empty(&db, clock.now()).await?;
-        }
         let secrets = Arc::new(secrets::Secrets::load_or_create(&db, clock.now()).await?);
+        if settings.demo {
+            demo::seed_if_empty(&db, &settings.base_url, &secrets.signing_seed, clock.now()).await?;
+        }
         let limits = Arc::new(crate::security::Limits::new(&clock));
         let setup_link = crate::accounts::setup::issue_if_no_users(&db, clock.now())
             .await

@@ -1,30 +1,39 @@
 //! The demo: the 2025 Gansu campaign from the seed notice, the unit tree down to Wuwei's
 //! counties and enterprises, and projects in every state, dated around today so a new user
 //! always finds a live site.
+mod history;
 mod units;
 
 use crate::error::AppError;
 use crate::projects::{ProjectDraft, import};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{campaign_deadlines, campaign_quotas, campaigns, units as unit_rows};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait, PaginatorTrait};
 use std::collections::HashMap;
 
 const PROJECTS_JSON: &str = include_str!("projects.json");
 
-/// Seeds the demo when the database has no units yet; a database in use is left alone.
+/// Seeds the demo when the database has no units yet; a database in use is left alone. The
+/// reports' QR codes lead to `base_url`; receipts are signed with `signing_seed`.
 ///
 /// # Errors
 /// Database failure.
-pub async fn seed_if_empty(db: &DatabaseConnection, now: DateTime<Utc>) -> Result<(), AppError> {
+pub async fn seed_if_empty(
+    db: &DatabaseConnection,
+    base_url: &str,
+    signing_seed: &[u8; 32],
+    now: DateTime<Utc>,
+) -> Result<(), AppError> {
     if unit_rows::Entity::find().count(db).await? > 0 {
         tracing::info!("demo: database already has data, not seeding");
         return Ok(());
     }
-    let units = units::seed(db, now).await?;
-    let campaign = seed_campaign(db, &units, now).await?;
-    seed_projects(db, campaign.id, &units, now).await?;
-    crate::notices::demo::seed(db, campaign.id, now).await?;
+    // The units and projects were entered before the first notice of the demo's history.
+    let entered = now - Duration::days(30);
+    let units = units::seed(db, entered).await?;
+    let campaign = seed_campaign(db, &units, entered).await?;
+    seed_projects(db, campaign.id, &units, entered).await?;
+    history::replay(db, campaign.id, base_url, signing_seed, now).await?;
     tracing::info!("demo data loaded");
     Ok(())
 }

@@ -100,7 +100,9 @@ fn explain(e: AppError) -> anyhow::Error {
 async fn fill(url: &str, projects: usize, notices: usize, objections: usize, seed: u64) -> anyhow::Result<()> {
     let db = crate::db::connect_and_migrate(url).await?;
     let now = Utc::now();
-    crate::demo::seed_if_empty(&db, now).await.map_err(explain)?;
+    let secrets = crate::secrets::Secrets::load_or_create(&db, now).await?;
+    let base_url = format!("http://{}", crate::settings::DEFAULT_BIND);
+    crate::demo::seed_if_empty(&db, &base_url, &secrets.signing_seed, now).await.map_err(explain)?;
     if units::Entity::find().filter(units::Column::Code.starts_with("LGA")).count(&db).await? > 0 {
         bail!("这个数据库已经生成过数据：请换一个新的数据库");
     }

@@ -12,7 +12,6 @@ pub mod cache;
 pub mod cli;
 pub mod consistency;
 pub mod content;
-pub mod demo;
 pub mod generate;
 pub mod handlers;
 pub mod http;
