@@ -7,7 +7,12 @@ use std::sync::LazyLock;
 use utoipa::openapi::{InfoBuilder, OpenApi, OpenApiBuilder};
 
 /// Every module's API description. Add yours here.
-pub const PARTS: &[fn() -> OpenApi] = &[crate::notices::api::openapi, crate::objections::openapi::openapi, crate::reports::api::openapi, crate::admin::openapi::openapi];
+pub const PARTS: &[fn() -> OpenApi] = &[
+    crate::notices::api::openapi,
+    crate::objections::openapi::openapi,
+    crate::reports::api::openapi,
+    crate::admin::openapi::openapi,
+];
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.route("/api/openapi.json", get().to(serve));

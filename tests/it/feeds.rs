@@ -2,9 +2,9 @@
 //! withdrawal and result, stable guids, China-time dates, filters, and nothing before it opens.
 use crate::db_test;
 use crate::notices_support::{cn, day, draft, now, projects, published, result, world};
-use gongshi::notices::{Level, Who};
 use gongshi::notices::generate::start_correction;
 use gongshi::notices::publish::{PublishRequest, publish, withdraw};
+use gongshi::notices::{Level, Who};
 
 async fn parsed(app: &crate::helpers::TestApp, path: &str) -> (String, feed_rs::model::Feed) {
     let res = app.get(path).await;
@@ -27,7 +27,9 @@ db_test!(feeds_carry_publications_corrections_withdrawals_and_results, |app| {
 
     app.clock.set(cn(2025, 3, 11, 9, 30, 0));
     start_correction(&app.db, id, &Who::default(), now(&app)).await.unwrap();
-    publish(&app.db, id, &PublishRequest { note: Some("更正联系电话".into()), ..PublishRequest::default() }, now(&app)).await.unwrap();
+    publish(&app.db, id, &PublishRequest { note: Some("更正联系电话".into()), ..PublishRequest::default() }, now(&app))
+        .await
+        .unwrap();
     app.clock.set(cn(2025, 3, 16, 10, 0, 0));
     result(&app, id, Level::Applicant, &[(ids[0], "no_objection")]).await;
     app.clock.set(cn(2025, 3, 17, 10, 0, 0));

@@ -67,7 +67,13 @@ db_test!(sqlite_runs_in_wal_mode_with_durable_commits, |app| {
 });
 
 db_test!(the_test_clock_route_does_not_exist_unless_asked_for, |app| {
-    let res = app.client.post(app.url("/api/__test__/clock")).json(&serde_json::json!({"advance_seconds": 60})).send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/api/__test__/clock"))
+        .json(&serde_json::json!({"advance_seconds": 60}))
+        .send()
+        .await
+        .unwrap();
     assert_eq!(res.status().as_u16(), 404);
 });
 
@@ -82,7 +88,13 @@ async fn the_test_clock_moves_when_the_server_runs_with_it() {
         .await
         .unwrap();
     assert_eq!(res.status().as_u16(), 200);
-    let res = app.client.post(app.url("/api/__test__/clock")).json(&serde_json::json!({"advance_seconds": 1})).send().await.unwrap();
+    let res = app
+        .client
+        .post(app.url("/api/__test__/clock"))
+        .json(&serde_json::json!({"advance_seconds": 1}))
+        .send()
+        .await
+        .unwrap();
     let body: serde_json::Value = res.json().await.unwrap();
     assert_eq!(body["now"], "2025-03-14T16:00:00+00:00");
 }

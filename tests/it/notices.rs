@@ -183,7 +183,8 @@ db_test!(a_correction_that_reorders_completers_restarts_the_period, |app| {
         project_ids: ids.clone(),
     };
     update_draft(&app.db, id, edit, &Who::default(), now(&app)).await.unwrap();
-    let note = PublishRequest { note: Some("完成人排序更正为王芳、李明".into()), ..PublishRequest::default() };
+    let note =
+        PublishRequest { note: Some("完成人排序更正为王芳、李明".into()), ..PublishRequest::default() };
     let p = publish(&app.db, id, &note, now(&app)).await.unwrap();
     assert!(p.restarted);
     assert_eq!(p.revision_no, 3);
@@ -220,8 +221,10 @@ db_test!(publishing_a_listing_that_differs_from_the_level_below_needs_a_note, |a
     assert!(refused.contains("须填写更正说明"), "{refused}");
     assert!(refused.contains("项目名称：本公示为“输电线路覆冰在线监测”"), "{refused}");
     assert!(refused.contains("完成人及排序"), "{refused}");
-    let note =
-        PublishRequest { note: Some("项目名称按专家意见规范，第四完成人退出".into()), ..PublishRequest::default() };
+    let note = PublishRequest {
+        note: Some("项目名称按专家意见规范，第四完成人退出".into()),
+        ..PublishRequest::default()
+    };
     let p = publish(&app.db, g.notice_id, &note, now(&app)).await.unwrap();
     assert_eq!(p.differences.len(), 2);
     let rev = service::revision(&app.db, p.revision_id).await.unwrap();
@@ -233,7 +236,9 @@ db_test!(publication_correction_and_withdrawal_are_in_the_ledger_and_recompute, 
     let ids = projects(&app, &w, vec![draft("A1", "覆冰监测", None)]).await;
     let id = published(&app, &w, w.enterprise, Level::Applicant, &ids, day(2025, 3, 10)).await;
     start_correction(&app.db, id, &Who::default(), now(&app)).await.unwrap();
-    publish(&app.db, id, &PublishRequest { note: Some("更正错字".into()), ..PublishRequest::default() }, now(&app)).await.unwrap();
+    publish(&app.db, id, &PublishRequest { note: Some("更正错字".into()), ..PublishRequest::default() }, now(&app))
+        .await
+        .unwrap();
     assert!(matches!(withdraw(&app.db, id, "  ", None, now(&app)).await, Err(AppError::Validation(_))));
     withdraw(&app.db, id, "项目申报单位主动撤回申报", None, now(&app)).await.unwrap();
     assert!(matches!(withdraw(&app.db, id, "再次", None, now(&app)).await, Err(AppError::Conflict { .. })));

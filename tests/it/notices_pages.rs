@@ -3,9 +3,9 @@
 //! not), corrections with old revisions readable, withdrawal, the poster's QR code, search.
 use crate::db_test;
 use crate::notices_support::{cn, day, draft, now, page, projects, published, result, world};
-use gongshi::notices::{Level, Who};
 use gongshi::notices::generate::start_correction;
 use gongshi::notices::publish::{PublishRequest, publish, withdraw};
+use gongshi::notices::{Level, Who};
 use gongshi::projects::Grade;
 
 db_test!(a_scheduled_notice_is_a_404_until_its_open_instant_then_a_page, |app| {
@@ -135,7 +135,8 @@ db_test!(a_correction_keeps_the_old_revision_readable_at_its_own_url, |app| {
     let (_, before) = page(&app, &format!("/notices/{id}")).await;
     assert!(!before.contains("版本记录"));
     start_correction(&app.db, id, &Who::default(), now(&app)).await.unwrap();
-    let note = PublishRequest { note: Some("更正第二完成人的工作量表述".into()), ..PublishRequest::default() };
+    let note =
+        PublishRequest { note: Some("更正第二完成人的工作量表述".into()), ..PublishRequest::default() };
     publish(&app.db, id, &note, now(&app)).await.unwrap();
     let (_, current) = page(&app, &format!("/notices/{id}")).await;
     assert!(current.contains("更正第二完成人的工作量表述"), "{current}");
