@@ -89,7 +89,6 @@ impl Format {
 pub type Parsed = Result<Vec<ProjectDraft>, Vec<FieldError>>;
 
 /// Parses a file into drafts without touching the database.
-#[must_use]
 pub fn parse(format: Format, bytes: &[u8]) -> Parsed {
     let rows = match format {
         Format::Json => return parse_json(bytes),

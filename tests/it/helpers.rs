@@ -45,7 +45,6 @@ pub fn default_now() -> DateTime<Utc> {
 pub struct TestApp {
     pub backend: Backend,
     pub address: String,
-    pub port: u16,
     pub client: reqwest::Client,
     pub clock: ManualClock,
     pub db: DatabaseConnection,
@@ -92,7 +91,7 @@ impl TestApp {
             .cookie_store(true)
             .build()
             .expect("client");
-        Self { backend, address: format!("http://127.0.0.1:{port}"), port, client, clock, db, database_url, _dir: dir }
+        Self { backend, address: format!("http://127.0.0.1:{port}"), client, clock, db, database_url, _dir: dir }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -119,7 +118,6 @@ impl TestApp {
 /// A signed-in staff member with their own cookie jar.
 pub struct Staff {
     pub user_id: i32,
-    pub unit_id: i32,
     pub username: String,
     pub password: String,
     pub client: reqwest::Client,
@@ -128,11 +126,7 @@ pub struct Staff {
 
 /// A client like `TestApp::client`: keeps cookies, does not follow redirects.
 pub fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .cookie_store(true)
-        .build()
-        .expect("client")
+    reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).cookie_store(true).build().expect("client")
 }
 
 /// The value of the first `name="_csrf"` hidden field in a page.
@@ -184,7 +178,6 @@ impl TestApp {
         let user_id = self.create_user(unit_id, role, username).await;
         let staff = Staff {
             user_id,
-            unit_id,
             username: username.into(),
             password: TEST_PASSWORD.into(),
             client: browser(),
@@ -242,7 +235,6 @@ impl Staff {
     pub fn for_existing(app: &TestApp, username: &str, password: &str) -> Self {
         Self {
             user_id: 0,
-            unit_id: 0,
             username: username.into(),
             password: password.into(),
             client: browser(),
@@ -267,7 +259,15 @@ impl TestApp {
         let port = app.port();
         let db = app.state().db.clone();
         actix_web::rt::spawn(app.run_until_stopped());
-        let test_app = Self { backend, address: format!("http://127.0.0.1:{port}"), port, client: browser(), clock, db, database_url, _dir: dir };
+        let test_app = Self {
+            backend,
+            address: format!("http://127.0.0.1:{port}"),
+            client: browser(),
+            clock,
+            db,
+            database_url,
+            _dir: dir,
+        };
         (link, test_app)
     }
 }

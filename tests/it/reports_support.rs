@@ -222,74 +222,23 @@ pub async fn bytes(app: &TestApp, path: &str) -> (u16, String, Vec<u8>) {
     (status, ct, res.bytes().await.expect("body").to_vec())
 }
 
-fn with_pdf<T>(pdf: &[u8], f: impl FnOnce(&std::path::Path) -> T) -> T {
-    let dir = tempfile::tempdir().expect("temp dir");
-    let path = dir.path().join("report.pdf");
-    std::fs::write(&path, pdf).expect("pdf written");
-    f(&path)
-}
-
-/// The text of a PDF as `pdftotext` (poppler-utils) extracts it.
+/// The text of a PDF, glyph by glyph in drawing order, from the fonts' Unicode maps (what a
+/// reader gets by selecting and copying the text).
 pub fn pdf_text(pdf: &[u8]) -> String {
-    with_pdf(pdf, |path| {
-        let out =
-            Command::new("pdftotext").args(["-enc", "UTF-8"]).arg(path).arg("-").output().expect("pdftotext runs");
-        assert!(out.status.success(), "pdftotext failed");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    })
+    crate::pdf_read::text(pdf)
 }
 
-/// `pdfinfo`'s lines.
-pub fn pdf_info(pdf: &[u8]) -> String {
-    with_pdf(pdf, |path| {
-        let out = Command::new("pdfinfo").arg(path).output().expect("pdfinfo runs");
-        String::from_utf8_lossy(&out.stdout).into_owned()
-    })
+/// Each page's size in points (width, height).
+pub fn pdf_page_sizes(pdf: &[u8]) -> Vec<(f32, f32)> {
+    crate::pdf_read::page_sizes(pdf)
 }
 
 /// Every QR code on every page of the PDF, decoded from the page as printed (150 dpi).
 pub fn pdf_qr_codes(pdf: &[u8]) -> Vec<String> {
-    with_pdf(pdf, |path| {
-        let dir = path.parent().expect("dir");
-        let prefix = dir.join("page");
-        let status = Command::new("pdftoppm")
-            .args(["-gray", "-r", "150"])
-            .arg(path)
-            .arg(&prefix)
-            .status()
-            .expect("pdftoppm runs");
-        assert!(status.success(), "pdftoppm failed");
-        let mut found = Vec::new();
-        let mut pages: Vec<_> = std::fs::read_dir(dir)
-            .expect("pages")
-            .flatten()
-            .map(|e| e.path())
-            .filter(|p| p.extension().is_some_and(|e| e == "pgm"))
-            .collect();
-        pages.sort();
-        for page in pages {
-            found.extend(decode_pgm(&std::fs::read(page).expect("page image")));
-        }
-        found
-    })
-}
-
-fn decode_pgm(bytes: &[u8]) -> Vec<String> {
-    let mut fields = Vec::new();
-    let mut pos = 0;
-    while fields.len() < 4 {
-        while bytes[pos].is_ascii_whitespace() {
-            pos += 1;
-        }
-        let start = pos;
-        while !bytes[pos].is_ascii_whitespace() {
-            pos += 1;
-        }
-        fields.push(String::from_utf8_lossy(&bytes[start..pos]).into_owned());
-    }
-    let (w, h): (usize, usize) = (fields[1].parse().expect("width"), fields[2].parse().expect("height"));
-    let pixels = &bytes[pos + 1..];
-    decode_gray(w, h, |x, y| pixels[y * w + x])
+    crate::pdf_read::grey_pages(pdf, 150.0)
+        .into_iter()
+        .flat_map(|(w, h, pixels)| decode_gray(w, h, |x, y| pixels[y * w + x]))
+        .collect()
 }
 
 /// Every QR code in a grey image.
