@@ -8,7 +8,7 @@ use super::service::{self, Stored};
 use crate::china_time::datetime_zh;
 use crate::error::{AppError, PageResult};
 use crate::startup::AppState;
-use actix_web::HttpResponse;
+use actix_web::{HttpRequest, HttpResponse};
 use actix_web::http::header;
 use actix_web::web::{Data, Path, Query, ServiceConfig, get};
 use serde::{Deserialize, Serialize};
@@ -105,7 +105,7 @@ fn page<'a>(state: &AppState, s: &'a Stored) -> ReportPage<'a> {
 }
 
 /// `/reports/{code}`, `/reports/{code}.pdf`, `/reports/{code}.docx`.
-async fn show(state: Data<AppState>, file: Path<String>) -> PageResult<HttpResponse> {
+async fn show(state: Data<AppState>, req: HttpRequest, file: Path<String>) -> PageResult<HttpResponse> {
     let (code, format) = match file.rsplit_once('.') {
         Some((code, "pdf")) => (code, Some(Format::Pdf)),
         Some((code, "docx")) => (code, Some(Format::Docx)),
@@ -120,7 +120,7 @@ async fn show(state: Data<AppState>, file: Path<String>) -> PageResult<HttpRespo
         return Ok(HttpResponse::PermanentRedirect().insert_header((header::LOCATION, to)).finish());
     }
     match format {
-        Some(format) => download(&stored, format).await,
+        Some(format) => download(&req, &stored, format).await,
         None => {
             let body = crate::web::templates::render("reports/show.html", &page(&state, &stored))?;
             Ok(html(body))
@@ -128,10 +128,20 @@ async fn show(state: Data<AppState>, file: Path<String>) -> PageResult<HttpRespo
     }
 }
 
-async fn download(stored: &Stored, format: Format) -> PageResult<HttpResponse> {
+/// The document, or 304 when the client already holds it: an issued report never changes, so
+/// its hash names its bytes.
+async fn download(req: &HttpRequest, stored: &Stored, format: Format) -> PageResult<HttpResponse> {
     if !stored.intact {
         // Never print a copy whose content no longer matches its hash.
         return Err(AppError::internal(format!("report {} content does not match its hash", stored.row.code)).into());
+    }
+    let etag = format!("\"{}-{}\"", &stored.row.sha256[..16.min(stored.row.sha256.len())], format.extension());
+    let held = req.headers().get(header::IF_NONE_MATCH).and_then(|v| v.to_str().ok());
+    if held.is_some_and(|h| h.split(',').map(str::trim).any(|t| t == "*" || t.trim_start_matches("W/") == etag)) {
+        return Ok(HttpResponse::NotModified()
+            .insert_header((header::ETAG, etag))
+            .insert_header((header::CACHE_CONTROL, "public, max-age=86400, immutable"))
+            .finish());
     }
     let bytes = document::render(&stored.content, &stored.row.sha256, format).await?;
     let name = format!("公示结果报告-{}.{}", stored.row.code, format.extension());
@@ -145,10 +155,7 @@ async fn download(stored: &Stored, format: Format) -> PageResult<HttpResponse> {
         .content_type(format.content_type())
         .insert_header((header::CONTENT_DISPOSITION, disposition))
         .insert_header((header::CACHE_CONTROL, "public, max-age=86400, immutable"))
-        .insert_header((
-            header::ETAG,
-            format!("\"{}-{}\"", &stored.row.sha256[..16.min(stored.row.sha256.len())], format.extension()),
-        ))
+        .insert_header((header::ETAG, etag))
         .body(bytes.as_ref().clone()))
 }
 

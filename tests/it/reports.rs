@@ -245,8 +245,9 @@ db_test!(the_pdf_carries_real_text_and_a_qr_code_that_leads_to_the_same_report, 
     let (status, ct, pdf) = bytes(&app, &format!("/reports/{code}.pdf")).await;
     assert_eq!((status, ct.as_str()), (200, "application/pdf"));
     assert!(pdf.starts_with(b"%PDF"));
-    let info = pdf_info(&pdf);
-    assert!(info.contains("595.276 x 841.89 pts (A4)"), "A4: {info}");
+    let sizes = pdf_page_sizes(&pdf);
+    let a4 = |(w, h): &(f32, f32)| (w - 595.28).abs() < 0.5 && (h - 841.89).abs() < 0.5;
+    assert!(!sizes.is_empty() && sizes.iter().all(a4), "A4 pages: {sizes:?}");
     let text = pdf_text(&pdf).split_whitespace().collect::<String>();
     for expected in [
         NAMES[0],
@@ -272,6 +273,14 @@ db_test!(the_pdf_carries_real_text_and_a_qr_code_that_leads_to_the_same_report, 
     // The same bytes the second time (kept once made), the same document as the CLI writes.
     let (_, _, again) = bytes(&app, &format!("/reports/{code}.pdf")).await;
     assert_eq!(again, pdf);
+    // A client that holds it already is told so, without the bytes.
+    let url = format!("{}/reports/{code}.pdf", app.address);
+    let etag = app.client.get(&url).send().await.unwrap().headers()["etag"].to_str().unwrap().to_owned();
+    let res = app.client.get(&url).header("If-None-Match", &etag).send().await.unwrap();
+    assert_eq!((res.status().as_u16(), res.headers()["etag"].to_str().unwrap()), (304, etag.as_str()));
+    assert!(res.bytes().await.unwrap().is_empty());
+    let res = app.client.get(&url).header("If-None-Match", "\"other\"").send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
     let dir = tempfile::tempdir().unwrap();
     let out = dir.path().join("r.pdf");
     let (ok, said) = cli(&app, &["report", "export", &code, "--out", out.to_str().unwrap()]);
