@@ -134,10 +134,18 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             settings.demo = demo;
             settings.test_clock = test_clock;
             let app = Application::build(settings, Arc::new(SystemClock)).await?;
+            // Load the report font now, off the request path, so the first PDF is not the slow one.
+            std::thread::spawn(|| {
+                if let Err(e) = report_docs::warm_up() {
+                    tracing::warn!("result-report font: {e}");
+                }
+            });
             tracing::info!("gongshi listening on port {}", app.port());
             println!("gongshi 已启动：{}", app.state().settings.base_url);
             if let Some(link) = app.setup_link() {
-                println!("还没有任何账号。请在24小时内打开以下一次性链接创建省总工会管理员（或运行 gongshi user add）：\n{link}");
+                println!(
+                    "还没有任何账号。请在24小时内打开以下一次性链接创建省总工会管理员（或运行 gongshi user add）：\n{link}"
+                );
             }
             app.run_until_stopped().await?;
             Ok(())

@@ -255,6 +255,10 @@ async fn import_confirm(
     policy::require_role(&actor, Action::EditProject)?;
     let stash = super::preview::take(&state.settings.data_dir, &preview, actor.user_id, state.now()).await?;
     let report = staff::import(&state.db, &actor, stash.campaign_id, stash.drafts, state.now()).await?;
-    flash(&req, format!("导入完成：新增 {} 项，更新 {} 项", report.created, report.updated));
+    if report.received > 0 {
+        flash(&req, format!("导入完成：接收下级推荐项目 {} 项", report.received));
+    } else {
+        flash(&req, format!("导入完成：新增 {} 项，更新 {} 项", report.created, report.updated));
+    }
     Ok(see_other(&format!("/admin/projects?campaign={}", stash.campaign_id)))
 }

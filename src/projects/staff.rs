@@ -173,6 +173,11 @@ pub async fn check_import(
 ) -> AppResult<()> {
     policy::require_role(actor, Action::EditProject)?;
     campaign(db, campaign_id).await?;
+    // A unit with units below it declares nothing: its file lists projects coming up from
+    // below, and the gate says for each what it lacks (`recommendations::receive`).
+    if crate::recommendations::receive::is_higher_unit(db, actor.unit_id).await? {
+        return crate::recommendations::receive::check(db, campaign_id, actor.unit_id, drafts).await.map(|_| ());
+    }
     let keys: Vec<String> = drafts.iter().map(|d| d.import_key.clone()).collect();
     let existing = projects::Entity::find()
         .filter(projects::Column::CampaignId.eq(campaign_id))

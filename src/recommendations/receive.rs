@@ -34,8 +34,37 @@ pub async fn import(
     now: DateTime<Utc>,
 ) -> AppResult<ImportReport> {
     let txn = crate::db::begin_write(db).await?;
+    let report = receive_in(&txn, campaign_id, unit_id, drafts, now).await?;
+    txn.commit().await?;
+    Ok(report)
+}
+
+/// What [`import`] would answer, without receiving anything (the import preview).
+///
+/// # Errors
+/// As [`import`].
+pub async fn check(
+    db: &DatabaseConnection,
+    campaign_id: i32,
+    unit_id: i32,
+    drafts: &[ProjectDraft],
+) -> AppResult<ImportReport> {
+    let txn = crate::db::begin_write(db).await?;
+    // Nothing is kept (the transaction is rolled back), so no instant is recorded either.
+    let report = receive_in(&txn, campaign_id, unit_id, drafts, DateTime::UNIX_EPOCH).await;
+    txn.rollback().await?;
+    report
+}
+
+async fn receive_in<C: ConnectionTrait>(
+    txn: &C,
+    campaign_id: i32,
+    unit_id: i32,
+    drafts: &[ProjectDraft],
+    now: DateTime<Utc>,
+) -> AppResult<ImportReport> {
     let all: HashMap<i32, units::Model> =
-        units::Entity::find().all(&txn).await?.into_iter().map(|u| (u.id, u)).collect();
+        units::Entity::find().all(txn).await?.into_iter().map(|u| (u.id, u)).collect();
     let here = all.get(&unit_id).ok_or(AppError::NotFound)?;
     let mut report = ImportReport::default();
     let mut errors = Vec::new();
@@ -43,7 +72,7 @@ pub async fn import(
         let found = projects::Entity::find()
             .filter(projects::Column::CampaignId.eq(campaign_id))
             .filter(projects::Column::ImportKey.eq(d.import_key.clone()))
-            .one(&txn)
+            .one(txn)
             .await?
             .filter(|p| is_below(&all, p.applicant_unit_id, unit_id));
         let Some(project) = found else {
@@ -71,7 +100,7 @@ pub async fn import(
             ));
             continue;
         }
-        match super::recommend_in(&txn, project.id, project.holder_unit_id, None, &Who::default(), now).await {
+        match super::recommend_in(txn, project.id, project.holder_unit_id, None, &Who::default(), now).await {
             Ok(_) => {
                 report.received += 1;
                 report.project_ids.push(project.id);
@@ -81,11 +110,7 @@ pub async fn import(
             Err(other) => return Err(other),
         }
     }
-    if !errors.is_empty() {
-        return Err(AppError::Validation(errors));
-    }
-    txn.commit().await?;
-    Ok(report)
+    if errors.is_empty() { Ok(report) } else { Err(AppError::Validation(errors)) }
 }
 
 fn is_below(all: &HashMap<i32, units::Model>, unit: i32, ancestor: i32) -> bool {

@@ -341,3 +341,38 @@ db_test!(recommending_more_than_five_to_the_province_needs_a_recorded_reason_whi
     let (_, received) = province.get_text("/admin/recommendations").await;
     assert!(received.contains(reason) && received.contains("链条测试项目6号"), "{received}");
 });
+
+db_test!(the_staff_import_into_a_higher_unit_goes_through_the_gate_too, |app| {
+    let s = setup(&app).await;
+    let file = csv_of(&[("HYH-01", P), ("HYH-02", Q)]);
+    let post = |dry: bool| {
+        let path = format!(
+            "/api/v1/admin/projects/import?campaign_id={}{}",
+            s.t.campaign,
+            if dry { "&dry_run=true" } else { "" }
+        );
+        app.client
+            .post(app.url(&path))
+            .bearer_auth(&s.county_token)
+            .header("content-type", "text/csv")
+            .body(file.clone())
+    };
+    let refusal = format!("项目《{P}》尚无甘肃农垦黄羊河集团有限责任公司的申报单位公示结果报告");
+    for dry in [true, false] {
+        let res = post(dry).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 422, "dry run {dry}");
+        let problem: serde_json::Value = res.json().await.unwrap();
+        assert!(problem["errors"][0]["message"].as_str().unwrap().starts_with(&refusal), "{problem}");
+    }
+    issued(&app, &s.e_token, s.l1).await;
+    let res = post(true).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200, "the preview passes");
+    assert!(recommendations::Entity::find().all(&app.db).await.unwrap().is_empty(), "a dry run receives nothing");
+    let res = post(false).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let done: serde_json::Value = res.json().await.unwrap();
+    assert_eq!(done["project_ids"].as_array().unwrap().len(), 2, "{done}");
+    let rows = recommendations::Entity::find().all(&app.db).await.unwrap();
+    assert_eq!(rows.len(), 2);
+    assert!(rows.iter().all(|r| r.from_unit_id == s.t.enterprise && r.to_unit_id == s.t.county && r.level == 1));
+});
