@@ -2,7 +2,14 @@
 -- from its own client address (the server believes X-Forwarded-For from loopback), so the
 -- per-client rate limit does not throttle the flood. Acknowledged receipt codes (201) are
 -- counted and, when CODES_DIR is set, written to CODES_DIR/codes-<thread>.txt.
+-- With FLOOD_DELAY_MS each connection pauses that long between submissions: a flood at a set
+-- rate (64 connections × 60 ms ≈ 1,000/s) rather than as fast as the server answers.
 local threads = {}
+local pause = tonumber(os.getenv("FLOOD_DELAY_MS") or "0")
+
+function delay()
+  return pause
+end
 local counter = 0
 
 function setup(thread)

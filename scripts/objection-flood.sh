@@ -7,6 +7,7 @@
 #   scripts/objection-flood.sh              # 20 s idle readers, 20 s flood
 #   DURATION=30 scripts/objection-flood.sh
 #   GONGSHI_BIN=target/debug/gongshi scripts/objection-flood.sh   # skip the release build
+#   FLOOD_DELAY_MS=60 scripts/objection-flood.sh   # a paced flood (~1,000/s) instead of saturation
 #
 # Writers: wrk, 2 threads, $WRITERS connections (default 64), as fast as answers come. Readers:
 # wrk, 1 thread, $READERS connections (default 16), each pausing $READER_DELAY_MS (default 10)

@@ -3,7 +3,9 @@
 //! writer. The answer comes only after the case is durably committed.
 use super::attachments::Store;
 use super::codes::{derived_lookup_key, idempotency_fingerprint, new_lookup_key};
-use super::service::{NewCase, NoticeForObjection, Recorded, notice_for_objection};
+use super::service::{NewCase, NoticeForObjection, ProjectChoice, Recorded};
+use crate::notices::{Period, PublishedNotice};
+use chrono::{DateTime, Utc};
 use super::upload::Submission;
 use super::writer;
 use crate::error::{AppError, AppResult, FieldError};
@@ -35,7 +37,7 @@ pub async fn file(
     client_key: Option<&str>,
 ) -> AppResult<(Outcome, NoticeForObjection)> {
     let now = state.now();
-    let notice = notice_for_objection(&state.db, notice_id, now).await?;
+    let notice = notice_for_filing(state, notice_id, now).await?;
     if notice.published.is_withdrawn() {
         return Err(AppError::conflict("该公示已撤销，不再受理异议"));
     }
@@ -79,6 +81,26 @@ pub async fn file(
             Err(e)
         }
     }
+}
+
+/// The notice as a filing needs it, from the public side's caches (the same state the notice
+/// page is served from, re-read after any write in this process and at most a second late for
+/// another's): a flood of submissions then costs no notice queries.
+///
+/// # Errors
+/// `NotFound` when the public cannot see the notice; database failure.
+pub async fn notice_for_filing(state: &AppState, notice_id: i32, now: DateTime<Utc>) -> AppResult<NoticeForObjection> {
+    use crate::notices::handlers::{load_items, load_state};
+    let public = load_state(state, notice_id).await?.ok_or(AppError::NotFound)?;
+    let revision = public.current(now).cloned().ok_or(AppError::NotFound)?;
+    let items = load_items(state, revision.id).await?;
+    let projects = items
+        .iter()
+        .map(|i| ProjectChoice { id: i.project_id, position: i.position, name: i.snapshot.name.clone() })
+        .collect();
+    let published =
+        PublishedNotice { period: Period::of_revision(&revision), notice: public.notice.clone(), revision };
+    Ok(NoticeForObjection { published, campaign: public.campaign.clone(), projects })
 }
 
 /// A digest of everything submitted, so a repeated idempotency key only replays the very
