@@ -37,6 +37,9 @@ pub enum AppError {
     TooManyRequests { retry_after_secs: u64 },
     #[error("请求内容过大")]
     PayloadTooLarge,
+    /// The path exists, but not for this method; `allow` lists the methods it answers.
+    #[error("该地址不支持这种请求方法")]
+    MethodNotAllowed { allow: String },
     /// Something broke inside. The cause is logged under `error_id`; the user sees only the id.
     #[error("服务器内部错误")]
     Internal { error_id: String },
@@ -69,6 +72,7 @@ impl AppError {
             Self::Conflict { .. } => StatusCode::CONFLICT,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
             Self::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -155,6 +159,9 @@ impl AppError {
         let mut res = HttpResponse::build(self.status());
         if let Self::TooManyRequests { retry_after_secs } = self {
             res.insert_header(("Retry-After", retry_after_secs.to_string()));
+        }
+        if let Self::MethodNotAllowed { allow } = self {
+            res.insert_header(("Allow", allow.clone()));
         }
         res.content_type("application/problem+json").json(problem)
     }

@@ -11,10 +11,19 @@ pub mod templates;
 use crate::error::AppError;
 use actix_web::{HttpRequest, HttpResponse};
 
-/// Unknown paths: problem+json under `/api/`, a Chinese 404 page elsewhere.
+/// Unknown paths: problem+json under `/api/`, a Chinese 404 page elsewhere. A documented API
+/// path asked with a method it does not answer gets 405 with `Allow`.
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
     if is_api_path(req.path()) {
-        AppError::NotFound.to_problem_response()
+        let allowed = crate::openapi::methods_of(req.path()).filter(|m| !m.is_empty());
+        match allowed {
+            Some(methods)
+                if !methods.contains(&req.method().as_str()) && req.method() != actix_web::http::Method::HEAD =>
+            {
+                AppError::MethodNotAllowed { allow: methods.join(", ") }.to_problem_response()
+            }
+            _ => AppError::NotFound.to_problem_response(),
+        }
     } else {
         AppError::NotFound.to_page_response()
     }

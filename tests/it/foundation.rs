@@ -26,6 +26,22 @@ db_test!(an_unknown_api_path_is_problem_json_404, |app| {
     assert_eq!(body["title"], "页面不存在");
 });
 
+db_test!(a_known_api_path_asked_with_another_method_is_405_with_allow, |app| {
+    let url = format!("{}/api/v1/notices", app.address);
+    for method in ["DELETE", "PUT", "TRACE"] {
+        let res =
+            app.client.request(reqwest::Method::from_bytes(method.as_bytes()).unwrap(), &url).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 405, "{method}");
+        assert_eq!(res.headers()["allow"], "GET");
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+    }
+    // A parameter in the path is matched too; an unknown path stays 404.
+    let res = app.client.delete(format!("{}/api/v1/notices/12", app.address)).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 405);
+    let res = app.client.delete(format!("{}/api/v1/notices/12/nothing", app.address)).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 404);
+});
+
 db_test!(every_response_carries_the_security_headers, |app| {
     for path in ["/", "/healthz", "/nope", "/api/v1/nope"] {
         let res = app.get(path).await;
