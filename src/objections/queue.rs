@@ -34,6 +34,8 @@ pub struct QueueFilter {
 pub struct QueueRow {
     pub id: i32,
     pub receipt_code: String,
+    /// The code as the receipt prints it, in groups (ABCD-EFGH).
+    pub receipt_display: String,
     pub notice_id: i32,
     pub project_id: Option<i32>,
     pub category: String,
@@ -60,6 +62,7 @@ impl QueueRow {
         let status = Status::parse(&o.status).unwrap_or(Status::Received);
         Self {
             id: o.id,
+            receipt_display: super::codes::grouped(&o.receipt_code),
             receipt_code: o.receipt_code.clone(),
             notice_id: o.notice_id,
             project_id: o.project_id,

@@ -51,7 +51,8 @@ db_test!(a_handler_follows_a_case_to_a_conclusion_the_objector_can_read, |app| {
     let staff = app.sign_in(s.unit, "handler", "chuli").await;
     let (status, queue) = staff.get_text("/admin/objections").await;
     assert_eq!(status, 200);
-    assert!(queue.contains(&code), "{queue}");
+    let printed = gongshi::objections::codes::grouped(&code);
+    assert!(printed.contains('-') && queue.contains(&printed), "the code as the receipt prints it: {queue}");
     assert!(!queue.contains("王五"), "the queue never shows who objected");
     for (to, note) in [
         ("accepted", "已受理，正在安排核查"),
