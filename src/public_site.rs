@@ -3,6 +3,7 @@
 //! contrast), kept in a cookie so they work without JavaScript.
 use crate::error::PageResult;
 use crate::notices::public::{self, Filter, PublicState};
+use crate::notices::{Period, Status, index};
 use crate::notices::{http, views};
 use crate::startup::AppState;
 use crate::web::templates::render;
@@ -96,6 +97,8 @@ async fn display(req: HttpRequest, q: Query<DisplayQuery>) -> HttpResponse {
 #[derive(Deserialize)]
 struct HomeQuery {
     q: Option<String>,
+    /// Page of the open notices (the front page shows the first).
+    page: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -106,55 +109,85 @@ struct HomePage {
     q: String,
     searched: bool,
     results: Vec<views::NoticeCard>,
+    results_more: bool,
     open: Vec<views::LevelGroup>,
     open_count: usize,
+    page: usize,
+    pages: usize,
     closed: Vec<views::NoticeCard>,
     og_url: String,
 }
 
 /// How far back "recently closed" reaches.
 const RECENT_DAYS: i64 = 60;
+/// Open notices per page, fewest days left first; recently closed ones shown; search results.
+const OPEN_PER_PAGE: usize = 60;
+const CLOSED_SHOWN: usize = 30;
+const RESULTS_SHOWN: usize = 100;
 
 async fn home(req: HttpRequest, state: Data<AppState>, q: Query<HomeQuery>) -> PageResult<HttpResponse> {
     let now = state.now();
     let term = q.q.as_deref().map(str::trim).unwrap_or_default().chars().take(50).collect::<String>();
-    let states = public::all_states(&state.db, &Filter::default()).await?;
-    let visible: Vec<(&PublicState, i32)> = states.iter().filter_map(|s| s.current(now).map(|r| (s, r.id))).collect();
-    let items = public::items_of(&state.db, &visible.iter().map(|(_, id)| *id).collect::<Vec<_>>()).await?;
-    let mut open = Vec::new();
-    let mut closed = Vec::new();
-    let mut results = Vec::new();
-    for (s, rev_id) in &visible {
-        let list = items.get(rev_id).map_or(&[][..], Vec::as_slice);
-        let Some(mut card) = views::card(s, list.len(), now) else { continue };
-        if !term.is_empty() {
-            if public::matches(&term, &card.title, &s.unit.name, list) {
-                card.matched = matched_names(&term, list);
-                results.push(card);
-            }
-            continue;
-        }
-        match card.status_code {
-            "open" => open.push(card),
-            "closed" | "withdrawn" if recently_closed(s, now) => closed.push(card),
-            _ => {}
-        }
-    }
-    open.sort_by_key(|c| (c.days_left, c.id));
-    let page = HomePage {
+    let listing = index::listing(&state.db, &state.settings.database_url).await?;
+    let filter = Filter::default();
+    let mut page = HomePage {
         title: "职工技术成果公示",
         display_next: views::encode(&req.uri().to_string()),
         display_class: Display::of(&req).class(),
         searched: !term.is_empty(),
-        q: term,
-        results,
-        open_count: open.len(),
-        open: views::by_level(open),
-        closed: closed.into_iter().take(30).collect(),
+        q: term.clone(),
+        results: Vec::new(),
+        results_more: false,
+        open: Vec::new(),
+        open_count: 0,
+        page: 1,
+        pages: 1,
+        closed: Vec::new(),
         og_url: state.settings.absolute_url("/"),
     };
+    if term.is_empty() {
+        let mut open = Vec::new();
+        let mut closed = Vec::new();
+        for (s, rev) in listing.visible(&filter, now) {
+            let is_open = !s.is_withdrawn() && Period::of_revision(rev).status(now) == Status::Open;
+            if is_open {
+                open.push((rev.closes_at, s.notice.id, s, rev));
+            } else if closed.len() < CLOSED_SHOWN && is_ended(s, rev, now) && recently_closed(s, now) {
+                closed.push((s, rev));
+            }
+        }
+        open.sort_by_key(|(closes, id, _, _)| (*closes, *id));
+        page.open_count = open.len();
+        page.pages = open.len().div_ceil(OPEN_PER_PAGE).max(1);
+        page.page =
+            q.page.as_deref().and_then(|p| p.parse().ok()).filter(|p| (1..=page.pages).contains(p)).unwrap_or(1);
+        let shown = open.iter().skip((page.page - 1) * OPEN_PER_PAGE).take(OPEN_PER_PAGE);
+        let cards = shown.filter_map(|(_, _, s, rev)| views::card(s, listing.item_count(rev.id), now)).collect();
+        page.open = views::by_level(cards);
+        if page.page == 1 {
+            page.closed =
+                closed.iter().filter_map(|(s, rev)| views::card(s, listing.item_count(rev.id), now)).collect();
+        }
+    } else {
+        let found: Vec<_> = listing.visible(&filter, now).filter(|(s, rev)| listing.matches(&term, s, rev)).collect();
+        page.results_more = found.len() > RESULTS_SHOWN;
+        let found = &found[..found.len().min(RESULTS_SHOWN)];
+        let items = public::items_of(&state.db, &found.iter().map(|(_, r)| r.id).collect::<Vec<_>>()).await?;
+        for (s, rev) in found {
+            let list = items.get(&rev.id).map_or(&[][..], Vec::as_slice);
+            if let Some(mut card) = views::card(s, list.len(), now) {
+                card.matched = matched_names(&term, list);
+                page.results.push(card);
+            }
+        }
+    }
     let body = Bytes::from(render("home.html", &page)?);
     Ok(http::conditional(&req, "text/html; charset=utf-8", &http::etag_of(&body), None, body))
+}
+
+/// Closed or withdrawn at `now` (not open, not yet to open).
+fn is_ended(s: &PublicState, rev: &entity::notice_revisions::Model, now: DateTime<Utc>) -> bool {
+    s.is_withdrawn() || Period::of_revision(rev).status(now) == Status::Closed
 }
 
 fn recently_closed(s: &PublicState, now: DateTime<Utc>) -> bool {

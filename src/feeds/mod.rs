@@ -3,18 +3,16 @@
 //! Guids are URNs made of ids alone, so they survive a change of the site's address; dates
 //! are written in China time (+08:00).
 use crate::error::{AppError, AppResult, PageResult};
-use crate::notices::content::Snapshot;
-use crate::notices::public::{self, Filter, PublicState};
+use crate::notices::public::{Filter, PublicState, ReportRef};
 use crate::notices::{Level, Period, http};
 use crate::startup::AppState;
 use actix_web::web::{Bytes, Data, Query, ServiceConfig, get};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Asia::Shanghai;
-use entity::{campaigns, units};
+use entity::{campaigns, notice_revisions, units};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::Deserialize;
-use std::collections::HashMap;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.route("/feeds/notices.rss", get().to(rss_feed)).route("/feeds/notices.atom", get().to(atom_feed));
@@ -70,25 +68,71 @@ async fn filter_of(db: &DatabaseConnection, q: &FeedQuery) -> AppResult<(Filter,
 }
 
 /// "公示项目：1.甲；2.乙"
-fn project_list(items: Option<&Vec<(i32, Snapshot)>>) -> String {
-    let names: Vec<String> =
-        items.into_iter().flatten().enumerate().map(|(i, (_, s))| format!("{}.{}", i + 1, s.name)).collect();
+fn project_list(names: &[String]) -> String {
+    let names: Vec<String> = names.iter().enumerate().map(|(i, name)| format!("{}.{name}", i + 1)).collect();
     if names.is_empty() { String::new() } else { format!("公示项目：{}。", names.join("；")) }
 }
 
-/// Every public event of the notices in `states` at `now`, newest first; `items` are the
-/// projects of each revision, by revision id.
+/// What happened, before it is put into words.
+#[derive(Clone, Copy)]
+enum What<'a> {
+    Revision(&'a notice_revisions::Model),
+    Withdrawal,
+    Report(&'a ReportRef),
+}
+
+/// The newest [`MAX_ITEMS`] public events of the notices in `states` at `now`, newest first;
+/// `names` gives the project names of a revision. Events are found and ordered first and only
+/// the ones shown are written out, so a feed over many thousands of notices stays cheap.
 #[must_use]
-pub fn events(states: &[PublicState], items: &HashMap<i32, Vec<(i32, Snapshot)>>, now: DateTime<Utc>) -> Vec<Event> {
-    let mut out = Vec::new();
+pub fn events<'a>(
+    states: impl Iterator<Item = &'a PublicState>,
+    names: &dyn Fn(i32) -> &'a [String],
+    now: DateTime<Utc>,
+) -> Vec<Event> {
+    let mut found: Vec<(DateTime<Utc>, String, &PublicState, What)> = Vec::new();
     for s in states {
-        let Some(current) = s.current(now) else { continue };
+        if s.current(now).is_none() {
+            continue;
+        }
         let id = s.notice.id;
-        let level = s.level().label();
         for rev in s.public_revisions(now) {
-            let Some(at) = s.public_from(rev) else { continue };
+            if let Some(at) = s.public_from(rev) {
+                found.push((
+                    at,
+                    format!("urn:gongshi:notice:{id}:revision:{}", rev.revision_no),
+                    s,
+                    What::Revision(rev),
+                ));
+            }
+        }
+        if let (true, Some(at)) = (s.is_withdrawn(), s.notice.withdrawn_at) {
+            found.push((at, format!("urn:gongshi:notice:{id}:withdrawal"), s, What::Withdrawal));
+        }
+        for r in s.reports.iter().filter(|r| r.issued_at <= now) {
+            found.push((r.issued_at, format!("urn:gongshi:report:{}", r.code), s, What::Report(r)));
+        }
+    }
+    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
+    found.truncate(MAX_ITEMS);
+    found.into_iter().filter_map(|(at, guid, s, what)| event(s, what, at, guid, names, now)).collect()
+}
+
+fn event<'a>(
+    s: &PublicState,
+    what: What,
+    at: DateTime<Utc>,
+    guid: String,
+    names: &dyn Fn(i32) -> &'a [String],
+    now: DateTime<Utc>,
+) -> Option<Event> {
+    let current = s.current(now)?;
+    let id = s.notice.id;
+    let level = s.level().label();
+    Some(match what {
+        What::Revision(rev) => {
             let period = Period::of_revision(rev).text();
-            let projects = project_list(items.get(&rev.id));
+            let projects = project_list(names(rev.id));
             let (title, category, summary) = if rev.revision_no == 1 {
                 (rev.title.clone(), "publication", format!("{}发布{level}。{period}。{projects}", s.unit.name))
             } else {
@@ -100,43 +144,29 @@ pub fn events(states: &[PublicState], items: &HashMap<i32, Vec<(i32, Snapshot)>>
                     format!("{}更正{level}：{note}。{restart}{period}。{projects}", s.unit.name),
                 )
             };
-            out.push(Event {
-                guid: format!("urn:gongshi:notice:{id}:revision:{}", rev.revision_no),
-                title,
-                path: format!("/notices/{id}/revisions/{}", rev.revision_no),
-                summary,
-                at,
-                category,
-            });
+            Event { guid, title, path: format!("/notices/{id}/revisions/{}", rev.revision_no), summary, at, category }
         }
-        if let (true, Some(at)) = (s.is_withdrawn(), s.notice.withdrawn_at) {
-            out.push(Event {
-                guid: format!("urn:gongshi:notice:{id}:withdrawal"),
-                title: format!("【撤销】{}", current.title),
-                path: format!("/notices/{id}"),
-                summary: format!(
-                    "{}撤销{level}。撤销理由：{}",
-                    s.unit.name,
-                    s.notice.withdraw_reason.clone().unwrap_or_default()
-                ),
-                at,
-                category: "withdrawal",
-            });
-        }
-        for r in s.reports.iter().filter(|r| r.issued_at <= now) {
-            out.push(Event {
-                guid: format!("urn:gongshi:report:{}", r.code),
-                title: format!("【公示结果】{}", current.title),
-                path: format!("/reports/{}", r.code),
-                summary: format!("{}发布公示结果报告，编号{}。", s.unit.name, r.code),
-                at: r.issued_at,
-                category: "result",
-            });
-        }
-    }
-    out.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| b.guid.cmp(&a.guid)));
-    out.truncate(MAX_ITEMS);
-    out
+        What::Withdrawal => Event {
+            guid,
+            title: format!("【撤销】{}", current.title),
+            path: format!("/notices/{id}"),
+            summary: format!(
+                "{}撤销{level}。撤销理由：{}",
+                s.unit.name,
+                s.notice.withdraw_reason.clone().unwrap_or_default()
+            ),
+            at,
+            category: "withdrawal",
+        },
+        What::Report(r) => Event {
+            guid,
+            title: format!("【公示结果】{}", current.title),
+            path: format!("/reports/{}", r.code),
+            summary: format!("{}发布公示结果报告，编号{}。", s.unit.name, r.code),
+            at,
+            category: "result",
+        },
+    })
 }
 
 fn china(at: DateTime<Utc>) -> DateTime<FixedOffset> {
@@ -153,7 +183,7 @@ struct Prepared {
 async fn prepare(state: &AppState, q: &FeedQuery) -> AppResult<Prepared> {
     let now = state.now();
     let (filter, scope) = filter_of(&state.db, q).await?;
-    let states = public::all_states(&state.db, &filter).await?;
+    let listing = crate::notices::index::listing(&state.db, &state.settings.database_url).await?;
     let mut params = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in [("level", &q.level), ("unit", &q.unit), ("campaign", &q.campaign)] {
         if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
@@ -162,11 +192,10 @@ async fn prepare(state: &AppState, q: &FeedQuery) -> AppResult<Prepared> {
     }
     let self_query = params.finish();
     let ledger = crate::ledger::head(&state.db).await?;
-    let revision_ids: Vec<i32> =
-        states.iter().flat_map(|s| s.public_revisions(now).into_iter().map(|r| r.id)).collect();
-    let items = public::items_of(&state.db, &revision_ids).await?;
+    let admitted = listing.states.iter().filter(|s| filter.admits(s)).map(|s| &**s);
+    let names = |revision_id: i32| listing.facts(revision_id).names.as_slice();
     Ok(Prepared {
-        events: events(&states, &items, now),
+        events: events(admitted, &names, now),
         scope,
         self_query: if self_query.is_empty() { self_query } else { format!("?{self_query}") },
         ledger,

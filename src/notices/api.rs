@@ -3,7 +3,7 @@
 //! here too. Times are RFC 3339 in China time; dates are ISO days.
 use super::content::Snapshot;
 use super::handlers::{load_items, load_state, parse_id};
-use super::public::{self, Filter, PublicState};
+use super::public::{Filter, PublicState};
 use super::{Level, Period, http};
 use crate::china_time::rfc3339_china;
 use crate::error::{ApiResult, AppError, FieldError};
@@ -285,23 +285,22 @@ pub async fn list(req: HttpRequest, state: Data<AppState>, q: Query<ListQuery>) 
         let c = campaigns::Entity::find().filter(campaigns::Column::Code.eq(code)).one(&state.db).await?;
         filter.campaign_id = Some(c.map_or(-1, |c| c.id));
     }
-    let states = public::all_states(&state.db, &filter).await?;
-    let visible: Vec<(&PublicState, &notice_revisions::Model)> = states
-        .iter()
-        .filter_map(|s| s.current(now).map(|r| (s, r)))
-        .filter(|(s, r)| status.is_none_or(|st| status_of(s, r, now) == st))
-        .collect();
-    let items = public::items_of(&state.db, &visible.iter().map(|(_, r)| r.id).collect::<Vec<_>>()).await?;
+    let listing = super::index::listing(&state.db, &state.settings.database_url).await?;
     let term = q.q.as_deref().unwrap_or_default();
-    let matching: Vec<NoticeSummary> = visible
-        .iter()
-        .filter(|(s, r)| public::matches(term, &r.title, &s.unit.name, items.get(&r.id).map_or(&[][..], Vec::as_slice)))
-        .map(|(s, r)| summary(s, r, items.get(&r.id).map_or(0, Vec::len), now, &state.settings))
+    let matching: Vec<(&std::sync::Arc<PublicState>, &notice_revisions::Model)> = listing
+        .visible(&filter, now)
+        .filter(|(s, r)| status.is_none_or(|st| status_of(s, r, now) == st))
+        .filter(|(s, r)| listing.matches(term, s, r))
         .collect();
     let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
     let page = page.unwrap_or(1);
     let total = matching.len();
-    let items = matching.into_iter().skip((page - 1) * per_page).take(per_page).collect();
+    let items = matching
+        .into_iter()
+        .skip((page - 1) * per_page)
+        .take(per_page)
+        .map(|(s, r)| summary(s, r, listing.item_count(r.id), now, &state.settings))
+        .collect();
     json(&req, &NoticeList { items, page, per_page, total })
 }
 

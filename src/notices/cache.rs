@@ -32,6 +32,12 @@ fn generation() -> u64 {
     GENERATION.load(Ordering::Acquire)
 }
 
+/// The current write generation (the public listing rebuilds when it moves).
+#[must_use]
+pub fn generation_now() -> u64 {
+    generation()
+}
+
 /// A rendered response and the key it is valid under.
 #[derive(Debug)]
 pub struct Rendered {

@@ -1,6 +1,6 @@
 //! The unit page (a unit's contacts and its notices) and the campaign page (the call, its
 //! deadlines and every notice by level). Both list only what is public at the instant.
-use super::public::{self, Filter, PublicState};
+use super::public::Filter;
 use super::views::{self, NoticeCard, UnitView};
 use super::{PeriodRules, http};
 use crate::china_time::date_zh;
@@ -12,20 +12,19 @@ use actix_web::web::{Bytes, Data, Path, ServiceConfig, get};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use entity::{campaign_deadlines, campaigns, units};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.route("/units/{code}", get().to(unit_page)).route("/campaigns/{code}", get().to(campaign_page));
 }
 
-/// Cards for the public notices among `states`, open ones first (fewest days left first),
+/// Cards for the public notices `filter` admits, open ones first (fewest days left first),
 /// then the rest newest first.
-async fn cards<C: ConnectionTrait>(db: &C, states: &[PublicState], now: DateTime<Utc>) -> PageResult<Vec<NoticeCard>> {
-    let visible: Vec<(&PublicState, i32)> = states.iter().filter_map(|s| s.current(now).map(|r| (s, r.id))).collect();
-    let items = public::items_of(db, &visible.iter().map(|(_, id)| *id).collect::<Vec<_>>()).await?;
+async fn cards(state: &AppState, filter: &Filter, now: DateTime<Utc>) -> PageResult<Vec<NoticeCard>> {
+    let listing = super::index::listing(&state.db, &state.settings.database_url).await?;
     let mut out: Vec<NoticeCard> =
-        visible.iter().filter_map(|(s, rev)| views::card(s, items.get(rev).map_or(0, Vec::len), now)).collect();
+        listing.visible(filter, now).filter_map(|(s, rev)| views::card(s, listing.item_count(rev.id), now)).collect();
     out.sort_by_key(|c| (c.status_code != "open", c.days_left, -c.id));
     Ok(out)
 }
@@ -53,11 +52,10 @@ async fn unit_page(req: HttpRequest, state: Data<AppState>, code: Path<String>) 
         Some(id) => units::Entity::find_by_id(id).one(&state.db).await?,
         None => None,
     };
-    let states = public::all_states(&state.db, &Filter { unit_id: Some(unit.id), ..Filter::default() }).await?;
     let page = UnitPage {
         title: unit.name.clone(),
         parent: parent.as_ref().map(UnitView::of),
-        notices: cards(&state.db, &states, now).await?,
+        notices: cards(&state, &Filter { unit_id: Some(unit.id), ..Filter::default() }, now).await?,
         display_class: Display::of(&req).class(),
         display_next: views::encode(req.uri().path()),
         feed_rss: format!("/feeds/notices.rss?unit={}", unit.code),
@@ -96,7 +94,6 @@ async fn campaign_page(req: HttpRequest, state: Data<AppState>, code: Path<Strin
         .one(&state.db)
         .await?
         .ok_or(AppError::NotFound)?;
-    let states = public::all_states(&state.db, &Filter { campaign_id: Some(campaign.id), ..Filter::default() }).await?;
     let rows = campaign_deadlines::Entity::find()
         .filter(campaign_deadlines::Column::CampaignId.eq(campaign.id))
         .order_by_asc(campaign_deadlines::Column::DueOn)
@@ -124,7 +121,9 @@ async fn campaign_page(req: HttpRequest, state: Data<AppState>, code: Path<Strin
         doc_number: campaign.doc_number.clone(),
         period_rule: format!("公示期为{}个自然日（含节假日），{closing}", rules.notice_days),
         deadlines,
-        groups: views::by_level(cards(&state.db, &states, now).await?),
+        groups: views::by_level(
+            cards(&state, &Filter { campaign_id: Some(campaign.id), ..Filter::default() }, now).await?,
+        ),
         display_class: Display::of(&req).class(),
         display_next: views::encode(req.uri().path()),
         feed_rss: format!("/feeds/notices.rss?campaign={}", campaign.code),

@@ -15,6 +15,7 @@ pub mod content;
 pub mod generate;
 pub mod handlers;
 pub mod http;
+pub mod index;
 pub mod ledger;
 pub mod listing;
 pub mod period;

@@ -213,3 +213,38 @@ db_test!(the_large_type_switch_works_without_javascript, |app| {
     let res = app.get("/display?toggle=contrast&next=https%3A%2F%2Fevil.example").await;
     assert_eq!(res.headers()["location"], "/");
 });
+
+db_test!(lists_see_a_write_made_by_another_instance_within_a_second, |app| {
+    let w = world(&app).await;
+    let ids = projects(&app, &w, vec![draft("A1", "输电线路覆冰监测", None)]).await;
+    let id = published(&app, &w, w.enterprise, Level::Applicant, &ids, day(2025, 3, 10)).await;
+    app.clock.set(cn(2025, 3, 11, 9, 0, 0));
+    let (_, home) = page(&app, "/").await;
+    assert!(home.contains("正在公示（1）"), "{home}");
+    // Another instance withdraws it: a row changes that this process was not told about.
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let notice = entity::notices::Entity::find_by_id(id).one(&app.db).await.unwrap().unwrap();
+    let mut row: entity::notices::ActiveModel = notice.into();
+    row.state = Set("withdrawn".into());
+    row.withdrawn_at = Set(Some(now(&app)));
+    row.withdraw_reason = Set(Some("另一实例撤销".into()));
+    row.update(&app.db).await.unwrap();
+    std::thread::sleep(gongshi::notices::index::CHECK_EVERY + std::time::Duration::from_millis(100));
+    let (_, home) = page(&app, "/").await;
+    assert!(home.contains("正在公示（0）") && home.contains("已撤销"), "{home}");
+    let api: serde_json::Value = app.get("/api/v1/notices?status=withdrawn").await.json().await.unwrap();
+    assert_eq!(api["total"], 1);
+});
+
+db_test!(the_front_page_pages_through_open_notices_and_ignores_a_bad_page, |app| {
+    let w = world(&app).await;
+    let ids = projects(&app, &w, vec![draft("A1", "输电线路覆冰监测", None)]).await;
+    published(&app, &w, w.enterprise, Level::Applicant, &ids, day(2025, 3, 10)).await;
+    app.clock.set(cn(2025, 3, 11, 9, 0, 0));
+    for path in ["/?page=2", "/?page=abc", "/?page=0"] {
+        let (status, home) = page(&app, path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(home.contains("输电线路覆冰监测") || home.contains("正在公示（1）"), "{path}: {home}");
+        assert!(!home.contains("class=\"pager\""), "one page needs no pager: {path}");
+    }
+});
