@@ -4,12 +4,12 @@
 use super::attachments::Store;
 use super::codes::{derived_lookup_key, idempotency_fingerprint, new_lookup_key};
 use super::service::{NewCase, NoticeForObjection, ProjectChoice, Recorded};
-use crate::notices::{Period, PublishedNotice};
-use chrono::{DateTime, Utc};
 use super::upload::Submission;
 use super::writer;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::notices::{Period, PublishedNotice};
 use crate::startup::AppState;
+use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
 /// Longest idempotency key accepted from a client.
@@ -98,8 +98,7 @@ pub async fn notice_for_filing(state: &AppState, notice_id: i32, now: DateTime<U
         .iter()
         .map(|i| ProjectChoice { id: i.project_id, position: i.position, name: i.snapshot.name.clone() })
         .collect();
-    let published =
-        PublishedNotice { period: Period::of_revision(&revision), notice: public.notice.clone(), revision };
+    let published = PublishedNotice { period: Period::of_revision(&revision), notice: public.notice.clone(), revision };
     Ok(NoticeForObjection { published, campaign: public.campaign.clone(), projects })
 }
 

@@ -8,9 +8,9 @@ use super::service::{self, Stored};
 use crate::china_time::datetime_zh;
 use crate::error::{AppError, PageResult};
 use crate::startup::AppState;
-use actix_web::{HttpRequest, HttpResponse};
 use actix_web::http::header;
 use actix_web::web::{Data, Path, Query, ServiceConfig, get};
+use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
 pub fn routes(cfg: &mut ServiceConfig) {
