@@ -2,8 +2,8 @@
 //! search by project, unit or person) and the reader's display options (large type, high
 //! contrast), kept in a cookie so they work without JavaScript.
 use crate::error::PageResult;
-use crate::notices::public::{self, Filter, PublicState};
-use crate::notices::{Period, Status, index};
+use crate::notices::index::{self, Standing};
+use crate::notices::public::{self, Filter};
 use crate::notices::{http, views};
 use crate::startup::AppState;
 use crate::web::templates::render;
@@ -11,7 +11,7 @@ use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::header;
 use actix_web::web::{Bytes, Data, Query, ServiceConfig, get};
 use actix_web::{HttpRequest, HttpResponse};
-use chrono::{DateTime, Duration, Utc};
+use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
 pub fn routes(cfg: &mut ServiceConfig) {
@@ -120,9 +120,10 @@ struct HomePage {
 
 /// How far back "recently closed" reaches.
 const RECENT_DAYS: i64 = 60;
-/// Open notices per page, fewest days left first; recently closed ones shown; search results.
-const OPEN_PER_PAGE: usize = 60;
-const CLOSED_SHOWN: usize = 30;
+/// Open notices per page (fewest days left first), recently closed ones shown, search results
+/// shown: a phone screen's worth each, the same at any size of the database.
+const OPEN_PER_PAGE: usize = 10;
+const CLOSED_SHOWN: usize = 10;
 const RESULTS_SHOWN: usize = 100;
 
 async fn home(req: HttpRequest, state: Data<AppState>, q: Query<HomeQuery>) -> PageResult<HttpResponse> {
@@ -148,25 +149,31 @@ async fn home(req: HttpRequest, state: Data<AppState>, q: Query<HomeQuery>) -> P
     if term.is_empty() {
         let mut open = Vec::new();
         let mut closed = Vec::new();
-        for (s, rev) in listing.visible(&filter, now) {
-            let is_open = !s.is_withdrawn() && Period::of_revision(rev).status(now) == Status::Open;
-            if is_open {
-                open.push((rev.closes_at, s.notice.id, s, rev));
-            } else if closed.len() < CLOSED_SHOWN && is_ended(s, rev, now) && recently_closed(s, now) {
-                closed.push((s, rev));
+        for seen in listing.seen(&filter, now) {
+            match seen.standing {
+                Standing::Open => open.push((seen.closes_at, seen.notice_id, seen.index)),
+                Standing::Closed | Standing::Withdrawn if closed.len() < CLOSED_SHOWN => {
+                    let ended = seen.withdrawn_at.map_or(seen.closes_at, |w| w.min(seen.closes_at));
+                    if ended > now - Duration::days(RECENT_DAYS) {
+                        closed.push(seen.index);
+                    }
+                }
+                _ => {}
             }
         }
-        open.sort_by_key(|(closes, id, _, _)| (*closes, *id));
+        open.sort_unstable();
         page.open_count = open.len();
         page.pages = open.len().div_ceil(OPEN_PER_PAGE).max(1);
         page.page =
             q.page.as_deref().and_then(|p| p.parse().ok()).filter(|p| (1..=page.pages).contains(p)).unwrap_or(1);
+        let card = |index: usize| {
+            let (s, rev) = listing.shown(index, now)?;
+            views::card(s, listing.item_count(rev.id), now)
+        };
         let shown = open.iter().skip((page.page - 1) * OPEN_PER_PAGE).take(OPEN_PER_PAGE);
-        let cards = shown.filter_map(|(_, _, s, rev)| views::card(s, listing.item_count(rev.id), now)).collect();
-        page.open = views::by_level(cards);
+        page.open = views::by_level(shown.filter_map(|(_, _, index)| card(*index)).collect());
         if page.page == 1 {
-            page.closed =
-                closed.iter().filter_map(|(s, rev)| views::card(s, listing.item_count(rev.id), now)).collect();
+            page.closed = closed.into_iter().filter_map(card).collect();
         }
     } else {
         let found: Vec<_> = listing.visible(&filter, now).filter(|(s, rev)| listing.matches(&term, s, rev)).collect();
@@ -183,16 +190,6 @@ async fn home(req: HttpRequest, state: Data<AppState>, q: Query<HomeQuery>) -> P
     }
     let body = Bytes::from(render("home.html", &page)?);
     Ok(http::conditional(&req, "text/html; charset=utf-8", &http::etag_of(&body), None, body))
-}
-
-/// Closed or withdrawn at `now` (not open, not yet to open).
-fn is_ended(s: &PublicState, rev: &entity::notice_revisions::Model, now: DateTime<Utc>) -> bool {
-    s.is_withdrawn() || Period::of_revision(rev).status(now) == Status::Closed
-}
-
-fn recently_closed(s: &PublicState, now: DateTime<Utc>) -> bool {
-    let ended = s.current(now).map(|r| r.closes_at).into_iter().chain(s.notice.withdrawn_at).min();
-    ended.is_some_and(|t| t > now - Duration::days(RECENT_DAYS))
 }
 
 /// The projects on a notice that the search term names (by project, unit or person).

@@ -3,6 +3,7 @@
 //! Guids are URNs made of ids alone, so they survive a change of the site's address; dates
 //! are written in China time (+08:00).
 use crate::error::{AppError, AppResult, PageResult};
+use crate::notices::index::{EventRef, Listing};
 use crate::notices::public::{Filter, PublicState, ReportRef};
 use crate::notices::{Level, Period, http};
 use crate::startup::AppState;
@@ -19,7 +20,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
 }
 
 /// At most this many items, newest first.
-const MAX_ITEMS: usize = 100;
+const MAX_ITEMS: usize = 30;
 
 /// One thing that happened to a notice, as a feed tells it.
 #[derive(Debug, Clone)]
@@ -81,48 +82,32 @@ enum What<'a> {
     Report(&'a ReportRef),
 }
 
-/// The newest [`MAX_ITEMS`] public events of the notices in `states` at `now`, newest first;
-/// `names` gives the project names of a revision. Events are found and ordered first and only
-/// the ones shown are written out, so a feed over many thousands of notices stays cheap.
+/// The newest [`MAX_ITEMS`] public events of the notices `filter` admits at `now`, newest
+/// first, read off the listing's timeline (already in order), so only the shown ones are
+/// looked at.
 #[must_use]
-pub fn events<'a>(
-    states: impl Iterator<Item = &'a PublicState>,
-    names: &dyn Fn(i32) -> &'a [String],
-    now: DateTime<Utc>,
-) -> Vec<Event> {
-    let mut found: Vec<(DateTime<Utc>, String, &PublicState, What)> = Vec::new();
-    for s in states {
-        if s.current(now).is_none() {
-            continue;
-        }
-        let id = s.notice.id;
-        for rev in s.public_revisions(now) {
-            if let Some(at) = s.public_from(rev) {
-                found.push((
-                    at,
-                    format!("urn:gongshi:notice:{id}:revision:{}", rev.revision_no),
-                    s,
-                    What::Revision(rev),
-                ));
-            }
-        }
-        if let (true, Some(at)) = (s.is_withdrawn(), s.notice.withdrawn_at) {
-            found.push((at, format!("urn:gongshi:notice:{id}:withdrawal"), s, What::Withdrawal));
-        }
-        for r in s.reports.iter().filter(|r| r.issued_at <= now) {
-            found.push((r.issued_at, format!("urn:gongshi:report:{}", r.code), s, What::Report(r)));
-        }
-    }
-    found.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| b.1.cmp(&a.1)));
-    found.truncate(MAX_ITEMS);
-    found.into_iter().filter_map(|(at, guid, s, what)| event(s, what, at, guid, names, now)).collect()
+pub fn events(listing: &Listing, filter: &Filter, now: DateTime<Utc>) -> Vec<Event> {
+    let names = |revision_id: i32| listing.facts(revision_id).names.as_slice();
+    listing
+        .events_until(now)
+        .filter(|e| listing.admits(filter, e.index))
+        .filter_map(|e| {
+            let s = listing.states.get(e.index)?;
+            let what = match e.event {
+                EventRef::Revision(i) => What::Revision(s.revisions.get(i)?),
+                EventRef::Withdrawal => What::Withdrawal,
+                EventRef::Report(i) => What::Report(s.reports.get(i)?),
+            };
+            event(s, what, e.at, &names, now)
+        })
+        .take(MAX_ITEMS)
+        .collect()
 }
 
 fn event<'a>(
     s: &PublicState,
     what: What,
     at: DateTime<Utc>,
-    guid: String,
     names: &dyn Fn(i32) -> &'a [String],
     now: DateTime<Utc>,
 ) -> Option<Event> {
@@ -144,10 +129,11 @@ fn event<'a>(
                     format!("{}更正{level}：{note}。{restart}{period}。{projects}", s.unit.name),
                 )
             };
+            let guid = format!("urn:gongshi:notice:{id}:revision:{}", rev.revision_no);
             Event { guid, title, path: format!("/notices/{id}/revisions/{}", rev.revision_no), summary, at, category }
         }
         What::Withdrawal => Event {
-            guid,
+            guid: format!("urn:gongshi:notice:{id}:withdrawal"),
             title: format!("【撤销】{}", current.title),
             path: format!("/notices/{id}"),
             summary: format!(
@@ -159,7 +145,7 @@ fn event<'a>(
             category: "withdrawal",
         },
         What::Report(r) => Event {
-            guid,
+            guid: format!("urn:gongshi:report:{}", r.code),
             title: format!("【公示结果】{}", current.title),
             path: format!("/reports/{}", r.code),
             summary: format!("{}发布公示结果报告，编号{}。", s.unit.name, r.code),
@@ -192,10 +178,8 @@ async fn prepare(state: &AppState, q: &FeedQuery) -> AppResult<Prepared> {
     }
     let self_query = params.finish();
     let ledger = crate::ledger::head(&state.db).await?;
-    let admitted = listing.states.iter().filter(|s| filter.admits(s)).map(|s| &**s);
-    let names = |revision_id: i32| listing.facts(revision_id).names.as_slice();
     Ok(Prepared {
-        events: events(admitted, &names, now),
+        events: events(&listing, &filter, now),
         scope,
         self_query: if self_query.is_empty() { self_query } else { format!("?{self_query}") },
         ledger,

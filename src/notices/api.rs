@@ -287,18 +287,19 @@ pub async fn list(req: HttpRequest, state: Data<AppState>, q: Query<ListQuery>) 
     }
     let listing = super::index::listing(&state.db, &state.settings.database_url).await?;
     let term = q.q.as_deref().unwrap_or_default();
-    let matching: Vec<(&std::sync::Arc<PublicState>, &notice_revisions::Model)> = listing
-        .visible(&filter, now)
-        .filter(|(s, r)| status.is_none_or(|st| status_of(s, r, now) == st))
-        .filter(|(s, r)| listing.matches(term, s, r))
+    let matching: Vec<super::index::Seen> = listing
+        .seen(&filter, now)
+        .filter(|v| status.is_none_or(|st| v.standing.code() == st))
+        .filter(|v| term.is_empty() || listing.shown(v.index, now).is_some_and(|(s, r)| listing.matches(term, s, r)))
         .collect();
     let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
     let page = page.unwrap_or(1);
     let total = matching.len();
     let items = matching
-        .into_iter()
+        .iter()
         .skip((page - 1) * per_page)
         .take(per_page)
+        .filter_map(|v| listing.shown(v.index, now))
         .map(|(s, r)| summary(s, r, listing.item_count(r.id), now, &state.settings))
         .collect();
     json(&req, &NoticeList { items, page, per_page, total })

@@ -12,12 +12,13 @@ use super::content::Snapshot;
 use super::public::{Filter, PublicState, ReportRef};
 use super::{NoticeState as Lifecycle, cache};
 use crate::error::AppResult;
+use chrono::{DateTime, Utc};
 use entity::{campaigns, notice_items, notice_revisions, notices, result_reports, units};
 use sea_orm::{
     ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
 };
 use std::collections::HashMap;
-use std::sync::{Arc, LazyLock, Mutex, PoisonError, RwLock};
+use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 /// How often another instance's writes are looked for.
@@ -51,12 +52,83 @@ impl RevisionFacts {
 }
 
 /// Every non-draft notice, newest first, with its revisions' facts.
+///
+/// Beside each state sits a small [`Row`] in one contiguous array: scanning thousands of rows
+/// for what is open now touches a few hundred kilobytes, where following each state's
+/// pointers would miss the cache thousands of times per request.
 #[derive(Debug)]
 pub struct Listing {
     pub states: Vec<Arc<PublicState>>,
+    rows: Vec<Row>,
+    /// Every public event (publication, correction, withdrawal, result), newest first.
+    timeline: Vec<TimelineEntry>,
     facts: HashMap<i32, RevisionFacts>,
     mark: Mark,
     generation: u64,
+}
+
+/// What lists need of a notice without touching its state.
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    notice_id: i32,
+    campaign_id: i32,
+    unit_id: i32,
+    level: i32,
+    withdrawn_at: Option<DateTime<Utc>>,
+    /// When the last published revision becomes public, and its period.
+    last_public_from: DateTime<Utc>,
+    opens_at: DateTime<Utc>,
+    closes_at: DateTime<Utc>,
+    /// More than one published revision: before the last one shows, an earlier one may.
+    corrected: bool,
+}
+
+/// Where a notice stands for the public at an instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Standing {
+    Scheduled,
+    Open,
+    Closed,
+    Withdrawn,
+}
+
+impl Standing {
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Scheduled => "scheduled",
+            Self::Open => "open",
+            Self::Closed => "closed",
+            Self::Withdrawn => "withdrawn",
+        }
+    }
+}
+
+/// A notice the public sees now: its index in [`Listing::states`], standing and period end.
+#[derive(Debug, Clone, Copy)]
+pub struct Seen {
+    pub index: usize,
+    pub standing: Standing,
+    pub closes_at: DateTime<Utc>,
+    pub withdrawn_at: Option<DateTime<Utc>>,
+    pub notice_id: i32,
+}
+
+/// One public event: when, whose, and which.
+#[derive(Debug, Clone, Copy)]
+pub struct TimelineEntry {
+    pub at: DateTime<Utc>,
+    pub index: usize,
+    pub event: EventRef,
+}
+
+/// Which event of a notice: a revision (by position among its published revisions), its
+/// withdrawal, or a result report (by position among its live reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum EventRef {
+    Revision(usize),
+    Withdrawal,
+    Report(usize),
 }
 
 static EMPTY: LazyLock<RevisionFacts> = LazyLock::new(RevisionFacts::default);
@@ -74,12 +146,75 @@ impl Listing {
         self.facts(revision_id).names.len()
     }
 
+    /// The notices `filter` admits that the public sees at `now`, newest first, read from the
+    /// rows alone.
+    pub fn seen<'a>(&'a self, filter: &'a Filter, now: DateTime<Utc>) -> impl Iterator<Item = Seen> + 'a {
+        self.rows.iter().enumerate().filter_map(move |(index, row)| {
+            let admitted = filter.campaign_id.is_none_or(|c| row.campaign_id == c)
+                && filter.unit_id.is_none_or(|u| row.unit_id == u)
+                && filter.level.is_none_or(|l| row.level == l.number());
+            if !admitted {
+                return None;
+            }
+            let closes_at = if now >= row.last_public_from {
+                row.closes_at
+            } else if row.corrected {
+                // An earlier revision may be showing: ask the state (rare).
+                self.states[index].current(now)?.closes_at
+            } else {
+                return None;
+            };
+            let opens_at =
+                if now >= row.last_public_from { row.opens_at } else { self.states[index].current(now)?.opens_at };
+            let standing = if row.withdrawn_at.is_some() {
+                Standing::Withdrawn
+            } else if now < opens_at {
+                // A correction that restarts the period, published before the new one opens.
+                Standing::Scheduled
+            } else if now < closes_at {
+                Standing::Open
+            } else {
+                Standing::Closed
+            };
+            Some(Seen {
+                index,
+                standing,
+                closes_at,
+                withdrawn_at: row.withdrawn_at,
+                notice_id: row.notice_id,
+            })
+        })
+    }
+
+    /// The state and the revision the public sees at `now` of a notice [`Self::seen`] found.
+    #[must_use]
+    pub fn shown(&self, index: usize, now: DateTime<Utc>) -> Option<(&Arc<PublicState>, &notice_revisions::Model)> {
+        let state = self.states.get(index)?;
+        state.current(now).map(|r| (state, r))
+    }
+
+    /// Public events at or before `now`, newest first.
+    pub fn events_until(&self, now: DateTime<Utc>) -> impl Iterator<Item = &TimelineEntry> {
+        let start = self.timeline.partition_point(|e| e.at > now);
+        self.timeline[start..].iter()
+    }
+
+    /// Whether `filter` admits the notice at `index`.
+    #[must_use]
+    pub fn admits(&self, filter: &Filter, index: usize) -> bool {
+        self.rows.get(index).is_some_and(|row| {
+            filter.campaign_id.is_none_or(|c| row.campaign_id == c)
+                && filter.unit_id.is_none_or(|u| row.unit_id == u)
+                && filter.level.is_none_or(|l| row.level == l.number())
+        })
+    }
+
     /// The notices `filter` admits that the public sees at `now`, with the revision shown,
     /// newest first.
     pub fn visible<'a>(
         &'a self,
         filter: &'a Filter,
-        now: chrono::DateTime<chrono::Utc>,
+        now: DateTime<Utc>,
     ) -> impl Iterator<Item = (&'a Arc<PublicState>, &'a notice_revisions::Model)> + 'a {
         self.states.iter().filter(|s| filter.admits(s)).filter_map(move |s| s.current(now).map(|r| (s, r)))
     }
@@ -154,10 +289,13 @@ impl Holder {
     }
 }
 
-static HOLDERS: LazyLock<Mutex<HashMap<String, Arc<Holder>>>> = LazyLock::new(Mutex::default);
+static HOLDERS: LazyLock<RwLock<HashMap<String, Arc<Holder>>>> = LazyLock::new(RwLock::default);
 
 fn holder(database_url: &str) -> Arc<Holder> {
-    HOLDERS.lock().unwrap_or_else(PoisonError::into_inner).entry(database_url.to_owned()).or_default().clone()
+    if let Some(h) = HOLDERS.read().unwrap_or_else(PoisonError::into_inner).get(database_url) {
+        return h.clone();
+    }
+    HOLDERS.write().unwrap_or_else(PoisonError::into_inner).entry(database_url.to_owned()).or_default().clone()
 }
 
 /// The current listing of the database at `database_url`.
@@ -229,8 +367,53 @@ async fn build<C: ConnectionTrait>(db: &C, mark: Mark, generation: u64) -> AppRe
                 notice,
             }))
         })
-        .collect();
-    Ok(Listing { states, facts, mark, generation })
+        .collect::<Vec<Arc<PublicState>>>();
+    let rows = states.iter().filter_map(|s| row_of(s)).collect::<Vec<_>>();
+    // A state without a published revision has no row; keep states and rows in step.
+    let states: Vec<Arc<PublicState>> = states.into_iter().filter(|s| row_of(s).is_some()).collect();
+    let timeline = timeline_of(&states);
+    Ok(Listing { states, rows, timeline, facts, mark, generation })
+}
+
+fn row_of(s: &PublicState) -> Option<Row> {
+    let first = s.revisions.first()?;
+    let last = s.revisions.last()?;
+    Some(Row {
+        notice_id: s.notice.id,
+        campaign_id: s.notice.campaign_id,
+        unit_id: s.notice.unit_id,
+        level: s.notice.level,
+        withdrawn_at: if s.is_withdrawn() { Some(s.notice.withdrawn_at.unwrap_or(first.opens_at)) } else { None },
+        last_public_from: super::visibility::public_from(first, last)?,
+        opens_at: last.opens_at,
+        closes_at: last.closes_at,
+        corrected: s.revisions.len() > 1,
+    })
+}
+
+/// Every event of every notice, newest first; the same instant orders by notice (newest
+/// first), then a result before a withdrawal before a revision, later revisions first.
+fn timeline_of(states: &[Arc<PublicState>]) -> Vec<TimelineEntry> {
+    let mut out = Vec::new();
+    for (index, s) in states.iter().enumerate() {
+        for (i, rev) in s.revisions.iter().enumerate() {
+            if let Some(at) = s.public_from(rev) {
+                out.push(TimelineEntry { at, index, event: EventRef::Revision(i) });
+            }
+        }
+        if let (true, Some(at)) = (s.is_withdrawn(), s.notice.withdrawn_at) {
+            out.push(TimelineEntry { at, index, event: EventRef::Withdrawal });
+        }
+        for (i, r) in s.reports.iter().enumerate() {
+            out.push(TimelineEntry { at: r.issued_at, index, event: EventRef::Report(i) });
+        }
+    }
+    out.sort_by(|a, b| {
+        b.at.cmp(&a.at)
+            .then_with(|| states[b.index].notice.id.cmp(&states[a.index].notice.id))
+            .then_with(|| b.event.cmp(&a.event))
+    });
+    out
 }
 
 /// The facts of every published revision, from one pass over the items.
