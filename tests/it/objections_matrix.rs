@@ -82,7 +82,13 @@ pub async fn fixture(app: &TestApp, campaign_code: &str, unit: i32) -> Objection
     let case = filed.into_iter().find(|o| o.notice_id == notice).expect("the objection");
     let attachment = entity::objection_attachments::Entity::find().all(&app.db).await.expect("rows");
     let attachment = attachment.into_iter().find(|a| a.objection_id == case.id).expect("its evidence").id;
-    ObjectionFixture { notice, project, objection: case.id, attachment, canaries: vec![gongshi::objections::codes::grouped(&case.receipt_code), case.receipt_code] }
+    ObjectionFixture {
+        notice,
+        project,
+        objection: case.id,
+        attachment,
+        canaries: vec![gongshi::objections::codes::grouped(&case.receipt_code), case.receipt_code],
+    }
 }
 
 /// The objection list: O's own staff and the province see O's cases; the parent and a
