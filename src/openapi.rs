@@ -35,14 +35,16 @@ pub fn document() -> OpenApi {
 }
 
 /// Every error answer is problem+json with the `Problem` schema, and every operation lists the
-/// errors the shared layers give whatever the handler: 400 for a malformed path or query, 422
+/// errors the shared layers give whatever the handler: 400 for a malformed path or query, 404
+/// for an unknown path or a referenced thing that does not exist, 422
 /// for input that fails validation, 413 for an oversized body, 401 and 403 where a token is
 /// required. Done once here so no module can forget one.
 fn document_errors(doc: &mut OpenApi) {
     for item in doc.paths.paths.values_mut() {
         let operations = [&mut item.get, &mut item.post, &mut item.put, &mut item.patch, &mut item.delete];
         for op in operations.into_iter().flatten() {
-            let mut wanted = vec![("400", "请求格式有误（problem+json）")];
+            let mut wanted =
+                vec![("400", "请求格式有误（problem+json）"), ("404", "不存在，或所引用的对象不存在（problem+json）")];
             if op.parameters.as_ref().is_some_and(|p| !p.is_empty()) || op.request_body.is_some() {
                 wanted.push(("422", "输入有误，errors 列出各字段（problem+json）"));
             }

@@ -42,18 +42,22 @@ pub const MAX_PER_PAGE: usize = 100;
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// 1 申报单位公示, 2 推荐单位公示, 3 省总工会公示
+    #[param(value_type = Option<u8>, minimum = 1, maximum = 3)]
     pub level: Option<String>,
     /// Publishing unit's code, e.g. `WW`
     pub unit: Option<String>,
     /// Campaign code, e.g. `2025`
     pub campaign: Option<String>,
     /// `open`, `closed` or `withdrawn`
+    #[param(pattern = "^(open|closed|withdrawn)?$")]
     pub status: Option<String>,
     /// Search in titles, units, project names, completing units and completers
     pub q: Option<String>,
     /// Page number, from 1
+    #[param(value_type = Option<u32>, minimum = 1, maximum = 100_000)]
     pub page: Option<String>,
     /// Items per page, 1–100 (default 20)
+    #[param(value_type = Option<u8>, minimum = 1, maximum = 100)]
     pub per_page: Option<String>,
 }
 

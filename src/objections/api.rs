@@ -164,7 +164,7 @@ pub(crate) async fn find(
 
 #[derive(Deserialize)]
 pub(crate) struct VerifyBody {
-    #[serde(default)]
+    /// Required, as the document says: a body without it is a 400, not a verdict.
     token: String,
 }
 

@@ -115,6 +115,10 @@ db_test!(a_receipt_is_proven_genuine_and_a_forged_one_is_not, |app| {
     let answer: Value = res.json().await.unwrap();
     assert_eq!((answer["valid"].as_bool(), answer["on_record"].as_bool()), (Some(true), Some(true)));
     assert_eq!(answer["receipt"]["received_at"], "2025-03-11T09:30:05+08:00");
+    // A body without the token is a malformed request, as the API document says, not a verdict.
+    let res = app.client.post(app.url("/api/v1/receipts/verify")).json(&serde_json::json!({})).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
     let (body_b64, sig) = token.split_once('.').unwrap();
     use base64::Engine as _;
     let b64 = base64::engine::general_purpose::URL_SAFE_NO_PAD;
