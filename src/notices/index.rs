@@ -176,13 +176,7 @@ impl Listing {
             } else {
                 Standing::Closed
             };
-            Some(Seen {
-                index,
-                standing,
-                closes_at,
-                withdrawn_at: row.withdrawn_at,
-                notice_id: row.notice_id,
-            })
+            Some(Seen { index, standing, closes_at, withdrawn_at: row.withdrawn_at, notice_id: row.notice_id })
         })
     }
 
