@@ -2,6 +2,7 @@
 //! search by project, unit or person) and the reader's display options (large type, high
 //! contrast), kept in a cookie so they work without JavaScript.
 use crate::error::PageResult;
+use crate::notices::Status;
 use crate::notices::index::{self, Standing};
 use crate::notices::public::{self, Filter};
 use crate::notices::{http, views};
@@ -151,8 +152,8 @@ async fn home(req: HttpRequest, state: Data<AppState>, q: Query<HomeQuery>) -> P
         let mut closed = Vec::new();
         for seen in listing.seen(&filter, now) {
             match seen.standing {
-                Standing::Open => open.push((seen.closes_at, seen.notice_id, seen.index)),
-                Standing::Closed | Standing::Withdrawn if closed.len() < CLOSED_SHOWN => {
+                Standing::Period(Status::Open) => open.push((seen.closes_at, seen.notice_id, seen.index)),
+                Standing::Period(Status::Closed) | Standing::Withdrawn if closed.len() < CLOSED_SHOWN => {
                     let ended = seen.withdrawn_at.map_or(seen.closes_at, |w| w.min(seen.closes_at));
                     if ended > now - Duration::days(RECENT_DAYS) {
                         closed.push(seen.index);

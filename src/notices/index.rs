@@ -10,7 +10,7 @@
 //! shown, and whether a notice is open, is still decided per request from the clock.
 use super::content::Snapshot;
 use super::public::{Filter, PublicState, ReportRef};
-use super::{NoticeState as Lifecycle, cache};
+use super::{NoticeState as Lifecycle, Period, Status, cache};
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
 use entity::{campaigns, notice_items, notice_revisions, notices, result_reports, units};
@@ -77,29 +77,26 @@ struct Row {
     withdrawn_at: Option<DateTime<Utc>>,
     /// When the last published revision becomes public, and its period.
     last_public_from: DateTime<Utc>,
+    starts_on: chrono::NaiveDate,
     opens_at: DateTime<Utc>,
     closes_at: DateTime<Utc>,
     /// More than one published revision: before the last one shows, an earlier one may.
     corrected: bool,
 }
 
-/// Where a notice stands for the public at an instant.
+/// Where a notice stands for the public at an instant: withdrawn, or where its period is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Standing {
-    Scheduled,
-    Open,
-    Closed,
     Withdrawn,
+    Period(Status),
 }
 
 impl Standing {
     #[must_use]
     pub fn code(self) -> &'static str {
         match self {
-            Self::Scheduled => "scheduled",
-            Self::Open => "open",
-            Self::Closed => "closed",
             Self::Withdrawn => "withdrawn",
+            Self::Period(status) => status.code(),
         }
     }
 }
@@ -150,32 +147,20 @@ impl Listing {
     /// rows alone.
     pub fn seen<'a>(&'a self, filter: &'a Filter, now: DateTime<Utc>) -> impl Iterator<Item = Seen> + 'a {
         self.rows.iter().enumerate().filter_map(move |(index, row)| {
-            let admitted = filter.campaign_id.is_none_or(|c| row.campaign_id == c)
-                && filter.unit_id.is_none_or(|u| row.unit_id == u)
-                && filter.level.is_none_or(|l| row.level == l.number());
-            if !admitted {
+            if !self.admits(filter, index) {
                 return None;
             }
-            let closes_at = if now >= row.last_public_from {
-                row.closes_at
+            let period = if now >= row.last_public_from {
+                Period { starts_on: row.starts_on, opens_at: row.opens_at, closes_at: row.closes_at }
             } else if row.corrected {
                 // An earlier revision may be showing: ask the state (rare).
-                self.states[index].current(now)?.closes_at
+                Period::of_revision(self.states[index].current(now)?)
             } else {
                 return None;
             };
-            let opens_at =
-                if now >= row.last_public_from { row.opens_at } else { self.states[index].current(now)?.opens_at };
-            let standing = if row.withdrawn_at.is_some() {
-                Standing::Withdrawn
-            } else if now < opens_at {
-                // A correction that restarts the period, published before the new one opens.
-                Standing::Scheduled
-            } else if now < closes_at {
-                Standing::Open
-            } else {
-                Standing::Closed
-            };
+            let standing =
+                if row.withdrawn_at.is_some() { Standing::Withdrawn } else { Standing::Period(period.status(now)) };
+            let closes_at = period.closes_at;
             Some(Seen { index, standing, closes_at, withdrawn_at: row.withdrawn_at, notice_id: row.notice_id })
         })
     }
@@ -350,7 +335,7 @@ async fn build<C: ConnectionTrait>(db: &C, mark: Mark, generation: u64) -> AppRe
         });
     }
     let facts = revision_facts(db, &revisions).await?;
-    let states = notices
+    let (states, rows): (Vec<Arc<PublicState>>, Vec<Row>) = notices
         .into_iter()
         .filter_map(|notice| {
             Some(Arc::new(PublicState {
@@ -361,10 +346,9 @@ async fn build<C: ConnectionTrait>(db: &C, mark: Mark, generation: u64) -> AppRe
                 notice,
             }))
         })
-        .collect::<Vec<Arc<PublicState>>>();
-    let rows = states.iter().filter_map(|s| row_of(s)).collect::<Vec<_>>();
-    // A state without a published revision has no row; keep states and rows in step.
-    let states: Vec<Arc<PublicState>> = states.into_iter().filter(|s| row_of(s).is_some()).collect();
+        // A state without a published revision has no row and is not listed.
+        .filter_map(|s| row_of(&s).map(|row| (s, row)))
+        .unzip();
     let timeline = timeline_of(&states);
     Ok(Listing { states, rows, timeline, facts, mark, generation })
 }
@@ -379,6 +363,7 @@ fn row_of(s: &PublicState) -> Option<Row> {
         level: s.notice.level,
         withdrawn_at: if s.is_withdrawn() { Some(s.notice.withdrawn_at.unwrap_or(first.opens_at)) } else { None },
         last_public_from: super::visibility::public_from(first, last)?,
+        starts_on: last.starts_on,
         opens_at: last.opens_at,
         closes_at: last.closes_at,
         corrected: s.revisions.len() > 1,

@@ -117,56 +117,6 @@ async fn live_reports<C: ConnectionTrait>(db: &C, notice_ids: &[i32]) -> AppResu
     Ok(out)
 }
 
-/// Every non-draft notice, newest first, with what lists need. Filters narrow by campaign,
-/// unit or level; visibility at an instant is the caller's to apply.
-///
-/// # Errors
-/// Database failure.
-pub async fn all_states<C: ConnectionTrait>(db: &C, filter: &Filter) -> AppResult<Vec<PublicState>> {
-    let mut query = notices::Entity::find().filter(notices::Column::State.ne(Lifecycle::Draft.code()));
-    if let Some(c) = filter.campaign_id {
-        query = query.filter(notices::Column::CampaignId.eq(c));
-    }
-    if let Some(u) = filter.unit_id {
-        query = query.filter(notices::Column::UnitId.eq(u));
-    }
-    if let Some(l) = filter.level {
-        query = query.filter(notices::Column::Level.eq(l.number()));
-    }
-    let notices = query.order_by_desc(notices::Column::Id).all(db).await?;
-    if notices.is_empty() {
-        return Ok(Vec::new());
-    }
-    let ids: Vec<i32> = notices.iter().map(|n| n.id).collect();
-    let mut revisions: HashMap<i32, Vec<notice_revisions::Model>> = HashMap::new();
-    for r in notice_revisions::Entity::find()
-        .filter(notice_revisions::Column::NoticeId.is_in(ids.clone()))
-        .filter(notice_revisions::Column::PublishedAt.is_not_null())
-        .order_by_asc(notice_revisions::Column::RevisionNo)
-        .all(db)
-        .await?
-    {
-        revisions.entry(r.notice_id).or_default().push(r);
-    }
-    let units: HashMap<i32, units::Model> =
-        units::Entity::find().all(db).await?.into_iter().map(|u| (u.id, u)).collect();
-    let campaigns: HashMap<i32, campaigns::Model> =
-        campaigns::Entity::find().all(db).await?.into_iter().map(|c| (c.id, c)).collect();
-    let mut reports = live_reports(db, &ids).await?;
-    Ok(notices
-        .into_iter()
-        .filter_map(|notice| {
-            Some(PublicState {
-                unit: units.get(&notice.unit_id)?.clone(),
-                campaign: campaigns.get(&notice.campaign_id)?.clone(),
-                revisions: revisions.remove(&notice.id).unwrap_or_default(),
-                reports: reports.remove(&notice.id).unwrap_or_default(),
-                notice,
-            })
-        })
-        .collect())
-}
-
 /// Narrowing for lists and feeds.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {

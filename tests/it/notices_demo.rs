@@ -19,7 +19,8 @@ async fn the_demo_shows_notices_in_every_state_and_its_ledger_verifies() {
         for s in ["open", "closed", "withdrawn"] {
             assert!(statuses.contains(&s), "{s} among {statuses:?}");
         }
-        let all = gongshi::notices::public::all_states(&app.db, &Default::default()).await.unwrap();
+        let listing = gongshi::notices::index::listing(&app.db, &app.database_url).await.unwrap();
+        let all = &listing.states;
         let now = app.clock_now();
         assert!(all.iter().any(|s| s.current(now).is_none()), "one is scheduled for tomorrow");
         assert_eq!(api["total"].as_u64().unwrap() as usize, all.len() - 1, "the scheduled one is not listed");
