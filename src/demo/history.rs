@@ -602,11 +602,10 @@ impl Ctx<'_> {
     }
 }
 
-fn notice_of(done: &Done, unit: &str, level: Level) -> AppResult<i32> {
+fn notice_of(done: &Done, unit: &'static str, level: Level) -> AppResult<i32> {
     done.notices
-        .iter()
-        .find(|((u, l), _)| *u == unit && *l == level.number())
-        .map(|(_, id)| *id)
+        .get(&(unit, level.number()))
+        .copied()
         .ok_or_else(|| AppError::internal(format!("demo: no level-{} notice of {unit} yet", level.number())))
 }
 
