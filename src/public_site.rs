@@ -4,7 +4,6 @@
 use crate::error::PageResult;
 use crate::notices::Status;
 use crate::notices::index::{self, Standing};
-use crate::notices::public::{self, Filter};
 use crate::notices::{http, views};
 use crate::startup::AppState;
 use crate::web::templates::render;
@@ -131,7 +130,6 @@ async fn home(req: HttpRequest, state: Data<AppState>, q: Query<HomeQuery>) -> P
     let now = state.now();
     let term = q.q.as_deref().map(str::trim).unwrap_or_default().chars().take(50).collect::<String>();
     let listing = index::listing(&state.db, &state.settings.database_url).await?;
-    let filter = Filter::default();
     let mut page = HomePage {
         title: "职工技术成果公示",
         display_next: views::encode(&req.uri().to_string()),
@@ -147,22 +145,18 @@ async fn home(req: HttpRequest, state: Data<AppState>, q: Query<HomeQuery>) -> P
         closed: Vec::new(),
         og_url: state.settings.absolute_url("/"),
     };
+    let standings = listing.standings(now);
     if term.is_empty() {
-        let mut open = Vec::new();
-        let mut closed = Vec::new();
-        for seen in listing.seen(&filter, now) {
-            match seen.standing {
-                Standing::Period(Status::Open) => open.push((seen.closes_at, seen.notice_id, seen.index)),
-                Standing::Period(Status::Closed) | Standing::Withdrawn if closed.len() < CLOSED_SHOWN => {
-                    let ended = seen.withdrawn_at.map_or(seen.closes_at, |w| w.min(seen.closes_at));
-                    if ended > now - Duration::days(RECENT_DAYS) {
-                        closed.push(seen.index);
-                    }
-                }
-                _ => {}
-            }
-        }
-        open.sort_unstable();
+        let open = &standings.open;
+        let recent = now - Duration::days(RECENT_DAYS);
+        let closed: Vec<usize> = standings
+            .seen
+            .iter()
+            .filter(|seen| matches!(seen.standing, Standing::Period(Status::Closed) | Standing::Withdrawn))
+            .filter(|seen| seen.withdrawn_at.map_or(seen.closes_at, |w| w.min(seen.closes_at)) > recent)
+            .take(CLOSED_SHOWN)
+            .map(|seen| seen.index)
+            .collect();
         page.open_count = open.len();
         page.pages = open.len().div_ceil(OPEN_PER_PAGE).max(1);
         page.page =
@@ -172,38 +166,28 @@ async fn home(req: HttpRequest, state: Data<AppState>, q: Query<HomeQuery>) -> P
             views::card(s, listing.item_count(rev.id), now)
         };
         let shown = open.iter().skip((page.page - 1) * OPEN_PER_PAGE).take(OPEN_PER_PAGE);
-        page.open = views::by_level(shown.filter_map(|(_, _, index)| card(*index)).collect());
+        page.open = views::by_level(shown.filter_map(|seen| card(seen.index)).collect());
         if page.page == 1 {
             page.closed = closed.into_iter().filter_map(card).collect();
         }
     } else {
-        let found: Vec<_> = listing.visible(&filter, now).filter(|(s, rev)| listing.matches(&term, s, rev)).collect();
+        let found: Vec<_> = standings
+            .seen
+            .iter()
+            .filter_map(|seen| listing.shown(seen.index, now))
+            .filter(|(s, rev)| listing.matches(&term, s, rev))
+            .collect();
         page.results_more = found.len() > RESULTS_SHOWN;
         let found = &found[..found.len().min(RESULTS_SHOWN)];
-        let items = public::items_of(&state.db, &found.iter().map(|(_, r)| r.id).collect::<Vec<_>>()).await?;
         for (s, rev) in found {
-            let list = items.get(&rev.id).map_or(&[][..], Vec::as_slice);
-            if let Some(mut card) = views::card(s, list.len(), now) {
-                card.matched = matched_names(&term, list);
+            if let Some(mut card) = views::card(s, listing.item_count(rev.id), now) {
+                card.matched = listing.facts(rev.id).matching(&term).map(str::to_owned).collect();
                 page.results.push(card);
             }
         }
     }
     let body = Bytes::from(render("home.html", &page)?);
     Ok(http::conditional(&req, "text/html; charset=utf-8", &http::etag_of(&body), None, body))
-}
-
-/// The projects on a notice that the search term names (by project, unit or person).
-fn matched_names(term: &str, items: &[(i32, crate::notices::content::Snapshot)]) -> Vec<String> {
-    items
-        .iter()
-        .filter(|(_, s)| {
-            s.name.contains(term)
-                || s.units.iter().any(|u| u.contains(term))
-                || s.completers.iter().any(|c| c.name.contains(term))
-        })
-        .map(|(_, s)| s.name.clone())
-        .collect()
 }
 
 #[cfg(test)]

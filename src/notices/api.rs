@@ -291,19 +291,34 @@ pub async fn list(req: HttpRequest, state: Data<AppState>, q: Query<ListQuery>) 
     }
     let listing = super::index::listing(&state.db, &state.settings.database_url).await?;
     let term = q.q.as_deref().unwrap_or_default();
-    let matching: Vec<super::index::Seen> = listing
-        .seen(&filter, now)
-        .filter(|v| status.is_none_or(|st| v.standing.code() == st))
-        .filter(|v| term.is_empty() || listing.shown(v.index, now).is_some_and(|(s, r)| listing.matches(term, s, r)))
-        .collect();
+    let standings = listing.standings(now);
     let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
     let page = page.unwrap_or(1);
-    let total = matching.len();
-    let items = matching
-        .iter()
-        .skip((page - 1) * per_page)
-        .take(per_page)
-        .filter_map(|v| listing.shown(v.index, now))
+    let window = (page - 1) * per_page..page * per_page;
+    let candidates = status.map_or(&standings.seen[..], |code| standings.with_standing(code));
+    let (total, shown) = if filter.is_everything() && term.is_empty() {
+        // The common asks (everything, or everything open) read only the page.
+        let page = &candidates[window.start.min(candidates.len())..window.end.min(candidates.len())];
+        (candidates.len(), page.iter().map(|seen| seen.index).collect())
+    } else {
+        let mut total = 0;
+        let mut shown = Vec::new();
+        for seen in candidates {
+            if !listing.admits(&filter, seen.index)
+                || !term.is_empty() && !listing.shown(seen.index, now).is_some_and(|(s, r)| listing.matches(term, s, r))
+            {
+                continue;
+            }
+            if window.contains(&total) {
+                shown.push(seen.index);
+            }
+            total += 1;
+        }
+        (total, shown)
+    };
+    let items = shown
+        .into_iter()
+        .filter_map(|index| listing.shown(index, now))
         .map(|(s, r)| summary(s, r, listing.item_count(r.id), now, &state.settings))
         .collect();
     json(&req, &NoticeList { items, page, per_page, total })

@@ -24,30 +24,32 @@ use std::time::{Duration, Instant};
 /// How often another instance's writes are looked for.
 pub const CHECK_EVERY: Duration = Duration::from_secs(1);
 
-/// What a revision's projects contribute to lists: their names (feeds) and the text search
-/// looks in (project names, completing units, completers).
+/// What a revision's projects contribute to lists: their names (feeds) and, per project, the
+/// text search looks in (its name, completing units and completers, a line each).
 #[derive(Debug, Clone, Default)]
 pub struct RevisionFacts {
     pub names: Vec<String>,
-    search: String,
+    search: Vec<String>,
 }
 
 impl RevisionFacts {
     fn of(items: &[Snapshot]) -> Self {
-        let mut search = String::new();
-        for s in items {
-            search.push_str(&s.name);
-            search.push('\n');
-            for u in &s.units {
-                search.push_str(u);
-                search.push('\n');
-            }
-            for c in &s.completers {
-                search.push_str(&c.name);
-                search.push('\n');
-            }
-        }
+        let search = items
+            .iter()
+            .map(|s| {
+                let fields = std::iter::once(&s.name).chain(&s.units).chain(s.completers.iter().map(|c| &c.name));
+                fields.map(String::as_str).collect::<Vec<_>>().join("\n")
+            })
+            .collect();
         Self { names: items.iter().map(|s| s.name.clone()).collect(), search }
+    }
+
+    /// The names of the projects whose name, completing unit or completer contains `term`.
+    #[must_use]
+    pub fn matching<'a>(&'a self, term: &'a str) -> impl Iterator<Item = &'a str> + 'a {
+        // A line break would match across two fields; no field holds one.
+        let searchable = !term.contains('\n');
+        self.names.iter().zip(&self.search).filter(move |(_, text)| searchable && text.contains(term)).map(|(n, _)| n.as_str())
     }
 }
 
@@ -65,6 +67,34 @@ pub struct Listing {
     facts: HashMap<i32, RevisionFacts>,
     mark: Mark,
     generation: u64,
+    /// The last standings worked out, for as long as they hold.
+    standings: RwLock<Option<Arc<Standings>>>,
+}
+
+/// Every notice the public sees at an instant, and the open ones; true from `from` until the
+/// first instant a notice appears, opens or closes.
+#[derive(Debug)]
+pub struct Standings {
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+    /// Every notice seen, newest first.
+    pub seen: Vec<Seen>,
+    /// The open ones, fewest days left first.
+    pub open: Vec<Seen>,
+    /// Those of each standing (by [`Standing::code`]), newest first.
+    by_standing: HashMap<&'static str, Vec<Seen>>,
+}
+
+impl Standings {
+    fn holds_at(&self, now: DateTime<Utc>) -> bool {
+        self.from <= now && now < self.until
+    }
+
+    /// The notices seen whose standing has `code` (open, closed, withdrawn…), newest first.
+    #[must_use]
+    pub fn with_standing(&self, code: &str) -> &[Seen] {
+        self.by_standing.get(code).map_or(&[], Vec::as_slice)
+    }
 }
 
 /// What lists need of a notice without touching its state.
@@ -143,26 +173,61 @@ impl Listing {
         self.facts(revision_id).names.len()
     }
 
-    /// The notices `filter` admits that the public sees at `now`, newest first, read from the
-    /// rows alone.
-    pub fn seen<'a>(&'a self, filter: &'a Filter, now: DateTime<Utc>) -> impl Iterator<Item = Seen> + 'a {
-        self.rows.iter().enumerate().filter_map(move |(index, row)| {
-            if !self.admits(filter, index) {
-                return None;
-            }
+    /// Where every listed notice stands at `now`, reused while nothing changes standing: the
+    /// first request after a notice opens, closes or a correction shows works it out once;
+    /// the others only read the page they show.
+    pub fn standings(&self, now: DateTime<Utc>) -> Arc<Standings> {
+        if let Some(s) = self.standings.read().unwrap_or_else(PoisonError::into_inner).as_ref()
+            && s.holds_at(now)
+        {
+            return s.clone();
+        }
+        let fresh = Arc::new(self.standings_at(now));
+        *self.standings.write().unwrap_or_else(PoisonError::into_inner) = Some(fresh.clone());
+        fresh
+    }
+
+    /// Works out [`Self::standings`] from the rows.
+    fn standings_at(&self, now: DateTime<Utc>) -> Standings {
+        let mut seen = Vec::new();
+        let mut until = DateTime::<Utc>::MAX_UTC;
+        for (index, row) in self.rows.iter().enumerate() {
             let period = if now >= row.last_public_from {
-                Period { starts_on: row.starts_on, opens_at: row.opens_at, closes_at: row.closes_at }
-            } else if row.corrected {
-                // An earlier revision may be showing: ask the state (rare).
-                Period::of_revision(self.states[index].current(now)?)
+                Some(Period { starts_on: row.starts_on, opens_at: row.opens_at, closes_at: row.closes_at })
             } else {
-                return None;
+                until = until.min(row.last_public_from);
+                if row.corrected { self.earlier_period(index, now, &mut until) } else { None }
             };
+            let Some(period) = period else { continue };
+            for change in [period.opens_at, period.closes_at] {
+                if change > now {
+                    until = until.min(change);
+                }
+            }
             let standing =
                 if row.withdrawn_at.is_some() { Standing::Withdrawn } else { Standing::Period(period.status(now)) };
             let closes_at = period.closes_at;
-            Some(Seen { index, standing, closes_at, withdrawn_at: row.withdrawn_at, notice_id: row.notice_id })
-        })
+            seen.push(Seen { index, standing, closes_at, withdrawn_at: row.withdrawn_at, notice_id: row.notice_id });
+        }
+        let mut by_standing: HashMap<&'static str, Vec<Seen>> = HashMap::new();
+        for s in &seen {
+            by_standing.entry(s.standing.code()).or_default().push(*s);
+        }
+        let mut open = by_standing.get(Standing::Period(Status::Open).code()).cloned().unwrap_or_default();
+        open.sort_unstable_by_key(|s| (s.closes_at, s.notice_id));
+        Standings { from: now, until, seen, open, by_standing }
+    }
+
+    /// The period of the earlier revision a corrected notice shows before its last one does
+    /// (rare), noting when the next revision takes over.
+    fn earlier_period(&self, index: usize, now: DateTime<Utc>, until: &mut DateTime<Utc>) -> Option<Period> {
+        let state = &self.states[index];
+        for rev in &state.revisions {
+            if let Some(from) = state.public_from(rev).filter(|from| *from > now) {
+                *until = (*until).min(from);
+            }
+        }
+        state.current(now).map(Period::of_revision)
     }
 
     /// The state and the revision the public sees at `now` of a notice [`Self::seen`] found.
@@ -199,14 +264,14 @@ impl Listing {
     }
 
     /// Whether a search term matches the notice's title, its unit, or a project name,
-    /// completing unit or completer on the revision (as [`super::public::matches`]).
+    /// completing unit or completer on the revision.
     #[must_use]
     pub fn matches(&self, term: &str, state: &PublicState, revision: &notice_revisions::Model) -> bool {
         let term = term.trim();
         term.is_empty()
             || revision.title.contains(term)
             || state.unit.name.contains(term)
-            || self.facts(revision.id).search.contains(term)
+            || self.facts(revision.id).matching(term).next().is_some()
     }
 }
 
@@ -350,7 +415,7 @@ async fn build<C: ConnectionTrait>(db: &C, mark: Mark, generation: u64) -> AppRe
         .filter_map(|s| row_of(&s).map(|row| (s, row)))
         .unzip();
     let timeline = timeline_of(&states);
-    Ok(Listing { states, rows, timeline, facts, mark, generation })
+    Ok(Listing { states, rows, timeline, facts, mark, generation, standings: RwLock::default() })
 }
 
 fn row_of(s: &PublicState) -> Option<Row> {

@@ -2,11 +2,10 @@
 //! its published revisions, unit, campaign and live result reports ([`PublicState`]), and
 //! the list of all public notices for the home, unit and campaign pages, feeds and the API.
 //! Which revision is shown is decided per call from `now` (see `visibility`).
-use super::content::Snapshot;
 use super::{Level, NoticeState as Lifecycle, Period, Status, service, visibility};
 use crate::error::AppResult;
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{campaigns, notice_items, notice_revisions, notices, result_reports, units};
+use entity::{campaigns, notice_revisions, notices, result_reports, units};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
@@ -126,6 +125,12 @@ pub struct Filter {
 }
 
 impl Filter {
+    /// True when the filter narrows nothing.
+    #[must_use]
+    pub fn is_everything(&self) -> bool {
+        self.campaign_id.is_none() && self.unit_id.is_none() && self.level.is_none()
+    }
+
     /// Whether the notice is among those the filter narrows to.
     #[must_use]
     pub fn admits(&self, s: &PublicState) -> bool {
@@ -135,42 +140,3 @@ impl Filter {
     }
 }
 
-/// The items of many revisions at once, by revision id.
-///
-/// # Errors
-/// Database failure.
-pub async fn items_of<C: ConnectionTrait>(
-    db: &C,
-    revision_ids: &[i32],
-) -> AppResult<HashMap<i32, Vec<(i32, Snapshot)>>> {
-    let mut out: HashMap<i32, Vec<(i32, Snapshot)>> = HashMap::new();
-    if revision_ids.is_empty() {
-        return Ok(out);
-    }
-    for row in notice_items::Entity::find()
-        .filter(notice_items::Column::RevisionId.is_in(revision_ids.iter().copied()))
-        .order_by_asc(notice_items::Column::Position)
-        .all(db)
-        .await?
-    {
-        if let Ok(s) = Snapshot::from_json(&row.snapshot) {
-            out.entry(row.revision_id).or_default().push((row.project_id, s));
-        }
-    }
-    Ok(out)
-}
-
-/// Whether a search term matches a notice's title, unit, or any project name, completing
-/// unit or completer on the revision.
-#[must_use]
-pub fn matches(term: &str, title: &str, unit: &str, items: &[(i32, Snapshot)]) -> bool {
-    let term = term.trim();
-    term.is_empty()
-        || title.contains(term)
-        || unit.contains(term)
-        || items.iter().any(|(_, s)| {
-            s.name.contains(term)
-                || s.units.iter().any(|u| u.contains(term))
-                || s.completers.iter().any(|c| c.name.contains(term))
-        })
-}

@@ -199,6 +199,9 @@ db_test!(readers_find_notices_by_project_unit_or_person, |app| {
         let (_, body) = page(&app, &url).await;
         assert!(body.contains("申报项目的公示"), "{term}: {body}");
     }
+    // The card names the project the term was found in, and only that one.
+    let (_, body) = page(&app, "/?q=%E8%A6%86%E5%86%B0").await;
+    assert!(body.contains("相关项目：输电线路覆冰监测</p>"), "{body}");
     let (_, none) = page(&app, "/?q=%E4%B8%8D%E5%AD%98%E5%9C%A8").await;
     assert!(none.contains("没有找到相关的公示"));
 });
@@ -234,6 +237,34 @@ db_test!(lists_see_a_write_made_by_another_instance_within_a_second, |app| {
     assert!(home.contains("正在公示（0）") && home.contains("已撤销"), "{home}");
     let api: serde_json::Value = app.get("/api/v1/notices?status=withdrawn").await.json().await.unwrap();
     assert_eq!(api["total"], 1);
+});
+
+db_test!(lists_change_standing_at_the_exact_close_instant_after_being_asked_just_before, |app| {
+    let w = world(&app).await;
+    let ids = projects(&app, &w, vec![draft("A1", "输电线路覆冰监测", None)]).await;
+    published(&app, &w, w.enterprise, Level::Applicant, &ids, day(2025, 3, 10)).await;
+    let total = async |query: &str| -> serde_json::Value {
+        let api: serde_json::Value = app.get(&format!("/api/v1/notices{query}")).await.json().await.unwrap();
+        api["total"].clone()
+    };
+    app.clock.set(cn(2025, 3, 14, 23, 59, 59));
+    let (_, home) = page(&app, "/").await;
+    assert!(home.contains("正在公示（1）") && home.contains("申报项目的公示"), "{home}");
+    assert_eq!(total("?status=open").await, 1);
+    app.clock.set(cn(2025, 3, 15, 0, 0, 0));
+    let (_, home) = page(&app, "/").await;
+    assert!(home.contains("正在公示（0）"), "closed at the instant, though asked a second before: {home}");
+    let closed = &home[home.find("近期结束").unwrap()..];
+    assert!(closed.contains("申报项目的公示"), "{home}");
+    assert_eq!(total("?status=open").await, 0);
+    assert_eq!(total("?status=closed").await, 1);
+    let api: serde_json::Value = app.get("/api/v1/notices").await.json().await.unwrap();
+    assert_eq!(api["items"][0]["status"], "closed", "{api}");
+    // A clock set back sees the notice open again: nothing worked out for later is reused.
+    app.clock.set(cn(2025, 3, 14, 23, 59, 59));
+    let (_, home) = page(&app, "/").await;
+    assert!(home.contains("正在公示（1）"), "{home}");
+    assert_eq!(total("").await, 1);
 });
 
 db_test!(the_front_page_pages_through_open_notices_and_ignores_a_bad_page, |app| {
