@@ -171,15 +171,10 @@ async fn home(req: HttpRequest, state: Data<AppState>, q: Query<HomeQuery>) -> P
             page.closed = closed.into_iter().filter_map(card).collect();
         }
     } else {
-        let found: Vec<_> = standings
-            .seen
-            .iter()
-            .filter_map(|seen| listing.shown(seen.index, now))
-            .filter(|(s, rev)| listing.matches(&term, s, rev))
-            .collect();
+        let found = listing.found(&term, now);
         page.results_more = found.len() > RESULTS_SHOWN;
         let found = &found[..found.len().min(RESULTS_SHOWN)];
-        for (s, rev) in found {
+        for (s, rev) in found.iter().filter_map(|&index| listing.shown(index, now)) {
             if let Some(mut card) = views::card(s, listing.item_count(rev.id), now) {
                 card.matched = listing.facts(rev.id).matching(&term).map(str::to_owned).collect();
                 page.results.push(card);

@@ -3,6 +3,7 @@
 //! here too. Times are RFC 3339 in China time; dates are ISO days.
 use super::content::Snapshot;
 use super::handlers::{load_items, load_state, parse_id};
+use super::index::{Listing, Seen};
 use super::public::{Filter, PublicState};
 use super::{Level, Period, http};
 use crate::china_time::rfc3339_china;
@@ -296,25 +297,17 @@ pub async fn list(req: HttpRequest, state: Data<AppState>, q: Query<ListQuery>) 
     let page = page.unwrap_or(1);
     let window = (page - 1) * per_page..page * per_page;
     let candidates = status.map_or(&standings.seen[..], |code| standings.with_standing(code));
-    let (total, shown) = if filter.is_everything() && term.is_empty() {
+    let (total, shown) = if !term.trim().is_empty() {
+        // The search index names the few that can match; each is then narrowed like the rest.
+        let found = listing.found(term, now);
+        let found = found.iter().filter_map(|&index| standings.of(index));
+        paged(found.filter(|seen| status.is_none_or(|code| seen.standing.code() == code)), &filter, &listing, window)
+    } else if filter.is_everything() {
         // The common asks (everything, or everything open) read only the page.
         let page = &candidates[window.start.min(candidates.len())..window.end.min(candidates.len())];
         (candidates.len(), page.iter().map(|seen| seen.index).collect())
     } else {
-        let mut total = 0;
-        let mut shown = Vec::new();
-        for seen in candidates {
-            if !listing.admits(&filter, seen.index)
-                || !term.is_empty() && !listing.shown(seen.index, now).is_some_and(|(s, r)| listing.matches(term, s, r))
-            {
-                continue;
-            }
-            if window.contains(&total) {
-                shown.push(seen.index);
-            }
-            total += 1;
-        }
-        (total, shown)
+        paged(candidates.iter(), &filter, &listing, window)
     };
     let items = shown
         .into_iter()
@@ -322,6 +315,24 @@ pub async fn list(req: HttpRequest, state: Data<AppState>, q: Query<ListQuery>) 
         .map(|(s, r)| summary(s, r, listing.item_count(r.id), now, &state.settings))
         .collect();
     json(&req, &NoticeList { items, page, per_page, total })
+}
+
+/// How many of `seen` the filter admits, and the listing indexes of those in `window`.
+fn paged<'a>(
+    seen: impl Iterator<Item = &'a Seen>,
+    filter: &Filter,
+    listing: &Listing,
+    window: std::ops::Range<usize>,
+) -> (usize, Vec<usize>) {
+    let mut total = 0;
+    let mut shown = Vec::new();
+    for seen in seen.filter(|seen| listing.admits(filter, seen.index)) {
+        if window.contains(&total) {
+            shown.push(seen.index);
+        }
+        total += 1;
+    }
+    (total, shown)
 }
 
 /// One notice as public now: its current revision's items, and every public revision.

@@ -10,6 +10,7 @@
 //! shown, and whether a notice is open, is still decided per request from the clock.
 use super::content::Snapshot;
 use super::public::{Filter, PublicState, ReportRef};
+use super::search::SearchIndex;
 use super::{NoticeState as Lifecycle, Period, Status, cache};
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
@@ -49,7 +50,11 @@ impl RevisionFacts {
     pub fn matching<'a>(&'a self, term: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         // A line break would match across two fields; no field holds one.
         let searchable = !term.contains('\n');
-        self.names.iter().zip(&self.search).filter(move |(_, text)| searchable && text.contains(term)).map(|(n, _)| n.as_str())
+        self.names
+            .iter()
+            .zip(&self.search)
+            .filter(move |(_, text)| searchable && text.contains(term))
+            .map(|(n, _)| n.as_str())
     }
 }
 
@@ -65,6 +70,7 @@ pub struct Listing {
     /// Every public event (publication, correction, withdrawal, result), newest first.
     timeline: Vec<TimelineEntry>,
     facts: HashMap<i32, RevisionFacts>,
+    search: SearchIndex,
     mark: Mark,
     generation: u64,
     /// The last standings worked out, for as long as they hold.
@@ -88,6 +94,12 @@ pub struct Standings {
 impl Standings {
     fn holds_at(&self, now: DateTime<Utc>) -> bool {
         self.from <= now && now < self.until
+    }
+
+    /// Where the notice at `index` stands, if the public sees it.
+    #[must_use]
+    pub fn of(&self, index: usize) -> Option<&Seen> {
+        self.seen.binary_search_by_key(&index, |s| s.index).ok().and_then(|at| self.seen.get(at))
     }
 
     /// The notices seen whose standing has `code` (open, closed, withdrawn…), newest first.
@@ -263,15 +275,15 @@ impl Listing {
         self.states.iter().filter(|s| filter.admits(s)).filter_map(move |s| s.current(now).map(|r| (s, r)))
     }
 
-    /// Whether a search term matches the notice's title, its unit, or a project name,
-    /// completing unit or completer on the revision.
+    /// The notices whose revision shown at `now` holds `term` in its title, its unit's name,
+    /// or a project's name, completing unit or completer; newest first.
     #[must_use]
-    pub fn matches(&self, term: &str, state: &PublicState, revision: &notice_revisions::Model) -> bool {
-        let term = term.trim();
-        term.is_empty()
-            || revision.title.contains(term)
-            || state.unit.name.contains(term)
-            || self.facts(revision.id).matching(term).next().is_some()
+    pub fn found(&self, term: &str, now: DateTime<Utc>) -> Vec<usize> {
+        self.search
+            .find(term.trim())
+            .filter(|&(index, revision_id)| self.shown(index, now).is_some_and(|(_, shown)| shown.id == revision_id))
+            .map(|(index, _)| index)
+            .collect()
     }
 }
 
@@ -415,7 +427,22 @@ async fn build<C: ConnectionTrait>(db: &C, mark: Mark, generation: u64) -> AppRe
         .filter_map(|s| row_of(&s).map(|row| (s, row)))
         .unzip();
     let timeline = timeline_of(&states);
-    Ok(Listing { states, rows, timeline, facts, mark, generation, standings: RwLock::default() })
+    let search = search_index(&states, &facts);
+    Ok(Listing { states, rows, timeline, facts, search, mark, generation, standings: RwLock::default() })
+}
+
+/// Every published revision's searchable text, in the listing's order.
+fn search_index(states: &[Arc<PublicState>], facts: &HashMap<i32, RevisionFacts>) -> SearchIndex {
+    let mut index = SearchIndex::default();
+    for (at, s) in states.iter().enumerate() {
+        for rev in &s.revisions {
+            let projects = facts.get(&rev.id).map_or(&[][..], |f| f.search.as_slice());
+            let fields =
+                [rev.title.as_str(), s.unit.name.as_str()].into_iter().chain(projects.iter().map(String::as_str));
+            index.add(at, rev.id, fields);
+        }
+    }
+    index
 }
 
 fn row_of(s: &PublicState) -> Option<Row> {

@@ -22,6 +22,7 @@ pub mod period;
 pub mod poster;
 pub mod public;
 pub mod publish;
+pub mod search;
 pub mod service;
 pub mod staff;
 pub mod text;

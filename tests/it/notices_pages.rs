@@ -206,6 +206,32 @@ db_test!(readers_find_notices_by_project_unit_or_person, |app| {
     assert!(none.contains("没有找到相关的公示"));
 });
 
+db_test!(search_looks_in_the_revision_shown_now_and_not_in_a_draft_or_a_replaced_one, |app| {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let w = world(&app).await;
+    let ids = projects(&app, &w, vec![draft("A1", "覆冰监测", None)]).await;
+    let id = published(&app, &w, w.enterprise, Level::Applicant, &ids, day(2025, 3, 10)).await;
+    app.clock.set(cn(2025, 3, 11, 9, 0, 0));
+    let found = async |term: &str| -> serde_json::Value {
+        let q = url::form_urlencoded::byte_serialize(term.as_bytes()).collect::<String>();
+        let api: serde_json::Value = app.get(&format!("/api/v1/notices?q={q}")).await.json().await.unwrap();
+        api["total"].clone()
+    };
+    assert_eq!(found("申报项目的公示").await, 1);
+    let draft_id = start_correction(&app.db, id, &Who::default(), now(&app)).await.unwrap();
+    let row = entity::notice_revisions::Entity::find_by_id(draft_id).one(&app.db).await.unwrap().unwrap();
+    let mut row: entity::notice_revisions::ActiveModel = row.into();
+    row.title = Set("关于覆冰监测项目的更正公示".into());
+    row.update(&app.db).await.unwrap();
+    assert_eq!(found("更正公示").await, 0, "a draft is not searched");
+    let note = PublishRequest { note: Some("更正标题".into()), ..PublishRequest::default() };
+    publish(&app.db, id, &note, now(&app)).await.unwrap();
+    assert_eq!(found("更正公示").await, 1);
+    assert_eq!(found("申报项目的公示").await, 0, "the replaced title is no longer what readers see");
+    let (_, home) = page(&app, "/?q=%E6%9B%B4%E6%AD%A3%E5%85%AC%E7%A4%BA").await;
+    assert!(home.contains("关于覆冰监测项目的更正公示"), "{home}");
+});
+
 db_test!(the_large_type_switch_works_without_javascript, |app| {
     let res = app.get("/display?toggle=large&next=%2F").await;
     assert_eq!(res.status().as_u16(), 303);
