@@ -5,7 +5,8 @@ use actix_web::{HttpResponse, ResponseError};
 use serde::Serialize;
 use std::fmt;
 
-/// A message about one input field, in Chinese, e.g. `第7行 项目名称：不能为空`.
+/// A message about one input field: `field` as the request names it (the JSON field `code`, a
+/// form field, or a file's column 项目名称), `message` in Chinese (`第7行 项目名称：不能为空`).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 pub struct FieldError {
     pub field: String,
@@ -18,6 +19,19 @@ impl FieldError {
     }
 }
 
+/// The errors as a page shows them. The API names each field as its JSON does (`code`); a
+/// page names it by the label beside the input (单位代码). Names without a label stay.
+#[must_use]
+pub fn labelled(errors: Vec<FieldError>, labels: &[(&str, &str)]) -> Vec<FieldError> {
+    errors
+        .into_iter()
+        .map(|e| match labels.iter().find(|(field, _)| *field == e.field) {
+            Some((_, label)) => FieldError::new(*label, e.message),
+            None => e,
+        })
+        .collect()
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
     #[error("页面不存在")]
@@ -28,6 +42,9 @@ pub enum AppError {
     Forbidden,
     #[error("输入有误")]
     Validation(Vec<FieldError>),
+    /// Well-formed input naming what another record already has (a unit code, a username).
+    #[error("已被使用")]
+    Taken(Vec<FieldError>),
     #[error("{0}")]
     BadRequest(String),
     /// The request conflicts with the state of things (e.g. the notice has closed).
@@ -54,6 +71,10 @@ impl AppError {
         Self::Validation(vec![FieldError::new(field, message)])
     }
 
+    pub fn taken(field: impl Into<String>, message: impl Into<String>) -> Self {
+        Self::Taken(vec![FieldError::new(field, message)])
+    }
+
     /// Logs the cause with a fresh id and hides it from the response.
     pub fn internal(cause: impl fmt::Display) -> Self {
         let error_id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();
@@ -69,7 +90,7 @@ impl AppError {
             Self::Forbidden => StatusCode::FORBIDDEN,
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Conflict { .. } => StatusCode::CONFLICT,
+            Self::Conflict { .. } | Self::Taken(_) => StatusCode::CONFLICT,
             Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
             Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
@@ -80,13 +101,14 @@ impl AppError {
     fn title(&self) -> String {
         match self {
             Self::Validation(_) => "输入有误，请修改后重试".to_owned(),
+            Self::Taken(_) => "已被使用，请修改后重试".to_owned(),
             other => other.to_string(),
         }
     }
 
     fn field_errors(&self) -> &[FieldError] {
         match self {
-            Self::Validation(errors) => errors,
+            Self::Validation(errors) | Self::Taken(errors) => errors,
             _ => &[],
         }
     }
@@ -96,6 +118,12 @@ impl From<sea_orm::DbErr> for AppError {
     fn from(e: sea_orm::DbErr) -> Self {
         if let sea_orm::DbErr::RecordNotFound(_) = e {
             return Self::NotFound;
+        }
+        // PostgreSQL refuses text longer than a column holds (SQLSTATE 22001); the fields are
+        // checked before they get here, so this is the net under one that was missed.
+        if e.to_string().contains("value too long for type") {
+            tracing::warn!(error = %e, "input longer than its column");
+            return Self::invalid("", "有一项内容过长，请缩短后重试");
         }
         Self::internal(e)
     }

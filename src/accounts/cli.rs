@@ -68,7 +68,9 @@ fn read_password() -> anyhow::Result<String> {
 
 fn explain(e: crate::error::AppError) -> anyhow::Error {
     match e {
-        crate::error::AppError::Validation(errors) => {
+        crate::error::AppError::Validation(errors) | crate::error::AppError::Taken(errors) => {
+            let errors = crate::error::labelled(errors, super::FIELD_LABELS);
+            let errors = crate::error::labelled(errors, crate::admin::units::FIELD_LABELS);
             anyhow!("{}", errors.iter().map(|e| format!("{}：{}", e.field, e.message)).collect::<Vec<_>>().join("\n"))
         }
         other => anyhow!("{other}"),

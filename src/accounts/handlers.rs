@@ -3,7 +3,7 @@ use super::service;
 use crate::access::{Actor, AdminRoutes, session};
 use crate::admin::{flash, render_with_status, see_other};
 use crate::audit::{self, AuditEntry};
-use crate::error::{AppError, FieldError, PageResult};
+use crate::error::{AppError, FieldError, PageResult, labelled};
 use crate::security::{client_ip, csrf};
 use crate::startup::AppState;
 use actix_session::Session;
@@ -143,6 +143,9 @@ async fn logout(state: Data<AppState>, session: Session, actor: Option<Actor>) -
     Ok(see_other("/login"))
 }
 
+const PASSWORD_LABELS: &[(&str, &str)] =
+    &[("current_password", "当前密码"), ("password", "新密码"), ("confirm_password", "确认新密码")];
+
 #[derive(Serialize, Default)]
 struct AccountPage {
     title: &'static str,
@@ -172,7 +175,7 @@ async fn change_password(
     let cheap = state.settings.cheap_password_hashing;
     let outcome = async {
         if form.new_password != form.confirm_password {
-            return Err(AppError::invalid("确认新密码", "两次输入的新密码不一致"));
+            return Err(AppError::invalid("confirm_password", "两次输入的新密码不一致"));
         }
         // The current password is a secret worth guessing: the same limit as signing in.
         let limit = &state.limits.login_account;
@@ -180,7 +183,7 @@ async fn change_password(
         let Some(user) = service::check_credentials(&state.db, &actor.username, &form.current_password, cheap).await?
         else {
             limit.fail(&actor.username);
-            return Err(AppError::invalid("当前密码", "当前密码不正确"));
+            return Err(AppError::invalid("current_password", "当前密码不正确"));
         };
         limit.succeed(&actor.username);
         service::set_password(&state.db, &user, &form.new_password, cheap, now).await
@@ -199,7 +202,7 @@ async fn change_password(
             Ok(see_other("/admin/account"))
         }
         Err(AppError::Validation(errors)) => {
-            let page = AccountPage { title: "我的账号", errors };
+            let page = AccountPage { title: "我的账号", errors: labelled(errors, PASSWORD_LABELS) };
             Ok(render_with_status(&req, &actor, StatusCode::UNPROCESSABLE_ENTITY, "auth/account.html", &page)?)
         }
         Err(e) => Err(e.into()),

@@ -23,8 +23,20 @@ use crate::error::{AppError, AppResult};
 pub const MAX_USERNAME_CHARS: usize = 32;
 pub const MAX_DISPLAY_NAME_CHARS: usize = 40;
 
+/// The labels account pages and the command line show for the fields errors name.
+pub const FIELD_LABELS: &[(&str, &str)] = &[
+    ("unit_id", "单位"),
+    ("username", "用户名"),
+    ("display_name", "姓名"),
+    ("role", "角色"),
+    ("is_active", "启用"),
+    ("password", "密码"),
+    ("confirm_password", "确认密码"),
+];
+
 /// A login name: 3–32 lowercase letters, digits, `.`, `_` or `-`, starting with a letter or
-/// digit. Stored lowercase so 'Zhang' and 'zhang' are one account.
+/// digit. Stored lowercase so 'Zhang' and 'zhang' are one account (ASCII folding only, so
+/// nothing outside those characters folds into them).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Username(String);
 
@@ -32,8 +44,8 @@ impl Username {
     /// # Errors
     /// A validation error in Chinese.
     pub fn parse(raw: &str) -> AppResult<Self> {
-        let s = raw.trim().to_lowercase();
-        let field = "用户名";
+        let s = raw.trim().to_ascii_lowercase();
+        let field = "username";
         if s.chars().count() < 3 || s.chars().count() > MAX_USERNAME_CHARS {
             return Err(AppError::invalid(field, format!("应为3至{MAX_USERNAME_CHARS}个字符")));
         }
@@ -57,10 +69,11 @@ impl Username {
 pub fn parse_display_name(raw: &str) -> AppResult<String> {
     let s = raw.trim();
     if s.is_empty() {
-        return Err(AppError::invalid("姓名", "不能为空"));
+        return Err(AppError::invalid("display_name", "不能为空"));
     }
-    if s.chars().count() > MAX_DISPLAY_NAME_CHARS {
-        return Err(AppError::invalid("姓名", format!("不能超过{MAX_DISPLAY_NAME_CHARS}个字")));
+    // Counted as sent, spaces included: the document's maxLength.
+    if raw.chars().count() > MAX_DISPLAY_NAME_CHARS {
+        return Err(AppError::invalid("display_name", format!("不能超过{MAX_DISPLAY_NAME_CHARS}个字")));
     }
     Ok(s.to_owned())
 }
@@ -75,5 +88,6 @@ mod tests {
         assert!(Username::parse("张三").is_err());
         assert!(Username::parse("ab").is_err());
         assert!(Username::parse("-abc").is_err());
+        assert!(Username::parse("\u{212a}elvin").is_err(), "the Kelvin sign is not a k");
     }
 }

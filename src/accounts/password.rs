@@ -46,7 +46,7 @@ pub fn dummy_hash(cheap: bool) -> &'static str {
 /// A validation error naming what is wrong.
 pub fn check_strength(password: &str, username: &str) -> AppResult<()> {
     let chars = password.chars().count();
-    let field = "新密码";
+    let field = "password";
     if chars < MIN_CHARS {
         return Err(AppError::invalid(field, format!("至少{MIN_CHARS}个字符")));
     }

@@ -23,7 +23,8 @@ pub struct NewUser {
 /// Creates a user after checking every field.
 ///
 /// # Errors
-/// Validation (bad or taken username, weak password, unknown unit); database failure.
+/// Validation (bad username, weak password); `Taken` for a username in use; `NotFound` for an
+/// unknown unit; database failure.
 pub async fn create<C: ConnectionTrait>(
     db: &C,
     new: &NewUser,
@@ -34,10 +35,10 @@ pub async fn create<C: ConnectionTrait>(
     let display_name = parse_display_name(&new.display_name)?;
     password::check_strength(&new.password, username.as_str())?;
     if units::Entity::find_by_id(new.unit_id).one(db).await?.is_none() {
-        return Err(AppError::invalid("单位", "单位不存在"));
+        return Err(AppError::NotFound);
     }
     if find_by_username(db, username.as_str()).await?.is_some() {
-        return Err(AppError::invalid("用户名", "该用户名已被使用"));
+        return Err(AppError::taken("username", "该用户名已被使用"));
     }
     let row = users::ActiveModel {
         unit_id: Set(new.unit_id),
@@ -63,7 +64,7 @@ pub async fn find<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<users::Model
 /// # Errors
 /// Database failure.
 pub async fn find_by_username<C: ConnectionTrait>(db: &C, username: &str) -> AppResult<Option<users::Model>> {
-    let folded = username.trim().to_lowercase();
+    let folded = username.trim().to_ascii_lowercase();
     Ok(users::Entity::find().filter(users::Column::Username.eq(folded)).one(db).await?)
 }
 
@@ -147,12 +148,16 @@ pub struct UserChange {
     pub is_active: bool,
 }
 
+/// Why nobody demotes or deactivates themselves: a conflict with who is asking, which no
+/// request schema can state.
+const SELF_CHANGE: &str = "不能停用自己的账号或更改自己的角色";
+
 /// Changes name, role and whether the account may sign in. Deactivating ends the user's
 /// sessions. Nobody may demote or deactivate themselves, so a unit is never locked out by a
 /// slip of the hand.
 ///
 /// # Errors
-/// Validation; database failure.
+/// Validation; `Conflict` for a change to one's own role or active state; database failure.
 pub async fn update<C: ConnectionTrait>(
     db: &C,
     user: &users::Model,
@@ -162,7 +167,7 @@ pub async fn update<C: ConnectionTrait>(
 ) -> AppResult<users::Model> {
     let display_name = parse_display_name(&change.display_name)?;
     if user.id == acting_user_id && (!change.is_active || change.role.code() != user.role) {
-        return Err(AppError::invalid("角色", "不能停用自己的账号或更改自己的角色"));
+        return Err(AppError::conflict(SELF_CHANGE));
     }
     let mut row: users::ActiveModel = user.clone().into();
     row.display_name = Set(display_name);

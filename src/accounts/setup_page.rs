@@ -2,7 +2,7 @@
 use super::setup::{self, FirstAdmin};
 use crate::access::session;
 use crate::admin::see_other;
-use crate::error::{AppError, FieldError, PageResult};
+use crate::error::{AppError, FieldError, PageResult, labelled};
 use crate::security::{client_ip, csrf};
 use crate::startup::AppState;
 use actix_session::Session;
@@ -31,6 +31,9 @@ struct SetupForm {
     confirm_password: String,
 }
 
+/// The root unit's fields; the account's are labelled as everywhere.
+const LABELS: &[(&str, &str)] = &[("name", "单位名称"), ("code", "单位代码")];
+
 #[derive(Serialize)]
 struct Page<'a> {
     title: &'static str,
@@ -51,6 +54,7 @@ async fn render_page(
 ) -> PageResult<HttpResponse> {
     let province = setup::province(&state.db).await?;
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
+    let errors = labelled(labelled(errors, LABELS), super::FIELD_LABELS);
     let page = Page {
         title: "创建首个管理员",
         csrf_token: csrf::token(req),
@@ -84,7 +88,7 @@ async fn submit(
     let now = state.now();
     setup::find_valid(&state.db, &secret, now).await?;
     if input.password != input.confirm_password {
-        let errors = vec![FieldError::new("确认密码", "两次输入的密码不一致")];
+        let errors = vec![FieldError::new("confirm_password", "两次输入的密码不一致")];
         return render_page(&req, &state, &secret, &input, errors).await;
     }
     let first = FirstAdmin {
@@ -101,7 +105,9 @@ async fn submit(
             crate::admin::flash(&req, "管理员账号已创建。请先完善单位信息，再建立下级单位和账号。");
             Ok(see_other("/admin"))
         }
-        Err(AppError::Validation(errors)) => render_page(&req, &state, &secret, &input, errors).await,
+        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
+            render_page(&req, &state, &secret, &input, errors).await
+        }
         Err(e) => Err(e.into()),
     }
 }

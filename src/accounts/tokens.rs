@@ -35,12 +35,14 @@ fn generate() -> String {
 /// # Errors
 /// A validation error for an empty or overlong name; database failure.
 pub async fn create<C: ConnectionTrait>(db: &C, user_id: i32, name: &str, now: DateTime<Utc>) -> AppResult<NewToken> {
+    // Counted as sent, spaces included: the document's maxLength.
+    let too_long = name.chars().count() > MAX_NAME_CHARS;
     let name = name.trim();
     if name.is_empty() {
-        return Err(AppError::invalid("名称", "请填写令牌用途"));
+        return Err(AppError::invalid("name", "请填写令牌用途"));
     }
-    if name.chars().count() > MAX_NAME_CHARS {
-        return Err(AppError::invalid("名称", format!("不能超过{MAX_NAME_CHARS}个字")));
+    if too_long {
+        return Err(AppError::invalid("name", format!("不能超过{MAX_NAME_CHARS}个字")));
     }
     let secret = generate();
     let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 8).collect();

@@ -2,7 +2,7 @@
 //! sees everything.
 use crate::access::{Action, Actor, AdminRoutes, policy};
 use crate::admin::render;
-use crate::error::{ApiResult, AppResult, PageResult};
+use crate::error::{ApiResult, AppError, AppResult, PageResult};
 use crate::startup::AppState;
 use actix_web::web::{Data, Json, Query};
 use actix_web::{HttpRequest, HttpResponse};
@@ -25,8 +25,9 @@ pub struct Filter {
     pub unit: Option<i32>,
     /// Actions starting with this, e.g. `user.` or `notice.publish`.
     pub action: Option<String>,
-    /// From 1.
-    pub page: Option<u64>,
+    /// From 1; past the last page, the last page.
+    #[param(minimum = 1)]
+    pub page: Option<i32>,
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
@@ -52,9 +53,11 @@ pub struct Listing {
 }
 
 /// # Errors
-/// `Forbidden` for roles without the audit log; database failure.
+/// `Forbidden` for roles without the audit log; validation for a page below 1; database failure.
 pub async fn list(db: &DatabaseConnection, actor: &Actor, filter: &Filter) -> AppResult<Listing> {
     policy::require_role(actor, Action::ViewAudit)?;
+    let wanted = u64::try_from(filter.page.unwrap_or(1)).ok().filter(|p| *p >= 1);
+    let wanted = wanted.ok_or_else(|| AppError::invalid("page", "页码从1开始"))?;
     let scope = policy::scope(db, actor, Action::ViewAudit).await?;
     let mut query = audit_log::Entity::find().filter(scope.condition(audit_log::Column::UnitId));
     if let Some(unit) = filter.unit {
@@ -65,7 +68,7 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, filter: &Filter) -> Ap
     }
     let paginator = query.order_by_desc(audit_log::Column::Id).paginate(db, PAGE_SIZE);
     let counts = paginator.num_items_and_pages().await?;
-    let page = filter.page.unwrap_or(1).clamp(1, counts.number_of_pages.max(1));
+    let page = wanted.min(counts.number_of_pages.max(1));
     let rows = paginator.fetch_page(page - 1).await?;
     let user_names: HashMap<i32, String> = users::Entity::find()
         .all(db)

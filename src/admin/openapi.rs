@@ -29,7 +29,15 @@ use utoipa::{Modify, OpenApi, ToSchema};
         crate::projects::admin_api::update,
         crate::projects::admin_api::import_file,
     ),
-    components(schemas(Problem, FieldErrorSchema, UnitSchema, TreeRowSchema, ProjectSchema, ProjectRecordSchema)),
+    components(schemas(
+        Problem,
+        FieldErrorSchema,
+        UnitSchema,
+        TreeRowSchema,
+        ProjectSchema,
+        ProjectRecordSchema,
+        crate::projects::CompleterDraft
+    )),
     modifiers(&BearerToken),
     tags((name = "admin", description = "工作人员管理接口：单位、用户、令牌、操作日志、项目（Bearer 令牌认证）"))
 )]
@@ -61,7 +69,7 @@ pub struct Problem {
     /// In Chinese, e.g. 没有权限
     pub title: String,
     pub status: u16,
-    /// Per-field messages of a 422
+    /// Per-field messages of a 422 (and of a 409 for a code or name in use)
     pub errors: Option<Vec<FieldErrorSchema>>,
     /// For a 500: quote it to the administrator
     pub error_id: Option<String>,
@@ -70,9 +78,86 @@ pub struct Problem {
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct FieldErrorSchema {
-    /// The field's Chinese name, e.g. 单位代码 or 第3行 申报条件
+    /// The request field, e.g. `code` or `completers[0].workload`; for an imported file, its
+    /// column, e.g. 申报条件
     pub field: String,
+    /// In Chinese; for an imported file it begins with the row, e.g. 第3行 申报条件：…
     pub message: String,
+}
+
+/// A unit's kind below the province.
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum ChildUnitKind {
+    City,
+    NewArea,
+    Industry,
+    Organs,
+    Enterprise,
+    County,
+    GrassrootsGroup,
+    Applicant,
+}
+
+/// A unit's kind: `province` only for the root, which stays what it is (so does every other
+/// unit: asking to make one the province keeps its kind).
+#[derive(ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum UnitKind {
+    Province,
+    City,
+    NewArea,
+    Industry,
+    Organs,
+    Enterprise,
+    County,
+    GrassrootsGroup,
+    Applicant,
+}
+
+/// A new unit below `parent_id`. Text is trimmed before it is checked (a name must not be
+/// blank); blank optional fields are stored as absent. A code already in use answers 409.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct NewUnitSchema {
+    /// The unit it belongs to (one the caller may create units in)
+    pub parent_id: i32,
+    pub kind: ChildUnitKind,
+    #[serde(flatten)]
+    pub details: UnitDetailsSchema,
+}
+
+/// A unit's details and contacts; its place in the tree does not change.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct UnitChangeSchema {
+    pub kind: UnitKind,
+    #[serde(flatten)]
+    pub details: UnitDetailsSchema,
+}
+
+/// What a unit is called and how objections reach it, as created and as changed.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct UnitDetailsSchema {
+    #[schema(min_length = 1, max_length = 60, pattern = r"\S")]
+    pub name: String,
+    #[schema(max_length = 20)]
+    pub short_name: Option<String>,
+    /// Stored in upper case, e.g. `WW-LZ`
+    #[schema(pattern = "^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")]
+    pub code: String,
+    /// Contact for objections, printed in the unit's notices
+    #[schema(max_length = 40)]
+    pub contact_person: Option<String>,
+    #[schema(max_length = 40, pattern = r"^\s*[0-9+() （）转,，、-]*\s*$")]
+    pub contact_phone: Option<String>,
+    #[schema(max_length = 100, pattern = r"^\s*([^@\s]+@[^\s.]\S*\.\S*[^\s.])?\s*$")]
+    pub contact_email: Option<String>,
+    #[schema(max_length = 200)]
+    pub contact_address: Option<String>,
 }
 
 /// A unit.

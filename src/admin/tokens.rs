@@ -4,7 +4,7 @@ use crate::access::{Actor, AdminRoutes};
 use crate::accounts::tokens;
 use crate::admin::{flash, render, render_with_status, see_other};
 use crate::audit;
-use crate::error::{ApiResult, AppError, AppResult, FieldError, PageResult};
+use crate::error::{ApiResult, AppError, AppResult, FieldError, PageResult, labelled};
 use crate::startup::AppState;
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Form, Json, Path};
@@ -53,8 +53,10 @@ impl From<api_tokens::Model> for TokenView {
     }
 }
 
+/// A new token, named by what it is for (trimmed; must not be blank).
 #[derive(Debug, Deserialize, utoipa::ToSchema)]
 pub struct NewTokenInput {
+    #[schema(min_length = 1, max_length = 60, pattern = r"\S")]
     pub name: String,
 }
 
@@ -118,6 +120,7 @@ async fn create_page(
             Ok(render(&req, &actor, "admin/tokens.html", &page)?)
         }
         Err(AppError::Validation(errors)) => {
+            let errors = labelled(errors, &[("name", "用途")]);
             let page = Page { title: "API令牌", tokens: list(&state.db, &actor).await?, new_secret: None, errors };
             Ok(render_with_status(&req, &actor, StatusCode::UNPROCESSABLE_ENTITY, "admin/tokens.html", &page)?)
         }

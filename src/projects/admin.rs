@@ -127,7 +127,7 @@ async fn update(
             Ok(see_other(&format!("/admin/projects/{id}")))
         }
         Err(AppError::Validation(errors)) => {
-            let page = edit_page(*id, FormValues::from_draft(&draft), errors);
+            let page = edit_page(*id, FormValues::from_draft(&draft), super::by_column(errors));
             Ok(render_with_status(&req, &actor, StatusCode::UNPROCESSABLE_ENTITY, "admin/project_form.html", &page)?)
         }
         Err(e) => Err(e.into()),
@@ -212,7 +212,7 @@ async fn import_preview(
         ..Default::default()
     };
     let outcome = async {
-        let campaign_id = upload.campaign_id.ok_or_else(|| AppError::invalid("征集活动", "请选择征集活动"))?;
+        let campaign_id = upload.campaign_id.ok_or_else(|| AppError::invalid("campaign_id", "请选择征集活动"))?;
         let format = Format::detect(&upload.file_name, &upload.bytes)
             .ok_or_else(|| AppError::invalid("文件", "请选择要导入的文件"))?;
         let drafts = import::parse(format, &upload.bytes).map_err(AppError::Validation)?;
@@ -239,7 +239,7 @@ async fn import_preview(
             Ok(render(&req, &actor, "admin/projects_import.html", &page)?)
         }
         Err(AppError::Validation(errors)) => {
-            page.errors = errors;
+            page.errors = super::by_column(errors);
             Ok(render_with_status(&req, &actor, StatusCode::UNPROCESSABLE_ENTITY, "admin/projects_import.html", &page)?)
         }
         Err(e) => Err(e.into()),

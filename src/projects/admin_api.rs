@@ -4,11 +4,15 @@ use super::import::{self, Format};
 use super::service::ProjectRecord;
 use super::{ProjectDraft, staff};
 use crate::access::{Actor, AdminRoutes};
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, AppResult};
 use crate::startup::AppState;
 use actix_web::web::{Data, Json, Path, Payload, Query};
 use actix_web::{HttpRequest, HttpResponse, http::header};
 use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value};
+use std::borrow::Cow;
+use utoipa::openapi::RefOr;
+use utoipa::openapi::schema::{KnownFormat, ObjectBuilder, Schema, SchemaFormat, Type};
 
 pub fn routes(r: &mut AdminRoutes) {
     r.get("/api/v1/admin/projects", list)
@@ -52,20 +56,60 @@ pub(crate) async fn get(state: Data<AppState>, actor: Actor, id: Path<i32>) -> A
     Ok(Json(ProjectOut { record, can_edit }))
 }
 
-#[derive(Deserialize)]
-pub(crate) struct NewProject {
-    campaign_id: i32,
-    #[serde(flatten)]
-    draft: ProjectDraft,
+/// The `POST` body: a [`ProjectDraft`] with `campaign_id` beside its fields.
+pub(crate) struct NewProject;
+
+impl utoipa::PartialSchema for NewProject {
+    fn schema() -> RefOr<Schema> {
+        let mut schema = <ProjectDraft as utoipa::PartialSchema>::schema();
+        if let RefOr::T(Schema::Object(object)) = &mut schema {
+            let campaign = ObjectBuilder::new()
+                .schema_type(Type::Integer)
+                .format(Some(SchemaFormat::KnownFormat(KnownFormat::Int32)))
+                .description(Some("The campaign (征集活动)"));
+            object.properties.insert("campaign_id".into(), campaign.into());
+            object.required.insert(0, "campaign_id".into());
+            object.description = Some("The 登记表 fields plus `campaign_id`; unknown fields are refused".into());
+        }
+        schema
+    }
+}
+
+impl utoipa::ToSchema for NewProject {
+    fn name() -> Cow<'static, str> {
+        Cow::Borrowed("NewProject")
+    }
+
+    fn schemas(schemas: &mut Vec<(String, RefOr<Schema>)>) {
+        schemas.push((
+            <ProjectDraft as utoipa::ToSchema>::name().into_owned(),
+            <ProjectDraft as utoipa::PartialSchema>::schema(),
+        ));
+        <ProjectDraft as utoipa::ToSchema>::schemas(schemas);
+    }
+}
+
+/// Splits a `POST` body into its campaign and a draft read as strictly as a `PUT` body.
+fn new_project(mut body: Map<String, Value>) -> AppResult<(i32, ProjectDraft)> {
+    let field_error = |e: serde_json::Error| AppError::BadRequest(format!("JSON 字段有误：{e}"));
+    let campaign_id =
+        body.remove("campaign_id").ok_or_else(|| AppError::BadRequest("JSON 字段有误：缺少 campaign_id".into()))?;
+    let campaign_id = crate::web::integer::i32(campaign_id).map_err(field_error)?;
+    let draft = serde_json::from_value(Value::Object(body)).map_err(field_error)?;
+    Ok((campaign_id, draft))
 }
 
 /// Declares a project for the caller's unit (its admins).
 #[utoipa::path(post, path = "/api/v1/admin/projects", tag = "admin", security(("bearer_token" = [])),
-    request_body(content = ProjectDraft, description = "The 登记表 fields plus `campaign_id`"),
-    responses((status = 201, body = crate::admin::openapi::ProjectRecordSchema), (status = 403, body = crate::admin::openapi::Problem), (status = 422, body = crate::admin::openapi::Problem)))]
-pub(crate) async fn create(state: Data<AppState>, actor: Actor, input: Json<NewProject>) -> ApiResult<HttpResponse> {
-    let input = input.into_inner();
-    let record = staff::create(&state.db, &actor, input.campaign_id, input.draft, state.now()).await?;
+    request_body = NewProject,
+    responses((status = 201, body = crate::admin::openapi::ProjectRecordSchema), (status = 403, body = crate::admin::openapi::Problem), (status = 404, body = crate::admin::openapi::Problem, description = "No such campaign"), (status = 409, body = crate::admin::openapi::Problem, description = "The 申报编号 has a project already"), (status = 422, body = crate::admin::openapi::Problem)))]
+pub(crate) async fn create(
+    state: Data<AppState>,
+    actor: Actor,
+    input: Json<Map<String, Value>>,
+) -> ApiResult<HttpResponse> {
+    let (campaign_id, draft) = new_project(input.into_inner())?;
+    let record = staff::create(&state.db, &actor, campaign_id, draft, state.now()).await?;
     let location = format!("/api/v1/admin/projects/{}", record.project.id);
     Ok(HttpResponse::Created().insert_header((header::LOCATION, location)).json(record))
 }

@@ -184,7 +184,7 @@ pub fn draft_from_fields(fields: &[(String, String)]) -> ProjectDraft {
     ProjectDraft {
         import_key: get("import_key"),
         name: get("name"),
-        completing_units: get("completing_units").lines().map(str::to_owned).collect(),
+        completing_units: get("completing_units").lines().filter(|l| !l.trim().is_empty()).map(str::to_owned).collect(),
         completers,
         key_technology: get("key_technology"),
         ip_items,

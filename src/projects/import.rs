@@ -154,8 +154,10 @@ fn parse_json(bytes: &[u8]) -> Parsed {
     if errors.is_empty() { Ok(out) } else { Err(errors) }
 }
 
+/// Names the row and the column: `第7行 项目名称：不能为空`.
 fn at_row(row: &str, e: FieldError) -> FieldError {
-    FieldError { message: format!("{row} {}：{}", e.field, e.message), field: e.field }
+    let field = super::column(&e.field);
+    FieldError { message: format!("{row} {field}：{}", e.message), field }
 }
 
 fn drafts_from_rows(rows: &[Vec<String>]) -> Parsed {
@@ -280,7 +282,7 @@ fn draft_from_row(view: &RowView<'_>) -> Result<ProjectDraft, Vec<FieldError>> {
     }
     // Report the cell-level problems together with the draft's own rule violations.
     if let Err(more) = draft.validate() {
-        errors.extend(more.into_iter().filter(|e| e.field != "申报条件"));
+        errors.extend(more.into_iter().filter(|e| e.field != "eligibility"));
     }
     Err(errors)
 }
@@ -388,10 +390,9 @@ pub async fn import_file(
     })?;
     store(db, campaign.id, unit.id, drafts, now).await.map_err(|e| match e {
         AppError::Validation(errors) => {
-            anyhow::anyhow!(
-                "{}",
-                errors.into_iter().map(|e| format!("{}：{}", e.field, e.message)).collect::<Vec<_>>().join("\n")
-            )
+            let lines: Vec<_> =
+                errors.into_iter().map(|e| format!("{}：{}", super::column(&e.field), e.message)).collect();
+            anyhow::anyhow!("{}", lines.join("\n"))
         }
         other => anyhow::anyhow!("{other}"),
     })

@@ -14,6 +14,8 @@ pub use handlers::routes;
 
 use crate::error::FieldError;
 use serde::{Deserialize, Serialize};
+use utoipa::openapi::schema::{AllOfBuilder, ArrayBuilder, ObjectBuilder, Type};
+use utoipa::openapi::{Array, Ref};
 
 /// The five conditions of 二、申报条件.
 pub const ELIGIBILITY: [&str; 5] = [
@@ -122,12 +124,17 @@ impl IpKind {
     }
 }
 
+/// A completer (完成人). Names are trimmed and must not be blank.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct CompleterDraft {
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub work_unit: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub job_title: Option<String>,
     #[serde(default)]
     pub contribution: Option<String>,
@@ -135,33 +142,52 @@ pub struct CompleterDraft {
     pub workload: Option<String>,
     /// Never public.
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub phone: Option<String>,
     /// Never public.
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub id_number: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct IpItemDraft {
     pub kind: IpKind,
     pub title: String,
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub reference: Option<String>,
 }
 
-/// A project as a unit declares it, already checked by [`ProjectDraft::validate`].
+/// A project as a unit declares it (the 登记表), checked by [`ProjectDraft::validate`]. Text
+/// is trimmed before it is checked; unknown fields are refused.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ProjectDraft {
-    /// The unit's own number for the project; re-importing the same key updates, never duplicates.
+    /// The unit's own number for the project; re-importing the same key updates, never
+    /// duplicates. Blank: the name. Kept as it is by an update.
     #[serde(default)]
+    #[schema(max_length = 100)]
     pub import_key: String,
+    #[schema(min_length = 1, max_length = 100, pattern = r"\S")]
     pub name: String,
+    /// In order; none blank
+    #[schema(schema_with = completing_units_schema)]
     pub completing_units: Vec<String>,
+    /// In order; none blank. The first three also state their contribution and workload.
+    #[schema(schema_with = completers_schema)]
     pub completers: Vec<CompleterDraft>,
+    #[schema(min_length = 1, max_length = 5000, pattern = r"\S")]
     pub key_technology: String,
     #[serde(default)]
     pub ip_items: Vec<IpItemDraft>,
+    /// Which of the five conditions of 二、申报条件, (一) to (五)
+    #[schema(minimum = 1, maximum = 5)]
+    #[serde(deserialize_with = "crate::web::integer::i32")]
     pub eligibility: i32,
+    /// The unit declares that none of the excluding circumstances applies: must be true
+    #[schema(schema_with = must_be_true)]
     pub exclusions_declared: bool,
     #[serde(default)]
     pub proposed_grade: Option<Grade>,
@@ -171,16 +197,97 @@ pub struct ProjectDraft {
 
 pub const MAX_NAME_CHARS: usize = 100;
 pub const MAX_TEXT_CHARS: usize = 5000;
+/// The short fields (申报编号, units, completers' name, work unit, title, phone, ID number, an
+/// IP item's number): within what every engine stores.
+pub const MAX_SHORT_CHARS: usize = 100;
+
+fn not_blank() -> ObjectBuilder {
+    ObjectBuilder::new().schema_type(Type::String).min_length(Some(1)).pattern(Some(r"\S"))
+}
+
+fn completing_units_schema() -> Array {
+    ArrayBuilder::new().items(not_blank()).min_items(Some(1)).build()
+}
+
+fn completers_schema() -> Array {
+    let leading = || {
+        AllOfBuilder::new().item(Ref::from_schema_name("CompleterDraft")).item(
+            ObjectBuilder::new()
+                .property("contribution", not_blank())
+                .property("workload", not_blank())
+                .required("contribution")
+                .required("workload"),
+        )
+    };
+    ArrayBuilder::new()
+        .prefix_items([leading(), leading(), leading()])
+        .items(Ref::from_schema_name("CompleterDraft"))
+        .min_items(Some(1))
+        .build()
+}
+
+fn must_be_true() -> utoipa::openapi::Object {
+    ObjectBuilder::new().schema_type(Type::Boolean).enum_values(Some([true])).build()
+}
+
+/// The 登记表 column a field is, as pages and import reports name it: `name` is 项目名称,
+/// `completers[1].workload` is 第二完成人工作量, `completing_units[2]` is 完成单位.
+#[must_use]
+pub fn column(field: &str) -> String {
+    const COLUMNS: [(&str, &str); 11] = [
+        ("import_key", "申报编号"),
+        ("name", "项目名称"),
+        ("completing_units", "完成单位"),
+        ("completers", "完成人"),
+        ("key_technology", "关键技术与创新点"),
+        ("ip_items", "知识产权"),
+        ("eligibility", "申报条件"),
+        ("exclusions_declared", "无不得推荐情形声明"),
+        ("proposed_grade", "拟推荐等级"),
+        ("summary", "项目简介"),
+        ("campaign_id", "征集活动"),
+    ];
+    let head = field.split(['[', '.']).next().unwrap_or(field);
+    let index = field.split_once('[').and_then(|(_, r)| r.split_once(']')).and_then(|(i, _)| i.parse::<usize>().ok());
+    let ord = index.and_then(|i| ["第一", "第二", "第三"].get(i));
+    match (head, ord, field.rsplit_once('.').map(|(_, sub)| sub)) {
+        ("completers", Some(ord), Some("contribution")) => format!("{ord}完成人贡献"),
+        ("completers", Some(ord), Some("workload")) => format!("{ord}完成人工作量"),
+        _ => COLUMNS.iter().find(|(f, _)| *f == head).map_or(field, |(_, c)| *c).to_owned(),
+    }
+}
+
+/// Field errors named by their 登记表 column (see [`column`]).
+#[must_use]
+pub fn by_column(errors: Vec<FieldError>) -> Vec<FieldError> {
+    errors.into_iter().map(|e| FieldError { field: column(&e.field), message: e.message }).collect()
+}
 
 impl ProjectDraft {
-    /// Checks every rule and returns every problem, each named by its Chinese column.
+    /// Checks every rule and returns every problem, each named by its JSON field
+    /// (`completers[0].workload`; [`column`] gives the 登记表 column). Blank entries in a list
+    /// are problems too: forms and files drop theirs before they get here.
     ///
     /// # Errors
     /// The list of problems, never empty.
     pub fn validate(mut self) -> Result<Self, Vec<FieldError>> {
+        // Lengths count what was sent, spaces included: the document's maxLength.
+        let name_too_long = self.name.chars().count() > MAX_NAME_CHARS;
+        let text_too_long = self.key_technology.chars().count() > MAX_TEXT_CHARS;
+        let short_too_long: Vec<String> = self
+            .short_fields()
+            .into_iter()
+            .filter(|(_, value)| value.chars().count() > MAX_SHORT_CHARS)
+            .map(|(field, _)| field)
+            .collect();
         self.name = self.name.trim().to_owned();
         self.key_technology = self.key_technology.trim().to_owned();
-        self.completing_units = tidy_list(self.completing_units);
+        for u in &mut self.completing_units {
+            *u = u.trim().to_owned();
+        }
+        for c in &mut self.completers {
+            c.name = c.name.trim().to_owned();
+        }
         if self.import_key.trim().is_empty() {
             self.import_key = self.name.clone();
         }
@@ -188,46 +295,73 @@ impl ProjectDraft {
         let mut errors = Vec::new();
         let mut fail = |field: &str, message: &str| errors.push(FieldError::new(field, message));
         if self.name.is_empty() {
-            fail("项目名称", "不能为空");
-        } else if self.name.chars().count() > MAX_NAME_CHARS {
-            fail("项目名称", "不能超过100个字");
+            fail("name", "不能为空");
+        } else if name_too_long {
+            fail("name", "不能超过100个字");
         }
         if self.completing_units.is_empty() {
-            fail("完成单位", "至少填写一个完成单位");
+            fail("completing_units", "至少填写一个完成单位");
         }
-        self.completers.retain(|c| !c.name.trim().is_empty());
-        for c in &mut self.completers {
-            c.name = c.name.trim().to_owned();
+        for (i, _) in self.completing_units.iter().enumerate().filter(|(_, u)| u.is_empty()) {
+            fail(&format!("completing_units[{i}]"), "完成单位不能为空");
         }
         if self.completers.is_empty() {
-            fail("完成人", "至少填写一位完成人");
+            fail("completers", "至少填写一位完成人");
         }
-        for (i, c) in self.completers.iter().take(3).enumerate() {
-            let ord = ["第一", "第二", "第三"][i];
-            if c.contribution.as_deref().is_none_or(|s| s.trim().is_empty()) {
-                fail(&format!("{ord}完成人贡献"), "前三位完成人须填写贡献");
+        for (i, c) in self.completers.iter().enumerate() {
+            if c.name.is_empty() {
+                fail(&format!("completers[{i}].name"), "完成人姓名不能为空");
             }
-            if c.workload.as_deref().is_none_or(|s| s.trim().is_empty()) {
-                fail(&format!("{ord}完成人工作量"), "前三位完成人须填写工作量");
+            if i < 3 && c.contribution.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                fail(&format!("completers[{i}].contribution"), "前三位完成人须填写贡献");
             }
+            if i < 3 && c.workload.as_deref().is_none_or(|s| s.trim().is_empty()) {
+                fail(&format!("completers[{i}].workload"), "前三位完成人须填写工作量");
+            }
+        }
+        for field in &short_too_long {
+            fail(field, "不能超过100个字");
         }
         if self.key_technology.is_empty() {
-            fail("关键技术与创新点", "不能为空");
-        } else if self.key_technology.chars().count() > MAX_TEXT_CHARS {
-            fail("关键技术与创新点", "不能超过5000个字");
+            fail("key_technology", "不能为空");
+        } else if text_too_long {
+            fail("key_technology", "不能超过5000个字");
         }
         if !(1..=5).contains(&self.eligibility) {
-            fail("申报条件", "应为1至5（对应申报条件（一）至（五））");
+            fail("eligibility", "应为1至5（对应申报条件（一）至（五））");
         }
         if !self.exclusions_declared {
-            fail("无不得推荐情形声明", "须声明不存在不得推荐申报的情形");
+            fail("exclusions_declared", "须声明不存在不得推荐申报的情形");
         }
         if errors.is_empty() { Ok(self) } else { Err(errors) }
     }
-}
 
-fn tidy_list(items: Vec<String>) -> Vec<String> {
-    items.into_iter().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty()).collect()
+    /// Every short field that is filled in, by its JSON name.
+    fn short_fields(&self) -> Vec<(String, &str)> {
+        let mut out = vec![("import_key".to_owned(), self.import_key.as_str())];
+        for (i, u) in self.completing_units.iter().enumerate() {
+            out.push((format!("completing_units[{i}]"), u));
+        }
+        for (i, c) in self.completers.iter().enumerate() {
+            out.push((format!("completers[{i}].name"), &c.name));
+            for (name, value) in [
+                ("work_unit", &c.work_unit),
+                ("job_title", &c.job_title),
+                ("phone", &c.phone),
+                ("id_number", &c.id_number),
+            ] {
+                if let Some(v) = value {
+                    out.push((format!("completers[{i}].{name}"), v));
+                }
+            }
+        }
+        for (i, item) in self.ip_items.iter().enumerate() {
+            if let Some(r) = &item.reference {
+                out.push((format!("ip_items[{i}].reference"), r));
+            }
+        }
+        out
+    }
 }
 
 #[cfg(test)]
@@ -238,7 +372,7 @@ mod tests {
         ProjectDraft {
             import_key: String::new(),
             name: "  智能巡检机器人  ".into(),
-            completing_units: vec!["甲公司".into(), " ".into()],
+            completing_units: vec![" 甲公司 ".into()],
             completers: vec![CompleterDraft {
                 name: "张三".into(),
                 contribution: Some("总体设计".into()),
@@ -255,6 +389,18 @@ mod tests {
     }
 
     #[test]
+    fn short_fields_are_limited_to_what_every_engine_stores() {
+        let mut d = sample();
+        d.completers[0].id_number = Some("1".repeat(MAX_SHORT_CHARS + 1));
+        d.completing_units.push("单".repeat(MAX_SHORT_CHARS + 1));
+        let fields: Vec<String> = d.validate().unwrap_err().into_iter().map(|e| e.field).collect();
+        assert_eq!(fields, ["completing_units[1]", "completers[0].id_number"]);
+        let mut d = sample();
+        d.completers[0].name = "名".repeat(MAX_SHORT_CHARS);
+        assert!(d.validate().is_ok(), "exactly the limit is fine");
+    }
+
+    #[test]
     fn a_clean_draft_is_tidied() {
         let d = sample().validate().unwrap();
         assert_eq!(d.name, "智能巡检机器人");
@@ -263,16 +409,23 @@ mod tests {
     }
 
     #[test]
-    fn every_problem_is_named_in_chinese() {
+    fn every_problem_is_named_by_its_field_and_explained_in_chinese() {
         let mut d = sample();
         d.name = String::new();
         d.eligibility = 9;
         d.exclusions_declared = false;
         d.completers[0].workload = None;
+        d.completing_units.push(" ".into());
         let errors = d.validate().unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["项目名称", "第一完成人工作量", "申报条件", "无不得推荐情形声明"]);
+        assert_eq!(
+            fields,
+            ["name", "completing_units[1]", "completers[0].workload", "eligibility", "exclusions_declared"]
+        );
         assert_eq!(errors[0].message, "不能为空");
+        let columns: Vec<_> = by_column(errors).into_iter().map(|e| e.field).collect();
+        assert_eq!(columns, ["项目名称", "完成单位", "第一完成人工作量", "申报条件", "无不得推荐情形声明"]);
+        assert_eq!(column("completers[4].workload"), "完成人");
     }
 
     #[test]

@@ -58,7 +58,7 @@ pub async fn upsert<C: ConnectionTrait>(
         .await?;
     let (id, outcome) = match existing {
         Some(p) if p.applicant_unit_id != unit_id => {
-            return Err(AppError::invalid("申报编号", format!("“{}”已被其他单位的项目使用", draft.import_key)));
+            return Err(AppError::invalid("import_key", format!("“{}”已被其他单位的项目使用", draft.import_key)));
         }
         Some(p) => {
             let mut row: projects::ActiveModel = p.into();

@@ -126,14 +126,14 @@ pub async fn update(
 }
 
 async fn campaign(db: &DatabaseConnection, id: i32) -> AppResult<campaigns::Model> {
-    campaigns::Entity::find_by_id(id).one(db).await?.ok_or_else(|| AppError::invalid("征集活动", "征集活动不存在"))
+    campaigns::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)
 }
 
 /// Declares a new project for the actor's unit.
 ///
 /// # Errors
-/// `Forbidden` for a role that may not edit projects; validation (incl. a 申报编号 already in
-/// use); database failure.
+/// `Forbidden` for a role that may not edit projects; `NotFound` for an unknown campaign;
+/// validation; `Taken` for a 申报编号 already in use; database failure.
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -151,7 +151,7 @@ pub async fn create(
         .one(&txn)
         .await?;
     if taken.is_some() {
-        return Err(AppError::invalid("申报编号", format!("“{}”已有项目；修改请用更新", draft.import_key)));
+        return Err(AppError::taken("import_key", format!("“{}”已有项目；修改请用更新", draft.import_key)));
     }
     let (id, _) = service::upsert(&txn, campaign.id, actor.unit_id, &draft, now).await?;
     let project = projects::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
@@ -189,7 +189,7 @@ pub async fn check_import(
         .filter(|p| p.applicant_unit_id != actor.unit_id || p.holder_unit_id != actor.unit_id)
         .map(|p| {
             FieldError::new(
-                "申报编号",
+                "import_key",
                 format!("“{}”（{}）已推荐到上级单位或属于其他单位，不能通过导入修改", p.import_key, p.name),
             )
         })

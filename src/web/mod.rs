@@ -6,6 +6,7 @@ pub mod embedded {
 }
 pub mod headers;
 pub mod health;
+pub mod integer;
 pub mod templates;
 
 use crate::error::AppError;

@@ -473,19 +473,7 @@ pub fn project_draft(key: &str, name: &str) -> gongshi::projects::ProjectDraft {
 async fn project_fixture(app: &TestApp, own: i32, city: i32) -> MatrixProjects {
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let now = app.clock_now();
-    let campaign = entity::campaigns::ActiveModel {
-        code: Set("MATRIX-PRJ".into()),
-        year: Set(2025),
-        edition: Set("第十八届".into()),
-        title: Set("矩阵项目征集活动".into()),
-        award_grades: Set("[]".into()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap()
-    .id;
+    let campaign = app.create_campaign("MATRIX-PRJ", "矩阵项目征集活动").await;
     let drafts = vec![project_draft("MX-1", CANARY_PROJECT), project_draft("MX-2", "推荐项目乙")];
     let ids = gongshi::projects::import::store(&app.db, campaign, own, drafts, now).await.unwrap().project_ids;
     entity::recommendations::ActiveModel {

@@ -4,6 +4,7 @@ mod helpers;
 
 mod access_matrix;
 mod accounts;
+mod admin_api;
 mod dashboard;
 mod feeds;
 mod foundation;

@@ -12,23 +12,10 @@ struct Setup {
 }
 
 async fn setup(app: &TestApp) -> Setup {
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let province = app.create_unit(None, "province", "GS", "甘肃省总工会").await;
     let city = app.create_unit(Some(province), "city", "WW", "武威市总工会").await;
     let county = app.create_unit(Some(city), "county", "WW-LZ", "凉州区总工会").await;
-    let campaign = entity::campaigns::ActiveModel {
-        code: Set("2025".into()),
-        year: Set(2025),
-        edition: Set("第十八届".into()),
-        title: Set("2025年度职工技术成果征集".into()),
-        award_grades: Set("[]".into()),
-        created_at: Set(app.clock_now()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap()
-    .id;
+    let campaign = app.create_campaign("2025", "2025年度职工技术成果征集").await;
     let admin = app.sign_in(county, "admin", "lzadmin").await;
     Setup { campaign, county, city, admin }
 }
@@ -185,7 +172,7 @@ db_test!(the_admin_api_lists_creates_updates_and_imports_projects, |app| {
     let created: serde_json::Value = res.json().await.unwrap();
     let id = created["project"]["id"].as_i64().unwrap();
     let again = api(reqwest::Method::POST, "/api/v1/admin/projects").json(&body).send().await.unwrap();
-    assert_eq!(again.status().as_u16(), 422, "the same 申报编号 twice");
+    assert_eq!(again.status().as_u16(), 409, "the same 申报编号 twice");
 
     let mut draft = serde_json::to_value(project_draft("API-1", "接口修改后的项目")).unwrap();
     draft["completers"][0]["name"] = "孙赟".into();

@@ -32,8 +32,8 @@ pub(crate) async fn get(state: Data<AppState>, actor: Actor, id: Path<i32>) -> A
 
 /// Creates a unit below `parent_id` (the province's admins).
 #[utoipa::path(post, path = "/api/v1/admin/units", tag = "admin", security(("bearer_token" = [])),
-    request_body = UnitInput,
-    responses((status = 201, body = crate::admin::openapi::UnitSchema), (status = 403, body = crate::admin::openapi::Problem), (status = 422, body = crate::admin::openapi::Problem)))]
+    request_body = crate::admin::openapi::NewUnitSchema,
+    responses((status = 201, body = crate::admin::openapi::UnitSchema), (status = 403, body = crate::admin::openapi::Problem), (status = 409, body = crate::admin::openapi::Problem, description = "The code is another unit's"), (status = 422, body = crate::admin::openapi::Problem)))]
 pub(crate) async fn create(state: Data<AppState>, actor: Actor, input: Json<UnitInput>) -> ApiResult<HttpResponse> {
     let unit = service::create(&state.db, &actor, &input, state.now()).await?;
     Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/admin/units/{}", unit.id))).json(unit))
@@ -41,8 +41,8 @@ pub(crate) async fn create(state: Data<AppState>, actor: Actor, input: Json<Unit
 
 /// Changes a unit's details and contacts (its admins; the province's admins).
 #[utoipa::path(put, path = "/api/v1/admin/units/{id}", tag = "admin", security(("bearer_token" = [])),
-    params(("id" = i32, Path)), request_body = UnitInput,
-    responses((status = 200, body = crate::admin::openapi::UnitSchema), (status = 403, body = crate::admin::openapi::Problem), (status = 404, body = crate::admin::openapi::Problem), (status = 422, body = crate::admin::openapi::Problem)))]
+    params(("id" = i32, Path)), request_body = crate::admin::openapi::UnitChangeSchema,
+    responses((status = 200, body = crate::admin::openapi::UnitSchema), (status = 403, body = crate::admin::openapi::Problem), (status = 404, body = crate::admin::openapi::Problem), (status = 409, body = crate::admin::openapi::Problem, description = "The code is another unit's"), (status = 422, body = crate::admin::openapi::Problem)))]
 pub(crate) async fn update(
     state: Data<AppState>,
     actor: Actor,

@@ -1,9 +1,9 @@
 //! Unit pages: the tree, one unit, creating and editing.
 use super::service::{self, TreeRow};
-use super::{KINDS, UnitInput, kind_label};
+use super::{FIELD_LABELS, KINDS, UnitInput, kind_label};
 use crate::access::{Action, Actor, AdminRoutes, policy};
 use crate::admin::{flash, render, render_with_status, see_other};
-use crate::error::{AppError, FieldError, PageResult};
+use crate::error::{AppError, FieldError, PageResult, labelled};
 use crate::startup::AppState;
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Form, Path, Query};
@@ -130,13 +130,13 @@ async fn create(
             flash(&req, format!("已新建单位：{}", unit.name));
             Ok(see_other(&format!("/admin/units/{}", unit.id)))
         }
-        Err(AppError::Validation(errors)) => {
+        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
             let parents = service::units_for(&state.db, &actor, Action::CreateUnit).await?;
             let page = FormPage {
                 title: "新建单位",
                 action: "/admin/units".into(),
                 input,
-                errors,
+                errors: labelled(errors, FIELD_LABELS),
                 kinds: kinds(true),
                 parents,
                 creating: true,
@@ -189,12 +189,12 @@ async fn update(
             flash(&req, "单位信息已保存");
             Ok(see_other(&format!("/admin/units/{}", unit.id)))
         }
-        Err(AppError::Validation(errors)) => {
+        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
             let page = FormPage {
                 title: "编辑单位",
                 action: format!("/admin/units/{}", *id),
                 input,
-                errors,
+                errors: labelled(errors, FIELD_LABELS),
                 kinds: kinds(false),
                 parents: vec![],
                 creating: false,

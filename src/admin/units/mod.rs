@@ -27,12 +27,26 @@ pub fn kind_label(code: &str) -> &'static str {
 
 pub const MAX_NAME_CHARS: usize = 60;
 
-/// A unit code: 1–32 of A–Z, 0–9 and `-`, e.g. `WW-LZ`. Stored in upper case.
+/// The labels the unit form shows beside each field the API names.
+pub const FIELD_LABELS: &[(&str, &str)] = &[
+    ("parent_id", "上级单位"),
+    ("kind", "单位类别"),
+    ("name", "单位名称"),
+    ("short_name", "简称"),
+    ("code", "单位代码"),
+    ("contact_person", "异议联系人"),
+    ("contact_phone", "联系电话"),
+    ("contact_email", "电子邮箱"),
+    ("contact_address", "通信地址"),
+];
+
+/// A unit code: 1–32 of A–Z, 0–9 and `-`, not starting with `-`, e.g. `WW-LZ`. Stored in upper
+/// case (only ASCII letters fold, so the code is exactly what the document's pattern allows).
 ///
 /// # Errors
 /// A validation error in Chinese.
 pub fn parse_code(raw: &str) -> AppResult<String> {
-    let code = raw.trim().to_uppercase();
+    let code = raw.trim().to_ascii_uppercase();
     let ok = !code.is_empty()
         && code.len() <= 32
         && code.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '-')
@@ -40,14 +54,15 @@ pub fn parse_code(raw: &str) -> AppResult<String> {
     if ok {
         Ok(code)
     } else {
-        Err(AppError::invalid("单位代码", "应为1至32位大写字母、数字或“-”，如 WW-LZ"))
+        Err(AppError::invalid("code", "应为1至32位大写字母、数字或“-”（不以“-”开头），如 WW-LZ"))
     }
 }
 
-/// A unit's details as typed (form or JSON).
-#[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
+/// A unit's details as typed (form or JSON; the API's shapes are `NewUnitSchema` and
+/// `UnitChangeSchema` in [`crate::admin::openapi`]).
+#[derive(Debug, Clone, Default, Deserialize, Serialize)]
 pub struct UnitInput {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::web::integer::option_i32")]
     pub parent_id: Option<i32>,
     #[serde(default)]
     pub kind: String,
@@ -80,12 +95,13 @@ pub struct UnitDraft {
     pub contact_address: Option<String>,
 }
 
+/// Lengths count what was sent, spaces included, so a limit is the document's `maxLength`.
 fn optional(value: Option<&String>, field: &str, max: usize, errors: &mut Vec<FieldError>) -> Option<String> {
-    let v = value.map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())?;
-    if v.chars().count() > max {
+    let raw = value?;
+    if raw.chars().count() > max {
         errors.push(FieldError::new(field, format!("不能超过{max}个字")));
     }
-    Some(v)
+    Some(raw.trim().to_owned()).filter(|s| !s.is_empty())
 }
 
 impl UnitInput {
@@ -97,13 +113,13 @@ impl UnitInput {
         let mut errors = Vec::new();
         let name = self.name.trim().to_owned();
         if name.is_empty() {
-            errors.push(FieldError::new("单位名称", "不能为空"));
-        } else if name.chars().count() > MAX_NAME_CHARS {
-            errors.push(FieldError::new("单位名称", format!("不能超过{MAX_NAME_CHARS}个字")));
+            errors.push(FieldError::new("name", "不能为空"));
+        } else if self.name.chars().count() > MAX_NAME_CHARS {
+            errors.push(FieldError::new("name", format!("不能超过{MAX_NAME_CHARS}个字")));
         }
         let kind = self.kind.trim().to_owned();
         if !KINDS.iter().any(|(c, _)| *c == kind) {
-            errors.push(FieldError::new("单位类别", "请选择单位类别"));
+            errors.push(FieldError::new("kind", "请选择单位类别"));
         }
         let code = match parse_code(&self.code) {
             Ok(code) => code,
@@ -113,20 +129,20 @@ impl UnitInput {
             }
             Err(other) => return Err(other),
         };
-        let short_name = optional(self.short_name.as_ref(), "简称", 20, &mut errors);
-        let contact_person = optional(self.contact_person.as_ref(), "异议联系人", 40, &mut errors);
-        let contact_phone = optional(self.contact_phone.as_ref(), "联系电话", 40, &mut errors);
+        let short_name = optional(self.short_name.as_ref(), "short_name", 20, &mut errors);
+        let contact_person = optional(self.contact_person.as_ref(), "contact_person", 40, &mut errors);
+        let contact_phone = optional(self.contact_phone.as_ref(), "contact_phone", 40, &mut errors);
         if contact_phone
             .as_deref()
             .is_some_and(|p| !p.chars().all(|c| c.is_ascii_digit() || "-+ ()（）转,，、".contains(c)))
         {
-            errors.push(FieldError::new("联系电话", "只能包含数字、空格和“-”"));
+            errors.push(FieldError::new("contact_phone", "只能包含数字、空格和“-”"));
         }
-        let contact_email = optional(self.contact_email.as_ref(), "电子邮箱", 100, &mut errors);
+        let contact_email = optional(self.contact_email.as_ref(), "contact_email", 100, &mut errors);
         if contact_email.as_deref().is_some_and(|e| !looks_like_email(e)) {
-            errors.push(FieldError::new("电子邮箱", "格式不正确"));
+            errors.push(FieldError::new("contact_email", "格式不正确"));
         }
-        let contact_address = optional(self.contact_address.as_ref(), "通信地址", 200, &mut errors);
+        let contact_address = optional(self.contact_address.as_ref(), "contact_address", 200, &mut errors);
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
@@ -166,6 +182,7 @@ mod tests {
         };
         let Err(AppError::Validation(errors)) = bad.validate() else { panic!("accepted") };
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["单位名称", "单位类别", "单位代码", "电子邮箱"]);
+        assert_eq!(fields, ["name", "kind", "code", "contact_email"]);
+        assert!(parse_code("-AB").is_err() && parse_code("ß").is_err(), "only what the pattern allows");
     }
 }

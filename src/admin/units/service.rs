@@ -95,22 +95,22 @@ fn apply(row: &mut units::ActiveModel, d: &UnitDraft) {
 /// Creates a unit below `input.parent_id` (province admins only).
 ///
 /// # Errors
-/// `Forbidden`/`NotFound` from the policy; validation (incl. a taken code); database failure.
+/// `Forbidden`/`NotFound` from the policy; validation; `Taken` for a code in use; database failure.
 pub async fn create(
     db: &DatabaseConnection,
     actor: &Actor,
     input: &UnitInput,
     now: DateTime<Utc>,
 ) -> AppResult<units::Model> {
-    let parent_id = input.parent_id.ok_or_else(|| AppError::invalid("上级单位", "请选择上级单位"))?;
+    let parent_id = input.parent_id.ok_or_else(|| AppError::invalid("parent_id", "请选择上级单位"))?;
     policy::require(db, actor, Action::CreateUnit, parent_id).await?;
     let draft = input.validate()?;
     if draft.kind == "province" {
-        return Err(AppError::invalid("单位类别", "省总工会只能是最上级单位"));
+        return Err(AppError::invalid("kind", "省总工会只能是最上级单位"));
     }
     let txn = crate::db::begin_write(db).await?;
     if code_taken(&txn, &draft.code, None).await? {
-        return Err(AppError::invalid("单位代码", format!("“{}”已被其他单位使用", draft.code)));
+        return Err(AppError::taken("code", format!("“{}”已被其他单位使用", draft.code)));
     }
     let mut row = units::ActiveModel { parent_id: Set(Some(parent_id)), created_at: Set(now), ..Default::default() };
     apply(&mut row, &draft);
@@ -129,7 +129,7 @@ pub async fn create(
 /// kind stay as they are.
 ///
 /// # Errors
-/// `Forbidden`/`NotFound` from the policy; validation; database failure.
+/// `Forbidden`/`NotFound` from the policy; validation; `Taken` for a code in use; database failure.
 pub async fn update(
     db: &DatabaseConnection,
     actor: &Actor,
@@ -145,7 +145,7 @@ pub async fn update(
         draft.kind = unit.kind.clone();
     }
     if code_taken(&txn, &draft.code, Some(id)).await? {
-        return Err(AppError::invalid("单位代码", format!("“{}”已被其他单位使用", draft.code)));
+        return Err(AppError::taken("code", format!("“{}”已被其他单位使用", draft.code)));
     }
     let mut row: units::ActiveModel = unit.into();
     apply(&mut row, &draft);

@@ -33,7 +33,7 @@ pub(crate) async fn get(state: Data<AppState>, actor: Actor, id: Path<i32>) -> A
 /// Creates an account in a unit the actor manages.
 #[utoipa::path(post, path = "/api/v1/admin/users", tag = "admin", security(("bearer_token" = [])),
     request_body = NewUserInput,
-    responses((status = 201, body = UserView), (status = 403, body = crate::admin::openapi::Problem), (status = 422, body = crate::admin::openapi::Problem)))]
+    responses((status = 201, body = UserView), (status = 403, body = crate::admin::openapi::Problem), (status = 404, body = crate::admin::openapi::Problem, description = "No such unit"), (status = 409, body = crate::admin::openapi::Problem, description = "The username is taken"), (status = 422, body = crate::admin::openapi::Problem)))]
 pub(crate) async fn create(state: Data<AppState>, actor: Actor, input: Json<NewUserInput>) -> ApiResult<HttpResponse> {
     let user = service::create(&state.db, &actor, &input, state.settings.cheap_password_hashing, state.now()).await?;
     Ok(HttpResponse::Created().insert_header((header::LOCATION, format!("/api/v1/admin/users/{}", user.id))).json(user))
@@ -42,7 +42,7 @@ pub(crate) async fn create(state: Data<AppState>, actor: Actor, input: Json<NewU
 /// Changes name, role, active state (deactivating ends the user's sessions and tokens).
 #[utoipa::path(put, path = "/api/v1/admin/users/{id}", tag = "admin", security(("bearer_token" = [])),
     params(("id" = i32, Path)), request_body = UserUpdateInput,
-    responses((status = 200, body = UserView), (status = 403, body = crate::admin::openapi::Problem), (status = 404, body = crate::admin::openapi::Problem), (status = 422, body = crate::admin::openapi::Problem)))]
+    responses((status = 200, body = UserView), (status = 403, body = crate::admin::openapi::Problem), (status = 404, body = crate::admin::openapi::Problem), (status = 409, body = crate::admin::openapi::Problem, description = "The caller's own role or active state"), (status = 422, body = crate::admin::openapi::Problem)))]
 pub(crate) async fn update(
     state: Data<AppState>,
     actor: Actor,

@@ -2,9 +2,10 @@
 use super::service;
 use super::{NewUserInput, UserUpdateInput, UserView};
 use crate::access::{Action, Actor, AdminRoutes, Role};
+use crate::accounts::FIELD_LABELS;
 use crate::admin::units::service::units_for;
 use crate::admin::{flash, render, render_with_status, see_other};
-use crate::error::{AppError, FieldError, PageResult};
+use crate::error::{AppError, FieldError, PageResult, labelled};
 use crate::startup::AppState;
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Form, Path};
@@ -59,7 +60,9 @@ async fn new_page(
 ) -> Result<NewPage, AppError> {
     crate::access::policy::require_role(actor, Action::ManageUsers)?;
     let units = units_for(&state.db, actor, Action::ManageUsers).await?;
-    Ok(NewPage { title: "新建用户", input, errors, units, roles: roles() })
+    // The password is never echoed back into the form.
+    let input = NewUserInput { password: String::new(), ..input };
+    Ok(NewPage { title: "新建用户", input, errors: labelled(errors, FIELD_LABELS), units, roles: roles() })
 }
 
 async fn new_form(req: HttpRequest, state: Data<AppState>, actor: Actor) -> PageResult<HttpResponse> {
@@ -80,7 +83,7 @@ async fn create(
             flash(&req, format!("已新建用户：{}（{}）", user.display_name, user.username));
             Ok(see_other("/admin/users"))
         }
-        Err(AppError::Validation(errors)) => {
+        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
             let page = new_page(&state, &actor, input, errors).await?;
             Ok(render_with_status(&req, &actor, StatusCode::UNPROCESSABLE_ENTITY, "admin/user_new.html", &page)?)
         }
@@ -120,6 +123,7 @@ async fn show_errors(
     errors: Vec<FieldError>,
 ) -> PageResult<HttpResponse> {
     let user = service::get(&state.db, actor, id).await?;
+    let errors = labelled(errors, FIELD_LABELS);
     let page = EditPage { title: "编辑用户", is_self: user.id == actor.user_id, user, errors, roles: roles() };
     Ok(render_with_status(req, actor, StatusCode::UNPROCESSABLE_ENTITY, "admin/user_edit.html", &page)?)
 }
@@ -140,6 +144,9 @@ async fn update(
             Ok(see_other(&format!("/admin/users/{}", user.id)))
         }
         Err(AppError::Validation(errors)) => show_errors(&req, &state, &actor, *id, errors).await,
+        Err(AppError::Conflict { message, .. }) => {
+            show_errors(&req, &state, &actor, *id, vec![FieldError::new("role", message)]).await
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -169,7 +176,9 @@ async fn reset_password(
         .await
     } else {
         // Still check access first, so a mismatch does not reveal that the user exists.
-        service::get(&state.db, &actor, *id).await.and(Err(AppError::invalid("确认新密码", "两次输入的密码不一致")))
+        service::get(&state.db, &actor, *id)
+            .await
+            .and(Err(AppError::invalid("confirm_password", "两次输入的密码不一致")))
     };
     match outcome {
         Ok(user) => {

@@ -45,31 +45,53 @@ impl UserView {
     }
 }
 
-/// A new user as typed.
+/// A new user as typed. A username in use answers 409.
 #[derive(Debug, Clone, Default, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct NewUserInput {
+    /// A unit the caller manages
+    #[serde(deserialize_with = "crate::web::integer::i32")]
     pub unit_id: i32,
+    /// Stored in lower case, e.g. `wangyj`
     #[serde(default)]
+    #[schema(required, pattern = "^[A-Za-z0-9][A-Za-z0-9._-]{2,31}$")]
     pub username: String,
+    /// Trimmed; must not be blank
     #[serde(default)]
+    #[schema(required, min_length = 1, max_length = 40, pattern = r"\S")]
     pub display_name: String,
     #[serde(default)]
+    #[schema(required, value_type = RoleCode)]
     pub role: String,
-    /// Never echoed back into a form.
-    #[serde(default, skip_serializing)]
+    /// At least 4 different characters, and not containing the username
+    #[serde(default)]
+    #[schema(required, min_length = 10, max_length = 128)]
     pub password: String,
 }
 
-/// What an admin may change about a user.
+/// A role: unit admin, objection handler, read-only.
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[allow(dead_code)]
+pub enum RoleCode {
+    Admin,
+    Handler,
+    Viewer,
+}
+
+/// What an admin may change about a user. Nobody changes their own role or deactivates
+/// themselves (409).
 #[derive(Debug, Clone, Deserialize, Serialize, utoipa::ToSchema)]
 pub struct UserUpdateInput {
+    #[schema(min_length = 1, max_length = 40, pattern = r"\S")]
     pub display_name: String,
+    #[schema(value_type = RoleCode)]
     pub role: String,
     pub is_active: bool,
 }
 
-/// A password set by an admin.
+/// A password set by an admin: at least 4 different characters, not containing the username.
 #[derive(Debug, Clone, Deserialize, utoipa::ToSchema)]
 pub struct PasswordResetInput {
+    #[schema(min_length = 10, max_length = 128)]
     pub password: String,
 }

@@ -10,7 +10,7 @@ use sea_orm::{DatabaseConnection, EntityTrait};
 use std::collections::HashMap;
 
 fn parse_role(s: &str) -> AppResult<Role> {
-    Role::parse(s).ok_or_else(|| AppError::invalid("角色", "请选择角色"))
+    Role::parse(s).ok_or_else(|| AppError::invalid("role", "请选择角色"))
 }
 
 async fn unit_names(db: &DatabaseConnection) -> AppResult<HashMap<i32, String>> {
