@@ -6,8 +6,9 @@
 //!
 //! Freshness: the listing is rebuilt after any write in this process ([`super::cache::bump`]),
 //! and, for writes by other instances on the same database, when a one-statement fingerprint of
-//! the public tables (checked at most once per [`CHECK_EVERY`]) has changed. Which revision is
-//! shown, and whether a notice is open, is still decided per request from the clock.
+//! the public tables (checked at most once per [`CHECK_EVERY`]) has changed. While one request
+//! checks or rebuilds for another instance's write, the others read the last listing. Which
+//! revision is shown, and whether a notice is open, is still decided per request from the clock.
 use super::content::Snapshot;
 use super::public::{Filter, PublicState, ReportRef};
 use super::search::SearchIndex;
@@ -363,11 +364,23 @@ pub async fn listing(db: &DatabaseConnection, database_url: &str) -> AppResult<A
     if let Some(listing) = holder.fresh() {
         return Ok(listing);
     }
-    // One check or rebuild at a time; those who waited find it done.
-    let _turn = holder.rebuilding.lock().await;
-    if let Some(listing) = holder.fresh() {
-        return Ok(listing);
-    }
+    let _turn = match holder.rebuilding.try_lock() {
+        Ok(turn) => turn,
+        Err(_) => {
+            // A check or rebuild is under way. Unless this process wrote since the last
+            // listing, that listing serves meanwhile, so readers never queue behind the
+            // once-a-second check; another instance's write shows when it ends.
+            if let Some(listing) = holder.latest().filter(|l| l.generation == cache::generation_now()) {
+                return Ok(listing);
+            }
+            // After a write here, wait for the listing that holds it (it may be this one's).
+            let turn = holder.rebuilding.lock().await;
+            if let Some(listing) = holder.fresh() {
+                return Ok(listing);
+            }
+            turn
+        }
+    };
     let generation = cache::generation_now();
     let mark = Mark::read(db).await?;
     let listing = match holder.latest() {
