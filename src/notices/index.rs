@@ -266,16 +266,6 @@ impl Listing {
         })
     }
 
-    /// The notices `filter` admits that the public sees at `now`, with the revision shown,
-    /// newest first.
-    pub fn visible<'a>(
-        &'a self,
-        filter: &'a Filter,
-        now: DateTime<Utc>,
-    ) -> impl Iterator<Item = (&'a Arc<PublicState>, &'a notice_revisions::Model)> + 'a {
-        self.states.iter().filter(|s| filter.admits(s)).filter_map(move |s| s.current(now).map(|r| (s, r)))
-    }
-
     /// The notices whose revision shown at `now` holds `term` in its title, its unit's name,
     /// or a project's name, completing unit or completer; newest first.
     #[must_use]

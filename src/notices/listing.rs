@@ -1,32 +1,60 @@
 //! The unit page (a unit's contacts and its notices) and the campaign page (the call, its
 //! deadlines and every notice by level). Both list only what is public at the instant.
+use super::index::Standing;
 use super::public::Filter;
 use super::views::{self, NoticeCard, UnitView};
-use super::{PeriodRules, http};
+use super::{PeriodRules, Status, http};
 use crate::china_time::date_zh;
 use crate::error::{AppError, PageResult};
 use crate::public_site::Display;
 use crate::startup::AppState;
 use crate::web::templates::render;
-use actix_web::web::{Bytes, Data, Path, ServiceConfig, get};
+use actix_web::web::{Bytes, Data, Path, Query, ServiceConfig, get};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use entity::{campaign_deadlines, campaigns, units};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub fn routes(cfg: &mut ServiceConfig) {
     cfg.route("/units/{code}", get().to(unit_page)).route("/campaigns/{code}", get().to(campaign_page));
 }
 
-/// Cards for the public notices `filter` admits, open ones first (fewest days left first),
-/// then the rest newest first.
-async fn cards(state: &AppState, filter: &Filter, now: DateTime<Utc>) -> PageResult<Vec<NoticeCard>> {
+/// Cards per page on the unit and campaign pages: a phone's worth, at any size.
+const CARDS_PER_PAGE: usize = 30;
+
+#[derive(Deserialize)]
+struct PageQuery {
+    page: Option<String>,
+}
+
+/// One page of the public notices a filter admits, and where it sits among the pages.
+#[derive(Serialize)]
+struct Cards {
+    cards: Vec<NoticeCard>,
+    page: usize,
+    pages: usize,
+    total: usize,
+}
+
+/// The cards of page `asked` (the first when absent or out of range) of the public notices
+/// `filter` admits: open ones first (fewest days left first), then the rest newest first.
+async fn cards(state: &AppState, filter: &Filter, now: DateTime<Utc>, asked: Option<&str>) -> PageResult<Cards> {
     let listing = super::index::listing(&state.db, &state.settings.database_url).await?;
-    let mut out: Vec<NoticeCard> =
-        listing.visible(filter, now).filter_map(|(s, rev)| views::card(s, listing.item_count(rev.id), now)).collect();
-    out.sort_by_key(|c| (c.status_code != "open", c.days_left, -c.id));
-    Ok(out)
+    let standings = listing.standings(now);
+    let open = standings.open.iter();
+    let rest = standings.seen.iter().filter(|s| s.standing != Standing::Period(Status::Open));
+    let order: Vec<usize> = open.chain(rest).map(|s| s.index).filter(|&i| listing.admits(filter, i)).collect();
+    let pages = order.len().div_ceil(CARDS_PER_PAGE).max(1);
+    let page = asked.and_then(|p| p.parse().ok()).filter(|p| (1..=pages).contains(p)).unwrap_or(1);
+    let cards = order
+        .iter()
+        .skip((page - 1) * CARDS_PER_PAGE)
+        .take(CARDS_PER_PAGE)
+        .filter_map(|&index| listing.shown(index, now))
+        .filter_map(|(s, rev)| views::card(s, listing.item_count(rev.id), now))
+        .collect();
+    Ok(Cards { cards, page, pages, total: order.len() })
 }
 
 #[derive(Serialize)]
@@ -34,14 +62,19 @@ struct UnitPage {
     title: String,
     unit: UnitView,
     parent: Option<UnitView>,
-    notices: Vec<NoticeCard>,
+    notices: Cards,
     display_class: &'static str,
     display_next: String,
     feed_rss: String,
     feed_atom: String,
 }
 
-async fn unit_page(req: HttpRequest, state: Data<AppState>, code: Path<String>) -> PageResult<HttpResponse> {
+async fn unit_page(
+    req: HttpRequest,
+    state: Data<AppState>,
+    code: Path<String>,
+    q: Query<PageQuery>,
+) -> PageResult<HttpResponse> {
     let now = state.now();
     let unit = units::Entity::find()
         .filter(units::Column::Code.eq(code.as_str()))
@@ -55,7 +88,7 @@ async fn unit_page(req: HttpRequest, state: Data<AppState>, code: Path<String>) 
     let page = UnitPage {
         title: unit.name.clone(),
         parent: parent.as_ref().map(UnitView::of),
-        notices: cards(&state, &Filter { unit_id: Some(unit.id), ..Filter::default() }, now).await?,
+        notices: cards(&state, &Filter { unit_id: Some(unit.id), ..Filter::default() }, now, q.page.as_deref()).await?,
         display_class: Display::of(&req).class(),
         display_next: views::encode(req.uri().path()),
         feed_rss: format!("/feeds/notices.rss?unit={}", unit.code),
@@ -81,13 +114,21 @@ struct CampaignPage {
     period_rule: String,
     deadlines: Vec<Deadline>,
     groups: Vec<views::LevelGroup>,
+    page: usize,
+    pages: usize,
+    total: usize,
     display_class: &'static str,
     display_next: String,
     feed_rss: String,
     feed_atom: String,
 }
 
-async fn campaign_page(req: HttpRequest, state: Data<AppState>, code: Path<String>) -> PageResult<HttpResponse> {
+async fn campaign_page(
+    req: HttpRequest,
+    state: Data<AppState>,
+    code: Path<String>,
+    q: Query<PageQuery>,
+) -> PageResult<HttpResponse> {
     let now = state.now();
     let campaign = campaigns::Entity::find()
         .filter(campaigns::Column::Code.eq(code.as_str()))
@@ -114,6 +155,8 @@ async fn campaign_page(req: HttpRequest, state: Data<AppState>, code: Path<Strin
     } else {
         format!("最后一天{}时{:02}分截止", rules.closing_minute / 60, rules.closing_minute % 60)
     };
+    let filter = Filter { campaign_id: Some(campaign.id), ..Filter::default() };
+    let Cards { cards, page, pages, total } = cards(&state, &filter, now, q.page.as_deref()).await?;
     let page = CampaignPage {
         title: campaign.title.clone(),
         code: campaign.code.clone(),
@@ -121,9 +164,10 @@ async fn campaign_page(req: HttpRequest, state: Data<AppState>, code: Path<Strin
         doc_number: campaign.doc_number.clone(),
         period_rule: format!("公示期为{}个自然日（含节假日），{closing}", rules.notice_days),
         deadlines,
-        groups: views::by_level(
-            cards(&state, &Filter { campaign_id: Some(campaign.id), ..Filter::default() }, now).await?,
-        ),
+        groups: views::by_level(cards),
+        page,
+        pages,
+        total,
         display_class: Display::of(&req).class(),
         display_next: views::encode(req.uri().path()),
         feed_rss: format!("/feeds/notices.rss?campaign={}", campaign.code),

@@ -130,13 +130,5 @@ impl Filter {
     pub fn is_everything(&self) -> bool {
         self.campaign_id.is_none() && self.unit_id.is_none() && self.level.is_none()
     }
-
-    /// Whether the notice is among those the filter narrows to.
-    #[must_use]
-    pub fn admits(&self, s: &PublicState) -> bool {
-        self.campaign_id.is_none_or(|c| s.notice.campaign_id == c)
-            && self.unit_id.is_none_or(|u| s.notice.unit_id == u)
-            && self.level.is_none_or(|l| s.notice.level == l.number())
-    }
 }
 

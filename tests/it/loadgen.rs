@@ -54,3 +54,22 @@ db_test!(a_generated_data_set_verifies_and_takes_new_objections, |app| {
     let again = run(&app.database_url, fill(10, 1, 1)).await;
     assert!(again.is_err(), "a second fill into the same database is refused");
 });
+
+db_test!(the_campaign_page_shows_a_phone_s_worth_of_notices_a_page, |app| {
+    run(&app.database_url, fill(200, 40, 10)).await.expect("loadgen fill");
+    app.clock.set(chrono::Utc::now());
+    let total = app.get("/api/v1/notices?campaign=2025&per_page=1").await.json::<Value>().await.unwrap()["total"]
+        .as_u64()
+        .unwrap();
+    assert!(total > 30, "{total} public notices");
+    let cards = |body: &str| body.matches("<li class=\"card").count();
+    let (status, first) = app.get_text("/campaigns/2025").await;
+    assert_eq!(status, 200);
+    assert_eq!(cards(&first), 30, "{first}");
+    assert!(first.contains("第 1 页，共 2 页") && first.contains("href=\"?page=2\""), "{first}");
+    let (_, second) = app.get_text("/campaigns/2025?page=2").await;
+    assert_eq!(cards(&second) as u64, total - 30);
+    assert!(second.contains("href=\"?page=1\"") && !second.contains("rel=\"next\""), "{second}");
+    let (status, bad) = app.get_text("/campaigns/2025?page=99").await;
+    assert_eq!((status, cards(&bad)), (200, 30), "a page out of range shows the first");
+});
