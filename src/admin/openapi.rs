@@ -4,6 +4,8 @@
 //!
 //! Types that are sent and received as they are derive `ToSchema` where they live; the rows
 //! read straight from the database are described here by `*Schema` shapes with the same fields.
+use crate::admin::units::KINDS;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi, ToSchema};
 
@@ -85,36 +87,19 @@ pub struct FieldErrorSchema {
     pub message: String,
 }
 
-/// A unit's kind below the province.
-#[derive(ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub enum ChildUnitKind {
-    City,
-    NewArea,
-    Industry,
-    Organs,
-    Enterprise,
-    County,
-    GrassrootsGroup,
-    Applicant,
+/// A unit's kind, from the kinds the units module knows; `province` only for the root, which
+/// stays what it is (so does every other unit: asking to make one the province keeps its kind).
+fn unit_kind(with_province: bool) -> utoipa::openapi::Object {
+    let kinds = KINDS.iter().map(|(code, _)| *code).filter(|code| with_province || *code != "province");
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(kinds)).build()
 }
 
-/// A unit's kind: `province` only for the root, which stays what it is (so does every other
-/// unit: asking to make one the province keeps its kind).
-#[derive(ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub enum UnitKind {
-    Province,
-    City,
-    NewArea,
-    Industry,
-    Organs,
-    Enterprise,
-    County,
-    GrassrootsGroup,
-    Applicant,
+fn child_unit_kind() -> utoipa::openapi::Object {
+    unit_kind(false)
+}
+
+fn any_unit_kind() -> utoipa::openapi::Object {
+    unit_kind(true)
 }
 
 /// A new unit below `parent_id`. Text is trimmed before it is checked (a name must not be
@@ -124,7 +109,9 @@ pub enum UnitKind {
 pub struct NewUnitSchema {
     /// The unit it belongs to (one the caller may create units in)
     pub parent_id: i32,
-    pub kind: ChildUnitKind,
+    /// A kind below the province
+    #[schema(schema_with = child_unit_kind)]
+    pub kind: String,
     #[serde(flatten)]
     pub details: UnitDetailsSchema,
 }
@@ -133,7 +120,8 @@ pub struct NewUnitSchema {
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct UnitChangeSchema {
-    pub kind: UnitKind,
+    #[schema(schema_with = any_unit_kind)]
+    pub kind: String,
     #[serde(flatten)]
     pub details: UnitDetailsSchema,
 }

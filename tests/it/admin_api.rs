@@ -140,6 +140,9 @@ db_test!(the_document_states_the_admin_rules, |app| {
     let own = &unit["allOf"][1];
     assert_eq!(unit["allOf"][0]["$ref"], "#/components/schemas/UnitDetailsSchema", "{unit}");
     assert!(own["required"].as_array().unwrap().contains(&json!("parent_id")), "{unit}");
+    let kinds = |unit: &Value| unit["allOf"][1]["properties"]["kind"]["enum"].as_array().unwrap().clone();
+    assert!(!kinds(&unit).contains(&json!("province")) && kinds(&unit).contains(&json!("county")), "{unit}");
+    assert!(kinds(&schema("UnitChangeSchema")).contains(&json!("province")));
     let details = schema("UnitDetailsSchema");
     assert_eq!(details["properties"]["code"]["pattern"], "^[A-Za-z0-9][A-Za-z0-9-]{0,31}$");
     assert_eq!(details["properties"]["name"]["maxLength"], 60);
