@@ -86,7 +86,7 @@ async fn main() -> anyhow::Result<()> {
     let issued = gongshi::reports::issue(
         &db,
         g.notice_id,
-        &gongshi::notices::Who::default(),
+        &gongshi::audit::Who::default(),
         "https://gongshi.example.cn",
         then + Duration::days(20),
     )

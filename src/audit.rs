@@ -34,3 +34,46 @@ pub async fn record<C: ConnectionTrait>(db: &C, entry: AuditEntry<'_>, now: Date
     audit_log::Entity::insert(row).exec_without_returning(db).await?;
     Ok(())
 }
+
+/// Who does a staff action, for the audit log written in the action's transaction. The
+/// command line acts as nobody in particular (`Who::default()`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Who {
+    pub user_id: Option<i32>,
+    pub ip: Option<String>,
+}
+
+impl Who {
+    #[must_use]
+    pub fn user(user_id: Option<i32>) -> Self {
+        Self { user_id, ip: None }
+    }
+
+    /// Records `action` on `target_type`/`target_id` for `unit_id`.
+    ///
+    /// # Errors
+    /// Database failure.
+    // Every argument is one audit column; a builder would only hide that.
+    #[allow(clippy::too_many_arguments)]
+    pub async fn record<C: sea_orm::ConnectionTrait>(
+        &self,
+        db: &C,
+        action: &str,
+        target_type: &str,
+        target_id: i32,
+        unit_id: i32,
+        detail: Option<String>,
+        now: chrono::DateTime<chrono::Utc>,
+    ) -> AppResult<()> {
+        let entry = AuditEntry {
+            user_id: self.user_id,
+            unit_id: Some(unit_id),
+            action,
+            target_type,
+            target_id: Some(target_id.to_string()),
+            detail,
+            ip: self.ip.clone(),
+        };
+        record(db, entry, now).await
+    }
+}

@@ -1,7 +1,5 @@
-//! One error type for the whole application, mapped to HTTP in exactly one place:
-//! pages get a Chinese HTML page with the right status, `/api/` gets `application/problem+json`.
-use actix_web::http::StatusCode;
-use actix_web::{HttpResponse, ResponseError};
+//! One error type for the whole application. It knows nothing of HTTP: `web::errors` maps it to
+//! responses in exactly one place (a Chinese HTML page for pages, problem+json for `/api/`).
 use serde::Serialize;
 use std::fmt;
 
@@ -81,37 +79,6 @@ impl AppError {
         tracing::error!(error_id = %error_id, "internal error: {cause}");
         Self::Internal { error_id }
     }
-
-    #[must_use]
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::NotFound => StatusCode::NOT_FOUND,
-            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
-            Self::Forbidden => StatusCode::FORBIDDEN,
-            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Conflict { .. } | Self::Taken(_) => StatusCode::CONFLICT,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
-            Self::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    fn title(&self) -> String {
-        match self {
-            Self::Validation(_) => "输入有误，请修改后重试".to_owned(),
-            Self::Taken(_) => "已被使用，请修改后重试".to_owned(),
-            other => other.to_string(),
-        }
-    }
-
-    fn field_errors(&self) -> &[FieldError] {
-        match self {
-            Self::Validation(errors) | Self::Taken(errors) => errors,
-            _ => &[],
-        }
-    }
 }
 
 impl From<sea_orm::DbErr> for AppError {
@@ -135,82 +102,6 @@ impl From<sea_orm::TransactionError<AppError>> for AppError {
             sea_orm::TransactionError::Connection(db) => db.into(),
             sea_orm::TransactionError::Transaction(app) => app,
         }
-    }
-}
-
-impl From<tera::Error> for AppError {
-    fn from(e: tera::Error) -> Self {
-        let mut message = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(cause) = source {
-            message.push_str(": ");
-            message.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        Self::internal(message)
-    }
-}
-
-/// RFC 9457 problem details, the body of every API error.
-#[derive(Serialize)]
-struct Problem<'a> {
-    #[serde(rename = "type")]
-    kind: &'static str,
-    title: String,
-    status: u16,
-    #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
-    errors: &'a [FieldError],
-    #[serde(skip_serializing_if = "Option::is_none")]
-    error_id: Option<&'a str>,
-    #[serde(flatten, skip_serializing_if = "Option::is_none")]
-    detail: Option<&'a serde_json::Value>,
-}
-
-impl AppError {
-    /// The problem+json response the API gives.
-    #[must_use]
-    pub fn to_problem_response(&self) -> HttpResponse {
-        let problem = Problem {
-            kind: "about:blank",
-            title: self.title(),
-            status: self.status().as_u16(),
-            errors: self.field_errors(),
-            error_id: match self {
-                Self::Internal { error_id } => Some(error_id),
-                _ => None,
-            },
-            detail: match self {
-                Self::Conflict { detail, .. } => detail.as_ref(),
-                _ => None,
-            },
-        };
-        let mut res = HttpResponse::build(self.status());
-        if let Self::TooManyRequests { retry_after_secs } = self {
-            res.insert_header(("Retry-After", retry_after_secs.to_string()));
-        }
-        if let Self::MethodNotAllowed { allow } = self {
-            res.insert_header(("Allow", allow.clone()));
-        }
-        res.content_type("application/problem+json").json(problem)
-    }
-
-    /// The HTML page a browser gets.
-    #[must_use]
-    pub fn to_page_response(&self) -> HttpResponse {
-        let body = crate::web::templates::render_error_page(
-            self.status().as_u16(),
-            &self.title(),
-            self.field_errors(),
-            match self {
-                Self::Internal { error_id } => Some(error_id.as_str()),
-                _ => None,
-            },
-        );
-        let mut res = HttpResponse::build(self.status());
-        if let Self::TooManyRequests { retry_after_secs } = self {
-            res.insert_header(("Retry-After", retry_after_secs.to_string()));
-        }
-        res.content_type("text/html; charset=utf-8").body(body)
     }
 }
 
@@ -242,23 +133,6 @@ impl fmt::Display for ApiError {
         self.0.fmt(f)
     }
 }
-impl ResponseError for PageError {
-    fn status_code(&self) -> StatusCode {
-        self.0.status()
-    }
-    fn error_response(&self) -> HttpResponse {
-        self.0.to_page_response()
-    }
-}
-impl ResponseError for ApiError {
-    fn status_code(&self) -> StatusCode {
-        self.0.status()
-    }
-    fn error_response(&self) -> HttpResponse {
-        self.0.to_problem_response()
-    }
-}
-
 pub type AppResult<T> = Result<T, AppError>;
 pub type PageResult<T> = Result<T, PageError>;
 pub type ApiResult<T> = Result<T, ApiError>;

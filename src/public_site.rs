@@ -3,68 +3,20 @@
 //! contrast), kept in a cookie so they work without JavaScript.
 use crate::error::PageResult;
 use crate::notices::Status;
-use crate::notices::index::{self, Standing};
+use crate::notices::public_listing::{self, Standing};
 use crate::notices::{http, views};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::display::{DISPLAY_COOKIE, Display};
 use crate::web::templates::render;
 use actix_web::cookie::{Cookie, SameSite, time::Duration as CookieDuration};
 use actix_web::http::header;
-use actix_web::web::{Bytes, Data, Query, ServiceConfig, get};
+use actix_web::web::{Bytes, Data, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::Duration;
 use serde::{Deserialize, Serialize};
 
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.route("/", get().to(home)).route("/display", get().to(display));
-}
-
-const DISPLAY_COOKIE: &str = "gongshi_display";
-
-/// The reader's display options.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Display {
-    pub large: bool,
-    pub contrast: bool,
-}
-
-impl Display {
-    #[must_use]
-    pub fn of(req: &HttpRequest) -> Self {
-        let value = req.cookie(DISPLAY_COOKIE).map(|c| c.value().to_owned()).unwrap_or_default();
-        Self { large: value.contains("large"), contrast: value.contains("contrast") }
-    }
-
-    /// A small number naming the combination, for cache keys.
-    #[must_use]
-    pub fn variant(self) -> u8 {
-        u8::from(self.large) | (u8::from(self.contrast) << 1)
-    }
-
-    /// The `<body>` classes.
-    #[must_use]
-    pub fn class(self) -> &'static str {
-        match (self.large, self.contrast) {
-            (false, false) => "",
-            (true, false) => "large-type",
-            (false, true) => "high-contrast",
-            (true, true) => "large-type high-contrast",
-        }
-    }
-
-    fn cookie_value(self) -> String {
-        let mut parts = Vec::new();
-        if self.large {
-            parts.push("large");
-        }
-        if self.contrast {
-            parts.push("contrast");
-        }
-        parts.join("-")
-    }
-}
-
 #[derive(Deserialize)]
-struct DisplayQuery {
+pub struct DisplayQuery {
     toggle: Option<String>,
     next: Option<String>,
 }
@@ -77,7 +29,7 @@ fn local_path(next: Option<&str>) -> String {
     }
 }
 
-async fn display(req: HttpRequest, q: Query<DisplayQuery>) -> HttpResponse {
+pub async fn display(req: HttpRequest, q: Query<DisplayQuery>) -> HttpResponse {
     let mut d = Display::of(&req);
     match q.toggle.as_deref() {
         Some("large") => d.large = !d.large,
@@ -95,7 +47,7 @@ async fn display(req: HttpRequest, q: Query<DisplayQuery>) -> HttpResponse {
 }
 
 #[derive(Deserialize)]
-struct HomeQuery {
+pub struct HomeQuery {
     q: Option<String>,
     /// Page of the open notices (the front page shows the first).
     page: Option<String>,
@@ -126,10 +78,10 @@ const OPEN_PER_PAGE: usize = 10;
 const CLOSED_SHOWN: usize = 10;
 const RESULTS_SHOWN: usize = 100;
 
-async fn home(req: HttpRequest, state: Data<AppState>, q: Query<HomeQuery>) -> PageResult<HttpResponse> {
+pub async fn home(req: HttpRequest, state: Data<AppState>, q: Query<HomeQuery>) -> PageResult<HttpResponse> {
     let now = state.now();
     let term = q.q.as_deref().map(str::trim).unwrap_or_default().chars().take(50).collect::<String>();
-    let listing = index::listing(&state.db, &state.settings.database_url).await?;
+    let listing = public_listing::listing(&state.db, &state.settings.database_url).await?;
     let mut page = HomePage {
         title: "职工技术成果公示",
         display_next: views::encode(&req.uri().to_string()),

@@ -2,32 +2,12 @@
 //! starts (port 0 in tests), handed to actix so nothing races for the port.
 use crate::clock::SharedClock;
 use crate::settings::Settings;
+use crate::web::AppState;
 use crate::{db, demo, routes, secrets, web};
 use actix_web::dev::Server;
 use actix_web::{App, HttpServer, middleware};
-use sea_orm::DatabaseConnection;
 use std::net::TcpListener;
 use std::sync::Arc;
-
-/// What every handler can reach. Cheap to clone.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: DatabaseConnection,
-    pub clock: SharedClock,
-    pub settings: Arc<Settings>,
-    pub secrets: Arc<secrets::Secrets>,
-    /// Rate limits shared by every worker (login, objection submission, look-ups).
-    pub limits: Arc<crate::security::Limits>,
-    /// The movable clock, when the server runs with `--test-clock`.
-    pub test_clock: Option<crate::clock::ManualClock>,
-}
-
-impl AppState {
-    #[must_use]
-    pub fn now(&self) -> chrono::DateTime<chrono::Utc> {
-        self.clock.now()
-    }
-}
 
 pub struct Application {
     port: u16,
@@ -54,12 +34,13 @@ impl Application {
         if settings.demo {
             demo::seed_if_empty(&db, &settings.base_url, &secrets.signing_seed, clock.now()).await?;
         }
-        let limits = Arc::new(crate::security::Limits::new(&clock));
+        let limits = Arc::new(crate::web::security::Limits::new(&clock));
         let setup_link = crate::accounts::setup::issue_if_no_users(&db, clock.now())
             .await
             .map_err(|e| anyhow::anyhow!("setup link: {e}"))?
             .map(|secret| settings.absolute_url(&format!("/setup/{secret}")));
-        let state = AppState { db, clock, settings: Arc::new(settings), secrets, limits, test_clock };
+        let staff_routes = routes::staff_routes();
+        let state = AppState { db, clock, settings: Arc::new(settings), secrets, limits, staff_routes, test_clock };
         let listener = TcpListener::bind(&state.settings.bind)?;
         let port = listener.local_addr()?.port();
         let server = serve(listener, state.clone())?;
@@ -98,12 +79,12 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let server = HttpServer::new(move || {
         App::new()
             .app_data(actix_web::web::Data::new(state.clone()))
-            .configure(crate::security::limits::configure)
+            .configure(crate::web::security::limits::configure)
             .configure(routes::configure)
-            .default_service(actix_web::web::to(web::not_found))
-            .wrap(middleware::from_fn(crate::access::registrar::gate))
-            .wrap(middleware::from_fn(crate::security::csrf::guard))
-            .wrap(crate::access::session::middleware(&state))
+            .default_service(actix_web::web::to(routes::not_found))
+            .wrap(middleware::from_fn(routes::registrar::refuse_unlisted))
+            .wrap(middleware::from_fn(crate::web::security::csrf::guard))
+            .wrap(crate::web::session::middleware(&state))
             .wrap(web::headers::security_headers())
             .wrap(middleware::Compress::default())
             .wrap(middleware::Condition::new(request_log, tracing_actix_web::TracingLogger::default()))

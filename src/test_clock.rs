@@ -4,25 +4,21 @@
 //! under `/api/` because it is a JSON call from a test driver, not a browser form.
 use crate::clock::ManualClock;
 use crate::error::{ApiResult, AppError};
-use crate::startup::AppState;
-use actix_web::web::{Data, Json, ServiceConfig, post};
+use crate::web::AppState;
+use actix_web::web::{Data, Json};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use serde::Deserialize;
 
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.route("/api/__test__/clock", post().to(set_clock));
-}
-
 #[derive(Deserialize)]
-struct ClockChange {
+pub struct ClockChange {
     /// Move the clock to this instant (RFC 3339)…
     now: Option<DateTime<Utc>>,
     /// …or forward by this many seconds.
     advance_seconds: Option<i64>,
 }
 
-async fn set_clock(req: HttpRequest, state: Data<AppState>, change: Json<ClockChange>) -> ApiResult<HttpResponse> {
+pub async fn set_clock(req: HttpRequest, state: Data<AppState>, change: Json<ClockChange>) -> ApiResult<HttpResponse> {
     let clock: &ManualClock = state.test_clock.as_ref().ok_or(AppError::NotFound)?;
     let from_loopback = req.peer_addr().is_some_and(|a| a.ip().is_loopback());
     if !from_loopback {

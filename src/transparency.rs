@@ -2,21 +2,17 @@
 //! public key receipts are signed with, as a page and as JSON, so anyone can keep a copy and
 //! later check that the record they saw has not been rewritten.
 use crate::error::{ApiResult, PageResult};
-use crate::startup::AppState;
+use crate::web::AppState;
 use crate::web::templates::render;
 use actix_web::HttpResponse;
 use actix_web::http::header::CACHE_CONTROL;
-use actix_web::web::{Data, ServiceConfig, get};
+use actix_web::web::Data;
 use entity::ledger;
 use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 /// How many recent entries the page lists.
 const RECENT: u64 = 20;
-
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.route("/transparency", get().to(page)).route("/transparency.json", get().to(json));
-}
 
 #[derive(Serialize)]
 struct Transparency {
@@ -53,7 +49,7 @@ async fn head(state: &AppState) -> crate::error::AppResult<Transparency> {
     })
 }
 
-async fn page(state: Data<AppState>) -> PageResult<HttpResponse> {
+pub async fn page(state: Data<AppState>) -> PageResult<HttpResponse> {
     let recent = ledger::Entity::find()
         .order_by_desc(ledger::Column::Seq)
         .limit(RECENT)
@@ -74,7 +70,7 @@ async fn page(state: Data<AppState>) -> PageResult<HttpResponse> {
         .body(body))
 }
 
-async fn json(state: Data<AppState>) -> ApiResult<HttpResponse> {
+pub async fn json(state: Data<AppState>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-cache")).json(head(&state).await?))
 }
 

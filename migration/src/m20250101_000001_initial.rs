@@ -1,4 +1,4 @@
-//! The whole data model of DOMAIN.md in one migration: units, campaigns, accounts, projects,
+//! The whole data model of docs/RULES.md in one migration: units, campaigns, accounts, projects,
 //! notices with revisions and items, objections with identities kept apart, result reports,
 //! recommendations, the audit log and the tamper-evident ledger.
 use sea_orm_migration::prelude::*;

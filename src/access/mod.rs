@@ -11,15 +11,12 @@
 //! }
 //! ```
 //! Lists filter with [`policy::scope`] (units) or [`policy::project_condition`] (projects).
-//! Staff routes are registered through [`AdminRoutes`] so the authorisation matrix test sees them.
 pub mod actor;
 pub mod policy;
-pub mod registrar;
 pub mod role;
-pub mod session;
+pub mod tokens;
 pub mod tree;
 
 pub use actor::{Actor, AuthMethod};
 pub use policy::{Action, Scope};
-pub use registrar::AdminRoutes;
 pub use role::Role;

@@ -4,19 +4,11 @@
 //! Who may do what is not decided here but in [`crate::access`]; this module only keeps the
 //! accounts themselves honest (valid names, strong passwords, sessions that die when the
 //! password changes).
-pub mod cli;
-pub mod handlers;
+pub mod pages;
 pub mod password;
 pub mod service;
 pub mod setup;
 pub mod setup_page;
-pub mod tokens;
-
-/// The public account routes: login, logout and the one-time setup page.
-pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
-    handlers::routes(cfg);
-    setup_page::routes(cfg);
-}
 
 use crate::error::{AppError, AppResult};
 

@@ -27,7 +27,7 @@ pub async fn issue_if_no_users(db: &DatabaseConnection, now: DateTime<Utc>) -> A
     rand::rng().fill_bytes(&mut bytes);
     let secret = hex::encode(bytes);
     setup_tokens::ActiveModel {
-        token_hash: Set(super::tokens::hash(&secret)),
+        token_hash: Set(crate::access::tokens::hash(&secret)),
         created_at: Set(now),
         expires_at: Set(now + LINK_LIFETIME),
         ..Default::default()
@@ -50,7 +50,7 @@ pub async fn find_valid<C: ConnectionTrait>(
         return Err(AppError::NotFound);
     }
     setup_tokens::Entity::find()
-        .filter(setup_tokens::Column::TokenHash.eq(super::tokens::hash(secret)))
+        .filter(setup_tokens::Column::TokenHash.eq(crate::access::tokens::hash(secret)))
         .filter(setup_tokens::Column::UsedAt.is_null())
         .one(db)
         .await?
@@ -139,7 +139,7 @@ pub async fn create_province<C: ConnectionTrait>(
     if name.is_empty() {
         return Err(AppError::invalid("name", "不能为空"));
     }
-    let code = crate::admin::units::parse_code(code)?;
+    let code = crate::units::parse_code(code)?;
     Ok(units::ActiveModel {
         parent_id: Set(None),
         kind: Set("province".into()),

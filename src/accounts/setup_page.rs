@@ -1,22 +1,18 @@
 //! `/setup/{token}`: the one-time page that creates the first province admin.
 use super::setup::{self, FirstAdmin};
-use crate::access::session;
-use crate::admin::see_other;
 use crate::error::{AppError, FieldError, PageResult, labelled};
-use crate::security::{client_ip, csrf};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::security::{client_ip, csrf};
+use crate::web::session;
+use crate::web::shell::see_other;
 use actix_session::Session;
 use actix_web::http::StatusCode;
-use actix_web::web::{Data, Form, Path, ServiceConfig, get, post};
+use actix_web::web::{Data, Form, Path};
 use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.route("/setup/{token}", get().to(form)).route("/setup/{token}", post().to(submit));
-}
-
 #[derive(Debug, Default, Deserialize, Serialize)]
-struct SetupForm {
+pub struct SetupForm {
     #[serde(default)]
     unit_name: String,
     #[serde(default)]
@@ -72,13 +68,13 @@ async fn render_page(
         .body(body))
 }
 
-async fn form(req: HttpRequest, state: Data<AppState>, secret: Path<String>) -> PageResult<HttpResponse> {
+pub async fn form(req: HttpRequest, state: Data<AppState>, secret: Path<String>) -> PageResult<HttpResponse> {
     setup::find_valid(&state.db, &secret, state.now()).await?;
     let input = SetupForm { unit_name: "甘肃省总工会".into(), unit_code: "GS".into(), ..Default::default() };
     render_page(&req, &state, &secret, &input, vec![]).await
 }
 
-async fn submit(
+pub async fn submit(
     req: HttpRequest,
     state: Data<AppState>,
     session: Session,
@@ -102,7 +98,7 @@ async fn submit(
     match setup::complete(&state.db, &secret, &first, cheap, Some(client_ip(&req)), now).await {
         Ok(user) => {
             session::start(&session, &user, now)?;
-            crate::admin::flash(&req, "管理员账号已创建。请先完善单位信息，再建立下级单位和账号。");
+            crate::web::shell::flash(&req, "管理员账号已创建。请先完善单位信息，再建立下级单位和账号。");
             Ok(see_other("/admin"))
         }
         Err(AppError::Validation(errors) | AppError::Taken(errors)) => {

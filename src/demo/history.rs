@@ -5,11 +5,12 @@
 //! the workflow (filed on the web and registered from a letter, a phone call and an e-mail;
 //! late and anonymous ones recorded and refused); and two projects carried from the applicant
 //! through the county and the city to the province's notice, each step through the gate.
+use crate::audit::Who;
 use crate::china_time::{day_of, instant_on};
 use crate::error::{AppError, AppResult};
+use crate::notices::Level;
 use crate::notices::generate::{GenerateRequest, generate, start_correction};
 use crate::notices::publish::{PublishRequest, publish, withdraw};
-use crate::notices::{Level, Who};
 use crate::objections::filing::FilingInput;
 use crate::objections::service::{NewCase, notice_for_objection, record};
 use crate::objections::workflow::{TransitionRequest, apply_move, registration_case};

@@ -3,21 +3,17 @@
 //! Guids are URNs made of ids alone, so they survive a change of the site's address; dates
 //! are written in China time (+08:00).
 use crate::error::{AppError, AppResult, PageResult};
-use crate::notices::index::{EventRef, Listing};
-use crate::notices::public::{Filter, PublicState, ReportRef};
+use crate::notices::public_listing::{EventRef, Listing};
+use crate::notices::public_read::{Filter, PublicState, ReportRef};
 use crate::notices::{Level, Period, http};
-use crate::startup::AppState;
-use actix_web::web::{Bytes, Data, Query, ServiceConfig, get};
+use crate::web::AppState;
+use actix_web::web::{Bytes, Data, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Asia::Shanghai;
 use entity::{campaigns, notice_revisions, units};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
 use serde::Deserialize;
-
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.route("/feeds/notices.rss", get().to(rss_feed)).route("/feeds/notices.atom", get().to(atom_feed));
-}
 
 /// At most this many items, newest first.
 const MAX_ITEMS: usize = 30;
@@ -169,7 +165,7 @@ struct Prepared {
 async fn prepare(state: &AppState, q: &FeedQuery) -> AppResult<Prepared> {
     let now = state.now();
     let (filter, scope) = filter_of(&state.db, q).await?;
-    let listing = crate::notices::index::listing(&state.db, &state.settings.database_url).await?;
+    let listing = crate::notices::public_listing::listing(&state.db, &state.settings.database_url).await?;
     let mut params = url::form_urlencoded::Serializer::new(String::new());
     for (k, v) in [("level", &q.level), ("unit", &q.unit), ("campaign", &q.campaign)] {
         if let Some(v) = v.as_deref().filter(|v| !v.is_empty()) {
@@ -198,7 +194,7 @@ fn description_of(p: &Prepared) -> String {
     format!("公示的发布、更正、撤销与结果。公示账本共{}条，头哈希 {}。", p.ledger.count, p.ledger.head_hash)
 }
 
-async fn rss_feed(req: HttpRequest, state: Data<AppState>, q: Query<FeedQuery>) -> PageResult<HttpResponse> {
+pub async fn rss_feed(req: HttpRequest, state: Data<AppState>, q: Query<FeedQuery>) -> PageResult<HttpResponse> {
     let p = prepare(&state, &q).await?;
     let abs = |path: &str| state.settings.absolute_url(path);
     let items = p
@@ -230,7 +226,7 @@ async fn rss_feed(req: HttpRequest, state: Data<AppState>, q: Query<FeedQuery>) 
     Ok(http::conditional(&req, "application/rss+xml; charset=utf-8", &http::etag_of(&body), last, body))
 }
 
-async fn atom_feed(req: HttpRequest, state: Data<AppState>, q: Query<FeedQuery>) -> PageResult<HttpResponse> {
+pub async fn atom_feed(req: HttpRequest, state: Data<AppState>, q: Query<FeedQuery>) -> PageResult<HttpResponse> {
     use atom_syndication::{Category, Entry, Feed, Generator, Link, Text};
     let p = prepare(&state, &q).await?;
     let abs = |path: &str| state.settings.absolute_url(path);

@@ -2,24 +2,20 @@
 //! `GET /api/v1/notices/{id}`. Only what is public at the instant: a scheduled notice is a 404
 //! here too. Times are RFC 3339 in China time; dates are ISO days.
 use super::content::Snapshot;
-use super::handlers::{load_items, load_state, parse_id};
-use super::index::{Listing, Seen};
-use super::public::{Filter, PublicState};
+use super::pages::{load_items, load_state, parse_id};
+use super::public_listing::{Listing, Seen};
+use super::public_read::{Filter, PublicState};
 use super::{Level, Period, http};
 use crate::china_time::rfc3339_china;
 use crate::error::{ApiResult, AppError, FieldError};
-use crate::startup::AppState;
-use actix_web::web::{Bytes, Data, Path, Query, ServiceConfig, get};
+use crate::web::AppState;
+use actix_web::web::{Bytes, Data, Path, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use entity::{campaigns, notice_revisions, units};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, OpenApi, ToSchema};
-
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.route("/api/v1/notices", get().to(list)).route("/api/v1/notices/{id}", get().to(detail));
-}
 
 /// This module's part of `/api/openapi.json`.
 #[derive(OpenApi)]
@@ -290,7 +286,7 @@ pub async fn list(req: HttpRequest, state: Data<AppState>, q: Query<ListQuery>) 
         let c = campaigns::Entity::find().filter(campaigns::Column::Code.eq(code)).one(&state.db).await?;
         filter.campaign_id = Some(c.map_or(-1, |c| c.id));
     }
-    let listing = super::index::listing(&state.db, &state.settings.database_url).await?;
+    let listing = super::public_listing::listing(&state.db, &state.settings.database_url).await?;
     let term = q.q.as_deref().unwrap_or_default();
     let standings = listing.standings(now);
     let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);

@@ -7,7 +7,7 @@
 //!
 //! Caches are per database (two apps on one database share them; tests on separate
 //! databases never see each other's notices).
-use super::public::PublicState;
+use super::public_read::PublicState;
 use super::service::Item;
 use actix_web::web::Bytes;
 use std::collections::HashMap;

@@ -1,4 +1,4 @@
-//! What each level of notice must show (DOMAIN.md, "The three levels of 公示"), built from a
+//! What each level of notice must show (docs/RULES.md#the-three-levels-of-notice), built from a
 //! project record into the snapshot stored per item. Phone and ID numbers never enter it: the
 //! snapshot types have no field for them.
 use super::Level;

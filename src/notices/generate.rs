@@ -3,9 +3,10 @@
 //! opening a correction draft on a published notice.
 use super::content::{Snapshot, snapshot};
 use super::period::{check_start, default_start};
-use super::{Level, NoticeState, PeriodRules, Who, service, text};
+use super::{Level, NoticeState, PeriodRules, service, text};
+use crate::audit::Who;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::gate;
+use crate::notices::gate;
 use chrono::{DateTime, NaiveDate, Utc};
 use entity::{notice_items, notice_revisions, notices};
 use sea_orm::{

@@ -1,31 +1,31 @@
 //! Notices (公示): the three levels, their five-day periods, generation from project records,
-//! immutable publication with corrections and withdrawal, and the public pages, poster and API.
+//! immutable publication with corrections and withdrawal, and the public_read pages, poster and API.
 //!
 //! The domain core (`period`, `content`, `consistency`, `visibility`) is pure; `service`,
 //! `publish` and `ledger` hold the database work; `handlers`, `views`, `poster` and `api` are
 //! the HTTP edge.
-pub mod admin;
-pub mod admin_api;
-pub mod admin_new;
 pub mod api;
 pub mod cache;
-pub mod cli;
 pub mod consistency;
 pub mod content;
+pub mod gate;
 pub mod generate;
-pub mod handlers;
 pub mod http;
-pub mod index;
 pub mod ledger;
-pub mod listing;
+pub mod pages;
 pub mod period;
 pub mod poster;
-pub mod public;
+pub mod public_listing;
+pub mod public_read;
 pub mod publish;
 pub mod search;
 pub mod service;
-pub mod staff;
+pub mod staff_api;
+pub mod staff_new_page;
+pub mod staff_pages;
+pub mod staff_service;
 pub mod text;
+pub mod unit_pages;
 pub mod views;
 pub mod visibility;
 
@@ -33,49 +33,6 @@ pub use period::{Period, PeriodRules, Status};
 pub use service::{Item, PublishedNotice};
 
 use serde::Serialize;
-
-/// Who does a staff action, for the audit log written in the action's transaction. The
-/// command line acts as nobody in particular (`Who::default()`).
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct Who {
-    pub user_id: Option<i32>,
-    pub ip: Option<String>,
-}
-
-impl Who {
-    #[must_use]
-    pub fn user(user_id: Option<i32>) -> Self {
-        Self { user_id, ip: None }
-    }
-
-    /// Records `action` on `target_type`/`target_id` for `unit_id`.
-    ///
-    /// # Errors
-    /// Database failure.
-    // Every argument is one audit column; a builder would only hide that.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn record<C: sea_orm::ConnectionTrait>(
-        &self,
-        db: &C,
-        action: &str,
-        target_type: &str,
-        target_id: i32,
-        unit_id: i32,
-        detail: Option<String>,
-        now: chrono::DateTime<chrono::Utc>,
-    ) -> crate::error::AppResult<()> {
-        let entry = crate::audit::AuditEntry {
-            user_id: self.user_id,
-            unit_id: Some(unit_id),
-            action,
-            target_type,
-            target_id: Some(target_id.to_string()),
-            detail,
-            ip: self.ip.clone(),
-        };
-        crate::audit::record(db, entry, now).await
-    }
-}
 
 /// The three levels of 公示.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -172,17 +129,4 @@ impl NoticeState {
             _ => Self::Draft,
         }
     }
-}
-
-/// The public routes of notices: pages, poster, unit and campaign pages.
-pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
-    handlers::routes(cfg);
-    listing::routes(cfg);
-    api::routes(cfg);
-}
-
-/// The staff routes of notices (pages and admin API), through the access registrar.
-pub fn admin_routes(r: &mut crate::access::AdminRoutes) {
-    admin::routes(r);
-    admin_api::routes(r);
 }

@@ -1,7 +1,7 @@
 //! Turning notices into template contexts. The time-dependent part of a notice page is its own
 //! struct ([`Live`]) so the page cache can key on exactly that.
 use super::content::Snapshot;
-use super::public::PublicState;
+use super::public_read::PublicState;
 use super::service::Item;
 use super::{Level, Period};
 use crate::china_time::{date_zh, datetime_zh};

@@ -16,20 +16,14 @@ use super::upload;
 use super::{RefusalReason, Status};
 use crate::china_time::{datetime_zh, rfc3339_china};
 use crate::error::{ApiResult, AppError, FieldError};
-use crate::security::{client_ip, rate_limit};
-use crate::startup::AppState;
+use crate::web::AppState;
+use crate::web::security::{client_ip, rate_limit};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, LOCATION};
-use actix_web::web::{Data, Json, Path, Payload, Query, ServiceConfig, get, post};
+use actix_web::web::{Data, Json, Path, Payload, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
-
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.route("/api/v1/notices/{id}/objections", post().to(file))
-        .route("/api/v1/objections/{code}", get().to(find))
-        .route("/api/v1/receipts/verify", post().to(verify));
-}
 
 /// File an objection against a notice.
 #[utoipa::path(
@@ -49,12 +43,7 @@ pub fn routes(cfg: &mut ServiceConfig) {
         (status = 429, description = "Too many submissions from this client (Retry-After)")
     )
 )]
-pub(crate) async fn file(
-    state: Data<AppState>,
-    req: HttpRequest,
-    id: Path<i32>,
-    payload: Payload,
-) -> ApiResult<HttpResponse> {
+pub async fn file(state: Data<AppState>, req: HttpRequest, id: Path<i32>, payload: Payload) -> ApiResult<HttpResponse> {
     rate_limit::check(&state.limits.objection, &client_ip(&req))?;
     let submission = upload::read(&req, payload, &Store::new(&state.settings.data_dir)).await?;
     let key = req.headers().get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
@@ -134,7 +123,7 @@ fn problem(
 }
 
 #[derive(Deserialize)]
-pub(crate) struct KeyQuery {
+pub struct KeyQuery {
     #[serde(default)]
     key: String,
 }
@@ -151,7 +140,7 @@ pub(crate) struct KeyQuery {
         (status = 429, description = "Too many look-ups from this client")
     )
 )]
-pub(crate) async fn find(
+pub async fn find(
     state: Data<AppState>,
     req: HttpRequest,
     code: Path<String>,
@@ -163,7 +152,7 @@ pub(crate) async fn find(
 }
 
 #[derive(Deserialize)]
-pub(crate) struct VerifyBody {
+pub struct VerifyBody {
     /// Required, as the document says: a body without it is a 400, not a verdict.
     token: String,
 }
@@ -176,7 +165,7 @@ pub(crate) struct VerifyBody {
     request_body = super::openapi::VerifyRequest,
     responses((status = 200, description = "The verdict", body = super::openapi::VerifyAnswer))
 )]
-pub(crate) async fn verify(state: Data<AppState>, body: Json<VerifyBody>) -> ApiResult<HttpResponse> {
-    let result = super::handlers::verify(&state, &body.token).await?;
+pub async fn verify(state: Data<AppState>, body: Json<VerifyBody>) -> ApiResult<HttpResponse> {
+    let result = super::pages::verify(&state, &body.token).await?;
     Ok(HttpResponse::Ok().json(result))
 }

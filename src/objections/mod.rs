@@ -1,31 +1,27 @@
-//! Objections (异议): the words of the rules in DOMAIN.md turned into types. A case moves through
+//! Objections (异议): the rules of docs/RULES.md ("Objections", "Objection handling") turned into types. A case moves through
 //! [`Status`] only along [`Status::can_move_to`]; everything about storage, HTTP and privacy
 //! lives in the submodules.
 pub mod api;
 pub mod attachments;
-pub mod cli;
 pub mod codes;
 pub mod filing;
-pub mod handlers;
+pub mod group_commit;
 pub mod ledger;
 pub mod lookup;
 pub mod openapi;
+pub mod pages;
 pub mod queue;
 pub mod retention;
 pub mod service;
-pub mod staff;
 pub mod staff_api;
+pub mod staff_pages;
 pub mod submit;
 pub mod summary;
 pub mod upload;
 pub mod views;
 pub mod workflow;
-pub mod writer;
 
 use serde::{Deserialize, Serialize};
-
-pub use handlers::routes;
-pub use staff::admin_routes;
 
 /// Declares a closed set of codes with their Chinese labels: `code()` is what is stored and
 /// what the API speaks, `label()` what people read, `parse()` accepts either.
@@ -91,7 +87,7 @@ impl Status {
         )
     }
 
-    /// The states a case may go to next, in the order staff are offered them.
+    /// The states a case may go to next, in the order staff_pages are offered them.
     #[must_use]
     pub fn next(self) -> Vec<Status> {
         Self::ALL.iter().copied().filter(|to| self.can_move_to(*to)).collect()
@@ -179,7 +175,7 @@ pub struct Move {
     pub reason: Option<RefusalReason>,
 }
 
-/// Why a move is not allowed, in words staff can act on.
+/// Why a move is not allowed, in words staff_pages can act on.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum MoveError {
     #[error("“{from}”的异议不能改为“{to}”")]

@@ -59,7 +59,7 @@ impl NoticeForObjection {
         self.projects.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_default()
     }
 
-    /// Handling is due `handling_days` after the close (DOMAIN.md: default 10 days).
+    /// Handling is due `handling_days` after the close (docs/RULES.md#objection-handling: default 10 days).
     #[must_use]
     pub fn handling_due_at(&self) -> DateTime<Utc> {
         self.closes_at() + Duration::days(i64::from(self.campaign.handling_days.max(0)))

@@ -3,37 +3,27 @@
 use super::filing::FilingInput;
 use super::queue::{self, QueueFilter};
 use super::workflow::{self, RegistrationInput, TransitionRequest};
-use crate::access::{Actor, AdminRoutes};
+use crate::access::Actor;
 use crate::china_time::rfc3339_china;
 use crate::error::{ApiResult, AppError};
-use crate::startup::AppState;
+use crate::web::AppState;
 use actix_web::HttpResponse;
 use actix_web::http::header::CACHE_CONTROL;
 use actix_web::web::{Data, Json, Path, Query};
 use serde::Deserialize;
 use serde_json::json;
 
-pub fn admin_routes(r: &mut AdminRoutes) {
-    r.get("/api/v1/admin/objections", list)
-        .get("/api/v1/admin/objections/{id}", show)
-        .post("/api/v1/admin/objections/{id}/transitions", transition)
-        .post("/api/v1/admin/objections/{id}/assignment", assign)
-        .post("/api/v1/admin/objections/{id}/sealed-letter", sealed_letter)
-        .get("/api/v1/admin/objections/{id}/identity", identity)
-        .post("/api/v1/admin/notices/{id}/objections", register);
-}
-
-async fn list(state: Data<AppState>, actor: Actor, filter: Query<QueueFilter>) -> ApiResult<HttpResponse> {
+pub async fn list(state: Data<AppState>, actor: Actor, filter: Query<QueueFilter>) -> ApiResult<HttpResponse> {
     let rows = queue::queue(&state.db, &actor, &filter, state.now()).await?;
     Ok(HttpResponse::Ok().json(json!({ "objections": rows })))
 }
 
-async fn show(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<HttpResponse> {
+pub async fn show(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<HttpResponse> {
     Ok(HttpResponse::Ok().json(queue::detail(&state.db, &actor, *id, state.now()).await?))
 }
 
 #[derive(Deserialize)]
-struct TransitionBody {
+pub struct TransitionBody {
     #[serde(default)]
     to: String,
     #[serde(default)]
@@ -44,7 +34,7 @@ struct TransitionBody {
     public_note: Option<String>,
 }
 
-async fn transition(
+pub async fn transition(
     state: Data<AppState>,
     actor: Actor,
     id: Path<i32>,
@@ -60,27 +50,32 @@ async fn transition(
 }
 
 #[derive(Deserialize)]
-struct AssignBody {
+pub struct AssignBody {
     user_id: Option<i32>,
 }
 
-async fn assign(state: Data<AppState>, actor: Actor, id: Path<i32>, body: Json<AssignBody>) -> ApiResult<HttpResponse> {
+pub async fn assign(
+    state: Data<AppState>,
+    actor: Actor,
+    id: Path<i32>,
+    body: Json<AssignBody>,
+) -> ApiResult<HttpResponse> {
     workflow::assign(&state.db, &actor, *id, body.user_id, state.now()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-async fn sealed_letter(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<HttpResponse> {
+pub async fn sealed_letter(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<HttpResponse> {
     workflow::receive_sealed_letter(&state.db, &actor, *id, state.now()).await?;
     Ok(HttpResponse::NoContent().finish())
 }
 
-async fn identity(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<HttpResponse> {
+pub async fn identity(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<HttpResponse> {
     let view = workflow::view_identity(&state.db, &actor, *id, state.now()).await?;
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(view))
 }
 
 #[derive(Deserialize)]
-struct RegisterBody {
+pub struct RegisterBody {
     #[serde(default)]
     channel: String,
     #[serde(default)]
@@ -105,7 +100,7 @@ struct RegisterBody {
     content: String,
 }
 
-async fn register(
+pub async fn register(
     state: Data<AppState>,
     actor: Actor,
     id: Path<i32>,

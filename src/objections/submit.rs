@@ -3,12 +3,12 @@
 //! writer. The answer comes only after the case is durably committed.
 use super::attachments::Store;
 use super::codes::{derived_lookup_key, idempotency_fingerprint, new_lookup_key};
+use super::group_commit;
 use super::service::{NewCase, NoticeForObjection, ProjectChoice, Recorded};
 use super::upload::Submission;
-use super::writer;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::notices::{Period, PublishedNotice};
-use crate::startup::AppState;
+use crate::web::AppState;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
 
@@ -69,7 +69,7 @@ pub async fn file(
     let missing_identity = filing.missing_identity();
     let case =
         NewCase { idempotency_key, attachments: placed.clone(), ..NewCase::web(&notice, filing, lookup_key, now) };
-    match writer::for_app(state).submit(case).await {
+    match group_commit::for_app(state).submit(case).await {
         Ok(recorded) => {
             if recorded.replayed {
                 store.remove(&placed);
@@ -90,7 +90,7 @@ pub async fn file(
 /// # Errors
 /// `NotFound` when the public cannot see the notice; database failure.
 pub async fn notice_for_filing(state: &AppState, notice_id: i32, now: DateTime<Utc>) -> AppResult<NoticeForObjection> {
-    use crate::notices::handlers::{load_items, load_state};
+    use crate::notices::pages::{load_items, load_state};
     let public = load_state(state, notice_id).await?.ok_or(AppError::NotFound)?;
     let revision = public.current(now).cloned().ok_or(AppError::NotFound)?;
     let items = load_items(state, revision.id).await?;

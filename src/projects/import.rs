@@ -5,10 +5,8 @@ use super::service::{self, Upserted};
 use super::{CompleterDraft, Grade, IpItemDraft, IpKind, ProjectDraft};
 use crate::error::{AppError, AppResult, FieldError};
 use chrono::{DateTime, Utc};
-use entity::{campaigns, units};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, TransactionTrait};
+use sea_orm::{DatabaseConnection, TransactionTrait};
 use std::collections::{HashMap, HashSet};
-use std::path::Path;
 
 /// One column of the import template.
 pub struct Column {
@@ -332,7 +330,9 @@ pub struct ImportReport {
     pub project_ids: Vec<i32>,
 }
 
-/// Stores validated drafts for one unit of one campaign, all in one transaction.
+/// Stores validated drafts declared by one applicant unit of one campaign, all in one
+/// transaction. (A higher unit's file goes to `recommendations::receive` instead: `crate::imports`
+/// decides which.)
 ///
 /// # Errors
 /// Database failure or a key owned by another unit: nothing is stored.
@@ -343,11 +343,6 @@ pub async fn store(
     drafts: Vec<ProjectDraft>,
     now: DateTime<Utc>,
 ) -> AppResult<ImportReport> {
-    // A unit with units below it declares nothing itself: what it imports comes up from below
-    // and must pass the gate, as a recommendation would.
-    if crate::recommendations::receive::is_higher_unit(db, unit_id).await? {
-        return crate::recommendations::receive::import(db, campaign_id, unit_id, &drafts, now).await;
-    }
     db.transaction::<_, ImportReport, AppError>(|txn| {
         Box::pin(async move {
             let mut report = ImportReport::default();
@@ -364,38 +359,6 @@ pub async fn store(
     })
     .await
     .map_err(AppError::from)
-}
-
-/// The CLI's import: campaign and unit by code, the file by path.
-///
-/// # Errors
-/// Unknown campaign or unit, an unreadable file, or every bad row listed.
-pub async fn import_file(
-    db: &DatabaseConnection,
-    campaign_code: &str,
-    unit_code: &str,
-    path: &Path,
-    now: DateTime<Utc>,
-) -> anyhow::Result<ImportReport> {
-    let campaign = campaigns::Entity::find().filter(campaigns::Column::Code.eq(campaign_code)).one(db).await?;
-    let campaign = campaign.ok_or_else(|| anyhow::anyhow!("征集活动 {campaign_code} 不存在"))?;
-    let unit = units::Entity::find().filter(units::Column::Code.eq(unit_code)).one(db).await?;
-    let unit = unit.ok_or_else(|| anyhow::anyhow!("单位 {unit_code} 不存在"))?;
-    let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("无法读取 {}：{e}", path.display()))?;
-    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    let format = Format::detect(&name, &bytes).ok_or_else(|| anyhow::anyhow!("文件为空"))?;
-    let drafts = parse(format, &bytes).map_err(|errors| {
-        let lines: Vec<_> = errors.into_iter().map(|e| e.message).collect();
-        anyhow::anyhow!("导入失败，未导入任何项目：\n{}", lines.join("\n"))
-    })?;
-    store(db, campaign.id, unit.id, drafts, now).await.map_err(|e| match e {
-        AppError::Validation(errors) => {
-            let lines: Vec<_> =
-                errors.into_iter().map(|e| format!("{}：{}", super::column(&e.field), e.message)).collect();
-            anyhow::anyhow!("{}", lines.join("\n"))
-        }
-        other => anyhow::anyhow!("{other}"),
-    })
 }
 
 #[cfg(test)]

@@ -1,16 +1,15 @@
 //! Projects (技术成果): the 登记表 data a unit declares, validated into a [`ProjectDraft`]
 //! before anything touches the database.
-pub mod admin;
-pub mod admin_api;
-pub mod admin_form;
-pub mod handlers;
+pub mod api_schema;
 pub mod import;
+pub mod pages;
 pub mod preview;
 pub mod service;
-pub mod staff;
+pub mod staff_api;
+pub mod staff_form;
+pub mod staff_pages;
+pub mod staff_service;
 pub mod template;
-
-pub use handlers::routes;
 
 use crate::error::FieldError;
 use serde::{Deserialize, Serialize};

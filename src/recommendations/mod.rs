@@ -3,14 +3,14 @@
 //! row records the report it rests on, and the project is then held by the unit above. A unit
 //! recommending to the province beyond the campaign's limit (原则上不超过5项), or beyond a quota's
 //! maximum, must record a reason, which every list and the summary table show.
-pub mod handlers;
 pub mod receive;
+pub mod staff;
 pub mod status;
 
 use crate::access::{Action, Actor, policy};
+use crate::audit::Who;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::gate;
-use crate::notices::Who;
+use crate::notices::gate;
 use chrono::{DateTime, Utc};
 use entity::{campaign_quotas, campaigns, projects, recommendations, units};
 use sea_orm::{
@@ -19,11 +19,6 @@ use sea_orm::{
 };
 
 pub const MAX_REASON_CHARS: usize = 1000;
-
-/// The staff routes: the recommendation page, its API and the summary tables.
-pub fn admin_routes(r: &mut crate::access::AdminRoutes) {
-    handlers::routes(r);
-}
 
 /// How many projects a unit may send to the unit above before a reason is needed, and how many
 /// it has sent.

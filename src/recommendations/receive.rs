@@ -4,8 +4,8 @@
 //! unit had recommended it. The whole file is received or none of it, and every refusal names
 //! the project and what is missing. The projects' 登记表 data stay as their applicant declared
 //! and noticed them; the file only says which projects arrive.
+use crate::audit::Who;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::notices::Who;
 use crate::projects::ProjectDraft;
 use crate::projects::import::ImportReport;
 use chrono::{DateTime, Utc};

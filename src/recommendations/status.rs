@@ -3,8 +3,8 @@
 //! show the same answers.
 use super::Limit;
 use crate::error::{AppError, AppResult};
-use crate::gate;
 use crate::notices::Level;
+use crate::notices::gate;
 use entity::{campaigns, projects, units};
 use sea_orm::ConnectionTrait;
 use serde::Serialize;

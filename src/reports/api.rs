@@ -5,15 +5,11 @@ use super::service::{self, Stored};
 use crate::china_time::rfc3339_china;
 use crate::error::{ApiResult, AppError};
 use crate::settings::Settings;
-use crate::startup::AppState;
-use actix_web::web::{Data, Path, ServiceConfig, get};
+use crate::web::AppState;
+use actix_web::web::{Data, Path};
 use actix_web::{HttpResponse, http::header};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
-
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.route("/api/v1/reports/{code}", get().to(detail));
-}
 
 /// This module's part of `/api/openapi.json`.
 #[derive(OpenApi)]

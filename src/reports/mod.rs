@@ -6,15 +6,14 @@
 //! The domain core (`content`: the report's wording and outcomes; `readiness`: what still
 //! blocks issuing) is pure or read-only; `service` issues and reads; `document` prints through
 //! the `report-docs` crate; `pages`, `admin`, `api` and `cli` are the edges.
-pub mod admin;
 pub mod api;
-pub mod cli;
 pub mod content;
 pub mod document;
 pub mod ledger;
 pub mod pages;
 pub mod readiness;
 pub mod service;
+pub mod staff;
 
 pub use content::ReportContent;
 pub use readiness::Blocker;
@@ -24,7 +23,7 @@ use rand::Rng;
 use serde::{Deserialize, Serialize};
 
 /// What became of one project on a notice. The first two are clean: they let the project go
-/// up a level (`crate::gate::CLEAN_OUTCOMES` holds the same codes).
+/// up a level (`crate::notices::gate::CLEAN_OUTCOMES` holds the same codes).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Outcome {
@@ -91,17 +90,6 @@ pub fn parse_code(input: &str) -> Option<String> {
     (code.len() == CODE_LEN && code.bytes().all(|b| ALPHABET.contains(&b))).then_some(code)
 }
 
-/// The public routes: the verify page, the downloads, the print view and the public API.
-pub fn routes(cfg: &mut actix_web::web::ServiceConfig) {
-    pages::routes(cfg);
-    api::routes(cfg);
-}
-
-/// The staff routes: issuing, the list of reports.
-pub fn admin_routes(r: &mut crate::access::AdminRoutes) {
-    admin::routes(r);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -110,7 +98,7 @@ mod tests {
     fn outcome_codes_are_the_ones_the_gate_reads() {
         for o in [Outcome::NoObjection, Outcome::Dismissed, Outcome::Upheld] {
             assert_eq!(Outcome::parse(o.code()), Some(o));
-            assert_eq!(crate::gate::CLEAN_OUTCOMES.contains(&o.code()), o.is_clean(), "{o:?}");
+            assert_eq!(crate::notices::gate::CLEAN_OUTCOMES.contains(&o.code()), o.is_clean(), "{o:?}");
         }
         assert_eq!(Outcome::Dismissed.label(), "有异议，经核查不成立");
     }

@@ -7,20 +7,14 @@ use super::document::{self, Format};
 use super::service::{self, Stored};
 use crate::china_time::datetime_zh;
 use crate::error::{AppError, PageResult};
-use crate::startup::AppState;
+use crate::web::AppState;
 use actix_web::http::header;
-use actix_web::web::{Data, Path, Query, ServiceConfig, get};
+use actix_web::web::{Data, Path, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-pub fn routes(cfg: &mut ServiceConfig) {
-    cfg.route("/reports", get().to(lookup))
-        .route("/reports/{file}", get().to(show))
-        .route("/reports/{code}/print", get().to(print));
-}
-
 #[derive(Deserialize)]
-struct LookupQuery {
+pub struct LookupQuery {
     code: Option<String>,
 }
 
@@ -32,7 +26,7 @@ struct LookupPage<'a> {
 }
 
 /// The form for a code typed from a printed copy; a valid code goes straight to its page.
-async fn lookup(q: Query<LookupQuery>) -> PageResult<HttpResponse> {
+pub async fn lookup(q: Query<LookupQuery>) -> PageResult<HttpResponse> {
     let typed = q.code.as_deref().unwrap_or_default().trim();
     if let Some(code) = super::parse_code(typed) {
         return Ok(HttpResponse::SeeOther().insert_header((header::LOCATION, format!("/reports/{code}"))).finish());
@@ -105,7 +99,7 @@ fn page<'a>(state: &AppState, s: &'a Stored) -> ReportPage<'a> {
 }
 
 /// `/reports/{code}`, `/reports/{code}.pdf`, `/reports/{code}.docx`.
-async fn show(state: Data<AppState>, req: HttpRequest, file: Path<String>) -> PageResult<HttpResponse> {
+pub async fn show(state: Data<AppState>, req: HttpRequest, file: Path<String>) -> PageResult<HttpResponse> {
     let (code, format) = match file.rsplit_once('.') {
         Some((code, "pdf")) => (code, Some(Format::Pdf)),
         Some((code, "docx")) => (code, Some(Format::Docx)),
@@ -160,7 +154,7 @@ async fn download(req: &HttpRequest, stored: &Stored, format: Format) -> PageRes
 }
 
 /// The A4 print view, with the QR code inline.
-async fn print(state: Data<AppState>, code: Path<String>) -> PageResult<HttpResponse> {
+pub async fn print(state: Data<AppState>, code: Path<String>) -> PageResult<HttpResponse> {
     let stored = service::find_by_code(&state.db, &code).await?;
     if stored.row.code != *code {
         let to = format!("/reports/{}/print", stored.row.code);

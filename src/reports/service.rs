@@ -6,8 +6,9 @@ use super::content::{self, Inputs, ReportContent};
 use super::readiness::{self, Blocker, BlockerView};
 use super::{Outcome, ledger, new_code};
 use crate::access::{Action, Actor, policy};
+use crate::audit::Who;
 use crate::error::{AppError, AppResult};
-use crate::notices::{Who, service as notices};
+use crate::notices::service as notices;
 use chrono::{DateTime, Utc};
 use entity::{notices as notice_rows, report_outcomes, result_reports};
 use sea_orm::{

@@ -1,7 +1,7 @@
 //! Static files from `public/`, embedded and served from memory under a content-hashed name
 //! (`/static/app.3f2a9c1d.css`) so browsers may cache them for a year.
 use actix_web::http::header;
-use actix_web::{HttpRequest, HttpResponse, web};
+use actix_web::{HttpResponse, web};
 use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::sync::LazyLock;
@@ -52,9 +52,9 @@ pub fn url_for(name: &str) -> Option<String> {
     CATALOGUE.urls.get(name).cloned()
 }
 
-pub async fn serve(req: HttpRequest, path: web::Path<String>) -> HttpResponse {
+pub async fn serve(path: web::Path<String>) -> HttpResponse {
     let Some(asset) = CATALOGUE.by_hashed_name.get(path.as_str()) else {
-        return super::not_found(req).await;
+        return crate::error::AppError::NotFound.to_page_response();
     };
     HttpResponse::Ok()
         .content_type(asset.content_type)

@@ -1,5 +1,5 @@
 //! `GET /healthz`: 200 when the database answers, 503 when it does not.
-use crate::startup::AppState;
+use crate::web::AppState;
 use actix_web::{HttpResponse, web};
 use sea_orm::ConnectionTrait;
 

@@ -475,7 +475,7 @@ async fn project_fixture(app: &TestApp, own: i32, city: i32) -> MatrixProjects {
     let now = app.clock_now();
     let campaign = app.create_campaign("MATRIX-PRJ", "矩阵项目征集活动").await;
     let drafts = vec![project_draft("MX-1", CANARY_PROJECT), project_draft("MX-2", "推荐项目乙")];
-    let ids = gongshi::projects::import::store(&app.db, campaign, own, drafts, now).await.unwrap().project_ids;
+    let ids = gongshi::imports::store(&app.db, campaign, own, drafts, now).await.unwrap().project_ids;
     entity::recommendations::ActiveModel {
         project_id: Set(ids[1]),
         from_unit_id: Set(own),
@@ -661,7 +661,7 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<(Caller, String)>) {
     };
     let now = app.clock_now();
     let target_user = gongshi::accounts::service::create(&app.db, &new, true, now).await.unwrap().id;
-    let target_token = gongshi::accounts::tokens::create(&app.db, target_user, "靶子令牌", now).await.unwrap().id;
+    let target_token = gongshi::access::tokens::create(&app.db, target_user, "靶子令牌", now).await.unwrap().id;
     let entry = AuditEntry {
         unit_id: Some(own),
         action: "test.fixture",
@@ -696,7 +696,7 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<(Caller, String)>) {
             let username = format!("{}-{}", format!("{standpoint:?}").to_lowercase(), role.code());
             let staff = app.sign_in(unit_of(&fixture, standpoint), role.code(), &username).await;
             let api_token = app.api_token(staff.user_id).await;
-            let spare_token = gongshi::accounts::tokens::create(&app.db, staff.user_id, "备用", now).await.unwrap().id;
+            let spare_token = gongshi::access::tokens::create(&app.db, staff.user_id, "备用", now).await.unwrap().id;
             let csrf = staff.csrf().await;
             callers.push((Caller { role, standpoint, staff, api_token, spare_token }, csrf));
         }
@@ -763,7 +763,7 @@ fn judge(f: &Fixture, expect: Expect, status: u16, body: &str, location: Option<
 #[test]
 fn every_staff_route_is_in_the_matrix() {
     let registered: BTreeSet<(String, String)> =
-        gongshi::access::registrar::all().into_iter().map(|e| (e.method, e.pattern)).collect();
+        gongshi::routes::staff_routes().all().into_iter().map(|e| (e.method, e.pattern)).collect();
     let covered: BTreeSet<(String, String)> =
         cases().iter().map(|c| (c.method.to_owned(), c.pattern.to_owned())).collect();
     let missing: Vec<_> = registered.difference(&covered).collect();
@@ -825,6 +825,6 @@ db_test!(the_authorisation_matrix_holds_for_every_staff_route_role_and_unit, |ap
     let target = gongshi::accounts::service::find(&app.db, f.target_user).await.unwrap();
     assert!(target.is_active);
     assert_eq!(target.display_name, CANARY_USER);
-    let unit = gongshi::admin::units::service::find(&app.db, f.own).await.unwrap();
+    let unit = gongshi::units::service::find(&app.db, f.own).await.unwrap();
     assert_eq!(unit.name, CANARY_UNIT);
 });

@@ -2,9 +2,10 @@
 //! withdrawal and result, stable guids, China-time dates, filters, and nothing before it opens.
 use crate::db_test;
 use crate::notices_support::{cn, day, draft, now, projects, published, result, world};
+use gongshi::audit::Who;
+use gongshi::notices::Level;
 use gongshi::notices::generate::start_correction;
 use gongshi::notices::publish::{PublishRequest, publish, withdraw};
-use gongshi::notices::{Level, Who};
 
 async fn parsed(app: &crate::helpers::TestApp, path: &str) -> (String, feed_rs::model::Feed) {
     let res = app.get(path).await;

@@ -208,7 +208,7 @@ impl TestApp {
 
     /// A fresh API token for a user.
     pub async fn api_token(&self, user_id: i32) -> String {
-        gongshi::accounts::tokens::create(&self.db, user_id, "测试", self.clock_now()).await.expect("token").secret
+        gongshi::access::tokens::create(&self.db, user_id, "测试", self.clock_now()).await.expect("token").secret
     }
 }
 

@@ -3,10 +3,11 @@
 use crate::db_test;
 use crate::notices_support::{cn, day, draft, now, projects, published, result, world};
 use entity::{ledger, notice_items, notices, project_completers};
+use gongshi::audit::Who;
 use gongshi::error::AppError;
 use gongshi::notices::generate::{DraftEdit, GenerateRequest, generate, start_correction, update_draft};
 use gongshi::notices::publish::{PublishRequest, publish, withdraw};
-use gongshi::notices::{Level, Status, Who, service};
+use gongshi::notices::{Level, Status, service};
 use gongshi::projects::Grade;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 

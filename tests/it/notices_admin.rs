@@ -207,8 +207,7 @@ pub async fn matrix_fixture(app: &TestApp, own: i32) -> MatrixNotices {
     .unwrap()
     .id;
     let d = draft("M1", "矩阵测试项目", None).validate().unwrap();
-    let project =
-        gongshi::projects::import::store(&app.db, campaign, own, vec![d], now(app)).await.unwrap().project_ids[0];
+    let project = gongshi::imports::store(&app.db, campaign, own, vec![d], now(app)).await.unwrap().project_ids[0];
     let new = || GenerateRequest {
         campaign_id: campaign,
         unit_id: own,
@@ -224,7 +223,7 @@ pub async fn matrix_fixture(app: &TestApp, own: i32) -> MatrixNotices {
     for &id in &ids[2..] {
         publish(&app.db, id, &PublishRequest::default(), now(app)).await.unwrap();
     }
-    start_correction(&app.db, ids[3], &gongshi::notices::Who::default(), now(app)).await.unwrap();
+    start_correction(&app.db, ids[3], &gongshi::audit::Who::default(), now(app)).await.unwrap();
     MatrixNotices { campaign, project, draft: ids[0], to_publish: ids[1], published: ids[2], corrected: ids[3] }
 }
 

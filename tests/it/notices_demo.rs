@@ -19,7 +19,7 @@ async fn the_demo_shows_notices_in_every_state_and_its_ledger_verifies() {
         for s in ["open", "closed", "withdrawn"] {
             assert!(statuses.contains(&s), "{s} among {statuses:?}");
         }
-        let listing = gongshi::notices::index::listing(&app.db, &app.database_url).await.unwrap();
+        let listing = gongshi::notices::public_listing::listing(&app.db, &app.database_url).await.unwrap();
         let all = &listing.states;
         let now = app.clock_now();
         assert!(all.iter().any(|s| s.current(now).is_none()), "one is scheduled for tomorrow");

@@ -3,9 +3,10 @@
 //! not), corrections with old revisions readable, withdrawal, the poster's QR code, search.
 use crate::db_test;
 use crate::notices_support::{cn, day, draft, now, page, projects, published, result, world};
+use gongshi::audit::Who;
+use gongshi::notices::Level;
 use gongshi::notices::generate::start_correction;
 use gongshi::notices::publish::{PublishRequest, publish, withdraw};
-use gongshi::notices::{Level, Who};
 use gongshi::projects::Grade;
 
 db_test!(a_scheduled_notice_is_a_404_until_its_open_instant_then_a_page, |app| {
@@ -258,7 +259,7 @@ db_test!(lists_see_a_write_made_by_another_instance_within_a_second, |app| {
     row.withdrawn_at = Set(Some(now(&app)));
     row.withdraw_reason = Set(Some("另一实例撤销".into()));
     row.update(&app.db).await.unwrap();
-    std::thread::sleep(gongshi::notices::index::CHECK_EVERY + std::time::Duration::from_millis(100));
+    std::thread::sleep(gongshi::notices::public_listing::CHECK_EVERY + std::time::Duration::from_millis(100));
     let (_, home) = page(&app, "/").await;
     assert!(home.contains("正在公示（0）") && home.contains("已撤销"), "{home}");
     let api: serde_json::Value = app.get("/api/v1/notices?status=withdrawn").await.json().await.unwrap();

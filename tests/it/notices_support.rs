@@ -116,7 +116,7 @@ pub fn draft(key: &str, name: &str, grade: Option<Grade>) -> ProjectDraft {
 /// Stores projects for the enterprise; returns their ids in order.
 pub async fn projects(app: &TestApp, w: &World, drafts: Vec<ProjectDraft>) -> Vec<i32> {
     let drafts = drafts.into_iter().map(|d| d.validate().expect("valid draft")).collect();
-    gongshi::projects::import::store(&app.db, w.campaign, w.enterprise, drafts, now(app))
+    gongshi::imports::store(&app.db, w.campaign, w.enterprise, drafts, now(app))
         .await
         .expect("projects stored")
         .project_ids

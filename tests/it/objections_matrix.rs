@@ -56,8 +56,7 @@ pub async fn fixture(app: &TestApp, campaign_code: &str, unit: i32) -> Objection
         summary: None,
     };
     let drafts = vec![draft.validate().expect("valid")];
-    let project =
-        gongshi::projects::import::store(&app.db, campaign, unit, drafts, now).await.expect("stored").project_ids[0];
+    let project = gongshi::imports::store(&app.db, campaign, unit, drafts, now).await.expect("stored").project_ids[0];
     let req = gongshi::notices::generate::GenerateRequest {
         campaign_id: campaign,
         unit_id: unit,

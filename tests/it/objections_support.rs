@@ -87,8 +87,7 @@ pub async fn scene(app: &TestApp) -> Scene {
     .id;
     let drafts = vec![project("P1", "输电线路覆冰在线监测装置"), project("P2", "变电站智能巡检机器人")];
     let drafts = drafts.into_iter().map(|d| d.validate().expect("valid")).collect();
-    let projects =
-        gongshi::projects::import::store(&app.db, campaign, unit, drafts, now).await.expect("projects").project_ids;
+    let projects = gongshi::imports::store(&app.db, campaign, unit, drafts, now).await.expect("projects").project_ids;
     let req = GenerateRequest {
         campaign_id: campaign,
         unit_id: unit,

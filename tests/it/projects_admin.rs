@@ -71,16 +71,11 @@ db_test!(a_file_with_bad_rows_shows_every_row_error_and_stores_nothing, |app| {
 
 db_test!(a_unit_admin_edits_the_registration_fields_and_mistakes_come_back_in_chinese, |app| {
     let s = setup(&app).await;
-    let ids = gongshi::projects::import::store(
-        &app.db,
-        s.campaign,
-        s.county,
-        vec![project_draft("LZ-9", "旧名称")],
-        app.clock_now(),
-    )
-    .await
-    .unwrap()
-    .project_ids;
+    let ids =
+        gongshi::imports::store(&app.db, s.campaign, s.county, vec![project_draft("LZ-9", "旧名称")], app.clock_now())
+            .await
+            .unwrap()
+            .project_ids;
     let id = ids[0];
     let (status, form) = s.admin.get_text(&format!("/admin/projects/{id}/edit")).await;
     assert_eq!(status, 200);
@@ -132,7 +127,7 @@ db_test!(the_parent_sees_a_project_only_once_it_is_recommended_to_it, |app| {
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let s = setup(&app).await;
     let now = app.clock_now();
-    let ids = gongshi::projects::import::store(
+    let ids = gongshi::imports::store(
         &app.db,
         s.campaign,
         s.county,

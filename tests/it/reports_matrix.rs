@@ -35,7 +35,7 @@ pub async fn fixture(app: &TestApp, own: i32) -> ReportFixture {
     .unwrap()
     .id;
     let drafts = vec![crate::reports_support::project("MR-1", "矩阵报告项目", None).validate().unwrap()];
-    let ids = gongshi::projects::import::store(&app.db, campaign, own, drafts, then).await.unwrap().project_ids;
+    let ids = gongshi::imports::store(&app.db, campaign, own, drafts, then).await.unwrap().project_ids;
     let mut notices = Vec::new();
     for start in [day(2025, 2, 1), day(2025, 2, 10)] {
         let req = GenerateRequest {
@@ -50,7 +50,7 @@ pub async fn fixture(app: &TestApp, own: i32) -> ReportFixture {
         publish(&app.db, g.notice_id, &PublishRequest::default(), then).await.unwrap();
         notices.push(g.notice_id);
     }
-    let who = gongshi::notices::Who::default();
+    let who = gongshi::audit::Who::default();
     gongshi::reports::issue(&app.db, notices[0], &who, "http://127.0.0.1:8080", app.clock_now()).await.unwrap();
     ReportFixture { waiting: notices[1] }
 }

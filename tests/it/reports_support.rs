@@ -88,10 +88,7 @@ pub fn project(key: &str, name: &str, grade: Option<Grade>) -> ProjectDraft {
 /// Stores projects declared by `unit`; returns their ids in order.
 pub async fn declare(app: &TestApp, t: &Tree, unit: i32, drafts: Vec<ProjectDraft>) -> Vec<i32> {
     let drafts = drafts.into_iter().map(|d| d.validate().expect("valid draft")).collect();
-    gongshi::projects::import::store(&app.db, t.campaign, unit, drafts, app.clock_now())
-        .await
-        .expect("stored")
-        .project_ids
+    gongshi::imports::store(&app.db, t.campaign, unit, drafts, app.clock_now()).await.expect("stored").project_ids
 }
 
 /// Generates and publishes a notice of `unit` at `level`, starting on `start`, at `at`.

@@ -1,0 +1,228 @@
+//! Signing in and out, and a staff member's own account page (password, other sessions).
+use super::service;
+use crate::access::Actor;
+use crate::audit::{self, AuditEntry};
+use crate::error::{AppError, FieldError, PageResult, labelled};
+use crate::web::AppState;
+use crate::web::security::{client_ip, csrf};
+use crate::web::session;
+use crate::web::shell::{flash, render_with_status, see_other};
+use actix_session::Session;
+use actix_web::http::StatusCode;
+use actix_web::web::{Data, Form, Query};
+use actix_web::{HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+/// Only a local path may follow a sign-in: no other host, no scheme, no `//host`.
+#[must_use]
+pub fn safe_next(next: Option<&str>) -> String {
+    match next {
+        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.contains(['\r', '\n']) => {
+            n.to_owned()
+        }
+        _ => "/admin".to_owned(),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NextQuery {
+    next: Option<String>,
+}
+
+#[derive(Serialize)]
+struct LoginPage<'a> {
+    title: &'static str,
+    csrf_token: String,
+    next: String,
+    username: &'a str,
+    error: Option<String>,
+}
+
+fn login_page(
+    req: &HttpRequest,
+    status: StatusCode,
+    next: String,
+    username: &str,
+    error: Option<String>,
+) -> PageResult<HttpResponse> {
+    let page = LoginPage { title: "工作人员登录", csrf_token: csrf::token(req), next, username, error };
+    let body = crate::web::templates::render("auth/login.html", &page)?;
+    Ok(HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header(("Cache-Control", "no-store"))
+        .body(body))
+}
+
+pub async fn login_form(req: HttpRequest, query: Query<NextQuery>, actor: Option<Actor>) -> PageResult<HttpResponse> {
+    let next = safe_next(query.next.as_deref());
+    if actor.is_some() {
+        return Ok(see_other(&next));
+    }
+    login_page(&req, StatusCode::OK, next, "", None)
+}
+
+#[derive(Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    next: Option<String>,
+}
+
+pub async fn login(
+    req: HttpRequest,
+    state: Data<AppState>,
+    session: Session,
+    form: Form<LoginForm>,
+) -> PageResult<HttpResponse> {
+    let form = form.into_inner();
+    let next = safe_next(form.next.as_deref());
+    let ip = client_ip(&req);
+    let account_key = form.username.trim().to_lowercase();
+    let limited = state.limits.login_ip.check(&ip).and_then(|()| state.limits.login_account.check(&account_key));
+    if let Err(AppError::TooManyRequests { retry_after_secs }) = limited {
+        let minutes = retry_after_secs.div_ceil(60);
+        let message = format!("尝试次数过多，请{minutes}分钟后再试");
+        let mut res = login_page(&req, StatusCode::TOO_MANY_REQUESTS, next, &form.username, Some(message))?;
+        res.headers_mut()
+            .insert(actix_web::http::header::RETRY_AFTER, actix_web::http::header::HeaderValue::from(retry_after_secs));
+        return Ok(res);
+    }
+    let now = state.now();
+    let cheap = state.settings.cheap_password_hashing;
+    let Some(user) = service::check_credentials(&state.db, &form.username, &form.password, cheap).await? else {
+        state.limits.login_ip.fail(&ip);
+        state.limits.login_account.fail(&account_key);
+        if let Some(known) = service::find_by_username(&state.db, &form.username).await? {
+            let entry = AuditEntry {
+                user_id: Some(known.id),
+                unit_id: Some(known.unit_id),
+                action: "auth.login_failed",
+                target_type: "user",
+                target_id: Some(known.id.to_string()),
+                detail: None,
+                ip: Some(ip),
+            };
+            audit::record(&state.db, entry, now).await?;
+        }
+        let message = "用户名或密码错误，或账号已停用".to_owned();
+        return login_page(&req, StatusCode::UNPROCESSABLE_ENTITY, next, &form.username, Some(message));
+    };
+    state.limits.login_account.succeed(&account_key);
+    session::start(&session, &user, now)?;
+    service::record_login(&state.db, &user, now).await?;
+    let entry = AuditEntry {
+        user_id: Some(user.id),
+        unit_id: Some(user.unit_id),
+        action: "auth.login",
+        target_type: "user",
+        target_id: Some(user.id.to_string()),
+        detail: None,
+        ip: Some(ip),
+    };
+    audit::record(&state.db, entry, now).await?;
+    Ok(see_other(&next))
+}
+
+pub async fn logout(state: Data<AppState>, session: Session, actor: Option<Actor>) -> PageResult<HttpResponse> {
+    if let Some(actor) = actor {
+        audit::record(&state.db, actor.audit("auth.logout", "user", Some(actor.user_id.to_string())), state.now())
+            .await?;
+    }
+    session::end(&session);
+    Ok(see_other("/login"))
+}
+
+const PASSWORD_LABELS: &[(&str, &str)] =
+    &[("current_password", "当前密码"), ("password", "新密码"), ("confirm_password", "确认新密码")];
+
+#[derive(Serialize, Default)]
+struct AccountPage {
+    title: &'static str,
+    errors: Vec<FieldError>,
+}
+
+pub async fn account_page(req: HttpRequest, actor: Actor) -> PageResult<HttpResponse> {
+    let page = AccountPage { title: "我的账号", errors: Vec::new() };
+    Ok(crate::web::shell::render(&req, &actor, "auth/account.html", &page)?)
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    current_password: String,
+    new_password: String,
+    confirm_password: String,
+}
+
+pub async fn change_password(
+    req: HttpRequest,
+    state: Data<AppState>,
+    session: Session,
+    actor: Actor,
+    form: Form<PasswordForm>,
+) -> PageResult<HttpResponse> {
+    let now = state.now();
+    let cheap = state.settings.cheap_password_hashing;
+    let outcome = async {
+        if form.new_password != form.confirm_password {
+            return Err(AppError::invalid("confirm_password", "两次输入的新密码不一致"));
+        }
+        // The current password is a secret worth guessing: the same limit as signing in.
+        let limit = &state.limits.login_account;
+        limit.check(&actor.username)?;
+        let Some(user) = service::check_credentials(&state.db, &actor.username, &form.current_password, cheap).await?
+        else {
+            limit.fail(&actor.username);
+            return Err(AppError::invalid("current_password", "当前密码不正确"));
+        };
+        limit.succeed(&actor.username);
+        service::set_password(&state.db, &user, &form.new_password, cheap, now).await
+    }
+    .await;
+    match outcome {
+        Ok(user) => {
+            session::follow_epoch(&session, &user)?;
+            audit::record(
+                &state.db,
+                actor.audit("account.password.change", "user", Some(actor.user_id.to_string())),
+                now,
+            )
+            .await?;
+            flash(&req, "密码已修改，其他设备上的登录已全部失效");
+            Ok(see_other("/admin/account"))
+        }
+        Err(AppError::Validation(errors)) => {
+            let page = AccountPage { title: "我的账号", errors: labelled(errors, PASSWORD_LABELS) };
+            Ok(render_with_status(&req, &actor, StatusCode::UNPROCESSABLE_ENTITY, "auth/account.html", &page)?)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn end_other_sessions(
+    req: HttpRequest,
+    state: Data<AppState>,
+    session: Session,
+    actor: Actor,
+) -> PageResult<HttpResponse> {
+    let now = state.now();
+    let user = service::find(&state.db, actor.user_id).await?;
+    let user = service::end_all_sessions(&state.db, &user, now).await?;
+    session::follow_epoch(&session, &user)?;
+    audit::record(&state.db, actor.audit("account.sessions.end", "user", Some(actor.user_id.to_string())), now).await?;
+    flash(&req, "其他设备上的登录已全部退出");
+    Ok(see_other("/admin/account"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::safe_next;
+
+    #[test]
+    fn only_local_paths_follow_a_sign_in() {
+        assert_eq!(safe_next(Some("/admin/users?page=2")), "/admin/users?page=2");
+        assert_eq!(safe_next(Some("//evil.example/")), "/admin");
+        assert_eq!(safe_next(Some("https://evil.example/")), "/admin");
+        assert_eq!(safe_next(Some("/\\evil.example")), "/admin");
+        assert_eq!(safe_next(None), "/admin");
+    }
+}

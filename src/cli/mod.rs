@@ -1,0 +1,214 @@
+//! The command line: `gongshi serve | migrate | import | …`. Flags win over `GONGSHI_*`
+//! variables, which win over defaults.
+pub mod accounts;
+pub mod import;
+pub mod notices;
+pub mod objections;
+pub mod reports;
+
+use crate::clock::SystemClock;
+use crate::settings::{DEFAULT_BIND, DEFAULT_DATABASE_URL, Settings};
+use crate::startup::Application;
+use clap::{Args, Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "gongshi", version, about = "公示与异议管理：职工技术成果三级公示")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Args, Clone)]
+struct DatabaseArg {
+    /// Database URL: sqlite://FILE or postgres://… (also GONGSHI_DATABASE_URL or DATABASE_URL)
+    #[arg(long = "database", env = "GONGSHI_DATABASE_URL")]
+    database: Option<String>,
+}
+
+impl DatabaseArg {
+    fn url(&self) -> String {
+        self.database
+            .clone()
+            .or_else(|| std::env::var("DATABASE_URL").ok())
+            .unwrap_or_else(|| DEFAULT_DATABASE_URL.to_owned())
+    }
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the web server.
+    Serve {
+        #[arg(long, env = "GONGSHI_BIND", default_value = DEFAULT_BIND)]
+        bind: String,
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// Public address, used in QR codes, feeds and links (default http://BIND)
+        #[arg(long, env = "GONGSHI_BASE_URL")]
+        base_url: Option<String>,
+        /// Folder for evidence files and other private data
+        #[arg(long, env = "GONGSHI_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// Fill an empty database with the 2025 Gansu demo, dated around today
+        #[arg(long, env = "GONGSHI_DEMO")]
+        demo: bool,
+        /// Testing only: a clock that POST /api/__test__/clock (from loopback) can move
+        #[arg(long, hide = true, env = "GONGSHI_TEST_CLOCK")]
+        test_clock: bool,
+    },
+    /// Apply migrations (or roll the last one back with `down`).
+    Migrate {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// `up` (default), `down` (one step), or `reset` (all the way down)
+        #[arg(default_value = "up")]
+        direction: String,
+    },
+    /// Import projects (登记表 data) from CSV, XLSX or JSON into a unit of a campaign.
+    Import {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// Campaign code, e.g. 2025
+        #[arg(long)]
+        campaign: String,
+        /// Code of the unit that declares the projects
+        #[arg(long)]
+        unit: String,
+        file: PathBuf,
+    },
+    /// Staff accounts: `user add` makes the first admin of a new install.
+    User {
+        #[command(subcommand)]
+        action: crate::cli::accounts::UserCommand,
+    },
+    /// Generate and publish notices (公示).
+    Notice {
+        #[command(subcommand)]
+        action: crate::cli::notices::NoticeCommand,
+    },
+    /// Check the tamper-evident ledger and every row it covers; exits non-zero at the first break.
+    Verify {
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Check an objection receipt's signature (the 验证码 printed on it).
+    ReceiptVerify {
+        token: String,
+        /// The published public key (hex, from /transparency); default: this database's key
+        #[arg(long)]
+        public_key: Option<String>,
+        #[command(flatten)]
+        database: DatabaseArg,
+    },
+    /// Result reports (公示结果报告): issue, export, and the 推荐汇总表.
+    Report {
+        #[command(subcommand)]
+        action: crate::cli::reports::ReportCommand,
+    },
+    /// Large data sets for the benchmark (docs/TESTING.md).
+    Loadgen {
+        #[command(subcommand)]
+        action: crate::loadgen::LoadgenCommand,
+    },
+    /// Objection maintenance (erasing identities after the retention period).
+    Objections {
+        #[command(subcommand)]
+        action: crate::cli::objections::ObjectionsCommand,
+    },
+}
+
+pub async fn run() -> ExitCode {
+    init_tracing();
+    match dispatch(Cli::parse().command).await {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("错误：{e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn dispatch(command: Command) -> anyhow::Result<()> {
+    match command {
+        Command::Serve { bind, database, base_url, data_dir, demo, test_clock } => {
+            let mut settings = Settings::new(database.url());
+            settings.base_url = base_url.unwrap_or_else(|| format!("http://{bind}"));
+            settings.bind = bind;
+            settings.data_dir = data_dir;
+            settings.demo = demo;
+            settings.test_clock = test_clock;
+            let app = Application::build(settings, Arc::new(SystemClock)).await?;
+            // Load the report font now, off the request path, so the first PDF is not the slow one.
+            std::thread::spawn(|| {
+                if let Err(e) = report_docs::warm_up() {
+                    tracing::warn!("result-report font: {e}");
+                }
+            });
+            tracing::info!("gongshi listening on port {}", app.port());
+            println!("gongshi 已启动：{}", app.state().settings.base_url);
+            if let Some(link) = app.setup_link() {
+                println!(
+                    "还没有任何账号。请在24小时内打开以下一次性链接创建省总工会管理员（或运行 gongshi user add）：\n{link}"
+                );
+            }
+            app.run_until_stopped().await?;
+            Ok(())
+        }
+        Command::Migrate { database, direction } => migrate(&database.url(), &direction).await,
+        Command::User { action } => {
+            let url = DatabaseArg { database: action.database() }.url();
+            crate::cli::accounts::run(&url, action).await
+        }
+        Command::Import { database, campaign, unit, file } => {
+            let db = crate::db::connect_and_migrate(&database.url()).await?;
+            let report = crate::cli::import::import_file(&db, &campaign, &unit, &file, chrono::Utc::now()).await?;
+            if report.received > 0 {
+                println!("导入完成：接收下级推荐项目 {} 项", report.received);
+            } else {
+                println!("导入完成：新增 {} 项，更新 {} 项", report.created, report.updated);
+            }
+            Ok(())
+        }
+        Command::Notice { action } => {
+            let db = crate::db::connect_and_migrate(&DatabaseArg { database: action.database() }.url()).await?;
+            crate::cli::notices::run(&db, action, chrono::Utc::now()).await
+        }
+        Command::Verify { database } => crate::cli::objections::verify(&database.url()).await,
+        Command::ReceiptVerify { token, public_key, database } => {
+            crate::cli::objections::verify_receipt(&token, public_key.as_deref(), &database.url()).await
+        }
+        Command::Report { action } => {
+            let db = crate::db::connect_and_migrate(&DatabaseArg { database: action.database() }.url()).await?;
+            crate::cli::reports::run(&db, action, chrono::Utc::now()).await
+        }
+        Command::Loadgen { action } => {
+            let url = DatabaseArg { database: action.database() }.url();
+            crate::loadgen::run(&url, action).await
+        }
+        Command::Objections { action } => {
+            let url = DatabaseArg { database: action.database() }.url();
+            crate::cli::objections::run(&url, action).await
+        }
+    }
+}
+
+async fn migrate(url: &str, direction: &str) -> anyhow::Result<()> {
+    use migration::{Migrator, MigratorTrait};
+    let db = crate::db::connect(url).await?;
+    match direction {
+        "up" => Migrator::up(&db, None).await?,
+        "down" => Migrator::down(&db, Some(1)).await?,
+        "reset" => Migrator::reset(&db).await?,
+        other => anyhow::bail!("未知的方向 {other}：应为 up、down 或 reset"),
+    }
+    println!("迁移完成（{direction}）");
+    Ok(())
+}
+
+fn init_tracing() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("GONGSHI_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
+    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+}

@@ -1,0 +1,133 @@
+//! Everything the public side needs about notices, loaded in a few queries: one notice with
+//! its published revisions, unit, campaign and live result reports ([`PublicState`]), and
+//! the list of all public notices for the home, unit and campaign pages, feeds and the API.
+//! Which revision is shown is decided per call from `now` (see `visibility`).
+use super::{Level, NoticeState as Lifecycle, Period, Status, service, visibility};
+use crate::error::AppResult;
+use chrono::{DateTime, NaiveDate, Utc};
+use entity::{campaigns, notice_revisions, notices, result_reports, units};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use std::collections::HashMap;
+
+/// A live (not superseded) result report on a notice.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportRef {
+    pub code: String,
+    pub issued_on: NaiveDate,
+    pub issued_at: DateTime<Utc>,
+}
+
+/// One non-draft notice with what its public pages show, whatever the instant.
+#[derive(Debug, Clone)]
+pub struct PublicState {
+    pub notice: notices::Model,
+    pub unit: units::Model,
+    pub campaign: campaigns::Model,
+    /// Published revisions, oldest first.
+    pub revisions: Vec<notice_revisions::Model>,
+    pub reports: Vec<ReportRef>,
+}
+
+impl PublicState {
+    #[must_use]
+    pub fn level(&self) -> Level {
+        Level::from_number(self.notice.level).unwrap_or(Level::Applicant)
+    }
+
+    #[must_use]
+    pub fn is_withdrawn(&self) -> bool {
+        Lifecycle::parse(&self.notice.state) == Lifecycle::Withdrawn
+    }
+
+    /// The revision the public sees at `now`; `None` before the notice opens.
+    #[must_use]
+    pub fn current(&self, now: DateTime<Utc>) -> Option<&notice_revisions::Model> {
+        visibility::current_at(&self.revisions, now)
+    }
+
+    /// Revisions the public may read at `now`.
+    #[must_use]
+    pub fn public_revisions(&self, now: DateTime<Utc>) -> Vec<&notice_revisions::Model> {
+        visibility::public_at(&self.revisions, now)
+    }
+
+    /// When the public first saw the revision (its feed date).
+    #[must_use]
+    pub fn public_from(&self, rev: &notice_revisions::Model) -> Option<DateTime<Utc>> {
+        visibility::public_from(self.revisions.first()?, rev)
+    }
+
+    /// Status at `now` for the public: 已撤销 overrides the period.
+    #[must_use]
+    pub fn status_label(&self, now: DateTime<Utc>) -> &'static str {
+        match (self.is_withdrawn(), self.current(now)) {
+            (true, _) => "已撤销",
+            (false, Some(rev)) => Period::of_revision(rev).status(now).label(),
+            (false, None) => Status::Scheduled.label(),
+        }
+    }
+
+    /// The latest instant at or before `now` when what the public sees changed: a revision
+    /// appearing, the period opening or closing, a withdrawal, a result report.
+    #[must_use]
+    pub fn changed_at(&self, now: DateTime<Utc>) -> Option<DateTime<Utc>> {
+        let current = self.current(now)?;
+        let period = Period::of_revision(current);
+        let mut instants: Vec<DateTime<Utc>> =
+            self.public_revisions(now).iter().filter_map(|r| self.public_from(r)).collect();
+        instants.extend([period.opens_at, period.closes_at]);
+        instants.extend(self.notice.withdrawn_at);
+        instants.extend(self.reports.iter().map(|r| r.issued_at));
+        instants.into_iter().filter(|t| *t <= now).max()
+    }
+}
+
+/// The public state of one notice; `None` when it does not exist or is still a draft.
+///
+/// # Errors
+/// Database failure.
+pub async fn notice_state<C: ConnectionTrait>(db: &C, notice_id: i32) -> AppResult<Option<PublicState>> {
+    let Some(notice) = notices::Entity::find_by_id(notice_id).one(db).await? else { return Ok(None) };
+    if Lifecycle::parse(&notice.state) == Lifecycle::Draft {
+        return Ok(None);
+    }
+    let revisions = service::published_revisions(db, notice_id).await?;
+    let unit = service::unit(db, notice.unit_id).await?;
+    let campaign = service::campaign(db, notice.campaign_id).await?;
+    let reports = live_reports(db, &[notice_id]).await?.remove(&notice_id).unwrap_or_default();
+    Ok(Some(PublicState { notice, unit, campaign, revisions, reports }))
+}
+
+async fn live_reports<C: ConnectionTrait>(db: &C, notice_ids: &[i32]) -> AppResult<HashMap<i32, Vec<ReportRef>>> {
+    let rows = result_reports::Entity::find()
+        .filter(result_reports::Column::NoticeId.is_in(notice_ids.iter().copied()))
+        .filter(result_reports::Column::SupersededBy.is_null())
+        .order_by_asc(result_reports::Column::IssuedAt)
+        .all(db)
+        .await?;
+    let mut out: HashMap<i32, Vec<ReportRef>> = HashMap::new();
+    for r in rows {
+        out.entry(r.notice_id).or_default().push(ReportRef {
+            code: r.code,
+            issued_on: r.issued_on,
+            issued_at: r.issued_at,
+        });
+    }
+    Ok(out)
+}
+
+/// Narrowing for lists and feeds.
+#[derive(Debug, Clone, Default)]
+pub struct Filter {
+    pub campaign_id: Option<i32>,
+    pub unit_id: Option<i32>,
+    pub level: Option<Level>,
+}
+
+impl Filter {
+    /// True when the filter narrows nothing.
+    #[must_use]
+    pub fn is_everything(&self) -> bool {
+        self.campaign_id.is_none() && self.unit_id.is_none() && self.level.is_none()
+    }
+}

@@ -1,0 +1,223 @@
+//! The public pages: the objection form and its receipt, the objector's lookup, and receipt
+//! verification. Thin: read, call the service, render. CSRF is checked by the middleware
+//! before these run; rate limits are checked here, before any body is read.
+use super::attachments::Store;
+use super::lookup;
+use super::submit::{self, Outcome};
+use super::upload;
+use super::views::{FormPage, LookupCase, LookupPage, ReceiptPage, qr_svg};
+use crate::error::{AppError, AppResult, PageResult};
+use crate::receipts;
+use crate::web::AppState;
+use crate::web::security::{client_ip, csrf, rate_limit};
+use crate::web::templates::render;
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
+use actix_web::web::{Data, Form, Path, Payload, Query};
+use actix_web::{HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+/// A page that shows secrets (a lookup key, a case) must not be kept by caches or the
+/// browser's back-forward history on a shared computer.
+fn private_html(status: StatusCode, body: String) -> HttpResponse {
+    let mut res = HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body);
+    res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    res
+}
+
+fn new_idempotency_key() -> String {
+    uuid::Uuid::new_v4().simple().to_string()
+}
+
+#[derive(Deserialize)]
+pub struct FormQuery {
+    project: Option<i32>,
+}
+
+pub async fn form(
+    state: Data<AppState>,
+    req: HttpRequest,
+    id: Path<i32>,
+    query: Query<FormQuery>,
+) -> PageResult<HttpResponse> {
+    let now = state.now();
+    let notice = super::submit::notice_for_filing(&state, *id, now).await?;
+    if notice.published.is_withdrawn() {
+        return Err(AppError::conflict("该公示已撤销，不再受理异议").into());
+    }
+    let values = super::filing::FilingInput {
+        objector_kind: "individual".into(),
+        project_id: query
+            .project
+            .filter(|p| notice.project_ids().contains(p))
+            .map(|p| p.to_string())
+            .unwrap_or_default(),
+        ..Default::default()
+    };
+    let page = FormPage::new(&notice, now, &values, &[], new_idempotency_key(), csrf::token(&req));
+    Ok(private_html(StatusCode::OK, render("objections/form.html", &page)?))
+}
+
+pub async fn file(
+    state: Data<AppState>,
+    req: HttpRequest,
+    id: Path<i32>,
+    payload: Payload,
+) -> PageResult<HttpResponse> {
+    rate_limit::check(&state.limits.objection, &client_ip(&req))?;
+    let submission = upload::read(&req, payload, &Store::new(&state.settings.data_dir)).await?;
+    let key = submission.extra("idempotency_key").map(str::to_owned);
+    let typed = submission.input.clone();
+    let (outcome, notice) = submit::file(&state, *id, submission, key.as_deref()).await?;
+    match outcome {
+        Outcome::Invalid(errors) => {
+            let key = key.unwrap_or_else(new_idempotency_key);
+            let page = FormPage::new(&notice, state.now(), &typed, &errors, key, csrf::token(&req));
+            Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, render("objections/form.html", &page)?))
+        }
+        Outcome::Recorded { recorded, .. } => {
+            let page = receipt_page(&state, &recorded)?;
+            Ok(private_html(StatusCode::OK, render("objections/receipt.html", &page)?))
+        }
+    }
+}
+
+/// The receipt page, built from the signed receipt itself so the page shows exactly what was
+/// signed.
+fn receipt_page(state: &AppState, recorded: &super::service::Recorded) -> AppResult<ReceiptPage> {
+    let key = receipts::signing_key(&state.secrets.signing_seed).verifying_key();
+    let receipt = receipts::open(&recorded.objection.signature, &key).map_err(AppError::internal)?;
+    let verify_url = verify_url(state, &recorded.objection.signature);
+    let qr = qr_svg(&verify_url);
+    Ok(ReceiptPage::new(recorded, &receipt, verify_url, qr))
+}
+
+fn verify_url(state: &AppState, token: &str) -> String {
+    state.settings.absolute_url(&format!("/receipts/verify?token={token}"))
+}
+
+pub async fn lookup_form(req: HttpRequest) -> PageResult<HttpResponse> {
+    let page = LookupPage { title: "异议查询", csrf_token: csrf::token(&req), code: "", asked: false, case: None };
+    Ok(private_html(StatusCode::OK, render("objections/lookup.html", &page)?))
+}
+
+#[derive(Deserialize)]
+pub struct LookupForm {
+    #[serde(default)]
+    code: String,
+    #[serde(default)]
+    key: String,
+}
+
+pub async fn lookup_result(
+    state: Data<AppState>,
+    req: HttpRequest,
+    form: Form<LookupForm>,
+) -> PageResult<HttpResponse> {
+    rate_limit::check(&state.limits.lookup, &client_ip(&req))?;
+    let found = lookup::find(&state.db, &form.code, &form.key).await?;
+    let page = LookupPage {
+        title: "异议查询",
+        csrf_token: csrf::token(&req),
+        code: form.code.trim(),
+        asked: true,
+        case: found.as_ref().map(LookupCase::of),
+    };
+    let status = if found.is_some() { StatusCode::OK } else { StatusCode::NOT_FOUND };
+    Ok(private_html(status, render("objections/lookup.html", &page)?))
+}
+
+#[derive(Deserialize)]
+pub struct VerifyInput {
+    #[serde(default)]
+    token: String,
+}
+
+/// What a verification found, for the page and the API alike.
+#[derive(Debug, Serialize)]
+pub struct Verification {
+    pub valid: bool,
+    pub message: String,
+    /// The receipt as signed, when the signature holds.
+    pub receipt: Option<receipts::Receipt>,
+    /// True when this server holds a case with that code and exactly that signed receipt.
+    pub on_record: bool,
+    #[serde(skip)]
+    pub received_at_text: Option<String>,
+}
+
+/// Checks a token against this server's public key and its records.
+///
+/// # Errors
+/// Database failure.
+pub async fn verify(state: &AppState, token: &str) -> AppResult<Verification> {
+    let key = receipts::signing_key(&state.secrets.signing_seed).verifying_key();
+    let receipt = match receipts::open(token, &key) {
+        Ok(r) => r,
+        Err(e) => {
+            return Ok(Verification {
+                valid: false,
+                message: e.to_string(),
+                receipt: None,
+                on_record: false,
+                received_at_text: None,
+            });
+        }
+    };
+    let on_record = super::service::signature_on_record(&state.db, &receipt.code, token).await?;
+    let message = if on_record {
+        "签名有效，与本系统的记录一致。".to_owned()
+    } else {
+        "签名有效，为本系统签发；但本系统中未找到与之完全一致的记录。".to_owned()
+    };
+    let received_at_text = chrono::DateTime::parse_from_rfc3339(&receipt.received_at)
+        .ok()
+        .map(|t| crate::china_time::datetime_zh(t.with_timezone(&chrono::Utc)));
+    Ok(Verification { valid: true, message, receipt: Some(receipt), on_record, received_at_text })
+}
+
+#[derive(Serialize)]
+struct VerifyPage<'a> {
+    title: &'static str,
+    csrf_token: String,
+    token: &'a str,
+    public_key: String,
+    result: Option<Verification>,
+    category_label: &'static str,
+    status_label: &'static str,
+    received_at_text: Option<String>,
+}
+
+async fn render_verify(state: &AppState, req: &HttpRequest, token: &str) -> PageResult<HttpResponse> {
+    let token = token.trim();
+    let result = if token.is_empty() { None } else { Some(verify(state, token).await?) };
+    let receipt = result.as_ref().and_then(|r| r.receipt.as_ref());
+    let page = VerifyPage {
+        title: "回执验证",
+        csrf_token: csrf::token(req),
+        token,
+        public_key: receipts::public_key_hex(&state.secrets.signing_seed),
+        category_label: receipt.and_then(|r| super::Category::parse(&r.category)).map_or("", super::Category::label),
+        status_label: receipt.and_then(|r| super::Status::parse(&r.status)).map_or("", super::Status::label),
+        received_at_text: result.as_ref().and_then(|r| r.received_at_text.clone()),
+        result,
+    };
+    let body = render("objections/verify.html", &page)?;
+    Ok(HttpResponse::Ok().content_type("text/html; charset=utf-8").body(body))
+}
+
+pub async fn verify_page(
+    state: Data<AppState>,
+    req: HttpRequest,
+    query: Query<VerifyInput>,
+) -> PageResult<HttpResponse> {
+    render_verify(&state, &req, &query.token).await
+}
+
+pub async fn verify_posted(
+    state: Data<AppState>,
+    req: HttpRequest,
+    form: Form<VerifyInput>,
+) -> PageResult<HttpResponse> {
+    render_verify(&state, &req, &form.token).await
+}

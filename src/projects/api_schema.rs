@@ -1,0 +1,36 @@
+//! The shapes of projects in the staff API document, for rows read straight from the database.
+use utoipa::ToSchema;
+
+/// A project's own row.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ProjectSchema {
+    pub id: i32,
+    pub campaign_id: i32,
+    pub applicant_unit_id: i32,
+    pub holder_unit_id: i32,
+    /// 申报编号
+    pub import_key: String,
+    pub name: String,
+    pub key_technology: String,
+    /// 1..=5
+    pub eligibility: i32,
+    pub exclusions_declared: bool,
+    pub proposed_grade: Option<String>,
+    pub summary: Option<String>,
+    pub created_at: chrono::DateTime<chrono::Utc>,
+    pub updated_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// A project with its ordered lists (completers include their phone and ID number: staff only).
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct ProjectRecordSchema {
+    pub project: ProjectSchema,
+    /// `{id, project_id, position, name}` in order
+    pub units: Vec<serde_json::Value>,
+    /// `{id, project_id, position, name, work_unit, job_title, contribution, workload, phone, id_number}`
+    pub completers: Vec<serde_json::Value>,
+    /// `{id, project_id, position, kind, title, reference}`
+    pub ip_items: Vec<serde_json::Value>,
+}

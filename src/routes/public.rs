@@ -1,0 +1,40 @@
+//! Public pages: what readers, objectors and receiving units open in a browser.
+use crate::{accounts, feeds, notices, objections, projects, public_site, reports, test_clock, transparency, web};
+use actix_web::web::{ServiceConfig, get, post};
+
+pub fn configure(cfg: &mut ServiceConfig) {
+    cfg.route("/healthz", get().to(web::health::healthz))
+        .route("/static/{file}", get().to(web::assets::serve))
+        .route("/", get().to(public_site::home))
+        .route("/display", get().to(public_site::display))
+        // Notices, their revisions and board posters; units and campaigns with their notices.
+        .route("/notices/{id}", get().to(notices::pages::notice_page))
+        .route("/notices/{id}/revisions/{no}", get().to(notices::pages::revision_page))
+        .route("/notices/{id}/poster", get().to(notices::pages::poster_page))
+        .route("/units/{code}", get().to(notices::unit_pages::unit_page))
+        .route("/campaigns/{code}", get().to(notices::unit_pages::campaign_page))
+        .route("/feeds/notices.rss", get().to(feeds::rss_feed))
+        .route("/feeds/notices.atom", get().to(feeds::atom_feed))
+        // Objections: the form, the objector's lookup, receipt verification.
+        .route("/notices/{id}/objection", get().to(objections::pages::form))
+        .route("/notices/{id}/objection", post().to(objections::pages::file))
+        .route("/objections/lookup", get().to(objections::pages::lookup_form))
+        .route("/objections/lookup", post().to(objections::pages::lookup_result))
+        .route("/receipts/verify", get().to(objections::pages::verify_page))
+        .route("/receipts/verify", post().to(objections::pages::verify_posted))
+        // Result reports: look up a printed copy, the verify page, the print view.
+        .route("/reports", get().to(reports::pages::lookup))
+        .route("/reports/{file}", get().to(reports::pages::show))
+        .route("/reports/{code}/print", get().to(reports::pages::print))
+        .route("/transparency", get().to(transparency::page))
+        .route("/transparency.json", get().to(transparency::json))
+        .route("/templates/projects.xlsx", get().to(projects::pages::template_xlsx))
+        // Signing in, and the one-time link that creates the first administrator.
+        .route("/login", get().to(accounts::pages::login_form))
+        .route("/login", post().to(accounts::pages::login))
+        .route("/logout", post().to(accounts::pages::logout))
+        .route("/setup/{token}", get().to(accounts::setup_page::form))
+        .route("/setup/{token}", post().to(accounts::setup_page::submit))
+        // Moves the server's clock; answers only under `--test-clock`, from loopback.
+        .route("/api/__test__/clock", post().to(test_clock::set_clock));
+}

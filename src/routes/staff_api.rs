@@ -1,0 +1,48 @@
+//! The staff API under `/api/v1/admin` (bearer tokens, no cookies): the same services as the
+//! staff pages, as JSON. Documented in `/api/openapi.json` (`crate::openapi::admin`).
+use super::AdminRoutes;
+use crate::{
+    audit_log, imports, notices, objections, progress, projects, recommendations, reports, tokens, units, users,
+};
+
+pub fn register(r: &mut AdminRoutes) {
+    r.get("/api/v1/admin/units", units::api::list)
+        .post("/api/v1/admin/units", units::api::create)
+        .get("/api/v1/admin/units/{id}", units::api::get)
+        .put("/api/v1/admin/units/{id}", units::api::update);
+    r.get("/api/v1/admin/users", users::api::list)
+        .post("/api/v1/admin/users", users::api::create)
+        .get("/api/v1/admin/users/{id}", users::api::get)
+        .put("/api/v1/admin/users/{id}", users::api::update)
+        .post("/api/v1/admin/users/{id}/password", users::api::reset_password);
+    r.get("/api/v1/admin/tokens", tokens::api_list)
+        .post("/api/v1/admin/tokens", tokens::api_create)
+        .delete("/api/v1/admin/tokens/{id}", tokens::api_revoke);
+    r.get("/api/v1/admin/audit", audit_log::api);
+    r.get("/api/v1/admin/projects", projects::staff_api::list)
+        .post("/api/v1/admin/projects", projects::staff_api::create)
+        .post("/api/v1/admin/projects/import", imports::api::import_file)
+        .get("/api/v1/admin/projects/{id}", projects::staff_api::get)
+        .put("/api/v1/admin/projects/{id}", projects::staff_api::update);
+    r.get("/api/v1/admin/notices", notices::staff_api::list)
+        .post("/api/v1/admin/notices", notices::staff_api::create)
+        .get("/api/v1/admin/notices/{id}", notices::staff_api::get)
+        .put("/api/v1/admin/notices/{id}/draft", notices::staff_api::save_draft)
+        .delete("/api/v1/admin/notices/{id}/draft", notices::staff_api::discard)
+        .post("/api/v1/admin/notices/{id}/publish", notices::staff_api::publish)
+        .post("/api/v1/admin/notices/{id}/correction", notices::staff_api::correction)
+        .post("/api/v1/admin/notices/{id}/withdraw", notices::staff_api::withdraw)
+        .post("/api/v1/admin/notices/{id}/objections", objections::staff_api::register);
+    r.get("/api/v1/admin/objections", objections::staff_api::list)
+        .get("/api/v1/admin/objections/{id}", objections::staff_api::show)
+        .post("/api/v1/admin/objections/{id}/transitions", objections::staff_api::transition)
+        .post("/api/v1/admin/objections/{id}/assignment", objections::staff_api::assign)
+        .post("/api/v1/admin/objections/{id}/sealed-letter", objections::staff_api::sealed_letter)
+        .get("/api/v1/admin/objections/{id}/identity", objections::staff_api::identity);
+    r.get("/api/v1/admin/reports", reports::staff::list_api)
+        .post("/api/v1/admin/reports", reports::staff::issue_api)
+        .get("/api/v1/admin/reports/readiness/{notice_id}", reports::staff::readiness_api);
+    r.get("/api/v1/admin/recommendations", recommendations::staff::list_api)
+        .post("/api/v1/admin/recommendations", recommendations::staff::recommend_api);
+    r.get("/api/v1/admin/campaign", progress::api);
+}

@@ -1,0 +1,63 @@
+//! Staff pages under `/admin` (session cookie + CSRF token). Fixed segments come before `{id}`.
+use super::AdminRoutes;
+use crate::{
+    accounts, audit_log, imports, notices, objections, progress, projects, recommendations, reports, tokens, units,
+    users,
+};
+
+pub fn register(r: &mut AdminRoutes) {
+    r.get("/admin", units::workbench::dashboard)
+        .get("/admin/account", accounts::pages::account_page)
+        .post("/admin/account/password", accounts::pages::change_password)
+        .post("/admin/account/sessions/end", accounts::pages::end_other_sessions);
+    r.get("/admin/units", units::pages::list)
+        .get("/admin/units/new", units::pages::new_form)
+        .post("/admin/units", units::pages::create)
+        .get("/admin/units/{id}", units::pages::show)
+        .get("/admin/units/{id}/edit", units::pages::edit_form)
+        .post("/admin/units/{id}", units::pages::update);
+    r.get("/admin/users", users::pages::list)
+        .get("/admin/users/new", users::pages::new_form)
+        .post("/admin/users", users::pages::create)
+        .get("/admin/users/{id}", users::pages::edit_form)
+        .post("/admin/users/{id}", users::pages::update)
+        .post("/admin/users/{id}/password", users::pages::reset_password);
+    r.get("/admin/tokens", tokens::list_page)
+        .post("/admin/tokens", tokens::create_page)
+        .post("/admin/tokens/{id}/revoke", tokens::revoke_page);
+    r.get("/admin/audit", audit_log::page);
+    r.get("/admin/projects", projects::staff_pages::list)
+        .get("/admin/projects/import", imports::pages::import_form)
+        .post("/admin/projects/import", imports::pages::import_preview)
+        .post("/admin/projects/import/{preview}", imports::pages::import_confirm)
+        .get("/admin/projects/{id}", projects::staff_pages::show)
+        .get("/admin/projects/{id}/edit", projects::staff_pages::edit_form)
+        .post("/admin/projects/{id}", projects::staff_pages::update);
+    r.get("/admin/notices", notices::staff_pages::list_page)
+        .get("/admin/notices/new", notices::staff_new_page::new_page)
+        .post("/admin/notices", notices::staff_new_page::create)
+        .get("/admin/notices/{id}", notices::staff_pages::show_page)
+        .get("/admin/notices/{id}/preview", notices::staff_pages::preview)
+        .post("/admin/notices/{id}/draft", notices::staff_pages::save_draft)
+        .post("/admin/notices/{id}/publish", notices::staff_pages::publish)
+        .post("/admin/notices/{id}/correction", notices::staff_pages::correction)
+        .post("/admin/notices/{id}/discard", notices::staff_pages::discard)
+        .post("/admin/notices/{id}/withdraw", notices::staff_pages::withdraw);
+    r.get("/admin/objections", objections::staff_pages::list)
+        .get("/admin/objections/register", objections::staff_pages::register_form)
+        .post("/admin/objections/register", objections::staff_pages::register)
+        .get("/admin/objections/{id}", objections::staff_pages::show)
+        .post("/admin/objections/{id}/transition", objections::staff_pages::transition)
+        .post("/admin/objections/{id}/assign", objections::staff_pages::assign)
+        .post("/admin/objections/{id}/sealed-letter", objections::staff_pages::sealed_letter)
+        .get("/admin/objections/{id}/identity", objections::staff_pages::identity)
+        .get("/admin/objections/{id}/attachments/{attachment}", objections::staff_pages::attachment);
+    r.get("/admin/reports", reports::staff::list_page)
+        .get("/admin/reports/issue/{notice_id}", reports::staff::issue_page)
+        .post("/admin/reports/issue/{notice_id}", reports::staff::issue_form);
+    r.get("/admin/recommendations", recommendations::staff::page)
+        .post("/admin/recommendations", recommendations::staff::recommend_form)
+        .get("/admin/recommendations/summary.xlsx", recommendations::staff::summary_xlsx)
+        .get("/admin/recommendations/summary.csv", recommendations::staff::summary_csv);
+    r.get("/admin/campaign", progress::page);
+}

@@ -1,0 +1,158 @@
+//! The one place an [`AppError`] becomes an HTTP response: pages get a Chinese HTML page with
+//! the right status, `/api/` gets RFC 9457 `application/problem+json`.
+use crate::error::{ApiError, AppError, FieldError, PageError};
+use actix_web::http::StatusCode;
+use actix_web::{HttpResponse, ResponseError};
+use serde::Serialize;
+use utoipa::ToSchema;
+
+impl AppError {
+    #[must_use]
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::Unauthenticated => StatusCode::UNAUTHORIZED,
+            Self::Forbidden => StatusCode::FORBIDDEN,
+            Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Conflict { .. } | Self::Taken(_) => StatusCode::CONFLICT,
+            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn title(&self) -> String {
+        match self {
+            Self::Validation(_) => "输入有误，请修改后重试".to_owned(),
+            Self::Taken(_) => "已被使用，请修改后重试".to_owned(),
+            other => other.to_string(),
+        }
+    }
+
+    fn field_errors(&self) -> &[FieldError] {
+        match self {
+            Self::Validation(errors) | Self::Taken(errors) => errors,
+            _ => &[],
+        }
+    }
+}
+
+/// RFC 9457 problem details, the body of every API error.
+#[derive(Serialize)]
+struct ProblemBody<'a> {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    title: String,
+    status: u16,
+    #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
+    errors: &'a [FieldError],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    error_id: Option<&'a str>,
+    #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    detail: Option<&'a serde_json::Value>,
+}
+
+impl AppError {
+    /// The problem+json response the API gives.
+    #[must_use]
+    pub fn to_problem_response(&self) -> HttpResponse {
+        let problem = ProblemBody {
+            kind: "about:blank",
+            title: self.title(),
+            status: self.status().as_u16(),
+            errors: self.field_errors(),
+            error_id: match self {
+                Self::Internal { error_id } => Some(error_id),
+                _ => None,
+            },
+            detail: match self {
+                Self::Conflict { detail, .. } => detail.as_ref(),
+                _ => None,
+            },
+        };
+        let mut res = HttpResponse::build(self.status());
+        if let Self::TooManyRequests { retry_after_secs } = self {
+            res.insert_header(("Retry-After", retry_after_secs.to_string()));
+        }
+        if let Self::MethodNotAllowed { allow } = self {
+            res.insert_header(("Allow", allow.clone()));
+        }
+        res.content_type("application/problem+json").json(problem)
+    }
+
+    /// The HTML page a browser gets.
+    #[must_use]
+    pub fn to_page_response(&self) -> HttpResponse {
+        let body = super::templates::render_error_page(
+            self.status().as_u16(),
+            &self.title(),
+            self.field_errors(),
+            match self {
+                Self::Internal { error_id } => Some(error_id.as_str()),
+                _ => None,
+            },
+        );
+        let mut res = HttpResponse::build(self.status());
+        if let Self::TooManyRequests { retry_after_secs } = self {
+            res.insert_header(("Retry-After", retry_after_secs.to_string()));
+        }
+        res.content_type("text/html; charset=utf-8").body(body)
+    }
+}
+
+impl ResponseError for PageError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status()
+    }
+    fn error_response(&self) -> HttpResponse {
+        self.0.to_page_response()
+    }
+}
+impl ResponseError for ApiError {
+    fn status_code(&self) -> StatusCode {
+        self.0.status()
+    }
+    fn error_response(&self) -> HttpResponse {
+        self.0.to_problem_response()
+    }
+}
+
+impl From<tera::Error> for AppError {
+    fn from(e: tera::Error) -> Self {
+        let mut message = e.to_string();
+        let mut source = std::error::Error::source(&e);
+        while let Some(cause) = source {
+            message.push_str(": ");
+            message.push_str(&cause.to_string());
+            source = cause.source();
+        }
+        Self::internal(message)
+    }
+}
+
+/// An error (RFC 9457 problem details), `application/problem+json`.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct Problem {
+    #[schema(rename = "type")]
+    pub kind: String,
+    /// In Chinese, e.g. 没有权限
+    pub title: String,
+    pub status: u16,
+    /// Per-field messages of a 422 (and of a 409 for a code or name in use)
+    pub errors: Option<Vec<FieldErrorSchema>>,
+    /// For a 500: quote it to the administrator
+    pub error_id: Option<String>,
+}
+
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct FieldErrorSchema {
+    /// The request field, e.g. `code` or `completers[0].workload`; for an imported file, its
+    /// column, e.g. 申报条件
+    pub field: String,
+    /// In Chinese; for an imported file it begins with the row, e.g. 第3行 申报条件：…
+    pub message: String,
+}
