@@ -3,6 +3,7 @@
 mod helpers;
 
 mod access_matrix;
+mod architecture;
 mod accounts;
 mod admin_api;
 mod dashboard;
