@@ -1,0 +1,135 @@
+//! Attacks found in review, each tested as the request an attacker would send; one section per
+//! attack.
+use crate::db_test;
+use crate::helpers::{Staff, TestApp};
+use std::io::Write;
+
+// ---------------------------------------------------------------------------------------
+// Hostile workbooks
+
+const CONTENT_TYPES: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types"><Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/><Default Extension="xml" ContentType="application/xml"/><Override PartName="/xl/workbook.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/><Override PartName="/xl/worksheets/sheet1.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"/><Override PartName="/xl/sharedStrings.xml" ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"/></Types>"#;
+const RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/officeDocument" Target="xl/workbook.xml"/></Relationships>"#;
+const WORKBOOK: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships"><sheets><sheet name="Sheet1" sheetId="1" r:id="rId1"/></sheets></workbook>"#;
+const WORKBOOK_RELS: &str = r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?>
+<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet" Target="worksheets/sheet1.xml"/><Relationship Id="rId2" Type="http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings" Target="sharedStrings.xml"/></Relationships>"#;
+
+fn workbook(dimension: &str, cells: &str, unique_count: &str) -> Vec<u8> {
+    let sheet = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><dimension ref="{dimension}"/><sheetData>{cells}</sheetData></worksheet>"#
+    );
+    let strings = format!(
+        r#"<?xml version="1.0" encoding="UTF-8" standalone="yes"?><sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" count="1" uniqueCount="{unique_count}"><si><t>项目名称</t></si></sst>"#
+    );
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for (name, text) in [
+        ("[Content_Types].xml", CONTENT_TYPES),
+        ("_rels/.rels", RELS),
+        ("xl/workbook.xml", WORKBOOK),
+        ("xl/_rels/workbook.xml.rels", WORKBOOK_RELS),
+        ("xl/worksheets/sheet1.xml", sheet.as_str()),
+        ("xl/sharedStrings.xml", strings.as_str()),
+    ] {
+        out.start_file(name, options).unwrap();
+        out.write_all(text.as_bytes()).unwrap();
+    }
+    out.finish().unwrap().into_inner()
+}
+
+/// `uniqueCount="1000000000000"`: calamine reserves a trillion strings.
+fn trillion_strings() -> Vec<u8> {
+    workbook("A1", r#"<row r="1"><c r="A1" t="s"><v>0</v></c></row>"#, "1000000000000")
+}
+
+/// Cells at A1 and XFD1048576: calamine makes one grid of 17 billion cells.
+fn sheet_apart() -> Vec<u8> {
+    workbook(
+        "A1:XFD1048576",
+        r#"<row r="1"><c r="A1"><v>1</v></c></row><row r="1048576"><c r="XFD1048576"><v>1</v></c></row>"#,
+        "1",
+    )
+}
+
+struct Units {
+    province: i32,
+    city: i32,
+    county: i32,
+    campaign: i32,
+}
+
+async fn units(app: &TestApp) -> Units {
+    let province = app.create_unit(None, "province", "GS", "甘肃省总工会").await;
+    let city = app.create_unit(Some(province), "city", "WW", "武威市总工会").await;
+    let county = app.create_unit(Some(city), "county", "WW-LZ", "凉州区总工会").await;
+    let campaign = app.create_campaign("2025", "2025年度职工技术成果征集").await;
+    Units { province, city, county, campaign }
+}
+
+async fn post_import(app: &TestApp, token: &str, campaign: i32, bytes: Vec<u8>) -> reqwest::Response {
+    app.client
+        .post(app.url(&format!("/api/v1/admin/projects/import?campaign_id={campaign}")))
+        .bearer_auth(token)
+        .header("content-type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+        .body(bytes)
+        .send()
+        .await
+        .expect("the server answers instead of aborting")
+}
+
+async fn still_alive(app: &TestApp) {
+    assert_eq!(app.get("/healthz").await.status().as_u16(), 200, "the server still answers");
+}
+
+db_test!(a_viewer_token_cannot_make_the_server_parse_an_import, |app| {
+    let u = units(&app).await;
+    let viewer = app.create_user(u.county, "viewer", "lz-viewer").await;
+    let token = app.api_token(viewer).await;
+    for bytes in [trillion_strings(), sheet_apart()] {
+        assert!(bytes.len() < 4096, "the hostile file is small: {} bytes", bytes.len());
+        let res = post_import(&app, &token, u.campaign, bytes).await;
+        assert_eq!(res.status().as_u16(), 403);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+    }
+    still_alive(&app).await;
+});
+
+db_test!(a_hostile_workbook_is_refused_in_chinese_and_the_server_lives_on, |app| {
+    let u = units(&app).await;
+    let admin = app.create_user(u.county, "admin", "lz-admin").await;
+    let token = app.api_token(admin).await;
+    for (bytes, expected) in [(trillion_strings(), "文字条目过多"), (sheet_apart(), "范围过大")] {
+        let res = post_import(&app, &token, u.campaign, bytes).await;
+        assert_eq!(res.status().as_u16(), 422);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        let problem: serde_json::Value = res.json().await.unwrap();
+        assert!(problem.to_string().contains(expected), "{problem}");
+        still_alive(&app).await;
+    }
+});
+
+async fn upload_page(staff: &Staff, campaign: i32, bytes: Vec<u8>) -> reqwest::Response {
+    let form = reqwest::multipart::Form::new()
+        .text("_csrf", staff.csrf().await)
+        .text("campaign_id", campaign.to_string())
+        .part("file", reqwest::multipart::Part::bytes(bytes).file_name("项目.xlsx"));
+    let url = staff.url("/admin/projects/import");
+    staff.client.post(url).multipart(form).send().await.expect("the server answers instead of aborting")
+}
+
+db_test!(a_hostile_workbook_on_the_import_page_is_refused_and_the_server_lives_on, |app| {
+    let u = units(&app).await;
+    let admin = app.sign_in(u.county, "admin", "lz-admin").await;
+    for (bytes, expected) in [(trillion_strings(), "文字条目过多"), (sheet_apart(), "范围过大")] {
+        let res = upload_page(&admin, u.campaign, bytes).await;
+        assert_eq!(res.status().as_u16(), 422);
+        let page = res.text().await.unwrap();
+        assert!(page.contains(expected), "{page}");
+        still_alive(&app).await;
+    }
+    let viewer = app.sign_in(u.county, "viewer", "lz-viewer").await;
+    assert_eq!(upload_page(&viewer, u.campaign, trillion_strings()).await.status().as_u16(), 403);
+    still_alive(&app).await;
+});
