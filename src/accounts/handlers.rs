@@ -24,15 +24,11 @@ pub fn admin_routes(r: &mut AdminRoutes) {
         .post("/admin/account/sessions/end", end_other_sessions);
 }
 
-/// Only a local path may follow a sign-in: no other host, no scheme, no `//host`.
+/// Only a local path may follow a sign-in: no other host, no scheme, no `//host`, read as
+/// a browser reads it (`crate::security::redirect`).
 #[must_use]
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.contains(['\r', '\n']) => {
-            n.to_owned()
-        }
-        _ => "/admin".to_owned(),
-    }
+    crate::security::redirect::local_path(next, "/admin")
 }
 
 #[derive(Deserialize)]

@@ -1,10 +1,11 @@
 //! Web security basics shared by every module: CSRF ([`csrf`]), rate limits ([`rate_limit`]),
-//! request size limits ([`limits`]), the check of an XLSX file before it is parsed
+//! same-site redirects after `next=` ([`redirect`]), request size limits ([`limits`]), the check of an XLSX file before it is parsed
 //! ([`xlsx_guard`]) and the client address they key on. The security headers live in
 //! `crate::web::headers`.
 pub mod csrf;
 pub mod limits;
 pub mod rate_limit;
+pub mod redirect;
 pub mod xlsx_guard;
 
 pub use rate_limit::Limits;

@@ -1,7 +1,7 @@
 //! Attacks found in review, each tested as the request an attacker would send; one section per
 //! attack.
 use crate::db_test;
-use crate::helpers::{Staff, TestApp};
+use crate::helpers::{Staff, TestApp, csrf_in};
 use std::io::Write;
 
 // ---------------------------------------------------------------------------------------
@@ -132,4 +132,72 @@ db_test!(a_hostile_workbook_on_the_import_page_is_refused_and_the_server_lives_o
     let viewer = app.sign_in(u.county, "viewer", "lz-viewer").await;
     assert_eq!(upload_page(&viewer, u.campaign, trillion_strings()).await.status().as_u16(), 403);
     still_alive(&app).await;
+});
+
+// ---------------------------------------------------------------------------------------
+// Open redirects
+
+/// Where a browser goes with this `Location`, resolved by the URL standard (which drops tabs
+/// and newlines and reads `\` as `/`): it must be this server.
+fn assert_stays_here(app: &TestApp, res: &reqwest::Response) {
+    let location = res.headers()["location"].to_str().expect("a valid header");
+    let base = url::Url::parse(&app.url("/")).unwrap();
+    let target = base.join(location).expect("a URL a browser can follow");
+    assert_eq!(target.origin(), base.origin(), "{location:?} leads to {target}");
+    assert!(location.starts_with('/') && !location.starts_with("//"), "{location:?}");
+}
+
+/// The login form's hidden `next`, unescaped.
+fn hidden_next(page: &str) -> String {
+    let value = page.split("name=\"next\" value=\"").nth(1).and_then(|v| v.split('"').next()).expect("a next field");
+    value.replace("&#x2F;", "/").replace("&amp;", "&")
+}
+
+const HOSTILE_NEXT: [&str; 8] = [
+    "/%09/evil.example",
+    "/%0a/evil.example",
+    "/%0d%0a/evil.example",
+    "%09//evil.example",
+    "/%5Cevil.example",
+    "%5C%5Cevil.example",
+    "//evil.example",
+    "https://evil.example/",
+];
+
+db_test!(the_display_switch_never_leaves_the_site_and_never_fails, |app| {
+    for next in HOSTILE_NEXT.iter().chain(&["/%0a/x", "/%00/x", "/%E2%80%A8/x"]) {
+        let res = app.get(&format!("/display?toggle=large&next={next}")).await;
+        assert_eq!(res.status().as_u16(), 303, "{next}");
+        assert_stays_here(&app, &res);
+    }
+    let res = app.get("/display?toggle=large&next=/notices/12%3Fpage%3D2").await;
+    assert_eq!(res.headers()["location"], "/notices/12?page=2", "a local path is kept");
+});
+
+db_test!(signing_in_never_sends_the_browser_to_another_site, |app| {
+    let u = units(&app).await;
+    app.create_user(u.county, "viewer", "reader").await;
+    for next in HOSTILE_NEXT {
+        let browser = crate::helpers::browser();
+        let page = browser.get(app.url(&format!("/login?next={next}"))).send().await.unwrap().text().await.unwrap();
+        assert_eq!(hidden_next(&page), "/admin", "{next}: the form keeps only a local path");
+        // The form posted with the hostile value itself.
+        let raw: String = url::form_urlencoded::parse(format!("n={next}").as_bytes()).next().unwrap().1.into_owned();
+        let form = [
+            ("_csrf", csrf_in(&page)),
+            ("username", "reader".to_owned()),
+            ("password", crate::helpers::TEST_PASSWORD.to_owned()),
+            ("next", raw),
+        ];
+        let res = browser.post(app.url("/login")).form(&form).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 303, "{next}");
+        assert_stays_here(&app, &res);
+        // Signed in already: the login page sends the browser straight on.
+        let res = browser.get(app.url(&format!("/login?next={next}"))).send().await.unwrap();
+        assert_eq!(res.status().as_u16(), 303, "{next}");
+        assert_stays_here(&app, &res);
+    }
+    let staff = Staff::for_existing(&app, "reader", crate::helpers::TEST_PASSWORD);
+    let res = staff.client.get(staff.url("/login?next=/admin/projects%3Fcampaign%3D1")).send().await.unwrap();
+    assert_eq!(hidden_next(&res.text().await.unwrap()), "/admin/projects?campaign=1", "a local next is kept");
 });
