@@ -201,3 +201,40 @@ db_test!(signing_in_never_sends_the_browser_to_another_site, |app| {
     let res = staff.client.get(staff.url("/login?next=/admin/projects%3Fcampaign%3D1")).send().await.unwrap();
     assert_eq!(hidden_next(&res.text().await.unwrap()), "/admin/projects?campaign=1", "a local next is kept");
 });
+
+// ---------------------------------------------------------------------------------------
+// Formulas in the CSV export
+
+db_test!(the_summary_csv_turns_formulas_into_text_and_the_xlsx_keeps_them_as_text, |app| {
+    use crate::reports_support::{chain, recommend_all};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let c = chain(&app, 1).await;
+    recommend_all(&app, &c.tokens.city, &c.projects).await;
+    let formula = r#"=HYPERLINK("http://x","y")"#;
+    let project = entity::projects::Entity::find_by_id(c.projects[0]).one(&app.db).await.unwrap().unwrap();
+    let mut project: entity::projects::ActiveModel = project.into();
+    project.name = Set(formula.into());
+    project.update(&app.db).await.unwrap();
+
+    let city = app.sign_in(c.t.city, "admin", "ww-admin").await;
+    let bytes = city.get("/admin/recommendations/summary.csv").await.bytes().await.unwrap();
+    let text = String::from_utf8(bytes[3..].to_vec()).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let records: Vec<csv::StringRecord> = reader.records().map(Result::unwrap).collect();
+    assert_eq!(records[0].get(1), Some(format!("'{formula}").as_str()), "{text}");
+    for record in &records {
+        for cell in record {
+            assert!(!cell.starts_with(['=', '+', '-', '@', '\t', '\r']), "{cell:?} in {text}");
+        }
+    }
+
+    let xlsx = city.get("/admin/recommendations/summary.xlsx").await.bytes().await.unwrap();
+    let mut archive = zip::ZipArchive::new(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let mut sheet = String::new();
+    std::io::Read::read_to_string(&mut archive.by_name("xl/worksheets/sheet1.xml").unwrap(), &mut sheet).unwrap();
+    assert!(!sheet.contains("<f>") && !sheet.contains("<f "), "no formula cells: {sheet}");
+    use calamine::Reader;
+    let mut book: calamine::Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx.to_vec())).unwrap();
+    let range = book.worksheet_range("推荐汇总表").unwrap();
+    assert_eq!(range.get_value((3, 1)), Some(&calamine::Data::String(formula.into())), "the XLSX holds it as text");
+});
