@@ -147,7 +147,7 @@ pub async fn gate(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    if is_admin_path(req.path()) {
+    if is_admin_path(crate::web::routed_path(req.request())) {
         let pattern = req.match_pattern();
         let method = req.method().as_str();
         let known = pattern

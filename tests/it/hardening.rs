@@ -238,3 +238,32 @@ db_test!(the_summary_csv_turns_formulas_into_text_and_the_xlsx_keeps_them_as_tex
     let range = book.worksheet_range("推荐汇总表").unwrap();
     assert_eq!(range.get_value((3, 1)), Some(&calamine::Data::String(formula.into())), "the XLSX holds it as text");
 });
+
+// ---------------------------------------------------------------------------------------
+// Percent-encoded paths
+
+db_test!(a_percent_encoded_api_path_does_not_accept_a_session_cookie, |app| {
+    let u = units(&app).await;
+    let admin = app.sign_in(u.province, "admin", "boss").await;
+    let token = app.api_token(admin.user_id).await;
+    let plain = app.client.get(app.url("/api/v1/admin/objections")).bearer_auth(&token).send().await.unwrap();
+    assert_eq!(plain.status().as_u16(), 200, "the plain path with a token is unchanged");
+    assert_eq!(admin.get("/api/v1/admin/objections").await.status().as_u16(), 401, "a cookie is no API credential");
+    for path in [
+        "/%61pi/v1/admin/objections",
+        "/%61%70%69/v1/admin/objections",
+        "/api/v1/%61dmin/objections",
+        "/api/v1/admin/%6Fbjections",
+        "/%41pi/v1/admin/objections",
+    ] {
+        let res = admin.get(path).await;
+        let status = res.status().as_u16();
+        let body = res.text().await.unwrap();
+        assert!([401, 403, 404].contains(&status), "{path}: {status} {body}");
+        assert!(!body.contains("\"objections\""), "{path}: no queue: {body}");
+    }
+    // The pages under an encoded path still need a session, as the plain ones do.
+    let res = app.get("/%61dmin/objections").await;
+    assert!([303, 404].contains(&res.status().as_u16()), "{}", res.status());
+    assert_eq!(admin.get("/admin/objections").await.status().as_u16(), 200, "the plain page is unchanged");
+});
