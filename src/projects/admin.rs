@@ -67,7 +67,7 @@ struct ShowPage {
 }
 
 async fn show(req: HttpRequest, state: Data<AppState>, actor: Actor, id: Path<i32>) -> PageResult<HttpResponse> {
-    let (record, can_edit) = staff::get(&state.db, &actor, *id).await?;
+    let (record, can_edit) = staff::get(&state.db, &actor, *id, state.now()).await?;
     let page = ShowPage {
         title: record.project.name.clone(),
         eligibility: record.eligibility_label(),
@@ -108,7 +108,7 @@ fn edit_page(id: i32, values: FormValues, errors: Vec<FieldError>) -> EditPage {
 }
 
 async fn edit_form(req: HttpRequest, state: Data<AppState>, actor: Actor, id: Path<i32>) -> PageResult<HttpResponse> {
-    let record = staff::get_for_edit(&state.db, &actor, *id).await?;
+    let record = staff::get_for_edit(&state.db, &actor, *id, state.now()).await?;
     let page = edit_page(*id, FormValues::from_draft(&draft_of(&record)), vec![]);
     Ok(render(&req, &actor, "admin/project_form.html", &page)?)
 }

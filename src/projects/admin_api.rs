@@ -52,7 +52,7 @@ pub(crate) struct ProjectOut {
     params(("id" = i32, Path)),
     responses((status = 200, body = crate::admin::openapi::ProjectRecordSchema, description = "The project with its lists, plus `can_edit`"), (status = 404, body = crate::admin::openapi::Problem)))]
 pub(crate) async fn get(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<Json<ProjectOut>> {
-    let (record, can_edit) = staff::get(&state.db, &actor, *id).await?;
+    let (record, can_edit) = staff::get(&state.db, &actor, *id, state.now()).await?;
     Ok(Json(ProjectOut { record, can_edit }))
 }
 

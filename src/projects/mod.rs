@@ -5,6 +5,7 @@ pub mod admin_api;
 pub mod admin_form;
 pub mod handlers;
 pub mod import;
+pub mod personal;
 pub mod preview;
 pub mod service;
 pub mod staff;

@@ -1,5 +1,6 @@
 //! Attacks found in review, each tested as the request an attacker would send; one section per
 //! attack.
+use crate::access_matrix::project_draft;
 use crate::db_test;
 use crate::helpers::{Staff, TestApp, csrf_in};
 use std::io::Write;
@@ -266,4 +267,78 @@ db_test!(a_percent_encoded_api_path_does_not_accept_a_session_cookie, |app| {
     let res = app.get("/%61dmin/objections").await;
     assert!([303, 404].contains(&res.status().as_u16()), "{}", res.status());
     assert_eq!(admin.get("/admin/objections").await.status().as_u16(), 200, "the plain page is unchanged");
+});
+
+// ---------------------------------------------------------------------------------------
+// Completers' personal data
+
+db_test!(only_the_holding_units_admins_see_completers_phone_and_id_number_and_it_is_logged, |app| {
+    use entity::audit_log;
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+    let u = units(&app).await;
+    let mut draft = project_draft("PD-1", "个人信息测试项目");
+    draft.completers[0].phone = Some("13912345678".into());
+    draft.completers[0].id_number = Some("620102199001011234".into());
+    let now = app.clock_now();
+    let id =
+        gongshi::projects::import::store(&app.db, u.campaign, u.county, vec![draft], now).await.unwrap().project_ids[0];
+    // Recommended to the city, so the city's staff see the project.
+    entity::recommendations::ActiveModel {
+        project_id: Set(id),
+        from_unit_id: Set(u.county),
+        to_unit_id: Set(u.city),
+        level: Set(1),
+        created_at: Set(now),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    let views = || audit_log::Entity::find().filter(audit_log::Column::Action.eq("project.personal_data.view"));
+
+    let get = |token: String, path: String| {
+        let client = app.client.clone();
+        let url = app.url(&path);
+        async move {
+            let res = client.get(url).bearer_auth(token).send().await.unwrap();
+            assert_eq!(res.status().as_u16(), 200);
+            res.json::<serde_json::Value>().await.unwrap()
+        }
+    };
+    let path = format!("/api/v1/admin/projects/{id}");
+    for (unit, role, name) in [
+        (u.province, "viewer", "gs-viewer"),
+        (u.province, "admin", "gs-admin"),
+        (u.city, "admin", "ww-admin"),
+        (u.county, "viewer", "lz-viewer"),
+        (u.county, "handler", "lz-handler"),
+    ] {
+        let user = app.create_user(unit, role, name).await;
+        let got = get(app.api_token(user).await, path.clone()).await;
+        assert_eq!(got["project"]["name"], "个人信息测试项目", "{name} sees the project");
+        let completer = &got["completers"][0];
+        assert_eq!(completer["name"], "靶子完成人");
+        assert!(completer["phone"].is_null() && completer["id_number"].is_null(), "{name}: {completer}");
+        assert!(!got.to_string().contains("13912345678") && !got.to_string().contains("620102199001011234"));
+        let staff = app.sign_in(unit, role, &format!("{name}-web")).await;
+        let (status, page) = staff.get_text(&format!("/admin/projects/{id}")).await;
+        assert_eq!(status, 200);
+        assert!(!page.contains("13912345678") && !page.contains("620102199001011234"), "{name}'s page");
+    }
+    assert_eq!(views().count(&app.db).await.unwrap(), 0, "nothing was shown, nothing logged");
+
+    let admin = app.create_user(u.county, "admin", "lz-admin").await;
+    let token = app.api_token(admin).await;
+    let got = get(token.clone(), path.clone()).await;
+    assert_eq!(got["completers"][0]["phone"], "13912345678");
+    assert_eq!(got["completers"][0]["id_number"], "620102199001011234");
+    let logged = views().all(&app.db).await.unwrap();
+    assert_eq!(logged.len(), 1);
+    assert_eq!(logged[0].user_id, Some(admin));
+    assert_eq!(logged[0].target_id.as_deref(), Some(id.to_string().as_str()));
+
+    let list = get(token, "/api/v1/admin/projects".into()).await;
+    assert!(!list.to_string().contains("13912345678") && !list.to_string().contains("620102199001011234"));
+    assert!(list.to_string().contains("个人信息测试项目"));
+    assert_eq!(views().count(&app.db).await.unwrap(), 1, "a list shows none, logs none");
 });
