@@ -23,10 +23,7 @@ pub struct DisplayQuery {
 
 /// Only a path on this site: never an absolute or protocol-relative URL (no open redirect).
 fn local_path(next: Option<&str>) -> String {
-    match next {
-        Some(p) if p.starts_with('/') && !p.starts_with("//") && !p.contains('\\') => p.to_owned(),
-        _ => "/".to_owned(),
-    }
+    crate::web::security::redirect::local_path(next, "/")
 }
 
 pub async fn display(req: HttpRequest, q: Query<DisplayQuery>) -> HttpResponse {

@@ -297,7 +297,9 @@ pub fn to_csv(table: &Table) -> AppResult<Vec<u8>> {
         let mut w = csv::Writer::from_writer(&mut out);
         w.write_record(HEADERS).map_err(AppError::internal)?;
         for (i, row) in table.rows.iter().enumerate() {
-            w.write_record(row.cells(i + 1)).map_err(AppError::internal)?;
+            let cells = row.cells(i + 1);
+            w.write_record(cells.iter().map(|c| crate::web::security::csv_cell::neutralise(c).into_owned()))
+                .map_err(AppError::internal)?;
         }
         w.flush().map_err(AppError::internal)?;
     }
@@ -336,6 +338,28 @@ mod tests {
         let mut lines = text.lines();
         assert_eq!(lines.next(), Some(HEADERS.join(",").as_str()));
         assert!(lines.next().unwrap_or_default().starts_with("1,\"覆冰监测, \"\"装置\"\"\",甲、乙,李明、赵赟"));
+    }
+
+    #[test]
+    fn a_cell_that_could_start_a_formula_is_text_in_both_files() {
+        let mut t = table();
+        t.rows[0].name = "=HYPERLINK(\"http://x\",\"y\")".into();
+        t.rows[0].completers = "@SUM(A1)".into();
+        t.rows[0].note = "-1+2".into();
+        let bytes = to_csv(&t).unwrap_or_default();
+        let mut reader = csv::Reader::from_reader(&bytes[3..]);
+        let row = reader.records().next().and_then(Result::ok).unwrap_or_default();
+        assert_eq!(row.get(1), Some("'=HYPERLINK(\"http://x\",\"y\")"));
+        assert_eq!(row.get(3), Some("'@SUM(A1)"));
+        assert_eq!(row.get(13), Some("'-1+2"));
+
+        use calamine::{Data, Reader, Xlsx};
+        let xlsx = to_xlsx(&t).unwrap_or_default();
+        let mut book: Xlsx<_> = calamine::open_workbook_from_rs(std::io::Cursor::new(xlsx)).expect("a workbook");
+        let formulas = book.worksheet_formula("推荐汇总表").expect("the sheet");
+        assert!(formulas.used_cells().all(|(_, _, f)| f.is_empty()), "no formula cells");
+        let values = book.worksheet_range("推荐汇总表").expect("the sheet");
+        assert_eq!(values.get_value((3, 1)), Some(&Data::String("=HYPERLINK(\"http://x\",\"y\")".into())));
     }
 
     #[test]

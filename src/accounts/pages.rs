@@ -13,15 +13,11 @@ use actix_web::web::{Data, Form, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
 
-/// Only a local path may follow a sign-in: no other host, no scheme, no `//host`.
+/// Only a local path may follow a sign-in: no other host, no scheme, no `//host`, read as
+/// a browser reads it (`web::security::redirect`).
 #[must_use]
 pub fn safe_next(next: Option<&str>) -> String {
-    match next {
-        Some(n) if n.starts_with('/') && !n.starts_with("//") && !n.starts_with("/\\") && !n.contains(['\r', '\n']) => {
-            n.to_owned()
-        }
-        _ => "/admin".to_owned(),
-    }
+    crate::web::security::redirect::local_path(next, "/admin")
 }
 
 #[derive(Deserialize)]

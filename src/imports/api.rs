@@ -63,6 +63,8 @@ pub async fn import_file(
     mut body: Payload,
 ) -> ApiResult<Json<ImportOut>> {
     use futures_util::StreamExt;
+    // Rights first: a caller who may not import gets nothing read or parsed.
+    crate::access::policy::require_role(&actor, crate::access::Action::EditProject)?;
     let mut bytes = Vec::new();
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(|_| AppError::BadRequest("请求内容不完整".into()))?;

@@ -22,14 +22,17 @@ pub struct ProjectSchema {
     pub updated_at: chrono::DateTime<chrono::Utc>,
 }
 
-/// A project with its ordered lists (completers include their phone and ID number: staff only).
+/// A project with its ordered lists. Completers' `phone` and `id_number` are filled only for
+/// the admins of the unit holding the project (each such answer is recorded in the audit log);
+/// for everyone else they are `null`.
 #[derive(ToSchema)]
 #[allow(dead_code)]
 pub struct ProjectRecordSchema {
     pub project: ProjectSchema,
     /// `{id, project_id, position, name}` in order
     pub units: Vec<serde_json::Value>,
-    /// `{id, project_id, position, name, work_unit, job_title, contribution, workload, phone, id_number}`
+    /// `{id, project_id, position, name, work_unit, job_title, contribution, workload, phone, id_number}`;
+    /// `phone` and `id_number` are `null` unless the caller is an admin of the holding unit
     pub completers: Vec<serde_json::Value>,
     /// `{id, project_id, position, kind, title, reference}`
     pub ip_items: Vec<serde_json::Value>,

@@ -117,6 +117,8 @@ fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
     use calamine::{Reader, Xlsx, open_workbook_from_rs};
+    // A small hostile file can make calamine ask for terabytes and abort the process.
+    crate::projects::xlsx_guard::check(bytes).map_err(|refused| refused.0)?;
     let mut book: Xlsx<_> =
         open_workbook_from_rs(std::io::Cursor::new(bytes)).map_err(|e| format!("无法读取 XLSX 文件：{e}"))?;
     let range =

@@ -3,6 +3,7 @@
 pub mod api_schema;
 pub mod import;
 pub mod pages;
+pub mod personal;
 pub mod preview;
 pub mod service;
 pub mod staff_api;
@@ -10,6 +11,7 @@ pub mod staff_form;
 pub mod staff_pages;
 pub mod staff_service;
 pub mod template;
+pub mod xlsx_guard;
 
 use crate::error::FieldError;
 use serde::{Deserialize, Serialize};

@@ -43,7 +43,7 @@ pub struct ProjectOut {
     params(("id" = i32, Path)),
     responses((status = 200, body = crate::projects::api_schema::ProjectRecordSchema, description = "The project with its lists, plus `can_edit`"), (status = 404, body = crate::web::errors::Problem)))]
 pub async fn get(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<Json<ProjectOut>> {
-    let (record, can_edit) = staff_service::get(&state.db, &actor, *id).await?;
+    let (record, can_edit) = staff_service::get(&state.db, &actor, *id, state.now()).await?;
     Ok(Json(ProjectOut { record, can_edit }))
 }
 

@@ -54,7 +54,7 @@ struct ShowPage {
 }
 
 pub async fn show(req: HttpRequest, state: Data<AppState>, actor: Actor, id: Path<i32>) -> PageResult<HttpResponse> {
-    let (record, can_edit) = staff_service::get(&state.db, &actor, *id).await?;
+    let (record, can_edit) = staff_service::get(&state.db, &actor, *id, state.now()).await?;
     let page = ShowPage {
         title: record.project.name.clone(),
         eligibility: record.eligibility_label(),
@@ -100,7 +100,7 @@ pub async fn edit_form(
     actor: Actor,
     id: Path<i32>,
 ) -> PageResult<HttpResponse> {
-    let record = staff_service::get_for_edit(&state.db, &actor, *id).await?;
+    let record = staff_service::get_for_edit(&state.db, &actor, *id, state.now()).await?;
     let page = edit_page(*id, FormValues::from_draft(&draft_of(&record)), vec![]);
     Ok(render(&req, &actor, "admin/project_form.html", &page)?)
 }

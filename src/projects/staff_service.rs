@@ -75,24 +75,41 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, campaign_id: Option<i3
         .collect())
 }
 
-/// One project the actor may see, and whether they may edit it.
+/// One project the actor may see, and whether they may edit it. Completers' phone and ID
+/// numbers only for the holding unit's admins, and then recorded ([`super::personal`]).
 ///
 /// # Errors
 /// `NotFound` for a missing or hidden project; database failure.
-pub async fn get(db: &DatabaseConnection, actor: &Actor, id: i32) -> AppResult<(ProjectRecord, bool)> {
+pub async fn get(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    now: DateTime<Utc>,
+) -> AppResult<(ProjectRecord, bool)> {
     let project = policy::require_project(db, actor, Action::ViewProject, id).await?;
-    let can_edit =
-        policy::decide(actor, Action::EditProject, policy::project_relation(db, actor, &project).await?).is_ok();
-    Ok((service::load(db, id).await?, can_edit))
+    let relation = policy::project_relation(db, actor, &project).await?;
+    let can_edit = policy::decide(actor, Action::EditProject, relation).is_ok();
+    let mut record = service::load(db, id).await?;
+    super::personal::show_to(db, actor, relation, &mut record, now).await?;
+    Ok((record, can_edit))
 }
 
-/// A project the actor may edit, with its lists.
+/// A project the actor may edit, with its lists (the form shows the personal data, so the
+/// view is recorded as in [`get`]).
 ///
 /// # Errors
 /// `NotFound`/`Forbidden` from the policy; database failure.
-pub async fn get_for_edit(db: &DatabaseConnection, actor: &Actor, id: i32) -> AppResult<ProjectRecord> {
-    policy::require_project(db, actor, Action::EditProject, id).await?;
-    service::load(db, id).await
+pub async fn get_for_edit(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    id: i32,
+    now: DateTime<Utc>,
+) -> AppResult<ProjectRecord> {
+    let project = policy::require_project(db, actor, Action::EditProject, id).await?;
+    let relation = policy::project_relation(db, actor, &project).await?;
+    let mut record = service::load(db, id).await?;
+    super::personal::show_to(db, actor, relation, &mut record, now).await?;
+    Ok(record)
 }
 
 fn record_entry<'a>(actor: &Actor, action: &'a str, project: &projects::Model, detail: String) -> AuditEntry<'a> {

@@ -15,7 +15,7 @@ mod staff_api;
 mod staff_pages;
 
 use crate::error::AppError;
-use crate::web::is_api_path;
+use crate::web::{is_api_path, routed_path};
 use actix_web::web::ServiceConfig;
 use actix_web::{HttpRequest, HttpResponse};
 pub use registrar::{AdminRoutes, staff_routes};
@@ -36,10 +36,11 @@ pub fn staff(r: &mut AdminRoutes) {
 /// Unknown paths: problem+json under `/api/`, a Chinese 404 page elsewhere. A documented API
 /// path asked with a method it does not answer gets 405 with `Allow`.
 pub async fn not_found(req: HttpRequest) -> HttpResponse {
-    if !is_api_path(req.path()) {
+    let path = routed_path(&req);
+    if !is_api_path(path) {
         return AppError::NotFound.to_page_response();
     }
-    let allowed = crate::openapi::methods_of(req.path()).filter(|m| !m.is_empty());
+    let allowed = crate::openapi::methods_of(path).filter(|m| !m.is_empty());
     match allowed {
         Some(methods) if !methods.contains(&req.method().as_str()) && req.method() != actix_web::http::Method::HEAD => {
             AppError::MethodNotAllowed { allow: methods.join(", ") }.to_problem_response()

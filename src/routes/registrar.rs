@@ -102,7 +102,7 @@ pub async fn refuse_unlisted(
     req: ServiceRequest,
     next: Next<impl MessageBody>,
 ) -> Result<ServiceResponse<EitherBody<impl MessageBody>>, actix_web::Error> {
-    if is_admin_path(req.path()) {
+    if is_admin_path(crate::web::routed_path(req.request())) {
         let method = req.method().as_str();
         let known = req.match_pattern().is_some_and(|p| staff_routes().knows(method, &p));
         if !known {

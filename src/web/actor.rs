@@ -74,7 +74,7 @@ impl FromRequest for Actor {
             if let Some(actor) = req.extensions().get::<Actor>() {
                 return Ok(actor.clone());
             }
-            let api = is_api_path(req.path());
+            let api = is_api_path(super::routed_path(&req));
             let actor = if api { from_token(&req).await } else { from_session(&req).await };
             match actor {
                 Ok(actor) => {

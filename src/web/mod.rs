@@ -21,6 +21,16 @@ pub mod templates;
 
 pub use app_state::AppState;
 
+/// The path as the router matches it: percent-encoded unreserved characters decoded
+/// (`/%61pi/…` is `/api/…`). Every decision on what kind of path a request has — API or
+/// page, staff or public — reads this, never the raw `req.path()`, or a request could be
+/// routed as one kind and checked as another.
+#[must_use]
+pub fn routed_path(req: &actix_web::HttpRequest) -> &str {
+    req.match_info().as_str()
+}
+
+/// Whether `path` (as [`routed_path`] gives it) is under `/api`.
 #[must_use]
 pub fn is_api_path(path: &str) -> bool {
     path == "/api" || path.starts_with("/api/")

@@ -10,6 +10,7 @@ mod dashboard;
 mod feeds;
 mod foundation;
 mod gate;
+mod hardening;
 mod import;
 mod import_docs;
 mod ledger;

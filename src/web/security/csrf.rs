@@ -100,7 +100,8 @@ fn anon_cookie(token: &str, key: &Key, secure: bool) -> Option<Cookie<'static>> 
 }
 
 fn needs_check(req: &ServiceRequest) -> bool {
-    !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE) && !is_api_path(req.path())
+    !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
+        && !is_api_path(crate::web::routed_path(req.request()))
 }
 
 fn same(a: &str, b: &str) -> bool {

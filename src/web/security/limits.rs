@@ -19,7 +19,11 @@ pub const MULTIPART_MEMORY_BYTES: usize = 1024 * 1024;
 pub const IMPORT_FILE_BYTES: usize = 10 * 1024 * 1024;
 
 fn wrap(req: &HttpRequest, e: AppError) -> actix_web::Error {
-    if is_api_path(req.path()) { crate::error::ApiError(e).into() } else { crate::error::PageError(e).into() }
+    if is_api_path(crate::web::routed_path(req)) {
+        crate::error::ApiError(e).into()
+    } else {
+        crate::error::PageError(e).into()
+    }
 }
 
 #[must_use]
