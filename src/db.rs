@@ -1,7 +1,11 @@
 //! Connecting to SQLite (a file, WAL, durable commits) or PostgreSQL through the same code.
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
-use sea_orm::{ConnectOptions, Database, DatabaseConnection, DbErr};
+use sea_orm::{
+    ConnectOptions, ConnectionTrait, Database, DatabaseConnection, DatabaseTransaction, DbBackend, DbErr, ExecResult,
+    QueryResult, Statement,
+};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
 
 /// Opens the pool. For SQLite the file and its folder are created on first start, with the
@@ -76,11 +80,97 @@ pub fn driver_url(url: &str) -> &str {
 ///
 /// # Errors
 /// When the database cannot start the transaction.
-pub async fn begin_write(db: &DatabaseConnection) -> Result<sea_orm::DatabaseTransaction, DbErr> {
+pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
     use sea_orm::{SqliteTransactionMode, TransactionOptions, TransactionTrait};
-    db.begin_with_options(TransactionOptions {
-        sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
-        ..Default::default()
-    })
-    .await
+    let txn = db
+        .begin_with_options(TransactionOptions {
+            sqlite_transaction_mode: Some(SqliteTransactionMode::Immediate),
+            ..Default::default()
+        })
+        .await?;
+    Ok(WriteTxn { txn })
+}
+
+/// Write transactions committed by this process, for caches of public pages: when it moves,
+/// they ask the database whether anything the public sees changed ([`public_generation`]).
+static WRITES_COMMITTED: AtomicU64 = AtomicU64::new(0);
+
+/// How many write transactions this process has committed.
+#[must_use]
+pub fn writes_committed() -> u64 {
+    WRITES_COMMITTED.load(Ordering::Acquire)
+}
+
+/// The database's count of changes to public tables. Triggers bump it in the same transaction
+/// as any insert, update or delete on a table public pages read (`migration::PUBLIC_TABLES`),
+/// whoever writes — this process, another instance, or SQL run by hand.
+///
+/// # Errors
+/// Database failure.
+pub async fn public_generation<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr> {
+    let stmt = Statement::from_string(db.get_database_backend(), "SELECT generation FROM public_changes WHERE id = 1");
+    let row = db.query_one_raw(stmt).await?.ok_or_else(|| DbErr::RecordNotFound("public_changes".into()))?;
+    row.try_get_by_index::<i64>(0)
+}
+
+/// A write transaction from [`begin_write`]. Use it as any connection; its [`commit`]
+/// (WriteTxn::commit) also tells this process's caches to look for public changes at once,
+/// so no writer has to remember to.
+pub struct WriteTxn {
+    txn: DatabaseTransaction,
+}
+
+impl WriteTxn {
+    /// Commits, then lets this process's public caches know a write landed.
+    ///
+    /// # Errors
+    /// When the commit fails (nothing was written).
+    pub async fn commit(self) -> Result<(), DbErr> {
+        self.txn.commit().await?;
+        WRITES_COMMITTED.fetch_add(1, Ordering::AcqRel);
+        Ok(())
+    }
+
+    /// Undoes everything (dropping the transaction does the same).
+    ///
+    /// # Errors
+    /// When the database cannot roll back.
+    pub async fn rollback(self) -> Result<(), DbErr> {
+        self.txn.rollback().await
+    }
+}
+
+impl std::ops::Deref for WriteTxn {
+    type Target = DatabaseTransaction;
+
+    fn deref(&self) -> &DatabaseTransaction {
+        &self.txn
+    }
+}
+
+#[async_trait::async_trait]
+impl ConnectionTrait for WriteTxn {
+    fn get_database_backend(&self) -> DbBackend {
+        self.txn.get_database_backend()
+    }
+
+    async fn execute_raw(&self, stmt: Statement) -> Result<ExecResult, DbErr> {
+        self.txn.execute_raw(stmt).await
+    }
+
+    async fn execute_unprepared(&self, sql: &str) -> Result<ExecResult, DbErr> {
+        self.txn.execute_unprepared(sql).await
+    }
+
+    async fn query_one_raw(&self, stmt: Statement) -> Result<Option<QueryResult>, DbErr> {
+        self.txn.query_one_raw(stmt).await
+    }
+
+    async fn query_all_raw(&self, stmt: Statement) -> Result<Vec<QueryResult>, DbErr> {
+        self.txn.query_all_raw(stmt).await
+    }
+
+    fn support_returning(&self) -> bool {
+        self.txn.support_returning()
+    }
 }

@@ -73,6 +73,12 @@ impl AppError {
         Self::Taken(vec![FieldError::new(field, message)])
     }
 
+    /// A code read from the database that this version does not know (a corrupt row, or one
+    /// written by a newer version): logged and refused, never guessed at.
+    pub fn unknown_stored(what: &str, value: impl fmt::Display) -> Self {
+        Self::internal(format!("unknown stored {what}: «{value}»"))
+    }
+
     /// Logs the cause with a fresh id and hides it from the response.
     pub fn internal(cause: impl fmt::Display) -> Self {
         let error_id = uuid::Uuid::new_v4().simple().to_string()[..12].to_owned();

@@ -2,12 +2,15 @@
 pub use sea_orm_migration::prelude::*;
 
 mod m20250101_000001_initial;
+mod m20261205_000002_public_changes;
+
+pub use m20261205_000002_public_changes::PUBLIC_TABLES;
 
 pub struct Migrator;
 
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20250101_000001_initial::Migration)]
+        vec![Box::new(m20250101_000001_initial::Migration), Box::new(m20261205_000002_public_changes::Migration)]
     }
 }

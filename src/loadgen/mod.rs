@@ -132,6 +132,5 @@ async fn fill(url: &str, projects: usize, notices: usize, objections: usize, see
     let started = Instant::now();
     objections::file_all(&db, &published, objections, &seed_key, &mut words, now).await.map_err(explain)?;
     println!("异议：{objections} 件（{:.1}秒）", started.elapsed().as_secs_f64());
-    crate::notices::cache::bump();
     Ok(())
 }

@@ -2,8 +2,10 @@
 //! good and its rendered page is kept under a key made of everything time-dependent on it
 //! (status, time left, withdrawal, corrections, result): the bytes are reused only while that
 //! key is unchanged, so nothing stale or early is ever served. The notice's state (which
-//! revisions exist, withdrawal, reports) is re-read after [`STATE_TTL`], or at once after a
-//! write in this process ([`bump`]); visibility itself is decided per request by the clock.
+//! revisions exist, withdrawal, reports) is kept with the database's public generation it was
+//! read under (`db::public_generation`, bumped by triggers on every public table): after a
+//! write committed in this process, or after [`STATE_TTL`], that one number is read again and
+//! the state reloaded only if it moved. Visibility itself is decided per request by the clock.
 //!
 //! Caches are per database (two apps on one database share them; tests on separate
 //! databases never see each other's notices).
@@ -11,32 +13,12 @@ use super::public_read::PublicState;
 use super::service::Item;
 use actix_web::web::Bytes;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
-/// How long a notice's state is trusted before it is read again. Writes in this process
-/// invalidate at once; this bounds how late another process's writes are seen.
+/// How long a notice's state is trusted without asking the database; writes in this process
+/// are seen at once, this bounds how late another instance's writes are seen.
 pub const STATE_TTL: Duration = Duration::from_secs(1);
-
-/// Bumped by every write that changes what the public sees; a cached state from an older
-/// generation is read again.
-static GENERATION: AtomicU64 = AtomicU64::new(0);
-
-/// Call after publishing, correcting, withdrawing or issuing a result.
-pub fn bump() {
-    GENERATION.fetch_add(1, Ordering::Release);
-}
-
-fn generation() -> u64 {
-    GENERATION.load(Ordering::Acquire)
-}
-
-/// The current write generation (the public listing rebuilds when it moves).
-#[must_use]
-pub fn generation_now() -> u64 {
-    generation()
-}
 
 /// A rendered response and the key it is valid under.
 #[derive(Debug)]
@@ -47,8 +29,12 @@ pub struct Rendered {
 }
 
 struct StateEntry {
-    loaded: Instant,
-    generation: u64,
+    /// When the database's public generation was last compared.
+    checked: Instant,
+    /// This process's committed writes at that moment.
+    writes: u64,
+    /// The database's public generation the state was read under.
+    generation: i64,
     state: Option<Arc<PublicState>>,
 }
 
@@ -74,27 +60,33 @@ pub fn for_database(database_url: &str) -> Arc<Caches> {
 }
 
 impl Caches {
-    /// A notice's state if it is fresh.
+    /// A notice's state if nothing could have changed it: no write committed in this process
+    /// since it was checked, and checked within [`STATE_TTL`].
     pub fn state(&self, notice_id: i32) -> Option<Option<Arc<PublicState>>> {
         let states = self.states.read().unwrap_or_else(PoisonError::into_inner);
         let entry = states.get(&notice_id)?;
-        (entry.generation == generation() && entry.loaded.elapsed() < STATE_TTL).then(|| entry.state.clone())
+        (entry.writes == crate::db::writes_committed() && entry.checked.elapsed() < STATE_TTL)
+            .then(|| entry.state.clone())
     }
 
-    pub fn put_state(&self, notice_id: i32, state: Option<Arc<PublicState>>, generation_at_load: u64) {
+    /// A notice's state if it was read under the database's current public `generation`;
+    /// it then counts as checked now, as of `writes`.
+    pub fn state_if_current(&self, notice_id: i32, generation: i64, writes: u64) -> Option<Option<Arc<PublicState>>> {
+        let mut states = self.states.write().unwrap_or_else(PoisonError::into_inner);
+        let entry = states.get_mut(&notice_id).filter(|e| e.generation == generation)?;
+        entry.checked = Instant::now();
+        entry.writes = writes;
+        Some(entry.state.clone())
+    }
+
+    /// Keeps a state read under public `generation`, with this process's `writes` read before.
+    pub fn put_state(&self, notice_id: i32, state: Option<Arc<PublicState>>, generation: i64, writes: u64) {
         let mut states = self.states.write().unwrap_or_else(PoisonError::into_inner);
         // A notice id that was never public costs one entry; bound the map all the same.
         if states.len() > 10_000 {
             states.clear();
         }
-        states.insert(notice_id, StateEntry { loaded: Instant::now(), generation: generation_at_load, state });
-    }
-
-    /// The generation to remember with a state about to be loaded (read before loading, so a
-    /// write during the load makes the entry stale rather than lost).
-    #[must_use]
-    pub fn generation(&self) -> u64 {
-        generation()
+        states.insert(notice_id, StateEntry { checked: Instant::now(), writes, generation, state });
     }
 
     pub fn items(&self, revision_id: i32) -> Option<Arc<Vec<Item>>> {

@@ -72,7 +72,7 @@ pub async fn differences<C: ConnectionTrait>(
     notice: &notices::Model,
     items: &[service::Item],
 ) -> AppResult<Vec<Difference>> {
-    let level = Level::from_number(notice.level).unwrap_or(Level::Applicant);
+    let level = Level::try_from(notice)?;
     let mut out = Vec::new();
     for item in items {
         let record = crate::projects::service::load(db, item.project_id).await?;
@@ -117,7 +117,7 @@ async fn other_published<C: ConnectionTrait>(
             continue;
         }
         let Some(other) = notices::Entity::find_by_id(rev.notice_id).one(db).await? else { continue };
-        if other.level > notice.level || NoticeState::parse(&other.state) != NoticeState::Published {
+        if other.level > notice.level || NoticeState::try_from(&other)? != NoticeState::Published {
             continue;
         }
         let Ok(snapshot) = Snapshot::from_json(&row.snapshot) else { continue };

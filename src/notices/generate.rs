@@ -187,7 +187,7 @@ pub async fn update_draft(
     let txn = crate::db::begin_write(db).await?;
     let notice = service::notice(&txn, notice_id).await?;
     let draft = service::draft_revision(&txn, notice_id).await?.ok_or_else(no_draft)?;
-    let level = Level::from_number(notice.level).unwrap_or(Level::Applicant);
+    let level = Level::try_from(&notice)?;
     let title = edit.title.trim().to_owned();
     let mut errors = Vec::new();
     if title.is_empty() {
@@ -269,7 +269,7 @@ pub async fn start_correction(
     let now = stamp(now);
     let txn = crate::db::begin_write(db).await?;
     let notice = service::notice(&txn, notice_id).await?;
-    match NoticeState::parse(&notice.state) {
+    match NoticeState::try_from(&notice)? {
         NoticeState::Published => {}
         NoticeState::Draft => return Err(AppError::conflict("公示尚未发布，直接修改草稿即可")),
         NoticeState::Withdrawn => return Err(AppError::conflict("公示已撤销，不能更正")),
@@ -316,7 +316,7 @@ pub async fn discard_draft(db: &DatabaseConnection, notice_id: i32, who: &Who, n
     let notice = service::notice(&txn, notice_id).await?;
     let draft = service::draft_revision(&txn, notice_id).await?.ok_or_else(no_draft)?;
     notice_revisions::Entity::delete_by_id(draft.id).exec(&txn).await?;
-    if NoticeState::parse(&notice.state) == NoticeState::Draft {
+    if NoticeState::try_from(&notice)? == NoticeState::Draft {
         notices::Entity::delete_by_id(notice.id).exec(&txn).await?;
     }
     who.record(&txn, "notice.draft.discard", "notice", notice_id, notice.unit_id, None, now).await?;

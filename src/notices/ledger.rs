@@ -82,7 +82,7 @@ pub async fn revision_content<C: ConnectionTrait>(db: &C, revision_id: i32) -> A
 /// Database failure.
 pub async fn withdrawal_content<C: ConnectionTrait>(db: &C, notice_id: i32) -> AppResult<Option<Value>> {
     let Some(notice) = notices::Entity::find_by_id(notice_id).one(db).await? else { return Ok(None) };
-    if NoticeState::parse(&notice.state) != NoticeState::Withdrawn {
+    if NoticeState::try_from(&notice)? != NoticeState::Withdrawn {
         return Ok(None);
     }
     let Some(at) = notice.withdrawn_at else { return Ok(None) };

@@ -32,6 +32,7 @@ pub mod visibility;
 pub use period::{Period, PeriodRules, Status};
 pub use service::{Item, PublishedNotice};
 
+use crate::error::AppError;
 use serde::Serialize;
 
 /// The three levels of 公示.
@@ -120,13 +121,27 @@ impl NoticeState {
         }
     }
 
-    /// Unknown codes read as drafts, which are never public: the safe side.
     #[must_use]
-    pub fn parse(s: &str) -> Self {
-        match s {
-            "published" => Self::Published,
-            "withdrawn" => Self::Withdrawn,
-            _ => Self::Draft,
-        }
+    pub fn from_code(s: &str) -> Option<Self> {
+        [Self::Draft, Self::Published, Self::Withdrawn].into_iter().find(|state| state.code() == s)
+    }
+}
+
+/// A notice row's codes, read once at the database edge: from here on the level and the
+/// lifecycle are enums, and a row holding a code this version does not know is an error —
+/// never read as a draft or as level 1.
+impl TryFrom<&entity::notices::Model> for NoticeState {
+    type Error = AppError;
+
+    fn try_from(row: &entity::notices::Model) -> Result<Self, AppError> {
+        Self::from_code(&row.state).ok_or_else(|| AppError::unknown_stored("notice state", &row.state))
+    }
+}
+
+impl TryFrom<&entity::notices::Model> for Level {
+    type Error = AppError;
+
+    fn try_from(row: &entity::notices::Model) -> Result<Self, AppError> {
+        Self::from_number(row.level).ok_or_else(|| AppError::unknown_stored("notice level", row.level))
     }
 }

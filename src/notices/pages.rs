@@ -32,9 +32,14 @@ pub async fn load_state(state: &AppState, notice_id: i32) -> AppResult<Option<Ar
     if let Some(found) = caches.state(notice_id) {
         return Ok(found);
     }
-    let generation = caches.generation();
+    // Read before the generation, so a write committed meanwhile makes the next request look again.
+    let writes = crate::db::writes_committed();
+    let generation = crate::db::public_generation(&state.db).await?;
+    if let Some(found) = caches.state_if_current(notice_id, generation, writes) {
+        return Ok(found);
+    }
     let loaded = public_read::notice_state(&state.db, notice_id).await?.map(Arc::new);
-    caches.put_state(notice_id, loaded.clone(), generation);
+    caches.put_state(notice_id, loaded.clone(), generation, writes);
     Ok(loaded)
 }
 

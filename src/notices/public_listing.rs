@@ -4,21 +4,21 @@
 //! request — which at a province's or the country's size is the difference between a
 //! millisecond and a second.
 //!
-//! Freshness: the listing is rebuilt after any write in this process ([`super::cache::bump`]),
-//! and, for writes by other instances on the same database, when a one-statement fingerprint of
-//! the public tables (checked at most once per [`CHECK_EVERY`]) has changed. While one request
-//! checks or rebuilds for another instance's write, the others read the last listing. Which
-//! revision is shown, and whether a notice is open, is still decided per request from the clock.
+//! Freshness, by construction: the listing remembers the database's public generation it was
+//! built under (`db::public_generation`, bumped by a trigger on every write to a public table,
+//! whoever makes it). It reads that one number again after any write transaction this process
+//! commits (`db::WriteTxn::commit`) and at least once per [`CHECK_EVERY`] (other instances'
+//! writes), and rebuilds only when the number moved. While one request checks or rebuilds for
+//! another instance's write, the others read the last listing. Which revision is shown, and
+//! whether a notice is open, is still decided per request from the clock.
 use super::content::Snapshot;
 use super::public_read::{Filter, PublicState, ReportRef};
 use super::search::SearchIndex;
-use super::{NoticeState as Lifecycle, Period, Status, cache};
+use super::{NoticeState as Lifecycle, Period, Status};
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
 use entity::{campaigns, notice_items, notice_revisions, notices, result_reports, units};
-use sea_orm::{
-    ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, FromQueryResult, QueryFilter, QueryOrder,
-};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
@@ -72,8 +72,8 @@ pub struct Listing {
     timeline: Vec<TimelineEntry>,
     facts: HashMap<i32, RevisionFacts>,
     search: SearchIndex,
-    mark: Mark,
-    generation: u64,
+    /// The database's public generation this listing was read under.
+    generation: i64,
     /// The last standings worked out, for as long as they hold.
     standings: RwLock<Option<Arc<Standings>>>,
 }
@@ -278,61 +278,42 @@ impl Listing {
     }
 }
 
-/// A fingerprint of everything the listing is made of; it changes with any publication,
-/// correction, withdrawal, report, supersession, or unit or campaign change.
-#[derive(Debug, Clone, PartialEq, Eq, FromQueryResult)]
-struct Mark {
-    revisions: i64,
-    last_revision: i64,
-    withdrawn: i64,
-    reports: i64,
-    superseded: i64,
-    units: i64,
-    unit_names: i64,
-    campaigns: i64,
-}
-
-impl Mark {
-    async fn read<C: ConnectionTrait>(db: &C) -> AppResult<Self> {
-        // Every value cast to BIGINT, so both engines answer with the same type.
-        let sql = "SELECT \
-            CAST((SELECT COUNT(*) FROM notice_revisions WHERE published_at IS NOT NULL) AS BIGINT) AS revisions, \
-            CAST((SELECT COALESCE(MAX(id), 0) FROM notice_revisions WHERE published_at IS NOT NULL) AS BIGINT) \
-              AS last_revision, \
-            CAST((SELECT COUNT(*) FROM notices WHERE withdrawn_at IS NOT NULL) AS BIGINT) AS withdrawn, \
-            CAST((SELECT COUNT(*) FROM result_reports) AS BIGINT) AS reports, \
-            CAST((SELECT COUNT(*) FROM result_reports WHERE superseded_by IS NOT NULL) AS BIGINT) AS superseded, \
-            CAST((SELECT COUNT(*) FROM units) AS BIGINT) AS units, \
-            CAST((SELECT COALESCE(SUM(LENGTH(name) + LENGTH(code)), 0) FROM units) AS BIGINT) AS unit_names, \
-            CAST((SELECT COUNT(*) FROM campaigns) AS BIGINT) AS campaigns";
-        let stmt = sea_orm::Statement::from_string(db.get_database_backend(), sql);
-        Self::find_by_statement(stmt)
-            .one(db)
-            .await?
-            .ok_or_else(|| crate::error::AppError::internal("listing fingerprint returned no row"))
-    }
+/// The current listing, when it was last checked against the database, and this process's
+/// committed writes at that check.
+struct Checked {
+    listing: Arc<Listing>,
+    at: Instant,
+    writes: u64,
 }
 
 #[derive(Default)]
 struct Holder {
-    current: RwLock<Option<(Arc<Listing>, Instant)>>,
+    current: RwLock<Option<Checked>>,
     rebuilding: tokio::sync::Mutex<()>,
 }
 
 impl Holder {
-    /// The listing while it needs no check: no write here since, checked within a second.
+    /// The listing while it needs no check: no write committed here since, checked within
+    /// [`CHECK_EVERY`].
     fn fresh(&self) -> Option<Arc<Listing>> {
         let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
-        let (listing, checked) = current.as_ref()?;
-        (listing.generation == cache::generation_now() && checked.elapsed() < CHECK_EVERY).then(|| listing.clone())
+        let c = current.as_ref()?;
+        (c.writes == crate::db::writes_committed() && c.at.elapsed() < CHECK_EVERY).then(|| c.listing.clone())
     }
 
-    fn set(&self, listing: Arc<Listing>) {
-        *self.current.write().unwrap_or_else(PoisonError::into_inner) = Some((listing, Instant::now()));
+    /// The last listing, unless this process has committed a write since it was checked.
+    fn unwritten(&self) -> Option<Arc<Listing>> {
+        let current = self.current.read().unwrap_or_else(PoisonError::into_inner);
+        current.as_ref().filter(|c| c.writes == crate::db::writes_committed()).map(|c| c.listing.clone())
+    }
+
+    fn set(&self, listing: Arc<Listing>, writes: u64) {
+        *self.current.write().unwrap_or_else(PoisonError::into_inner) =
+            Some(Checked { listing, at: Instant::now(), writes });
     }
 
     fn latest(&self) -> Option<Arc<Listing>> {
-        self.current.read().unwrap_or_else(PoisonError::into_inner).as_ref().map(|(l, _)| l.clone())
+        self.current.read().unwrap_or_else(PoisonError::into_inner).as_ref().map(|c| c.listing.clone())
     }
 }
 
@@ -360,7 +341,7 @@ pub async fn listing(db: &DatabaseConnection, database_url: &str) -> AppResult<A
             // A check or rebuild is under way. Unless this process wrote since the last
             // listing, that listing serves meanwhile, so readers never queue behind the
             // once-a-second check; another instance's write shows when it ends.
-            if let Some(listing) = holder.latest().filter(|l| l.generation == cache::generation_now()) {
+            if let Some(listing) = holder.unwritten() {
                 return Ok(listing);
             }
             // After a write here, wait for the listing that holds it (it may be this one's).
@@ -371,18 +352,19 @@ pub async fn listing(db: &DatabaseConnection, database_url: &str) -> AppResult<A
             turn
         }
     };
-    let generation = cache::generation_now();
-    let mark = Mark::read(db).await?;
+    // Read before the generation, so a write committed meanwhile makes the next request look again.
+    let writes = crate::db::writes_committed();
+    let generation = crate::db::public_generation(db).await?;
     let listing = match holder.latest() {
-        Some(l) if l.mark == mark && l.generation == generation => l,
-        _ => Arc::new(build(db, mark, generation).await?),
+        Some(l) if l.generation == generation => l,
+        _ => Arc::new(build(db, generation).await?),
     };
-    holder.set(listing.clone());
+    holder.set(listing.clone(), writes);
     Ok(listing)
 }
 
 /// Reads everything the listing holds: one query per table, no per-notice queries.
-async fn build<C: ConnectionTrait>(db: &C, mark: Mark, generation: u64) -> AppResult<Listing> {
+async fn build<C: ConnectionTrait>(db: &C, generation: i64) -> AppResult<Listing> {
     let notices = notices::Entity::find()
         .filter(notices::Column::State.ne(Lifecycle::Draft.code()))
         .order_by_desc(notices::Column::Id)
@@ -415,23 +397,22 @@ async fn build<C: ConnectionTrait>(db: &C, mark: Mark, generation: u64) -> AppRe
         });
     }
     let facts = revision_facts(db, &revisions).await?;
-    let (states, rows): (Vec<Arc<PublicState>>, Vec<Row>) = notices
-        .into_iter()
-        .filter_map(|notice| {
-            Some(Arc::new(PublicState {
-                unit: units.get(&notice.unit_id)?.clone(),
-                campaign: campaigns.get(&notice.campaign_id)?.clone(),
-                revisions: revisions.remove(&notice.id).unwrap_or_default(),
-                reports: reports.remove(&notice.id).unwrap_or_default(),
-                notice,
-            }))
-        })
-        // A state without a published revision has no row and is not listed.
-        .filter_map(|s| row_of(&s).map(|row| (s, row)))
-        .unzip();
+    let mut states = Vec::with_capacity(notices.len());
+    for notice in notices {
+        let (Some(unit), Some(campaign)) = (units.get(&notice.unit_id), campaigns.get(&notice.campaign_id)) else {
+            continue;
+        };
+        let (unit, campaign) = (unit.clone(), campaign.clone());
+        let revisions = revisions.remove(&notice.id).unwrap_or_default();
+        let reports = reports.remove(&notice.id).unwrap_or_default();
+        states.push(Arc::new(PublicState::new(notice, unit, campaign, revisions, reports)?));
+    }
+    // A state without a published revision has no row and is not listed.
+    let (states, rows): (Vec<Arc<PublicState>>, Vec<Row>) =
+        states.into_iter().filter_map(|s| row_of(&s).map(|row| (s, row))).unzip();
     let timeline = timeline_of(&states);
     let search = search_index(&states, &facts);
-    Ok(Listing { states, rows, timeline, facts, search, mark, generation, standings: RwLock::default() })
+    Ok(Listing { states, rows, timeline, facts, search, generation, standings: RwLock::default() })
 }
 
 /// Every published revision's searchable text, in the listing's order.

@@ -26,17 +26,32 @@ pub struct PublicState {
     /// Published revisions, oldest first.
     pub revisions: Vec<notice_revisions::Model>,
     pub reports: Vec<ReportRef>,
+    level: Level,
+    lifecycle: Lifecycle,
 }
 
 impl PublicState {
+    /// # Errors
+    /// `Internal` when the notice row holds a level or state this version does not know.
+    pub fn new(
+        notice: notices::Model,
+        unit: units::Model,
+        campaign: campaigns::Model,
+        revisions: Vec<notice_revisions::Model>,
+        reports: Vec<ReportRef>,
+    ) -> AppResult<Self> {
+        let (level, lifecycle) = (Level::try_from(&notice)?, Lifecycle::try_from(&notice)?);
+        Ok(Self { notice, unit, campaign, revisions, reports, level, lifecycle })
+    }
+
     #[must_use]
     pub fn level(&self) -> Level {
-        Level::from_number(self.notice.level).unwrap_or(Level::Applicant)
+        self.level
     }
 
     #[must_use]
     pub fn is_withdrawn(&self) -> bool {
-        Lifecycle::parse(&self.notice.state) == Lifecycle::Withdrawn
+        self.lifecycle == Lifecycle::Withdrawn
     }
 
     /// The revision the public sees at `now`; `None` before the notice opens.
@@ -88,14 +103,14 @@ impl PublicState {
 /// Database failure.
 pub async fn notice_state<C: ConnectionTrait>(db: &C, notice_id: i32) -> AppResult<Option<PublicState>> {
     let Some(notice) = notices::Entity::find_by_id(notice_id).one(db).await? else { return Ok(None) };
-    if Lifecycle::parse(&notice.state) == Lifecycle::Draft {
+    if Lifecycle::try_from(&notice)? == Lifecycle::Draft {
         return Ok(None);
     }
     let revisions = service::published_revisions(db, notice_id).await?;
     let unit = service::unit(db, notice.unit_id).await?;
     let campaign = service::campaign(db, notice.campaign_id).await?;
     let reports = live_reports(db, &[notice_id]).await?.remove(&notice_id).unwrap_or_default();
-    Ok(Some(PublicState { notice, unit, campaign, revisions, reports }))
+    Ok(Some(PublicState::new(notice, unit, campaign, revisions, reports)?))
 }
 
 async fn live_reports<C: ConnectionTrait>(db: &C, notice_ids: &[i32]) -> AppResult<HashMap<i32, Vec<ReportRef>>> {

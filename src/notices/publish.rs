@@ -50,7 +50,7 @@ pub async fn publish(
     let now = stamp(now);
     let txn = crate::db::begin_write(db).await?;
     let notice = service::notice(&txn, notice_id).await?;
-    if NoticeState::parse(&notice.state) == NoticeState::Withdrawn {
+    if NoticeState::try_from(&notice)? == NoticeState::Withdrawn {
         return Err(AppError::conflict("公示已撤销，不能再发布"));
     }
     let draft = service::draft_revision(&txn, notice_id)
@@ -111,7 +111,6 @@ pub async fn publish(
     let detail = Some(format!("公示{}第{}版", notice.id, draft.revision_no));
     who.record(&txn, kind, ledger::REVISION, draft.id, notice.unit_id, detail, now).await?;
     txn.commit().await?;
-    super::cache::bump();
     Ok(Published {
         notice_id,
         revision_id: draft.id,
@@ -186,7 +185,7 @@ pub async fn withdraw_with(
     }
     let txn = crate::db::begin_write(db).await?;
     let notice = service::notice(&txn, notice_id).await?;
-    match NoticeState::parse(&notice.state) {
+    match NoticeState::try_from(&notice)? {
         NoticeState::Published => {}
         NoticeState::Draft => return Err(AppError::conflict("公示尚未发布，不需要撤销，可直接删除草稿")),
         NoticeState::Withdrawn => return Err(AppError::conflict("公示已经撤销")),
@@ -203,6 +202,5 @@ pub async fn withdraw_with(
     crate::ledger::append(&txn, "notice.withdraw", ledger::NOTICE, notice_id, &content, now).await?;
     who.record(&txn, "notice.withdraw", ledger::NOTICE, notice_id, unit_id, Some(reason.to_owned()), now).await?;
     txn.commit().await?;
-    super::cache::bump();
     Ok(())
 }

@@ -24,17 +24,26 @@ pub struct PublishedNotice {
     pub notice: notices::Model,
     pub revision: notice_revisions::Model,
     pub period: Period,
+    level: Level,
+    state: NoticeState,
 }
 
 impl PublishedNotice {
+    /// # Errors
+    /// `Internal` when the notice row holds a level or state this version does not know.
+    pub fn new(notice: notices::Model, revision: notice_revisions::Model) -> AppResult<Self> {
+        let (level, state) = (Level::try_from(&notice)?, NoticeState::try_from(&notice)?);
+        Ok(Self { period: Period::of_revision(&revision), notice, revision, level, state })
+    }
+
     #[must_use]
     pub fn level(&self) -> Level {
-        Level::from_number(self.notice.level).unwrap_or(Level::Applicant)
+        self.level
     }
 
     #[must_use]
     pub fn state(&self) -> NoticeState {
-        NoticeState::parse(&self.notice.state)
+        self.state
     }
 
     #[must_use]
@@ -77,15 +86,11 @@ pub async fn current_public<C: ConnectionTrait>(
     now: DateTime<Utc>,
 ) -> AppResult<Option<PublishedNotice>> {
     let Some(notice) = notices::Entity::find_by_id(notice_id).one(db).await? else { return Ok(None) };
-    if NoticeState::parse(&notice.state) == NoticeState::Draft {
+    if NoticeState::try_from(&notice)? == NoticeState::Draft {
         return Ok(None);
     }
     let revisions = published_revisions(db, notice_id).await?;
-    Ok(visibility::current_at(&revisions, now).cloned().map(|revision| PublishedNotice {
-        period: Period::of_revision(&revision),
-        notice,
-        revision,
-    }))
+    visibility::current_at(&revisions, now).cloned().map(|revision| PublishedNotice::new(notice, revision)).transpose()
 }
 
 /// The latest published revision whether or not the public sees it yet (for staff, and for
@@ -101,7 +106,7 @@ pub async fn latest_published<C: ConnectionTrait>(db: &C, notice_id: i32) -> App
         .order_by_desc(notice_revisions::Column::RevisionNo)
         .one(db)
         .await?;
-    Ok(revision.map(|revision| PublishedNotice { period: Period::of_revision(&revision), notice, revision }))
+    revision.map(|revision| PublishedNotice::new(notice, revision)).transpose()
 }
 
 /// The unpublished revision being prepared, if any.

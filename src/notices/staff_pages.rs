@@ -364,13 +364,8 @@ pub async fn preview(state: Data<AppState>, actor: Actor, id: Path<String>) -> P
     let n = staff_service::find(&state.db, &actor, parse_id(&id)?).await?;
     let shown = n.draft.clone().or_else(|| n.published.last().cloned()).ok_or(AppError::NotFound)?;
     let items = service::items(&state.db, shown.id).await?;
-    let ps = PublicState {
-        notice: n.notice.clone(),
-        unit: n.unit.clone(),
-        campaign: n.campaign.clone(),
-        revisions: n.published.clone(),
-        reports: n.reports.clone(),
-    };
+    let ps =
+        PublicState::new(n.notice.clone(), n.unit.clone(), n.campaign.clone(), n.published.clone(), n.reports.clone())?;
     let period = Period::of_revision(&shown);
     let status = period.status(now);
     let live = views::Live {

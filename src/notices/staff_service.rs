@@ -6,7 +6,7 @@ use super::consistency::{self, Difference};
 use super::generate::{self, DraftEdit, GenerateRequest, Generated};
 use super::public_read::ReportRef;
 use super::publish::{self, PublishRequest, Published};
-use super::{Level, NoticeState, Period, cache, service};
+use super::{Level, NoticeState, Period, service};
 use crate::access::{Action, Actor, policy};
 use crate::audit::Who;
 use crate::error::{AppError, AppResult};
@@ -34,17 +34,19 @@ pub struct StaffNotice {
     pub reports: Vec<ReportRef>,
     /// The actor may generate, edit, publish, correct and withdraw it.
     pub can_manage: bool,
+    level: Level,
+    state: NoticeState,
 }
 
 impl StaffNotice {
     #[must_use]
     pub fn level(&self) -> Level {
-        Level::from_number(self.notice.level).unwrap_or(Level::Applicant)
+        self.level
     }
 
     #[must_use]
     pub fn state(&self) -> NoticeState {
-        NoticeState::parse(&self.notice.state)
+        self.state
     }
 
     /// The latest published revision, else the draft: what a list shows.
@@ -61,7 +63,8 @@ async fn load(db: &DatabaseConnection, actor: &Actor, notice: notices::Model) ->
     let unit = service::unit(db, notice.unit_id).await?;
     let campaign = service::campaign(db, notice.campaign_id).await?;
     let reports = super::public_read::notice_state(db, notice.id).await?.map(|s| s.reports).unwrap_or_default();
-    Ok(StaffNotice { notice, unit, campaign, published, draft, reports, can_manage })
+    let (level, state) = (Level::try_from(&notice)?, NoticeState::try_from(&notice)?);
+    Ok(StaffNotice { notice, unit, campaign, published, draft, reports, can_manage, level, state })
 }
 
 /// One notice the actor may see.
@@ -284,7 +287,6 @@ pub async fn discard_draft(
 ) -> AppResult<()> {
     managed(db, actor, notice_id).await?;
     generate::discard_draft(db, notice_id, &who(actor), now).await?;
-    cache::bump();
     Ok(())
 }
 

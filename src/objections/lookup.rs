@@ -54,25 +54,25 @@ pub async fn find<C: ConnectionTrait>(db: &C, code: &str, key: &str) -> AppResul
         .order_by_asc(objection_events::Column::Id)
         .all(db)
         .await?;
-    Ok(Some(public_case(&o, &events)))
+    Ok(Some(public_case(&o, &events)?))
 }
 
-fn public_case(o: &objections::Model, events: &[objection_events::Model]) -> PublicCase {
-    let status = Status::parse(&o.status).unwrap_or(Status::Received);
+fn public_case(o: &objections::Model, events: &[objection_events::Model]) -> AppResult<PublicCase> {
+    let status = Status::stored(&o.status)?;
     let timeline = events
         .iter()
         .map(|e| {
-            let to = Status::parse(&e.to_status).unwrap_or(Status::Received);
-            PublicStep {
+            let to = Status::stored(&e.to_status)?;
+            Ok(PublicStep {
                 at: rfc3339_china(e.at),
                 at_text: datetime_zh(e.at),
                 status: to.code(),
                 status_label: to.label(),
                 note: e.public_note.clone(),
-            }
+            })
         })
-        .collect();
-    PublicCase {
+        .collect::<AppResult<_>>()?;
+    Ok(PublicCase {
         receipt_code: o.receipt_code.clone(),
         status: status.code(),
         status_label: status.label(),
@@ -80,7 +80,7 @@ fn public_case(o: &objections::Model, events: &[objection_events::Model]) -> Pub
         received_at: rfc3339_china(o.received_at),
         received_at_text: datetime_zh(o.received_at),
         timeline,
-    }
+    })
 }
 
 fn constant_time_eq(a: &[u8], b: &[u8]) -> bool {

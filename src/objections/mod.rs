@@ -50,6 +50,15 @@ macro_rules! coded {
                 let s = s.trim();
                 Self::ALL.iter().copied().find(|v| v.code() == s || v.label() == s)
             }
+
+            /// A code read from the database: one this version does not know is an error,
+            /// never a guess.
+            ///
+            /// # Errors
+            /// `Internal` (logged) for an unknown code.
+            pub fn stored(s: &str) -> crate::error::AppResult<Self> {
+                Self::parse(s).ok_or_else(|| crate::error::AppError::unknown_stored(stringify!($name), s))
+            }
         }
 
         impl std::fmt::Display for $name {

@@ -89,7 +89,7 @@ fn receipt_page(state: &AppState, recorded: &super::service::Recorded) -> AppRes
     let receipt = receipts::open(&recorded.objection.signature, &key).map_err(AppError::internal)?;
     let verify_url = verify_url(state, &recorded.objection.signature);
     let qr = qr_svg(&verify_url);
-    Ok(ReceiptPage::new(recorded, &receipt, verify_url, qr))
+    ReceiptPage::new(recorded, &receipt, verify_url, qr)
 }
 
 fn verify_url(state: &AppState, token: &str) -> String {

@@ -58,9 +58,9 @@ pub struct QueueRow {
 }
 
 impl QueueRow {
-    fn of(o: &objections::Model, names: &HashMap<i32, String>, now: DateTime<Utc>) -> Self {
-        let status = Status::parse(&o.status).unwrap_or(Status::Received);
-        Self {
+    fn of(o: &objections::Model, names: &HashMap<i32, String>, now: DateTime<Utc>) -> AppResult<Self> {
+        let status = Status::stored(&o.status)?;
+        Ok(Self {
             id: o.id,
             receipt_display: super::codes::grouped(&o.receipt_code),
             receipt_code: o.receipt_code.clone(),
@@ -83,7 +83,7 @@ impl QueueRow {
             assigned_name: o.assigned_to.and_then(|u| names.get(&u).cloned()),
             sealed_letter: o.sealed_letter.clone(),
             sealed_letter_label: SealedLetter::parse(&o.sealed_letter).map_or("", SealedLetter::label),
-        }
+        })
     }
 }
 
@@ -131,11 +131,8 @@ pub async fn queue<C: ConnectionTrait>(
     let rows =
         query.order_by_desc(objections::Column::ReceivedAt).order_by_desc(objections::Column::Id).all(db).await?;
     let names = staff_names(db).await?;
-    Ok(rows
-        .iter()
-        .map(|o| QueueRow::of(o, &names, now))
-        .filter(|r| filter.overdue != Some(true) || r.overdue)
-        .collect())
+    let rows: Vec<QueueRow> = rows.iter().map(|o| QueueRow::of(o, &names, now)).collect::<AppResult<_>>()?;
+    Ok(rows.into_iter().filter(|r| filter.overdue != Some(true) || r.overdue).collect())
 }
 
 async fn staff_names<C: ConnectionTrait>(db: &C) -> AppResult<HashMap<i32, String>> {
@@ -204,8 +201,8 @@ pub async fn detail<C: ConnectionTrait>(db: &C, actor: &Actor, id: i32, now: Dat
     let timeline = events
         .into_iter()
         .map(|e| {
-            let to = Status::parse(&e.to_status).unwrap_or(Status::Received);
-            StaffStep {
+            let to = Status::stored(&e.to_status)?;
+            Ok(StaffStep {
                 at_text: datetime_zh(e.at),
                 from_label: e.from_status.as_deref().and_then(Status::parse).map(Status::label),
                 to: e.to_status.clone(),
@@ -213,9 +210,9 @@ pub async fn detail<C: ConnectionTrait>(db: &C, actor: &Actor, id: i32, now: Dat
                 actor_name: e.actor_user_id.and_then(|u| names.get(&u).cloned()),
                 internal_note: e.internal_note,
                 public_note: e.public_note,
-            }
+            })
         })
-        .collect();
+        .collect::<AppResult<_>>()?;
     let attachments = super::ledger::attachments_of(db, id)
         .await?
         .into_iter()
@@ -227,9 +224,9 @@ pub async fn detail<C: ConnectionTrait>(db: &C, actor: &Actor, id: i32, now: Dat
             sha256: a.sha256,
         })
         .collect();
-    let status = Status::parse(&o.status).unwrap_or(Status::Received);
+    let status = Status::stored(&o.status)?;
     Ok(CaseDetail {
-        row: QueueRow::of(&o, &names, now),
+        row: QueueRow::of(&o, &names, now)?,
         notice_title: latest_title(db, notice.id).await?,
         unit_id: notice.unit_id,
         objector_kind_label: ObjectorKind::parse(&o.objector_kind).map_or("", ObjectorKind::label),

@@ -7,7 +7,7 @@ use super::group_commit;
 use super::service::{NewCase, NoticeForObjection, ProjectChoice, Recorded};
 use super::upload::Submission;
 use crate::error::{AppError, AppResult, FieldError};
-use crate::notices::{Period, PublishedNotice};
+use crate::notices::PublishedNotice;
 use crate::web::AppState;
 use chrono::{DateTime, Utc};
 use sha2::{Digest, Sha256};
@@ -98,7 +98,7 @@ pub async fn notice_for_filing(state: &AppState, notice_id: i32, now: DateTime<U
         .iter()
         .map(|i| ProjectChoice { id: i.project_id, position: i.position, name: i.snapshot.name.clone() })
         .collect();
-    let published = PublishedNotice { period: Period::of_revision(&revision), notice: public.notice.clone(), revision };
+    let published = PublishedNotice::new(public.notice.clone(), revision)?;
     Ok(NoticeForObjection { published, campaign: public.campaign.clone(), projects })
 }
 

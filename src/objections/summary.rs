@@ -88,7 +88,7 @@ pub async fn for_notice<C: ConnectionTrait>(db: &C, notice_id: i32) -> AppResult
         .collect();
     let mut out = NoticeObjections { received: cases.len(), accepted: accepted.len(), ..Default::default() };
     for c in cases {
-        let status = Status::parse(&c.status).unwrap_or(Status::Received);
+        let status = Status::stored(&c.status)?;
         match status {
             Status::Upheld => out.upheld += 1,
             Status::Dismissed => out.dismissed += 1,

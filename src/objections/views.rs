@@ -7,7 +7,7 @@ use super::lookup::PublicCase;
 use super::service::{NoticeForObjection, ProjectChoice, Recorded};
 use super::{Category, Channel, ObjectorKind, RefusalReason, Status};
 use crate::china_time::datetime_zh;
-use crate::error::FieldError;
+use crate::error::{AppResult, FieldError};
 use crate::receipts::Receipt;
 use chrono::{DateTime, Utc};
 use serde::Serialize;
@@ -118,12 +118,13 @@ pub struct ReceiptPage {
 }
 
 impl ReceiptPage {
-    #[must_use]
-    pub fn new(recorded: &Recorded, receipt: &Receipt, verify_url: String, qr_svg: String) -> Self {
+    /// # Errors
+    /// `Internal` when the receipt names a status this version does not know.
+    pub fn new(recorded: &Recorded, receipt: &Receipt, verify_url: String, qr_svg: String) -> AppResult<Self> {
         let o = &recorded.objection;
-        let status = Status::parse(&receipt.status).unwrap_or(Status::Received);
+        let status = Status::stored(&receipt.status)?;
         let reason = receipt.refusal_reason.as_deref().and_then(RefusalReason::parse);
-        Self {
+        Ok(Self {
             title: "异议回执",
             receipt_code: grouped(&o.receipt_code),
             lookup_key: grouped(&recorded.lookup_key),
@@ -143,7 +144,7 @@ impl ReceiptPage {
             verify_url,
             qr_svg,
             replayed: recorded.replayed,
-        }
+        })
     }
 }
 

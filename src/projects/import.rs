@@ -3,9 +3,9 @@
 //! (as Excel numbers rows: the header is row 1) and column.
 use super::service::{self, Upserted};
 use super::{CompleterDraft, Grade, IpItemDraft, IpKind, ProjectDraft};
-use crate::error::{AppError, AppResult, FieldError};
+use crate::error::{AppResult, FieldError};
 use chrono::{DateTime, Utc};
-use sea_orm::{DatabaseConnection, TransactionTrait};
+use sea_orm::DatabaseConnection;
 use std::collections::{HashMap, HashSet};
 
 /// One column of the import template.
@@ -345,22 +345,18 @@ pub async fn store(
     drafts: Vec<ProjectDraft>,
     now: DateTime<Utc>,
 ) -> AppResult<ImportReport> {
-    db.transaction::<_, ImportReport, AppError>(|txn| {
-        Box::pin(async move {
-            let mut report = ImportReport::default();
-            for d in &drafts {
-                let (id, outcome) = service::upsert(txn, campaign_id, unit_id, d, now).await?;
-                report.project_ids.push(id);
-                match outcome {
-                    Upserted::Created => report.created += 1,
-                    Upserted::Updated => report.updated += 1,
-                }
-            }
-            Ok(report)
-        })
-    })
-    .await
-    .map_err(AppError::from)
+    let txn = crate::db::begin_write(db).await?;
+    let mut report = ImportReport::default();
+    for d in &drafts {
+        let (id, outcome) = service::upsert(&txn, campaign_id, unit_id, d, now).await?;
+        report.project_ids.push(id);
+        match outcome {
+            Upserted::Created => report.created += 1,
+            Upserted::Updated => report.updated += 1,
+        }
+    }
+    txn.commit().await?;
+    Ok(report)
 }
 
 #[cfg(test)]

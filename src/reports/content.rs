@@ -146,6 +146,8 @@ pub struct Case {
 pub struct Inputs<'a> {
     pub code: &'a str,
     pub notice: &'a entity::notices::Model,
+    /// The notice's level, read from its row by the caller.
+    pub level: Level,
     pub revision: &'a entity::notice_revisions::Model,
     pub unit: &'a entity::units::Model,
     pub items: &'a [Item],
@@ -159,7 +161,7 @@ pub struct Inputs<'a> {
 /// Builds the report.
 #[must_use]
 pub fn build(input: &Inputs<'_>) -> ReportContent {
-    let level = Level::from_number(input.notice.level).unwrap_or(Level::Applicant);
+    let level = input.level;
     let period = Period::of_revision(input.revision);
     let rev = input.revision;
     let projects: Vec<ProjectPart> = input.items.iter().map(|item| project_part(item, input.cases)).collect();

@@ -117,7 +117,7 @@ pub async fn assess<C: ConnectionTrait>(db: &C, notice_id: i32, now: DateTime<Ut
         .all(db)
         .await?;
     let mut blockers = Vec::new();
-    match (NoticeState::parse(&notice.state), &latest) {
+    match (NoticeState::try_from(&notice)?, &latest) {
         (NoticeState::Withdrawn, _) => blockers.push(Blocker::Withdrawn),
         (NoticeState::Draft, _) | (_, None) => blockers.push(Blocker::NotPublished),
         (NoticeState::Published, Some(l)) => {
@@ -183,18 +183,19 @@ async fn load_cases<C: ConnectionTrait>(db: &C, notice_id: i32) -> AppResult<Vec
         .into_iter()
         .map(|e| e.objection_id)
         .collect();
-    Ok(rows
-        .into_iter()
-        .map(|o| Case {
-            id: o.id,
-            accepted: accepted.contains(&o.id),
-            status: Status::parse(&o.status).unwrap_or(Status::Received),
-            category: Category::parse(&o.category),
-            refusal: o.refusal_reason.as_deref().and_then(RefusalReason::parse),
-            receipt_code: o.receipt_code,
-            project_id: o.project_id,
-            received_at: o.received_at,
-            summary: o.conclusion_summary,
+    rows.into_iter()
+        .map(|o| {
+            Ok(Case {
+                id: o.id,
+                accepted: accepted.contains(&o.id),
+                status: Status::stored(&o.status)?,
+                category: Category::parse(&o.category),
+                refusal: o.refusal_reason.as_deref().and_then(RefusalReason::parse),
+                receipt_code: o.receipt_code,
+                project_id: o.project_id,
+                received_at: o.received_at,
+                summary: o.conclusion_summary,
+            })
         })
-        .collect())
+        .collect::<AppResult<_>>()
 }

@@ -76,6 +76,7 @@ pub async fn issue(
     let content = content::build(&Inputs {
         code: &code,
         notice: &ready.notice,
+        level: latest.level(),
         revision: &latest.revision,
         unit: &unit,
         items: &ready.items,
@@ -115,7 +116,6 @@ pub async fn issue(
     let detail = Some(format!("公示{notice_id}的公示结果报告{code}"));
     who.record(&txn, "report.issue", ledger::REPORT, report.id, ready.notice.unit_id, detail, now).await?;
     txn.commit().await?;
-    crate::notices::cache::bump();
     Ok(Issued { report, content, superseded })
 }
 

@@ -3,12 +3,13 @@
 mod helpers;
 
 mod access_matrix;
-mod architecture;
 mod accounts;
 mod admin_api;
+mod architecture;
 mod dashboard;
 mod feeds;
 mod foundation;
+mod freshness;
 mod gate;
 mod hardening;
 mod import;

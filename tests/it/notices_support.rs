@@ -141,6 +141,8 @@ pub async fn published(app: &TestApp, w: &World, unit: i32, level: Level, ids: &
 /// module will.
 pub async fn result(app: &TestApp, notice_id: i32, level: Level, outcomes: &[(i32, &str)]) -> i32 {
     let latest = gongshi::notices::service::latest_published(&app.db, notice_id).await.unwrap().unwrap();
+    // In one write transaction, as the result-report module writes: public pages follow its commit.
+    let txn = gongshi::db::begin_write(&app.db).await.unwrap();
     let report = result_reports::ActiveModel {
         notice_id: Set(notice_id),
         revision_id: Set(latest.revision.id),
@@ -151,7 +153,7 @@ pub async fn result(app: &TestApp, notice_id: i32, level: Level, outcomes: &[(i3
         sha256: Set(String::new()),
         ..Default::default()
     }
-    .insert(&app.db)
+    .insert(&txn)
     .await
     .unwrap();
     for (project_id, outcome) in outcomes {
@@ -162,12 +164,11 @@ pub async fn result(app: &TestApp, notice_id: i32, level: Level, outcomes: &[(i3
             outcome: Set((*outcome).into()),
             ..Default::default()
         }
-        .insert(&app.db)
+        .insert(&txn)
         .await
         .unwrap();
     }
-    // As the result-report module does after issuing: public pages show the result at once.
-    gongshi::notices::cache::bump();
+    txn.commit().await.unwrap();
     report.id
 }
 
