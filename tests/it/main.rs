@@ -1,11 +1,12 @@
 //! The integration tests: one binary, the real application on port 0, a fresh migrated
 //! database per test — SQLite always, and PostgreSQL too when GONGSHI_TEST_POSTGRES_URL is set.
+mod fixtures;
 mod helpers;
 
 mod access_matrix;
-mod architecture;
 mod accounts;
 mod admin_api;
+mod architecture;
 mod dashboard;
 mod feeds;
 mod foundation;
