@@ -61,6 +61,13 @@ impl CampaignFixture {
         self
     }
 
+    /// Settings other than the defaults: `CampaignSettings { closing_minute: 18 * 60,
+    /// ..CampaignSettings::DEFAULT }`.
+    pub fn settings(mut self, settings: CampaignSettings) -> Self {
+        self.settings = settings;
+        self
+    }
+
     /// When the campaign was created, instead of the test clock's instant.
     pub fn created_at(mut self, at: DateTime<Utc>) -> Self {
         self.created_at = Some(at);
