@@ -10,6 +10,7 @@
 //! published level-1 notice that has closed, and its issued report.
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use entity::{campaigns, units};
+use gongshi::campaigns::CampaignSettings;
 use gongshi::notices::Level;
 use gongshi::notices::generate::{GenerateRequest, generate};
 use gongshi::notices::publish::{PublishRequest, publish};
@@ -66,7 +67,7 @@ async fn main() -> anyhow::Result<()> {
         title: Set("2025年度甘肃省职工技术成果征集活动".into()),
         award_grades: Set("[]".into()),
         created_at: Set(then),
-        ..Default::default()
+        ..CampaignSettings::DEFAULT.row()
     }
     .insert(&db)
     .await?;

@@ -4,6 +4,7 @@
 mod history;
 mod units;
 
+use crate::campaigns::CampaignSettings;
 use crate::error::AppError;
 use crate::projects::{ProjectDraft, import};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -54,16 +55,9 @@ async fn seed_campaign(
         title: Set("2025年度甘肃省职工技术成果征集活动".into()),
         doc_number: Set(Some("甘总工办发〔2025〕8号".into())),
         organizer_unit_id: Set(units.get("GS").copied()),
-        notice_days: Set(5),
-        closing_minute: Set(1440),
-        recommend_limit: Set(5),
-        handling_days: Set(10),
-        retention_days: Set(365),
-        require_real_name: Set(true),
-        refuse_without_evidence: Set(false),
         award_grades: Set(r#"["special","first","second","third","merit"]"#.into()),
         created_at: Set(now),
-        ..Default::default()
+        ..CampaignSettings::DEFAULT.row()
     }
     .insert(db)
     .await?;

@@ -92,28 +92,26 @@ pub fn replace_period(body: &str, old: &Period, new: &Period) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::campaigns::CampaignSettings;
     use crate::notices::PeriodRules;
     use chrono::{NaiveDate, Utc};
+    use sea_orm::{ActiveValue::Set, TryIntoModel};
 
     fn campaign() -> campaigns::Model {
-        campaigns::Model {
-            id: 1,
-            code: "2025".into(),
-            year: 2025,
-            edition: "第十八届".into(),
-            title: "2025年度甘肃省职工技术成果征集活动".into(),
-            doc_number: Some("甘总工办发〔2025〕8号".into()),
-            organizer_unit_id: None,
-            notice_days: 5,
-            closing_minute: 1440,
-            recommend_limit: 5,
-            handling_days: 10,
-            retention_days: 365,
-            require_real_name: true,
-            refuse_without_evidence: false,
-            award_grades: "[]".into(),
-            created_at: Utc::now(),
+        campaigns::ActiveModel {
+            id: Set(1),
+            code: Set("2025".into()),
+            year: Set(2025),
+            edition: Set("第十八届".into()),
+            title: Set("2025年度甘肃省职工技术成果征集活动".into()),
+            doc_number: Set(Some("甘总工办发〔2025〕8号".into())),
+            organizer_unit_id: Set(None),
+            award_grades: Set("[]".into()),
+            created_at: Set(Utc::now()),
+            ..CampaignSettings::DEFAULT.row()
         }
+        .try_into_model()
+        .expect("every column set")
     }
 
     fn unit() -> units::Model {

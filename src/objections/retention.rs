@@ -6,6 +6,7 @@
 //! need to reach the objector.
 use super::Status;
 use crate::audit::{self, AuditEntry};
+use crate::campaigns::CampaignSettings;
 use crate::error::AppResult;
 use chrono::{DateTime, Duration, Utc};
 use entity::{campaigns, notices, objections, objector_identities};
@@ -38,7 +39,7 @@ pub async fn erase_expired(db: &DatabaseConnection, now: DateTime<Utc>) -> AppRe
     let retention = retention_by_notice(&txn).await?;
     let mut erased = 0;
     for case in cases {
-        let days = retention.get(&case.notice_id).copied().unwrap_or(365);
+        let days = retention.get(&case.notice_id).copied().unwrap_or(CampaignSettings::DEFAULT.retention_days);
         let Some(concluded) = case.concluded_at else { continue };
         if concluded + Duration::days(i64::from(days.max(0))) > now {
             continue;
@@ -57,7 +58,7 @@ async fn retention_by_notice<C: sea_orm::ConnectionTrait>(db: &C) -> AppResult<H
         .all(db)
         .await?
         .into_iter()
-        .map(|n| (n.id, days.get(&n.campaign_id).copied().unwrap_or(365)))
+        .map(|n| (n.id, days.get(&n.campaign_id).copied().unwrap_or(CampaignSettings::DEFAULT.retention_days)))
         .collect())
 }
 

@@ -9,6 +9,7 @@ pub mod status;
 
 use crate::access::{Action, Actor, policy};
 use crate::audit::Who;
+use crate::campaigns::CampaignSettings;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::notices::gate;
 use chrono::{DateTime, Utc};
@@ -58,7 +59,11 @@ pub async fn limit<C: ConnectionTrait>(
     from: &units::Model,
     to: &units::Model,
 ) -> AppResult<Option<Limit>> {
-    let mut limit = (to.parent_id.is_none()).then(|| usize::try_from(campaign.recommend_limit).unwrap_or(5));
+    // A negative limit in the row counts as the default one.
+    let limit_of = |n: i32| usize::try_from(n).ok();
+    let mut limit = (to.parent_id.is_none()).then(|| {
+        limit_of(campaign.recommend_limit).or(limit_of(CampaignSettings::DEFAULT.recommend_limit)).unwrap_or_default()
+    });
     let quota = campaign_quotas::Entity::find()
         .filter(campaign_quotas::Column::CampaignId.eq(campaign.id))
         .filter(campaign_quotas::Column::UnitId.eq(from.id))

@@ -7,6 +7,7 @@
 //! to build its request against the target unit `O` (the `Fixture`) and the expected outcome per
 //! role and standpoint (use the helpers `view_chain`, `unit_admin`, … or write a small fn).
 use crate::db_test;
+use crate::fixtures::CampaignFixture;
 use crate::helpers::{Staff, TestApp};
 use gongshi::access::Role;
 use std::collections::BTreeSet;
@@ -473,7 +474,7 @@ pub fn project_draft(key: &str, name: &str) -> gongshi::projects::ProjectDraft {
 async fn project_fixture(app: &TestApp, own: i32, city: i32) -> MatrixProjects {
     use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let now = app.clock_now();
-    let campaign = app.create_campaign("MATRIX-PRJ", "矩阵项目征集活动").await;
+    let campaign = CampaignFixture::new("MATRIX-PRJ").title("矩阵项目征集活动").insert(app).await;
     let drafts = vec![project_draft("MX-1", CANARY_PROJECT), project_draft("MX-2", "推荐项目乙")];
     let ids = gongshi::imports::store(&app.db, campaign, own, drafts, now).await.unwrap().project_ids;
     entity::recommendations::ActiveModel {

@@ -3,6 +3,7 @@
 //! 404 — while the staff pages show the same problems under their Chinese labels.
 use crate::access_matrix::project_draft;
 use crate::db_test;
+use crate::fixtures::CampaignFixture;
 use crate::helpers::{Staff, TestApp};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -95,7 +96,7 @@ db_test!(user_and_token_errors_name_the_json_field, |app| {
 
 db_test!(a_project_body_is_held_to_its_schema, |app| {
     let (_, _, api) = province_admin(&app).await;
-    let campaign = app.create_campaign("2025", "2025年度职工技术成果征集").await;
+    let campaign = CampaignFixture::new("2025").title("2025年度职工技术成果征集").insert(&app).await;
     let mut body = serde_json::to_value(project_draft("API-1", "接口新建项目")).unwrap();
     body["campaign_id"] = (campaign + 100).into();
     let (status, _) = api.send(Method::POST, "/api/v1/admin/projects", Some(body.clone())).await;

@@ -156,24 +156,6 @@ impl TestApp {
         .id
     }
 
-    /// Adds a campaign with the defaults' rules (five-day notices) directly.
-    pub async fn create_campaign(&self, code: &str, title: &str) -> i32 {
-        use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-        entity::campaigns::ActiveModel {
-            code: Set(code.into()),
-            year: Set(2025),
-            edition: Set("第十八届".into()),
-            title: Set(title.into()),
-            award_grades: Set("[]".into()),
-            created_at: Set(self.clock_now()),
-            ..Default::default()
-        }
-        .insert(&self.db)
-        .await
-        .expect("campaign inserted")
-        .id
-    }
-
     pub fn clock_now(&self) -> DateTime<Utc> {
         use gongshi::clock::Clock;
         self.clock.now()

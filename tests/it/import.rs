@@ -1,9 +1,10 @@
 //! Importing 登记表 data: all or nothing, every bad row named, re-import never duplicates,
 //! every field arrives.
 use crate::db_test;
+use crate::fixtures::CampaignFixture;
 use crate::helpers::TestApp;
 use chrono::Utc;
-use entity::{campaigns, project_completers, project_ip_items, project_units, projects, units};
+use entity::{project_completers, project_ip_items, project_units, projects, units};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use std::process::Command;
 
@@ -25,23 +26,7 @@ async fn seed_unit(app: &TestApp) {
         ..Default::default()
     };
     unit.insert(&app.db).await.unwrap();
-    let campaign = campaigns::ActiveModel {
-        code: Set("2025".into()),
-        year: Set(2025),
-        edition: Set("第十八届".into()),
-        title: Set("2025年度甘肃省职工技术成果征集活动".into()),
-        notice_days: Set(5),
-        closing_minute: Set(1440),
-        recommend_limit: Set(5),
-        handling_days: Set(10),
-        retention_days: Set(365),
-        require_real_name: Set(true),
-        refuse_without_evidence: Set(false),
-        award_grades: Set("[]".into()),
-        created_at: Set(now),
-        ..Default::default()
-    };
-    campaign.insert(&app.db).await.unwrap();
+    CampaignFixture::new("2025").created_at(now).insert(app).await;
 }
 
 /// Runs the real `gongshi import` command against the test database.

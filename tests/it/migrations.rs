@@ -1,7 +1,11 @@
-//! The schema goes up and down on both engines and up again, leaving a working database.
+//! The schema goes up and down on both engines and up again, leaving a working database; its
+//! column defaults are the application's.
+use crate::db_test;
 use crate::helpers::{Backend, backends, fresh_database_url};
+use gongshi::campaigns::CampaignSettings;
+use gongshi::notices::PeriodRules;
 use migration::{Migrator, MigratorTrait};
-use sea_orm::{ConnectionTrait, Statement};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, Statement};
 
 async fn table_names(db: &sea_orm::DatabaseConnection, backend: Backend) -> Vec<String> {
     let sql = match backend {
@@ -46,3 +50,22 @@ async fn migrations_go_up_down_and_up_again_on_every_engine() {
         assert_eq!(table_names(&db, backend).await.len(), tables.len(), "{backend:?}");
     }
 }
+
+// A campaign row written without its settings gets the schema's column defaults: they must be
+// the application's defaults, and the notice period's own default must agree with them.
+db_test!(the_schema_and_the_period_rules_default_to_the_campaign_defaults, |app| {
+    let stored = entity::campaigns::ActiveModel {
+        code: Set("2025".into()),
+        year: Set(2025),
+        edition: Set("第十八届".into()),
+        title: Set("2025年度甘肃省职工技术成果征集活动".into()),
+        award_grades: Set("[]".into()),
+        created_at: Set(app.clock_now()),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
+    assert_eq!(CampaignSettings::of(&stored), CampaignSettings::DEFAULT, "{:?}", app.backend);
+    assert_eq!(PeriodRules::of(&stored), PeriodRules::default());
+});

@@ -1,9 +1,11 @@
 //! Notices as a service: generation per level, the gate between levels, publication,
 //! corrections restarting the period, withdrawal, and the ledger entries they leave.
 use crate::db_test;
+use crate::fixtures::CampaignFixture;
 use crate::notices_support::{cn, day, draft, now, projects, published, result, world};
 use entity::{ledger, notice_items, notices, project_completers};
 use gongshi::audit::Who;
+use gongshi::campaigns::CampaignSettings;
 use gongshi::error::AppError;
 use gongshi::notices::generate::{DraftEdit, GenerateRequest, generate, start_correction, update_draft};
 use gongshi::notices::publish::{PublishRequest, publish, withdraw};
@@ -138,6 +140,30 @@ db_test!(a_scheduled_notice_is_public_from_its_open_instant, |app| {
     assert_eq!(public.period.status(at), Status::Open);
     assert!(public.is_open_at(cn(2025, 3, 14, 23, 59, 59)));
     assert!(!public.is_open_at(cn(2025, 3, 15, 0, 0, 0)));
+});
+
+db_test!(a_campaign_with_its_own_period_settings_gives_its_notices_that_period, |app| {
+    let w = world(&app).await;
+    let seven_days_to_six_pm =
+        CampaignSettings { notice_days: 7, closing_minute: 18 * 60, ..CampaignSettings::DEFAULT };
+    let campaign = CampaignFixture::new("2025-B").settings(seven_days_to_six_pm).insert(&app).await;
+    let drafts = vec![draft("A1", "覆冰监测", None).validate().unwrap()];
+    let ids = gongshi::imports::store(&app.db, campaign, w.enterprise, drafts, now(&app)).await.unwrap().project_ids;
+    let req = GenerateRequest {
+        campaign_id: campaign,
+        unit_id: w.enterprise,
+        level: Level::Applicant,
+        project_ids: ids,
+        starts_on: Some(day(2025, 3, 10)),
+        created_by: None,
+    };
+    let g = generate(&app.db, &req, now(&app)).await.unwrap();
+    let draft_rev = service::draft_revision(&app.db, g.notice_id).await.unwrap().unwrap();
+    assert!(draft_rev.body_md.contains("公示期：2025年3月10日至2025年3月16日18时"), "{}", draft_rev.body_md);
+    publish(&app.db, g.notice_id, &PublishRequest::default(), now(&app)).await.unwrap();
+    let public = service::current_public(&app.db, g.notice_id, cn(2025, 3, 16, 12, 0, 0)).await.unwrap().unwrap();
+    assert!(public.is_open_at(cn(2025, 3, 16, 17, 59, 59)));
+    assert!(!public.is_open_at(cn(2025, 3, 16, 18, 0, 0)));
 });
 
 db_test!(a_correction_that_reorders_completers_restarts_the_period, |app| {

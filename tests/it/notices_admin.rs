@@ -3,6 +3,7 @@
 //! rows of the authorisation matrix.
 use crate::access_matrix::{Case, Expect, Fixture, Req, Standpoint, list_chain, view_chain};
 use crate::db_test;
+use crate::fixtures::CampaignFixture;
 use crate::helpers::{TestApp, csrf_in};
 use crate::notices_support::{cn, day, draft, now, page, projects, world};
 use gongshi::access::Role;
@@ -185,27 +186,7 @@ pub struct MatrixNotices {
 
 /// Builds `O`'s campaign, project and notices.
 pub async fn matrix_fixture(app: &TestApp, own: i32) -> MatrixNotices {
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
-    let campaign = entity::campaigns::ActiveModel {
-        code: Set("MATRIX-2025".into()),
-        year: Set(2025),
-        edition: Set("第十八届".into()),
-        title: Set("2025年度甘肃省职工技术成果征集活动".into()),
-        notice_days: Set(5),
-        closing_minute: Set(1440),
-        recommend_limit: Set(5),
-        handling_days: Set(10),
-        retention_days: Set(365),
-        require_real_name: Set(true),
-        refuse_without_evidence: Set(false),
-        award_grades: Set("[]".into()),
-        created_at: Set(now(app)),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap()
-    .id;
+    let campaign = CampaignFixture::new("MATRIX-2025").insert(app).await;
     let d = draft("M1", "矩阵测试项目", None).validate().unwrap();
     let project = gongshi::imports::store(&app.db, campaign, own, vec![d], now(app)).await.unwrap().project_ids[0];
     let new = || GenerateRequest {

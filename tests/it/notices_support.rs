@@ -1,9 +1,10 @@
 //! Fixtures for the notice tests: a small unit tree (province → city → enterprise), the 2025
 //! campaign, projects, clean result reports, and a published notice in one call.
+use crate::fixtures::CampaignFixture;
 use crate::helpers::TestApp;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
-use entity::{campaigns, report_outcomes, result_reports, units};
+use entity::{report_outcomes, result_reports, units};
 use gongshi::notices::Level;
 use gongshi::notices::generate::{GenerateRequest, generate};
 use gongshi::notices::publish::{PublishRequest, publish};
@@ -55,28 +56,8 @@ pub async fn world(app: &TestApp) -> World {
     let province = unit(app, "GS", None, "province", "甘肃省总工会").await;
     let city = unit(app, "WW", Some(province), "city", "武威市总工会").await;
     let enterprise = unit(app, "E-GDGS", Some(city), "applicant", "国网武威供电公司").await;
-    let campaign = campaigns::ActiveModel {
-        code: Set("2025".into()),
-        year: Set(2025),
-        edition: Set("第十八届".into()),
-        title: Set("2025年度甘肃省职工技术成果征集活动".into()),
-        doc_number: Set(Some("甘总工办发〔2025〕8号".into())),
-        organizer_unit_id: Set(Some(province)),
-        notice_days: Set(5),
-        closing_minute: Set(1440),
-        recommend_limit: Set(5),
-        handling_days: Set(10),
-        retention_days: Set(365),
-        require_real_name: Set(true),
-        refuse_without_evidence: Set(false),
-        award_grades: Set("[]".into()),
-        created_at: Set(now(app)),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("campaign inserted")
-    .id;
+    let campaign =
+        CampaignFixture::new("2025").doc_number("甘总工办发〔2025〕8号").organizer(province).insert(app).await;
     World { campaign, province, city, enterprise }
 }
 

@@ -3,6 +3,7 @@
 //! Objections stay with their unit: the parent unit does not see them, the province sees them
 //! but neither handles them nor sees who objected.
 use crate::access_matrix::{Case, Expect, Fixture, Req, Standpoint};
+use crate::fixtures::CampaignFixture;
 use crate::helpers::TestApp;
 use crate::objections_support::{form_fields, pdf};
 use gongshi::access::Role;
@@ -22,22 +23,8 @@ pub struct ObjectionFixture {
 
 /// A notice of `unit` public now, with one objection carrying one evidence file.
 pub async fn fixture(app: &TestApp, campaign_code: &str, unit: i32) -> ObjectionFixture {
-    use entity::campaigns;
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let now = app.clock_now();
-    let campaign = campaigns::ActiveModel {
-        code: Set(campaign_code.into()),
-        year: Set(2025),
-        edition: Set("第十八届".into()),
-        title: Set("矩阵测试征集活动".into()),
-        award_grades: Set("[]".into()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("campaign")
-    .id;
+    let campaign = CampaignFixture::new(campaign_code).title("矩阵测试征集活动").insert(app).await;
     let draft = gongshi::projects::ProjectDraft {
         import_key: "M1".into(),
         name: "矩阵测试项目".into(),

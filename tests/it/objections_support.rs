@@ -1,15 +1,14 @@
 //! Fixtures for the objection tests: a unit tree, a campaign, two declared projects and their
 //! published level-1 notice (公示期 2025年3月10日至3月14日, closing 3月15日 00:00 China time),
 //! and helpers that file objections the way a browser or an API client would.
+use crate::fixtures::CampaignFixture;
 use crate::helpers::{TestApp, csrf_in};
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
-use entity::campaigns;
 use gongshi::notices::Level;
 use gongshi::notices::generate::{GenerateRequest, generate};
 use gongshi::notices::publish::{PublishRequest, publish};
 use gongshi::projects::{CompleterDraft, ProjectDraft};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use serde_json::{Value, json};
 
 /// An instant written in China time.
@@ -64,27 +63,7 @@ pub async fn scene(app: &TestApp) -> Scene {
     let city = app.create_unit(Some(province), "city", "WW", "武威市总工会").await;
     let unit = app.create_unit(Some(city), "applicant", "E-GDGS", "国网武威供电公司").await;
     let now = app.clock_now();
-    let campaign = campaigns::ActiveModel {
-        code: Set("2025".into()),
-        year: Set(2025),
-        edition: Set("第十八届".into()),
-        title: Set("2025年度甘肃省职工技术成果征集活动".into()),
-        organizer_unit_id: Set(Some(province)),
-        notice_days: Set(5),
-        closing_minute: Set(1440),
-        recommend_limit: Set(5),
-        handling_days: Set(10),
-        retention_days: Set(365),
-        require_real_name: Set(true),
-        refuse_without_evidence: Set(false),
-        award_grades: Set("[]".into()),
-        created_at: Set(now),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("campaign")
-    .id;
+    let campaign = CampaignFixture::new("2025").organizer(province).insert(app).await;
     let drafts = vec![project("P1", "输电线路覆冰在线监测装置"), project("P2", "变电站智能巡检机器人")];
     let drafts = drafts.into_iter().map(|d| d.validate().expect("valid")).collect();
     let projects = gongshi::imports::store(&app.db, campaign, unit, drafts, now).await.expect("projects").project_ids;

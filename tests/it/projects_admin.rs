@@ -2,6 +2,7 @@
 //! file through a preview, and the admin API.
 use crate::access_matrix::project_draft;
 use crate::db_test;
+use crate::fixtures::CampaignFixture;
 use crate::helpers::{Staff, TestApp};
 
 struct Setup {
@@ -15,7 +16,7 @@ async fn setup(app: &TestApp) -> Setup {
     let province = app.create_unit(None, "province", "GS", "甘肃省总工会").await;
     let city = app.create_unit(Some(province), "city", "WW", "武威市总工会").await;
     let county = app.create_unit(Some(city), "county", "WW-LZ", "凉州区总工会").await;
-    let campaign = app.create_campaign("2025", "2025年度职工技术成果征集").await;
+    let campaign = CampaignFixture::new("2025").title("2025年度职工技术成果征集").insert(app).await;
     let admin = app.sign_in(county, "admin", "lzadmin").await;
     Setup { campaign, county, city, admin }
 }

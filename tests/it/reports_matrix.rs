@@ -3,6 +3,7 @@
 //! target unit `O`, a closed notice of `O` waiting for its report, and who may see and do what.
 //! Those who see `O` see its reports; only `O`'s admin issues them or recommends its projects.
 use crate::access_matrix::{Case, Expect, Req, Standpoint, everyone, list_chain, view_chain};
+use crate::fixtures::CampaignFixture;
 use crate::helpers::TestApp;
 use crate::notices_support::{cn, day};
 use gongshi::access::Role;
@@ -19,21 +20,8 @@ pub struct ReportFixture {
 /// Two level-1 notices of `O` that ran in February (long closed on the matrix clock), one with
 /// its report issued.
 pub async fn fixture(app: &TestApp, own: i32) -> ReportFixture {
-    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
     let then = cn(2025, 1, 20, 9, 0, 0);
-    let campaign = entity::campaigns::ActiveModel {
-        code: Set("MATRIX-REP".into()),
-        year: Set(2025),
-        edition: Set("第十八届".into()),
-        title: Set("矩阵报告征集活动".into()),
-        award_grades: Set("[]".into()),
-        created_at: Set(then),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .unwrap()
-    .id;
+    let campaign = CampaignFixture::new("MATRIX-REP").title("矩阵报告征集活动").created_at(then).insert(app).await;
     let drafts = vec![crate::reports_support::project("MR-1", "矩阵报告项目", None).validate().unwrap()];
     let ids = gongshi::imports::store(&app.db, campaign, own, drafts, then).await.unwrap().project_ids;
     let mut notices = Vec::new();

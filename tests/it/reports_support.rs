@@ -2,15 +2,14 @@
 //! enterprises), the 2025 campaign, projects, notices published through the real services,
 //! objections filed through the public API and handled through the staff API, and readers for
 //! the generated PDF, Word and QR codes.
+use crate::fixtures::CampaignFixture;
 use crate::helpers::TestApp;
 use crate::objections_support::some_client;
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::campaigns;
 use gongshi::notices::Level;
 use gongshi::notices::generate::{GenerateRequest, generate};
 use gongshi::notices::publish::{PublishRequest, publish};
 use gongshi::projects::{CompleterDraft, Grade, ProjectDraft};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 use serde_json::{Value, json};
 use std::process::Command;
 
@@ -31,28 +30,12 @@ pub async fn tree(app: &TestApp) -> Tree {
     let county = app.create_unit(Some(city), "county", "WW-LZ", "凉州区总工会").await;
     let enterprise = app.create_unit(Some(county), "applicant", "E-HYH", "甘肃农垦黄羊河集团有限责任公司").await;
     let sibling = app.create_unit(Some(county), "applicant", "E-RLGS", "武威市凉州区热力有限公司").await;
-    let campaign = campaigns::ActiveModel {
-        code: Set("2025".into()),
-        year: Set(2025),
-        edition: Set("第十八届".into()),
-        title: Set("2025年度甘肃省职工技术成果征集活动".into()),
-        doc_number: Set(Some("甘总工办发〔2025〕8号".into())),
-        organizer_unit_id: Set(Some(province)),
-        notice_days: Set(5),
-        closing_minute: Set(1440),
-        recommend_limit: Set(5),
-        handling_days: Set(10),
-        retention_days: Set(365),
-        require_real_name: Set(true),
-        refuse_without_evidence: Set(false),
-        award_grades: Set(r#"["special","first","second","third","merit"]"#.into()),
-        created_at: Set(app.clock_now()),
-        ..Default::default()
-    }
-    .insert(&app.db)
-    .await
-    .expect("campaign")
-    .id;
+    let campaign = CampaignFixture::new("2025")
+        .doc_number("甘总工办发〔2025〕8号")
+        .organizer(province)
+        .award_grades(r#"["special","first","second","third","merit"]"#)
+        .insert(app)
+        .await;
     Tree { campaign, province, city, county, enterprise, sibling }
 }
 

@@ -1,0 +1,109 @@
+//! A campaign's settings (征集活动的规则) and the values a new campaign starts with — the one
+//! place those defaults are written. The demo and the tests' campaign fixture make their rows
+//! from here, and the rules fall back to these values where a setting is missing or out of range.
+//!
+//! The rules that read the settings live with their modules: the notice period
+//! (`notices::PeriodRules`), the limit on recommendations toward the province
+//! (`recommendations::limit`), objection handling deadlines and identity retention
+//! (`objections`). Two copies cannot take their values from here and are checked against them
+//! in `tests/it/migrations.rs`: the schema's column defaults (the initial migration) and
+//! `PeriodRules::default()`.
+use entity::campaigns;
+use sea_orm::ActiveValue::Set;
+
+/// The settings a campaign row holds beside its name and dates.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CampaignSettings {
+    /// Calendar days a notice runs (公示期).
+    pub notice_days: i32,
+    /// Minute of the last day at which a notice closes, from midnight China time; 1440 is the
+    /// end of the day (24:00).
+    pub closing_minute: i32,
+    /// Projects a unit may recommend to the province (原则上不超过).
+    pub recommend_limit: i32,
+    /// Days after a notice closes within which its objections are to be concluded.
+    pub handling_days: i32,
+    /// Days after a case's conclusion before the objector's identity is erased.
+    pub retention_days: i32,
+    /// Objections must name a real person or unit (匿名异议不予受理).
+    pub require_real_name: bool,
+    /// An objection without evidence or a verifiable lead is refused at once.
+    pub refuse_without_evidence: bool,
+}
+
+impl CampaignSettings {
+    /// A new campaign's settings: five-day notices closing at 24:00, five recommendations to the
+    /// province, ten days to handle objections, identities kept a year after the conclusion,
+    /// real names required, evidence not.
+    pub const DEFAULT: Self = Self {
+        notice_days: 5,
+        closing_minute: 1440,
+        recommend_limit: 5,
+        handling_days: 10,
+        retention_days: 365,
+        require_real_name: true,
+        refuse_without_evidence: false,
+    };
+
+    /// A new campaign row holding these settings; its code, year, edition, title, award grades
+    /// and creation time are the caller's to set (`..CampaignSettings::DEFAULT.row()` after
+    /// them), the document number and organiser are optional.
+    #[must_use]
+    pub fn row(&self) -> campaigns::ActiveModel {
+        campaigns::ActiveModel {
+            notice_days: Set(self.notice_days),
+            closing_minute: Set(self.closing_minute),
+            recommend_limit: Set(self.recommend_limit),
+            handling_days: Set(self.handling_days),
+            retention_days: Set(self.retention_days),
+            require_real_name: Set(self.require_real_name),
+            refuse_without_evidence: Set(self.refuse_without_evidence),
+            ..Default::default()
+        }
+    }
+
+    /// The settings of a stored campaign.
+    #[must_use]
+    pub fn of(campaign: &campaigns::Model) -> Self {
+        Self {
+            notice_days: campaign.notice_days,
+            closing_minute: campaign.closing_minute,
+            recommend_limit: campaign.recommend_limit,
+            handling_days: campaign.handling_days,
+            retention_days: campaign.retention_days,
+            require_real_name: campaign.require_real_name,
+            refuse_without_evidence: campaign.refuse_without_evidence,
+        }
+    }
+}
+
+impl Default for CampaignSettings {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use sea_orm::TryIntoModel;
+
+    #[test]
+    fn a_row_holds_the_settings_it_was_made_from() {
+        let settings = CampaignSettings { closing_minute: 18 * 60, retention_days: 30, ..CampaignSettings::DEFAULT };
+        let row = campaigns::ActiveModel {
+            id: Set(1),
+            code: Set("2025".into()),
+            year: Set(2025),
+            edition: Set("第十八届".into()),
+            title: Set("2025年度甘肃省职工技术成果征集活动".into()),
+            doc_number: Set(None),
+            organizer_unit_id: Set(None),
+            award_grades: Set("[]".into()),
+            created_at: Set(chrono::Utc::now()),
+            ..settings.row()
+        };
+        let model = row.try_into_model().expect("every column set");
+        assert_eq!(CampaignSettings::of(&model), settings);
+    }
+}
