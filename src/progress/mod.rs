@@ -116,8 +116,10 @@ pub async fn build<C: ConnectionTrait>(
         });
     }
     let mut blocked = Vec::new();
-    for p in projects.iter().filter(|p| scope.contains(p.holder_unit_id)) {
-        let step = status::step(db, campaign, p, &all).await?;
+    let in_scope: Vec<projects::Model> =
+        projects.iter().filter(|p| scope.contains(p.holder_unit_id)).cloned().collect();
+    let steps = status::steps(db, campaign, &in_scope, &all).await?;
+    for (p, step) in in_scope.iter().zip(steps) {
         if let Some(reason) = step.reason().filter(|_| step.is_blocked()) {
             let holder = all.get(&p.holder_unit_id).map_or_else(String::new, |u| u.name.clone());
             blocked.push(Blocked { project_id: p.id, name: p.name.clone(), holder, reason: reason.to_owned() });

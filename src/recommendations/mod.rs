@@ -4,7 +4,9 @@
 //! recommending to the province beyond the campaign's limit (原则上不超过5项), or beyond a quota's
 //! maximum, must record a reason, which every list and the summary table show.
 pub mod receive;
-pub mod staff;
+pub mod service;
+pub mod staff_api;
+pub mod staff_pages;
 pub mod status;
 
 use crate::access::{Action, Actor, policy};

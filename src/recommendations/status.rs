@@ -45,15 +45,33 @@ fn first_message(e: AppError) -> AppResult<String> {
     }
 }
 
-/// The next step for `project`, held by `units[project.holder_unit_id]`.
+/// The next step for each of `projects`, in order. The limit toward a parent is the same for
+/// every project its holder sends there, so it is read once per holder, not once per project.
 ///
 /// # Errors
 /// Database failure.
-pub async fn step<C: ConnectionTrait>(
+pub async fn steps<C: ConnectionTrait>(
+    db: &C,
+    campaign: &campaigns::Model,
+    projects: &[projects::Model],
+    units: &HashMap<i32, units::Model>,
+) -> AppResult<Vec<Step>> {
+    let mut limits: HashMap<i32, Option<Limit>> = HashMap::new();
+    let mut out = Vec::with_capacity(projects.len());
+    for project in projects {
+        out.push(step(db, campaign, project, units, &mut limits).await?);
+    }
+    Ok(out)
+}
+
+/// The next step for `project`, held by `units[project.holder_unit_id]`; `limits` keeps the
+/// limit of each holder already read.
+async fn step<C: ConnectionTrait>(
     db: &C,
     campaign: &campaigns::Model,
     project: &projects::Model,
     units: &HashMap<i32, units::Model>,
+    limits: &mut HashMap<i32, Option<Limit>>,
 ) -> AppResult<Step> {
     let Some(holder) = units.get(&project.holder_unit_id) else {
         return Ok(Step::Blocked { reason: format!("项目《{}》的持有单位不存在", project.name) });
@@ -66,7 +84,13 @@ pub async fn step<C: ConnectionTrait>(
     };
     match gate::check_can_recommend(db, project.id, holder.id, parent.id).await {
         Ok(_) => {
-            let limit: Option<Limit> = super::limit(db, campaign, holder, parent).await?;
+            let limit = match limits.get(&holder.id) {
+                Some(known) => *known,
+                None => {
+                    let read = super::limit(db, campaign, holder, parent).await?;
+                    *limits.entry(holder.id).or_insert(read)
+                }
+            };
             Ok(Step::Ready {
                 to_unit_id: parent.id,
                 to_name: parent.name.clone(),

@@ -13,7 +13,9 @@ pub mod ledger;
 pub mod pages;
 pub mod readiness;
 pub mod service;
-pub mod staff;
+pub mod staff_api;
+pub mod staff_pages;
+pub mod staff_service;
 
 pub use content::ReportContent;
 pub use readiness::Blocker;

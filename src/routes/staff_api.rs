@@ -39,10 +39,10 @@ pub fn register(r: &mut AdminRoutes) {
         .post("/api/v1/admin/objections/{id}/assignment", objections::staff_api::assign)
         .post("/api/v1/admin/objections/{id}/sealed-letter", objections::staff_api::sealed_letter)
         .get("/api/v1/admin/objections/{id}/identity", objections::staff_api::identity);
-    r.get("/api/v1/admin/reports", reports::staff::list_api)
-        .post("/api/v1/admin/reports", reports::staff::issue_api)
-        .get("/api/v1/admin/reports/readiness/{notice_id}", reports::staff::readiness_api);
-    r.get("/api/v1/admin/recommendations", recommendations::staff::list_api)
-        .post("/api/v1/admin/recommendations", recommendations::staff::recommend_api);
+    r.get("/api/v1/admin/reports", reports::staff_api::list_api)
+        .post("/api/v1/admin/reports", reports::staff_api::issue_api)
+        .get("/api/v1/admin/reports/readiness/{notice_id}", reports::staff_api::readiness_api);
+    r.get("/api/v1/admin/recommendations", recommendations::staff_api::list_api)
+        .post("/api/v1/admin/recommendations", recommendations::staff_api::recommend_api);
     r.get("/api/v1/admin/campaign", progress::api);
 }

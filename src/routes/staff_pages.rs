@@ -52,12 +52,12 @@ pub fn register(r: &mut AdminRoutes) {
         .post("/admin/objections/{id}/sealed-letter", objections::staff_pages::sealed_letter)
         .get("/admin/objections/{id}/identity", objections::staff_pages::identity)
         .get("/admin/objections/{id}/attachments/{attachment}", objections::staff_pages::attachment);
-    r.get("/admin/reports", reports::staff::list_page)
-        .get("/admin/reports/issue/{notice_id}", reports::staff::issue_page)
-        .post("/admin/reports/issue/{notice_id}", reports::staff::issue_form);
-    r.get("/admin/recommendations", recommendations::staff::page)
-        .post("/admin/recommendations", recommendations::staff::recommend_form)
-        .get("/admin/recommendations/summary.xlsx", recommendations::staff::summary_xlsx)
-        .get("/admin/recommendations/summary.csv", recommendations::staff::summary_csv);
+    r.get("/admin/reports", reports::staff_pages::list_page)
+        .get("/admin/reports/issue/{notice_id}", reports::staff_pages::issue_page)
+        .post("/admin/reports/issue/{notice_id}", reports::staff_pages::issue_form);
+    r.get("/admin/recommendations", recommendations::staff_pages::page)
+        .post("/admin/recommendations", recommendations::staff_pages::recommend_form)
+        .get("/admin/recommendations/summary.xlsx", recommendations::staff_pages::summary_xlsx)
+        .get("/admin/recommendations/summary.csv", recommendations::staff_pages::summary_csv);
     r.get("/admin/campaign", progress::page);
 }

@@ -1,0 +1,155 @@
+//! Reading recommendations for the staff pages and API: what a unit holds with each project's
+//! next step, what it has sent and received, and its 推荐汇总表.
+use super::status::{self, Step};
+use crate::access::{Action, Actor, policy};
+use crate::china_time::date_zh;
+use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
+use entity::{campaigns, projects, recommendations, result_reports, units};
+use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// A project the unit holds, and its next step.
+#[derive(Debug, Serialize)]
+pub struct HeldRow {
+    pub project_id: i32,
+    pub name: String,
+    pub applicant: String,
+    pub step: Step,
+}
+
+/// A recommendation made or received.
+#[derive(Debug, Serialize)]
+pub struct SentRow {
+    pub project_id: i32,
+    pub name: String,
+    pub from: String,
+    pub to: String,
+    pub level: i32,
+    pub report_code: Option<String>,
+    pub over_limit_reason: Option<String>,
+    pub on: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Overview {
+    pub campaign: String,
+    pub unit_id: i32,
+    pub unit_name: String,
+    pub parent_name: Option<String>,
+    pub held: Vec<HeldRow>,
+    pub sent: Vec<SentRow>,
+    pub received: Vec<SentRow>,
+    /// Toward the parent: how many sent, and the limit before a reason is needed.
+    pub used: Option<usize>,
+    pub limit: Option<usize>,
+}
+
+/// What the actor's unit holds, has sent and has received in a campaign, with each held
+/// project's next step.
+///
+/// # Errors
+/// Database failure.
+pub async fn overview(db: &DatabaseConnection, actor: &Actor, campaign: &campaigns::Model) -> AppResult<Overview> {
+    let all: HashMap<i32, units::Model> = units::Entity::find().all(db).await?.into_iter().map(|u| (u.id, u)).collect();
+    let me = all.get(&actor.unit_id).ok_or(AppError::NotFound)?;
+    let parent = me.parent_id.and_then(|p| all.get(&p));
+    let name_of = |id: i32| all.get(&id).map_or_else(String::new, |u| u.name.clone());
+    let held_projects = projects::Entity::find()
+        .filter(projects::Column::CampaignId.eq(campaign.id))
+        .filter(projects::Column::HolderUnitId.eq(actor.unit_id))
+        .order_by_asc(projects::Column::Id)
+        .all(db)
+        .await?;
+    let steps = status::steps(db, campaign, &held_projects, &all).await?;
+    let held = held_projects
+        .iter()
+        .zip(steps)
+        .map(|(p, step)| HeldRow {
+            project_id: p.id,
+            name: p.name.clone(),
+            applicant: name_of(p.applicant_unit_id),
+            step,
+        })
+        .collect();
+    let rows = recommendations::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(recommendations::Column::FromUnitId.eq(actor.unit_id))
+                .add(recommendations::Column::ToUnitId.eq(actor.unit_id)),
+        )
+        .order_by_asc(recommendations::Column::Id)
+        .all(db)
+        .await?;
+    let names: HashMap<i32, projects::Model> = projects::Entity::find()
+        .filter(projects::Column::Id.is_in(rows.iter().map(|r| r.project_id)))
+        .filter(projects::Column::CampaignId.eq(campaign.id))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|p| (p.id, p))
+        .collect();
+    let codes: HashMap<i32, String> = result_reports::Entity::find()
+        .filter(result_reports::Column::Id.is_in(rows.iter().filter_map(|r| r.report_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|r| (r.id, r.code))
+        .collect();
+    let (mut sent, mut received) = (Vec::new(), Vec::new());
+    for r in rows {
+        let Some(p) = names.get(&r.project_id) else { continue };
+        let row = SentRow {
+            project_id: p.id,
+            name: p.name.clone(),
+            from: name_of(r.from_unit_id),
+            to: name_of(r.to_unit_id),
+            level: r.level,
+            report_code: r.report_id.and_then(|id| codes.get(&id).cloned()),
+            over_limit_reason: r.over_limit_reason.clone(),
+            on: date_zh(crate::china_time::day_of(r.created_at)),
+        };
+        if r.from_unit_id == actor.unit_id { sent.push(row) } else { received.push(row) }
+    }
+    let limit = match parent {
+        Some(parent) => super::limit(db, campaign, me, parent).await?,
+        None => None,
+    };
+    Ok(Overview {
+        campaign: campaign.code.clone(),
+        unit_id: me.id,
+        unit_name: me.name.clone(),
+        parent_name: parent.map(|p| p.name.clone()),
+        held,
+        sent,
+        received,
+        used: limit.map(|l| l.used),
+        limit: limit.map(|l| l.limit),
+    })
+}
+
+/// A unit's name, for the message after recommending.
+///
+/// # Errors
+/// Database failure.
+pub async fn unit_name(db: &DatabaseConnection, unit_id: i32) -> AppResult<String> {
+    Ok(units::Entity::find_by_id(unit_id).one(db).await?.map(|u| u.name).unwrap_or_default())
+}
+
+/// The 推荐汇总表 of `unit_id` (the actor's own unit when `None`, or one below it they may see).
+///
+/// # Errors
+/// `NotFound`/`Forbidden` by the policy; database failure.
+pub async fn summary_table_for(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    campaign_code: Option<&str>,
+    unit_id: Option<i32>,
+    now: DateTime<Utc>,
+) -> AppResult<crate::summary_table::Table> {
+    let unit_id = unit_id.unwrap_or(actor.unit_id);
+    policy::require(db, actor, Action::ViewUnit, unit_id).await?;
+    let campaign = super::campaign(db, campaign_code).await?;
+    crate::summary_table::build(db, campaign.id, unit_id, now).await
+}

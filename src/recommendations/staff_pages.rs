@@ -1,0 +1,117 @@
+//! Staff pages for recommending: the projects the unit holds with what the gate says about
+//! each, the form to recommend one (with the over-limit reason when needed), what the unit has
+//! recommended and received, and the 推荐汇总表 downloads.
+use super::service;
+use crate::access::policy::Relation;
+use crate::access::{Action, Actor, policy};
+use crate::error::{AppError, AppResult, FieldError, PageResult};
+use crate::web::AppState;
+use crate::web::shell::{flash, render_with_status, see_other};
+use actix_web::http::StatusCode;
+use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION};
+use actix_web::web::{Data, Form, Query};
+use actix_web::{HttpRequest, HttpResponse};
+use serde::{Deserialize, Serialize};
+
+#[derive(Deserialize, Default)]
+pub struct CampaignQuery {
+    pub campaign: Option<String>,
+    pub unit: Option<i32>,
+}
+
+#[derive(Serialize)]
+struct Page<'a> {
+    title: &'static str,
+    o: service::Overview,
+    can_recommend: bool,
+    errors: &'a [FieldError],
+    project_id: Option<i32>,
+}
+
+async fn show(
+    state: &AppState,
+    req: &HttpRequest,
+    actor: &Actor,
+    campaign_code: Option<&str>,
+    status: StatusCode,
+    errors: &[FieldError],
+    project_id: Option<i32>,
+) -> AppResult<HttpResponse> {
+    let campaign = super::campaign(&state.db, campaign_code).await?;
+    let page = Page {
+        title: "推荐上报",
+        o: service::overview(&state.db, actor, &campaign).await?,
+        can_recommend: policy::allows(actor.role, actor.is_province, Action::Recommend, Relation::Own),
+        errors,
+        project_id,
+    };
+    render_with_status(req, actor, status, "reports/recommendations.html", &page)
+}
+
+pub async fn page(
+    state: Data<AppState>,
+    req: HttpRequest,
+    actor: Actor,
+    q: Query<CampaignQuery>,
+) -> PageResult<HttpResponse> {
+    Ok(show(&state, &req, &actor, q.campaign.as_deref(), StatusCode::OK, &[], None).await?)
+}
+
+#[derive(Deserialize)]
+pub struct RecommendForm {
+    #[serde(default)]
+    project_id: String,
+    #[serde(default)]
+    over_limit_reason: String,
+}
+
+pub async fn recommend_form(
+    state: Data<AppState>,
+    req: HttpRequest,
+    actor: Actor,
+    form: Form<RecommendForm>,
+) -> PageResult<HttpResponse> {
+    let Ok(project_id) = form.project_id.trim().parse::<i32>() else {
+        return Err(AppError::invalid("project_id", "请选择要推荐的项目").into());
+    };
+    match super::recommend_as(&state.db, &actor, project_id, Some(&form.over_limit_reason), state.now()).await {
+        Ok(row) => {
+            let to = service::unit_name(&state.db, row.to_unit_id).await?;
+            flash(&req, format!("已推荐至{to}"));
+            Ok(see_other("/admin/recommendations"))
+        }
+        Err(AppError::Validation(errors)) => {
+            Ok(show(&state, &req, &actor, None, StatusCode::UNPROCESSABLE_ENTITY, &errors, Some(project_id)).await?)
+        }
+        Err(AppError::Conflict { message, .. }) => {
+            let errors = [FieldError::new("project_id", message)];
+            Ok(show(&state, &req, &actor, None, StatusCode::CONFLICT, &errors, Some(project_id)).await?)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+fn attachment(bytes: Vec<u8>, content_type: &str, ext: &str, unit_code: &str) -> HttpResponse {
+    let name = format!("推荐汇总表-{unit_code}.{ext}");
+    let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
+    HttpResponse::Ok()
+        .content_type(content_type)
+        .insert_header((
+            CONTENT_DISPOSITION,
+            format!("attachment; filename=\"summary.{ext}\"; filename*=UTF-8''{encoded}"),
+        ))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .body(bytes)
+}
+
+pub async fn summary_xlsx(state: Data<AppState>, actor: Actor, q: Query<CampaignQuery>) -> PageResult<HttpResponse> {
+    let table = service::summary_table_for(&state.db, &actor, q.campaign.as_deref(), q.unit, state.now()).await?;
+    let bytes = crate::summary_table::to_xlsx(&table)?;
+    Ok(attachment(bytes, crate::summary_table::XLSX_TYPE, "xlsx", &table.unit_code))
+}
+
+pub async fn summary_csv(state: Data<AppState>, actor: Actor, q: Query<CampaignQuery>) -> PageResult<HttpResponse> {
+    let table = service::summary_table_for(&state.db, &actor, q.campaign.as_deref(), q.unit, state.now()).await?;
+    let bytes = crate::summary_table::to_csv(&table)?;
+    Ok(attachment(bytes, "text/csv; charset=utf-8", "csv", &table.unit_code))
+}
