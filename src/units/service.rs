@@ -171,3 +171,17 @@ pub async fn path_names<C: ConnectionTrait>(db: &C, unit: &units::Model) -> AppR
     let rows = units::Entity::find().filter(units::Column::Id.is_in(ids.clone())).all(db).await?;
     Ok(ids.iter().filter_map(|id| rows.iter().find(|u| u.id == *id).map(|u| u.name.clone())).collect())
 }
+
+/// The actor's own unit for the staff home page, with how many accounts it has and how many
+/// projects it holds.
+///
+/// # Errors
+/// `NotFound` for an unknown unit; database failure.
+pub async fn workbench(db: &DatabaseConnection, unit_id: i32) -> AppResult<(units::Model, u64, u64)> {
+    use sea_orm::PaginatorTrait;
+    let unit = units::Entity::find_by_id(unit_id).one(db).await?.ok_or(AppError::NotFound)?;
+    let users = entity::users::Entity::find().filter(entity::users::Column::UnitId.eq(unit_id)).count(db).await?;
+    let projects =
+        entity::projects::Entity::find().filter(entity::projects::Column::HolderUnitId.eq(unit_id)).count(db).await?;
+    Ok((unit, users, projects))
+}
