@@ -5,7 +5,7 @@
 use super::{Level, NoticeState as Lifecycle, Period, Status, service, visibility};
 use crate::error::AppResult;
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{campaigns, notice_revisions, notices, result_reports, units};
+use entity::{campaign_deadlines, campaigns, notice_revisions, notices, result_reports, units};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use std::collections::HashMap;
 
@@ -145,4 +145,56 @@ impl Filter {
     pub fn is_everything(&self) -> bool {
         self.campaign_id.is_none() && self.unit_id.is_none() && self.level.is_none()
     }
+}
+
+/// A unit by its code, with its parent, for its public page.
+///
+/// # Errors
+/// Database failure.
+pub async fn unit_by_code<C: ConnectionTrait>(
+    db: &C,
+    code: &str,
+) -> AppResult<Option<(units::Model, Option<units::Model>)>> {
+    let Some(unit) = units::Entity::find().filter(units::Column::Code.eq(code)).one(db).await? else {
+        return Ok(None);
+    };
+    let parent = match unit.parent_id {
+        Some(id) => units::Entity::find_by_id(id).one(db).await?,
+        None => None,
+    };
+    Ok(Some((unit, parent)))
+}
+
+/// A campaign by its code, with its deadlines in date order and the name of each deadline's
+/// receiving unit (one query for the names, not one per deadline).
+///
+/// # Errors
+/// Database failure.
+pub async fn campaign_by_code<C: ConnectionTrait>(
+    db: &C,
+    code: &str,
+) -> AppResult<Option<(campaigns::Model, Vec<(campaign_deadlines::Model, String)>)>> {
+    let Some(campaign) = campaigns::Entity::find().filter(campaigns::Column::Code.eq(code)).one(db).await? else {
+        return Ok(None);
+    };
+    let rows = campaign_deadlines::Entity::find()
+        .filter(campaign_deadlines::Column::CampaignId.eq(campaign.id))
+        .order_by_asc(campaign_deadlines::Column::DueOn)
+        .all(db)
+        .await?;
+    let names: HashMap<i32, String> = units::Entity::find()
+        .filter(units::Column::Id.is_in(rows.iter().map(|d| d.unit_id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|u| (u.id, u.name))
+        .collect();
+    let deadlines = rows
+        .into_iter()
+        .map(|d| {
+            let name = names.get(&d.unit_id).cloned().unwrap_or_default();
+            (d, name)
+        })
+        .collect();
+    Ok(Some((campaign, deadlines)))
 }

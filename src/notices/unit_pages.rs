@@ -1,7 +1,7 @@
 //! The unit page (a unit's contacts and its notices) and the campaign page (the call, its
 //! deadlines and every notice by level). Both list only what is public at the instant.
 use super::public_listing::Standing;
-use super::public_read::Filter;
+use super::public_read::{self, Filter};
 use super::views::{self, NoticeCard, UnitView};
 use super::{PeriodRules, Status, http};
 use crate::china_time::date_zh;
@@ -12,8 +12,6 @@ use crate::web::templates::render;
 use actix_web::web::{Bytes, Data, Path, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use entity::{campaign_deadlines, campaigns, units};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
 /// Cards per page on the unit and campaign pages: a phone's worth, at any size.
@@ -72,15 +70,7 @@ pub async fn unit_page(
     q: Query<PageQuery>,
 ) -> PageResult<HttpResponse> {
     let now = state.now();
-    let unit = units::Entity::find()
-        .filter(units::Column::Code.eq(code.as_str()))
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let parent = match unit.parent_id {
-        Some(id) => units::Entity::find_by_id(id).one(&state.db).await?,
-        None => None,
-    };
+    let (unit, parent) = public_read::unit_by_code(&state.db, &code).await?.ok_or(AppError::NotFound)?;
     let page = UnitPage {
         title: unit.name.clone(),
         parent: parent.as_ref().map(UnitView::of),
@@ -126,25 +116,11 @@ pub async fn campaign_page(
     q: Query<PageQuery>,
 ) -> PageResult<HttpResponse> {
     let now = state.now();
-    let campaign = campaigns::Entity::find()
-        .filter(campaigns::Column::Code.eq(code.as_str()))
-        .one(&state.db)
-        .await?
-        .ok_or(AppError::NotFound)?;
-    let rows = campaign_deadlines::Entity::find()
-        .filter(campaign_deadlines::Column::CampaignId.eq(campaign.id))
-        .order_by_asc(campaign_deadlines::Column::DueOn)
-        .all(&state.db)
-        .await?;
-    let mut deadlines = Vec::new();
-    for d in rows {
-        let unit = units::Entity::find_by_id(d.unit_id).one(&state.db).await?;
-        deadlines.push(Deadline {
-            unit_name: unit.map(|u| u.name).unwrap_or_default(),
-            due_text: date_zh(d.due_on),
-            description: d.description,
-        });
-    }
+    let (campaign, rows) = public_read::campaign_by_code(&state.db, &code).await?.ok_or(AppError::NotFound)?;
+    let deadlines = rows
+        .into_iter()
+        .map(|(d, unit_name)| Deadline { unit_name, due_text: date_zh(d.due_on), description: d.description })
+        .collect();
     let rules = PeriodRules::of(&campaign);
     let closing = if rules.closing_minute == super::period::END_OF_DAY {
         "最后一天24时截止".to_owned()
