@@ -2,21 +2,20 @@
 //! (原则上不超过5项, more only with a recorded reason) and the quotas (Wuwei's minimums), the
 //! backward planner from each deadline, and the projects the gate holds back, with why. Every
 //! figure is scoped to the units the staff member sees.
+pub mod api;
+pub mod pages;
 pub mod planner;
 
 use crate::access::{Action, Actor, Scope, policy};
 use crate::china_time::{date_zh, day_of};
-use crate::error::{ApiResult, AppResult, PageResult};
+use crate::error::AppResult;
 use crate::notices::Level;
 use crate::recommendations::{self, status};
-use crate::web::AppState;
-use actix_web::web::{Data, Query};
-use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
 use entity::{campaign_deadlines, campaign_quotas, campaigns, projects, units};
 use planner::{PlanStep, Tier};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashMap;
 
 #[derive(Debug, Serialize)]
@@ -247,31 +246,4 @@ async fn deadlines<C: ConnectionTrait>(
             ),
         })
         .collect())
-}
-
-#[derive(Deserialize)]
-pub struct CampaignQuery {
-    campaign: Option<String>,
-}
-
-#[derive(Serialize)]
-struct Page {
-    title: &'static str,
-    d: Dashboard,
-}
-
-pub async fn page(
-    state: Data<AppState>,
-    req: HttpRequest,
-    actor: Actor,
-    q: Query<CampaignQuery>,
-) -> PageResult<HttpResponse> {
-    let campaign = recommendations::campaign(&state.db, q.campaign.as_deref()).await?;
-    let d = build(&state.db, &actor, &campaign, state.now()).await?;
-    Ok(crate::web::shell::render(&req, &actor, "dashboard/campaign.html", &Page { title: "征集进度", d })?)
-}
-
-pub async fn api(state: Data<AppState>, actor: Actor, q: Query<CampaignQuery>) -> ApiResult<HttpResponse> {
-    let campaign = recommendations::campaign(&state.db, q.campaign.as_deref()).await?;
-    crate::reports::api::json(&build(&state.db, &actor, &campaign, state.now()).await?)
 }

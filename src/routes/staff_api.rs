@@ -44,5 +44,5 @@ pub fn register(r: &mut AdminRoutes) {
         .get("/api/v1/admin/reports/readiness/{notice_id}", reports::staff_api::readiness_api);
     r.get("/api/v1/admin/recommendations", recommendations::staff_api::list_api)
         .post("/api/v1/admin/recommendations", recommendations::staff_api::recommend_api);
-    r.get("/api/v1/admin/campaign", progress::api);
+    r.get("/api/v1/admin/campaign", progress::api::dashboard);
 }

@@ -59,5 +59,5 @@ pub fn register(r: &mut AdminRoutes) {
         .post("/admin/recommendations", recommendations::staff_pages::recommend_form)
         .get("/admin/recommendations/summary.xlsx", recommendations::staff_pages::summary_xlsx)
         .get("/admin/recommendations/summary.csv", recommendations::staff_pages::summary_csv);
-    r.get("/admin/campaign", progress::page);
+    r.get("/admin/campaign", progress::pages::dashboard);
 }
