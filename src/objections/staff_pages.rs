@@ -13,8 +13,6 @@ use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION};
 use actix_web::web::{Data, Form, Path, Query};
 use actix_web::{HttpRequest, HttpResponse};
-use entity::{notice_revisions, notices, objection_attachments};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize)]
@@ -188,12 +186,7 @@ pub async fn identity(
 
 pub async fn attachment(state: Data<AppState>, actor: Actor, path: Path<(i32, i32)>) -> PageResult<HttpResponse> {
     let (id, attachment_id) = *path;
-    workflow::case_for(&state.db, &actor, Action::HandleObjection, id).await?;
-    let file = objection_attachments::Entity::find_by_id(attachment_id)
-        .one(&state.db)
-        .await?
-        .filter(|a| a.objection_id == id)
-        .ok_or(AppError::NotFound)?;
+    let file = workflow::attachment_of_case(&state.db, &actor, id, attachment_id).await?;
     let store = super::attachments::Store::new(&state.settings.data_dir);
     let path = store.path_of(&file.storage_key).ok_or(AppError::NotFound)?;
     let bytes = tokio::fs::read(&path).await.map_err(|e| AppError::internal(format!("{}: {e}", path.display())))?;
@@ -239,32 +232,6 @@ struct Registered {
     refusal_note: Option<String>,
 }
 
-/// The actor's unit's published notices, newest first.
-async fn own_notices(state: &AppState, actor: &Actor) -> AppResult<Vec<NoticeChoice>> {
-    let ids: Vec<i32> = notices::Entity::find()
-        .filter(notices::Column::UnitId.eq(actor.unit_id))
-        .filter(notices::Column::State.eq("published"))
-        .order_by_desc(notices::Column::Id)
-        .all(&state.db)
-        .await?
-        .into_iter()
-        .map(|n| n.id)
-        .collect();
-    let mut out = Vec::new();
-    for id in ids {
-        let rev = notice_revisions::Entity::find()
-            .filter(notice_revisions::Column::NoticeId.eq(id))
-            .filter(notice_revisions::Column::PublishedAt.is_not_null())
-            .order_by_desc(notice_revisions::Column::RevisionNo)
-            .one(&state.db)
-            .await?;
-        if let Some(rev) = rev {
-            out.push(NoticeChoice { id, title: rev.title });
-        }
-    }
-    Ok(out)
-}
-
 async fn register_page(
     state: &AppState,
     req: &HttpRequest,
@@ -275,7 +242,11 @@ async fn register_page(
     registered: Option<Registered>,
 ) -> AppResult<HttpResponse> {
     policy::require_role(actor, Action::HandleObjection)?;
-    let notices = own_notices(state, actor).await?;
+    let notices: Vec<NoticeChoice> = crate::notices::service::published_titles_of_unit(&state.db, actor.unit_id)
+        .await?
+        .into_iter()
+        .map(|(id, title)| NoticeChoice { id, title })
+        .collect();
     let notice_id = notice_id.filter(|id| notices.iter().any(|n| n.id == *id));
     let projects = match notice_id {
         Some(id) => super::service::notice_for_objection(&state.db, id, state.now()).await?.projects,
