@@ -41,7 +41,7 @@ pub async fn form(
     query: Query<FormQuery>,
 ) -> PageResult<HttpResponse> {
     let now = state.now();
-    let notice = super::submit::notice_for_filing(&state, *id, now).await?;
+    let notice = submit::notice_for_filing(&state, *id, now).await?;
     if notice.published.is_withdrawn() {
         return Err(AppError::conflict("该公示已撤销，不再受理异议").into());
     }
