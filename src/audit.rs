@@ -53,8 +53,7 @@ impl Who {
     ///
     /// # Errors
     /// Database failure.
-    // Every argument is one audit column; a builder would only hide that.
-    #[allow(clippy::too_many_arguments)]
+    #[expect(clippy::too_many_arguments, reason = "every argument is one audit column; a builder would only hide that")]
     pub async fn record<C: ConnectionTrait>(
         &self,
         db: &C,

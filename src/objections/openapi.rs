@@ -29,7 +29,6 @@ pub fn openapi() -> utoipa::openapi::OpenApi {
 /// to five evidence files in parts named `attachments` (PDF, JPEG, PNG, DOCX or XLSX, judged
 /// by content, at most 10 MB each).
 #[derive(ToSchema)]
-#[allow(dead_code)]
 pub struct ObjectionRequest {
     /// `individual` or `organization`
     pub objector_kind: String,
@@ -54,7 +53,6 @@ pub struct ObjectionRequest {
 
 /// A case recorded in time and with real name, taken for handling.
 #[derive(ToSchema)]
-#[allow(dead_code)]
 pub struct ObjectionCreated {
     /// 8 characters without 0/O/1/I/L
     pub receipt_code: String,
@@ -71,7 +69,6 @@ pub struct ObjectionCreated {
 /// problem+json for a submission that was recorded but refused on arrival: 409 when the
 /// notice had closed (逾期不予受理), 422 when it was anonymous (匿名不予受理).
 #[derive(ToSchema)]
-#[allow(dead_code)]
 pub struct ObjectionRecordedAndRefused {
     #[schema(rename = "type")]
     pub kind: String,
@@ -95,7 +92,6 @@ pub struct ObjectionRecordedAndRefused {
 
 /// One field's problem, in Chinese.
 #[derive(ToSchema)]
-#[allow(dead_code)]
 pub struct FieldErrorSchema {
     /// The request field, e.g. `category`
     pub field: String,
@@ -104,7 +100,6 @@ pub struct FieldErrorSchema {
 
 #[derive(IntoParams)]
 #[into_params(parameter_in = Query)]
-#[allow(dead_code)]
 pub struct KeyParam {
     /// The lookup key given with the receipt
     pub key: String,
@@ -112,7 +107,6 @@ pub struct KeyParam {
 
 /// A case as its objector sees it.
 #[derive(ToSchema)]
-#[allow(dead_code)]
 pub struct ObjectorCase {
     pub receipt_code: String,
     /// `received` | `accepted` | `refused` | `investigating` | `upheld` | `dismissed` | `withdrawn`
@@ -127,7 +121,6 @@ pub struct ObjectorCase {
 
 /// One step of the case, with the note meant for the objector.
 #[derive(ToSchema)]
-#[allow(dead_code)]
 pub struct ObjectorStep {
     /// RFC 3339, China time
     pub at: String,
@@ -137,14 +130,12 @@ pub struct ObjectorStep {
 }
 
 #[derive(ToSchema)]
-#[allow(dead_code)]
 pub struct VerifyRequest {
     /// The 验证码 printed on the receipt
     pub token: String,
 }
 
 #[derive(ToSchema)]
-#[allow(dead_code)]
 pub struct VerifyAnswer {
     /// The signature holds under this server's public key
     pub valid: bool,

@@ -3,7 +3,6 @@ use utoipa::ToSchema;
 
 /// A project's own row.
 #[derive(ToSchema)]
-#[allow(dead_code)]
 pub struct ProjectSchema {
     pub id: i32,
     pub campaign_id: i32,
@@ -26,7 +25,6 @@ pub struct ProjectSchema {
 /// the admins of the unit holding the project (each such answer is recorded in the audit log);
 /// for everyone else they are `null`.
 #[derive(ToSchema)]
-#[allow(dead_code)]
 pub struct ProjectRecordSchema {
     pub project: ProjectSchema,
     /// `{id, project_id, position, name}` in order

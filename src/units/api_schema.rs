@@ -21,7 +21,6 @@ fn any_unit_kind() -> utoipa::openapi::Object {
 /// A new unit below `parent_id`. Text is trimmed before it is checked (a name must not be
 /// blank); blank optional fields are stored as absent. A code already in use answers 409.
 #[derive(ToSchema)]
-#[allow(dead_code)]
 pub struct NewUnitSchema {
     /// The unit it belongs to (one the caller may create units in)
     pub parent_id: i32,
@@ -34,7 +33,6 @@ pub struct NewUnitSchema {
 
 /// A unit's details and contacts; its place in the tree does not change.
 #[derive(ToSchema)]
-#[allow(dead_code)]
 pub struct UnitChangeSchema {
     #[schema(schema_with = any_unit_kind)]
     pub kind: String,
@@ -44,7 +42,6 @@ pub struct UnitChangeSchema {
 
 /// What a unit is called and how objections reach it, as created and as changed.
 #[derive(ToSchema)]
-#[allow(dead_code)]
 pub struct UnitDetailsSchema {
     #[schema(min_length = 1, max_length = 60, pattern = r"\S")]
     pub name: String,
@@ -66,7 +63,6 @@ pub struct UnitDetailsSchema {
 
 /// A unit.
 #[derive(ToSchema)]
-#[allow(dead_code)]
 pub struct UnitSchema {
     pub id: i32,
     pub parent_id: Option<i32>,
@@ -85,7 +81,6 @@ pub struct UnitSchema {
 
 /// A unit in tree order.
 #[derive(ToSchema)]
-#[allow(dead_code)]
 pub struct TreeRowSchema {
     pub unit: UnitSchema,
     /// Depth below the first listed unit

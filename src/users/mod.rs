@@ -71,7 +71,6 @@ pub struct NewUserInput {
 /// A role: unit admin, objection handler, read-only.
 #[derive(utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
-#[allow(dead_code)]
 pub enum RoleCode {
     Admin,
     Handler,

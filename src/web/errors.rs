@@ -134,7 +134,6 @@ impl From<tera::Error> for AppError {
 
 /// An error (RFC 9457 problem details), `application/problem+json`.
 #[derive(ToSchema)]
-#[allow(dead_code)]
 pub struct Problem {
     #[schema(rename = "type")]
     pub kind: String,
@@ -148,7 +147,6 @@ pub struct Problem {
 }
 
 #[derive(ToSchema)]
-#[allow(dead_code)]
 pub struct FieldErrorSchema {
     /// The request field, e.g. `code` or `completers[0].workload`; for an imported file, its
     /// column, e.g. 申报条件
