@@ -1,6 +1,5 @@
 //! Projects (技术成果): the 登记表 data a unit declares, validated into a [`ProjectDraft`]
 //! before anything touches the database.
-pub mod api_schema;
 pub mod import;
 pub mod pages;
 pub mod personal;
