@@ -134,13 +134,17 @@ pub struct VerifyInput {
 }
 
 /// What a verification found, for the page and the API alike.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = VerifyAnswer)]
 pub struct Verification {
+    /// The signature holds under this server's public key
     pub valid: bool,
     pub message: String,
-    /// The receipt as signed, when the signature holds.
+    /// The receipt as signed (code, notice, project, category, channel, received_at, status,
+    /// content and evidence SHA-256), when valid
+    #[schema(value_type = Option<serde_json::Value>)]
     pub receipt: Option<receipts::Receipt>,
-    /// True when this server holds a case with that code and exactly that signed receipt.
+    /// This server holds a case with exactly this signed receipt
     pub on_record: bool,
     #[serde(skip)]
     pub received_at_text: Option<String>,
