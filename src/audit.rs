@@ -53,9 +53,8 @@ impl Who {
     ///
     /// # Errors
     /// Database failure.
-    // Every argument is one audit column; a builder would only hide that.
-    #[allow(clippy::too_many_arguments)]
-    pub async fn record<C: sea_orm::ConnectionTrait>(
+    #[expect(clippy::too_many_arguments, reason = "every argument is one audit column; a builder would only hide that")]
+    pub async fn record<C: ConnectionTrait>(
         &self,
         db: &C,
         action: &str,
@@ -63,7 +62,7 @@ impl Who {
         target_id: i32,
         unit_id: i32,
         detail: Option<String>,
-        now: chrono::DateTime<chrono::Utc>,
+        now: DateTime<Utc>,
     ) -> AppResult<()> {
         let entry = AuditEntry {
             user_id: self.user_id,

@@ -4,6 +4,7 @@ use chrono_tz::Asia::Shanghai;
 
 /// The instant a China-time calendar day starts, plus `minutes` (0..=1440).
 #[must_use]
+#[expect(clippy::missing_panics_doc, reason = "the one expect cannot fail, as its message says")]
 pub fn instant_on(day: NaiveDate, minutes: u32) -> DateTime<Utc> {
     let midnight = Shanghai
         .from_local_datetime(&day.and_time(NaiveTime::MIN))

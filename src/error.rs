@@ -5,7 +5,8 @@ use std::fmt;
 
 /// A message about one input field: `field` as the request names it (the JSON field `code`, a
 /// form field, or a file's column 项目名称), `message` in Chinese (`第7行 项目名称：不能为空`).
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = FieldErrorSchema)]
 pub struct FieldError {
     pub field: String,
     pub message: String,

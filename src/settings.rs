@@ -5,6 +5,7 @@ pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/gongshi.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 
 #[derive(Debug, Clone)]
+#[expect(clippy::struct_excessive_bools, reason = "independent switches, each a command-line flag of its own")]
 pub struct Settings {
     /// Address to listen on; port 0 picks a free one (tests).
     pub bind: String,

@@ -34,7 +34,7 @@ impl Application {
         if settings.demo {
             demo::seed_if_empty(&db, &settings.base_url, &secrets.signing_seed, clock.now()).await?;
         }
-        let limits = Arc::new(crate::web::security::Limits::new(&clock));
+        let limits = Arc::new(web::security::Limits::new(&clock));
         let setup_link = crate::accounts::setup::issue_if_no_users(&db, clock.now())
             .await
             .map_err(|e| anyhow::anyhow!("setup link: {e}"))?
@@ -79,12 +79,12 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     let server = HttpServer::new(move || {
         App::new()
             .app_data(actix_web::web::Data::new(state.clone()))
-            .configure(crate::web::security::limits::configure)
+            .configure(web::security::limits::configure)
             .configure(routes::configure)
             .default_service(actix_web::web::to(routes::not_found))
             .wrap(middleware::from_fn(routes::registrar::refuse_unlisted))
-            .wrap(middleware::from_fn(crate::web::security::csrf::guard))
-            .wrap(crate::web::session::middleware(&state))
+            .wrap(middleware::from_fn(web::security::csrf::guard))
+            .wrap(web::session::middleware(&state))
             .wrap(web::headers::security_headers())
             .wrap(middleware::Compress::default())
             .wrap(middleware::Condition::new(request_log, tracing_actix_web::TracingLogger::default()))

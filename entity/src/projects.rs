@@ -2,7 +2,9 @@
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
+/// A project's own row.
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema), schema(as = ProjectSchema))]
 #[sea_orm(table_name = "projects")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -10,16 +12,20 @@ pub struct Model {
     pub campaign_id: i32,
     pub applicant_unit_id: i32,
     pub holder_unit_id: i32,
+    /// 申报编号
     pub import_key: String,
     pub name: String,
     #[sea_orm(column_type = "Text")]
     pub key_technology: String,
+    /// 1..=5
     pub eligibility: i32,
     pub exclusions_declared: bool,
     pub proposed_grade: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub summary: Option<String>,
+    #[cfg_attr(feature = "utoipa", schema(value_type = chrono::DateTime<chrono::Utc>))]
     pub created_at: DateTimeUtc,
+    #[cfg_attr(feature = "utoipa", schema(value_type = chrono::DateTime<chrono::Utc>))]
     pub updated_at: DateTimeUtc,
 }
 

@@ -117,7 +117,6 @@ fn t(name: &'static str) -> Alias {
     Alias::new(name)
 }
 
-#[allow(clippy::too_many_lines)]
 fn tables() -> Vec<TableCreateStatement> {
     let a = Alias::new;
     vec![

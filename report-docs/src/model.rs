@@ -87,6 +87,7 @@ pub struct Level {
 
 impl Level {
     /// Level 3 lists each project's proposed grade (拟授奖等级).
+    #[must_use]
     pub fn shows_proposed_grade(&self) -> bool {
         self.number == 3
     }
@@ -136,6 +137,7 @@ pub enum Outcome {
 
 impl Outcome {
     /// The wording the report prints.
+    #[must_use]
     pub fn label(self) -> &'static str {
         match self {
             Outcome::NoObjection => "公示无异议",
@@ -159,6 +161,7 @@ pub struct ObjectionCounts {
 
 impl ObjectionCounts {
     /// All objections refused, whatever the reason.
+    #[must_use]
     pub fn refused_total(&self) -> u32 {
         self.refused.iter().map(|r| r.count).sum()
     }
@@ -202,6 +205,7 @@ pub enum ObjectionResult {
 }
 
 impl ObjectionResult {
+    #[must_use]
     pub fn label(self) -> &'static str {
         match self {
             ObjectionResult::Refused => "不予受理",
@@ -224,6 +228,7 @@ pub struct Verification {
 }
 
 /// A date the way Chinese official documents write it: 2025年4月8日 (no leading zeros).
+#[must_use]
 pub fn chinese_date(date: NaiveDate) -> String {
     format!("{}年{}月{}日", date.year(), date.month(), date.day())
 }

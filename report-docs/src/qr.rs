@@ -15,6 +15,7 @@ const PNG_MODULE_PX: usize = 8;
 /// A verify URL is short; should one ever exceed what a QR code holds (about 2,300 bytes at
 /// this error-correction level), the result is an empty white square rather than a panic. Use
 /// [`try_qr_svg`] to be told instead.
+#[must_use]
 pub fn qr_svg(url: &str) -> String {
     try_qr_svg(url).unwrap_or_else(|_| {
         r##"<svg xmlns="http://www.w3.org/2000/svg" version="1.1" width="256" height="256" viewBox="0 0 256 256"><rect width="256" height="256" fill="#fff"/></svg>"##.to_owned()

@@ -188,7 +188,7 @@ fn objection_row(o: &crate::model::ObjectionRecord) -> ObjectionRow {
         seq: o.seq.to_string(),
         project: o.project_name.clone().unwrap_or_else(|| "—".to_owned()),
         category: o.category.clone(),
-        received_on: o.received_on.map(chinese_date).unwrap_or_else(|| "—".to_owned()),
+        received_on: o.received_on.map_or_else(|| "—".to_owned(), chinese_date),
         result,
         summary: o.summary.clone(),
     }

@@ -74,36 +74,47 @@ pub enum Relation {
 
 impl Action {
     fn roles(self) -> &'static [Role] {
-        use Action::*;
         match self {
-            ViewUnit | ViewProject | ViewNotice | ViewObjection | ViewReport => {
+            Self::ViewUnit | Self::ViewProject | Self::ViewNotice | Self::ViewObjection | Self::ViewReport => {
                 &[Role::Admin, Role::Handler, Role::Viewer]
             }
-            HandleObjection | ViewObjectorIdentity => &[Role::Admin, Role::Handler],
-            EditUnit | CreateUnit | ViewUsers | ManageUsers | ViewAudit | EditProject | Recommend | ManageNotice
-            | IssueReport => &[Role::Admin],
+            Self::HandleObjection | Self::ViewObjectorIdentity => &[Role::Admin, Role::Handler],
+            Self::EditUnit
+            | Self::CreateUnit
+            | Self::ViewUsers
+            | Self::ManageUsers
+            | Self::ViewAudit
+            | Self::EditProject
+            | Self::Recommend
+            | Self::ManageNotice
+            | Self::IssueReport => &[Role::Admin],
         }
     }
 
     fn reach(self) -> Reach {
-        use Action::*;
         match self {
-            ViewUnit | ViewProject | ViewNotice | ViewReport => Reach::Seen,
-            ViewObjection | EditUnit | ViewUsers | ManageUsers | ViewAudit => Reach::OwnOrProvince,
-            CreateUnit => Reach::Province,
-            EditProject | Recommend | ManageNotice | IssueReport | HandleObjection | ViewObjectorIdentity => Reach::Own,
+            Self::ViewUnit | Self::ViewProject | Self::ViewNotice | Self::ViewReport => Reach::Seen,
+            Self::ViewObjection | Self::EditUnit | Self::ViewUsers | Self::ManageUsers | Self::ViewAudit => {
+                Reach::OwnOrProvince
+            }
+            Self::CreateUnit => Reach::Province,
+            Self::EditProject
+            | Self::Recommend
+            | Self::ManageNotice
+            | Self::IssueReport
+            | Self::HandleObjection
+            | Self::ViewObjectorIdentity => Reach::Own,
         }
     }
 
     /// The seeing counterpart: refusing an action on a thing one may see is 403, not 404.
     fn seeing(self) -> Action {
-        use Action::*;
         match self {
-            EditUnit | CreateUnit | ViewUsers | ManageUsers | ViewAudit => ViewUnit,
-            EditProject | Recommend => ViewProject,
-            ManageNotice => ViewNotice,
-            HandleObjection | ViewObjectorIdentity => ViewObjection,
-            IssueReport => ViewReport,
+            Self::EditUnit | Self::CreateUnit | Self::ViewUsers | Self::ManageUsers | Self::ViewAudit => Self::ViewUnit,
+            Self::EditProject | Self::Recommend => Self::ViewProject,
+            Self::ManageNotice => Self::ViewNotice,
+            Self::HandleObjection | Self::ViewObjectorIdentity => Self::ViewObjection,
+            Self::IssueReport => Self::ViewReport,
             other => other,
         }
     }

@@ -1,8 +1,10 @@
 //! The three staff roles. Stored in `users.role` by their code.
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+/// A role: unit admin, objection handler, read-only.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
+#[schema(as = RoleCode)]
 pub enum Role {
     /// 单位管理员: publishes notices, issues reports, manages the unit's users.
     Admin,

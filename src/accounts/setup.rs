@@ -108,9 +108,9 @@ pub async fn complete(
         password: form.password.clone(),
     };
     let user = service::create(&txn, &new, cheap, now).await?;
-    let mut used: setup_tokens::ActiveModel = token.into();
-    used.used_at = Set(Some(now));
-    used.update(&txn).await?;
+    let mut spent: setup_tokens::ActiveModel = token.into();
+    spent.used_at = Set(Some(now));
+    spent.update(&txn).await?;
     let entry = AuditEntry {
         user_id: Some(user.id),
         unit_id: Some(unit.id),

@@ -81,12 +81,12 @@ enum Command {
     /// Staff accounts: `user add` makes the first admin of a new install.
     User {
         #[command(subcommand)]
-        action: crate::cli::accounts::UserCommand,
+        action: accounts::UserCommand,
     },
     /// Generate and publish notices (公示).
     Notice {
         #[command(subcommand)]
-        action: crate::cli::notices::NoticeCommand,
+        action: notices::NoticeCommand,
     },
     /// Check the tamper-evident ledger and every row it covers; exits non-zero at the first break.
     Verify {
@@ -105,7 +105,7 @@ enum Command {
     /// Result reports (公示结果报告): issue, export, and the 推荐汇总表.
     Report {
         #[command(subcommand)]
-        action: crate::cli::reports::ReportCommand,
+        action: reports::ReportCommand,
     },
     /// Large data sets for the benchmark (docs/TESTING.md).
     Loadgen {
@@ -115,7 +115,7 @@ enum Command {
     /// Objection maintenance (erasing identities after the retention period).
     Objections {
         #[command(subcommand)]
-        action: crate::cli::objections::ObjectionsCommand,
+        action: objections::ObjectionsCommand,
     },
 }
 
@@ -159,11 +159,11 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Migrate { database, direction } => migrate(&database.url(), &direction).await,
         Command::User { action } => {
             let url = DatabaseArg { database: action.database() }.url();
-            crate::cli::accounts::run(&url, action).await
+            accounts::run(&url, action).await
         }
         Command::Import { database, campaign, unit, file } => {
             let db = crate::db::connect_and_migrate(&database.url()).await?;
-            let report = crate::cli::import::import_file(&db, &campaign, &unit, &file, chrono::Utc::now()).await?;
+            let report = import::import_file(&db, &campaign, &unit, &file, chrono::Utc::now()).await?;
             if report.received > 0 {
                 println!("导入完成：接收下级推荐项目 {} 项", report.received);
             } else {
@@ -173,15 +173,15 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         }
         Command::Notice { action } => {
             let db = crate::db::connect_and_migrate(&DatabaseArg { database: action.database() }.url()).await?;
-            crate::cli::notices::run(&db, action, chrono::Utc::now()).await
+            notices::run(&db, action, chrono::Utc::now()).await
         }
-        Command::Verify { database } => crate::cli::objections::verify(&database.url()).await,
+        Command::Verify { database } => objections::verify(&database.url()).await,
         Command::ReceiptVerify { token, public_key, database } => {
-            crate::cli::objections::verify_receipt(&token, public_key.as_deref(), &database.url()).await
+            objections::verify_receipt(&token, public_key.as_deref(), &database.url()).await
         }
         Command::Report { action } => {
             let db = crate::db::connect_and_migrate(&DatabaseArg { database: action.database() }.url()).await?;
-            crate::cli::reports::run(&db, action, chrono::Utc::now()).await
+            reports::run(&db, action, chrono::Utc::now()).await
         }
         Command::Loadgen { action } => {
             let url = DatabaseArg { database: action.database() }.url();
@@ -189,7 +189,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         }
         Command::Objections { action } => {
             let url = DatabaseArg { database: action.database() }.url();
-            crate::cli::objections::run(&url, action).await
+            objections::run(&url, action).await
         }
     }
 }

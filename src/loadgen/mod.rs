@@ -94,7 +94,7 @@ pub async fn run(url: &str, command: LoadgenCommand) -> anyhow::Result<()> {
 }
 
 fn explain(e: AppError) -> anyhow::Error {
-    anyhow::anyhow!("{e}")
+    anyhow::Error::msg(e)
 }
 
 async fn fill(url: &str, projects: usize, notices: usize, objections: usize, seed: u64) -> anyhow::Result<()> {

@@ -160,7 +160,7 @@ pub async fn file_all(
     resync_sequences(db).await
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments, reason = "the run's cursors, batch and generators, threaded through one case")]
 fn one_case(
     cur: &mut Cursor,
     batch: &mut Batch,

@@ -15,7 +15,9 @@ use chrono::{DateTime, Utc};
 use entity::{campaigns, notice_revisions, units};
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 use serde::{Deserialize, Serialize};
-use utoipa::{IntoParams, OpenApi, ToSchema};
+// IntoParams stays unimported: `#[utoipa::path(params(ListQuery))]` expands to
+// `utoipa::IntoParams` at this file's span, which an import would make an unneeded qualification.
+use utoipa::{OpenApi, ToSchema};
 
 /// This module's part of `/api/openapi.json`.
 #[derive(OpenApi)]
@@ -35,7 +37,7 @@ pub const DEFAULT_PER_PAGE: usize = 20;
 pub const MAX_PER_PAGE: usize = 100;
 
 /// Filters and pagination of the notice list.
-#[derive(Debug, Deserialize, IntoParams)]
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListQuery {
     /// 1 申报单位公示, 2 推荐单位公示, 3 省总工会公示

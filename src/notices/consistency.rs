@@ -77,15 +77,20 @@ pub async fn differences<C: ConnectionTrait>(
     for item in items {
         let record = crate::projects::service::load(db, item.project_id).await?;
         let from_record = super::content::snapshot(level, &record).unwrap_or_else(|_| item.snapshot.clone());
-        push(&mut out, item, Against::Record, compare(&item.snapshot, &from_record));
+        push(&mut out, item, &Against::Record, compare(&item.snapshot, &from_record));
         if let Some((against, there)) = other_published(db, notice, item.project_id).await? {
-            push(&mut out, item, against, compare(&item.snapshot, &there));
+            push(&mut out, item, &against, compare(&item.snapshot, &there));
         }
     }
     Ok(out)
 }
 
-fn push(out: &mut Vec<Difference>, item: &service::Item, against: Against, found: Vec<(&'static str, String, String)>) {
+fn push(
+    out: &mut Vec<Difference>,
+    item: &service::Item,
+    against: &Against,
+    found: Vec<(&'static str, String, String)>,
+) {
     for (field, here, there) in found {
         out.push(Difference {
             project_id: item.project_id,

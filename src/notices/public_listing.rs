@@ -47,7 +47,6 @@ impl RevisionFacts {
     }
 
     /// The names of the projects whose name, completing unit or completer contains `term`.
-    #[must_use]
     pub fn matching<'a>(&'a self, term: &'a str) -> impl Iterator<Item = &'a str> + 'a {
         // A line break would match across two fields; no field holds one.
         let searchable = !term.contains('\n');

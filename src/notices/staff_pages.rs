@@ -251,7 +251,8 @@ async fn after(
     result: AppResult<String>,
 ) -> PageResult<HttpResponse> {
     match result {
-        Ok(message) => {
+        // A conflict is told the way an outcome is: as a message on the notice page.
+        Ok(message) | Err(AppError::Conflict { message, .. }) => {
             flash(req, message);
             Ok(see_other(&format!("/admin/notices/{id}")))
         }
@@ -259,10 +260,6 @@ async fn after(
             let mut ctx = show_context(state, actor, id).await?;
             ctx.errors = errors;
             Ok(render_with_status(req, actor, StatusCode::UNPROCESSABLE_ENTITY, "notices/admin_show.html", &ctx)?)
-        }
-        Err(AppError::Conflict { message, .. }) => {
-            flash(req, message);
-            Ok(see_other(&format!("/admin/notices/{id}")))
         }
         Err(other) => Err(other.into()),
     }

@@ -81,7 +81,7 @@ pub async fn unit_page(
         feed_atom: format!("/feeds/notices.atom?unit={}", unit.code),
         unit: UnitView::of(&unit),
     };
-    respond(&req, render("notices/unit.html", &page)?)
+    Ok(respond(&req, render("notices/unit.html", &page)?))
 }
 
 #[derive(Serialize)]
@@ -145,10 +145,10 @@ pub async fn campaign_page(
         feed_rss: format!("/feeds/notices.rss?campaign={}", campaign.code),
         feed_atom: format!("/feeds/notices.atom?campaign={}", campaign.code),
     };
-    respond(&req, render("notices/campaign.html", &page)?)
+    Ok(respond(&req, render("notices/campaign.html", &page)?))
 }
 
-fn respond(req: &HttpRequest, body: String) -> PageResult<HttpResponse> {
+fn respond(req: &HttpRequest, body: String) -> HttpResponse {
     let body = Bytes::from(body);
-    Ok(http::conditional(req, "text/html; charset=utf-8", &http::etag_of(&body), None, body))
+    http::conditional(req, "text/html; charset=utf-8", &http::etag_of(&body), None, body)
 }

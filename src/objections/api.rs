@@ -34,7 +34,7 @@ use serde_json::json;
         ("id" = i32, Path, description = "The notice"),
         ("Idempotency-Key" = Option<String>, Header, description = "Repeat a request with the same key and body to get the first answer back instead of filing twice")
     ),
-    request_body(content = super::openapi::ObjectionRequest, description = "JSON, or multipart/form-data with `attachments` files"),
+    request_body(content = super::filing::FilingInput, description = "JSON, or multipart/form-data with `attachments` files"),
     responses(
         (status = 201, description = "Recorded in time, with real name: taken for handling", body = super::openapi::ObjectionCreated),
         (status = 409, description = "The notice had closed: recorded as 逾期不予受理 (problem+json names the close time and the reference)", body = super::openapi::ObjectionRecordedAndRefused),
@@ -122,9 +122,12 @@ fn problem(
     HttpResponse::build(status).content_type("application/problem+json").body(body.to_string())
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct KeyQuery {
+    /// The lookup key given with the receipt
     #[serde(default)]
+    #[param(required)]
     key: String,
 }
 
@@ -133,9 +136,9 @@ pub struct KeyQuery {
     get,
     path = "/api/v1/objections/{receipt_code}",
     tag = "objections",
-    params(("receipt_code" = String, Path, description = "The receipt code"), super::openapi::KeyParam),
+    params(("receipt_code" = String, Path, description = "The receipt code"), KeyQuery),
     responses(
-        (status = 200, description = "The case", body = super::openapi::ObjectorCase),
+        (status = 200, description = "The case", body = lookup::PublicCase),
         (status = 404, description = "Unknown code or wrong key (the same answer for both)"),
         (status = 429, description = "Too many look-ups from this client")
     )
@@ -151,9 +154,11 @@ pub async fn find(
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(case))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::ToSchema)]
+#[schema(as = VerifyRequest)]
 pub struct VerifyBody {
-    /// Required, as the document says: a body without it is a 400, not a verdict.
+    // Required, as the document says: a body without it is a 400, not a verdict.
+    /// The 验证码 printed on the receipt
     token: String,
 }
 
@@ -162,8 +167,8 @@ pub struct VerifyBody {
     post,
     path = "/api/v1/receipts/verify",
     tag = "objections",
-    request_body = super::openapi::VerifyRequest,
-    responses((status = 200, description = "The verdict", body = super::openapi::VerifyAnswer))
+    request_body = VerifyBody,
+    responses((status = 200, description = "The verdict", body = super::pages::Verification))
 )]
 pub async fn verify(state: Data<AppState>, body: Json<VerifyBody>) -> ApiResult<HttpResponse> {
     let result = super::pages::verify(&state, &body.token).await?;

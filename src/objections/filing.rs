@@ -11,19 +11,54 @@ const MAX_NAME_CHARS: usize = 50;
 const MAX_ORGANIZATION_CHARS: usize = 100;
 const MAX_EMAIL_CHARS: usize = 254;
 
-/// The fields as typed, kept as text so a form can be shown again exactly as it was filled.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default)]
+// The fields as typed, kept as text so a form can be shown again exactly as it was filled; the
+// API document gives the types a request should send. Each field has its own serde default
+// (a container default would put the empty values into the document as `default`).
+
+/// An objection. Send as JSON, or as `multipart/form-data` with the same field names and up
+/// to five evidence files in parts named `attachments` (PDF, JPEG, PNG, DOCX or XLSX, judged
+/// by content, at most 10 MB each).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[schema(as = ObjectionRequest)]
 pub struct FilingInput {
+    /// `individual` or `organization`
+    #[serde(default)]
+    #[schema(required)]
     pub objector_kind: String,
+    /// Real name (an individual's)
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
     pub name: String,
+    /// Phone; an individual gives a phone or an e-mail, an organisation a phone
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
     pub phone: String,
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
     pub email: String,
+    /// The objecting organisation's name
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
     pub organization: String,
+    /// The organisation's contact person
+    #[serde(default)]
+    #[schema(value_type = Option<String>)]
     pub contact_person: String,
+    /// One of the notice's projects
+    #[serde(default)]
+    #[schema(required, value_type = i32)]
     pub project_id: String,
+    /// `personnel` | `merit` | `ip` | `eligibility` | `other`
+    #[serde(default)]
+    #[schema(required)]
     pub category: String,
+    /// Plain text, at most 5,000 characters
+    #[serde(default)]
+    #[schema(required)]
     pub content: String,
+    /// The objector declares the content truthful; must be true
+    #[serde(default)]
+    #[schema(required)]
     pub declaration: bool,
 }
 

@@ -8,10 +8,11 @@ use entity::{objection_events, objections};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
-/// One step as the objector sees it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// One step of the case, with the note meant for the objector.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = ObjectorStep)]
 pub struct PublicStep {
-    /// RFC 3339, China time.
+    /// RFC 3339, China time
     pub at: String,
     /// 2025年3月10日 09:30:05
     #[serde(skip)]
@@ -21,12 +22,16 @@ pub struct PublicStep {
     pub note: Option<String>,
 }
 
-/// A case as the objector sees it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+/// A case as its objector sees it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
+#[schema(as = ObjectorCase)]
 pub struct PublicCase {
     pub receipt_code: String,
+    /// `received` | `accepted` | `refused` | `investigating` | `upheld` | `dismissed` | `withdrawn`
     pub status: &'static str,
+    /// 已接收 / 已受理 / 不予受理 / 核查中 / 异议成立 / 异议不成立 / 已撤回
     pub status_label: &'static str,
+    /// `late` | `anonymous` | `out_of_scope` | `no_evidence`, when refused
     pub refusal_reason: Option<&'static str>,
     pub received_at: String,
     #[serde(skip)]

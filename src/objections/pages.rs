@@ -41,7 +41,7 @@ pub async fn form(
     query: Query<FormQuery>,
 ) -> PageResult<HttpResponse> {
     let now = state.now();
-    let notice = super::submit::notice_for_filing(&state, *id, now).await?;
+    let notice = submit::notice_for_filing(&state, *id, now).await?;
     if notice.published.is_withdrawn() {
         return Err(AppError::conflict("该公示已撤销，不再受理异议").into());
     }
@@ -134,13 +134,17 @@ pub struct VerifyInput {
 }
 
 /// What a verification found, for the page and the API alike.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = VerifyAnswer)]
 pub struct Verification {
+    /// The signature holds under this server's public key
     pub valid: bool,
     pub message: String,
-    /// The receipt as signed, when the signature holds.
+    /// The receipt as signed (code, notice, project, category, channel, received_at, status,
+    /// content and evidence SHA-256), when valid
+    #[schema(value_type = Option<serde_json::Value>)]
     pub receipt: Option<receipts::Receipt>,
-    /// True when this server holds a case with that code and exactly that signed receipt.
+    /// This server holds a case with exactly this signed receipt
     pub on_record: bool,
     #[serde(skip)]
     pub received_at_text: Option<String>,

@@ -289,7 +289,7 @@ pub fn refusal_note(reason: RefusalReason, closes_at: DateTime<Utc>, received_at
 ///
 /// # Errors
 /// Database failure.
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments, reason = "every argument is one column of the event row")]
 pub async fn append_event<C: ConnectionTrait>(
     db: &C,
     objection: &objections::Model,
@@ -303,7 +303,7 @@ pub async fn append_event<C: ConnectionTrait>(
     event_in(db, &mut Tail::default(), objection, from, to, actor, internal_note, public_note, at).await
 }
 
-#[allow(clippy::too_many_arguments)]
+#[expect(clippy::too_many_arguments, reason = "every argument is one column of the event row")]
 async fn event_in<C: ConnectionTrait>(
     db: &C,
     tail: &mut Tail,

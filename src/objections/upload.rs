@@ -47,8 +47,9 @@ pub async fn read(req: &HttpRequest, payload: web::Payload, store: &Store) -> Ap
         "multipart/form-data" => read_multipart(req, payload, store).await,
         "application/x-www-form-urlencoded" => {
             let body = collect(payload, MAX_TEXT_BYTES).await?;
+            // form_urlencoded reads any bytes (bad escapes and UTF-8 stay as they are): nothing to refuse here.
             let pairs: Vec<(String, String)> =
-                serde_urlencoded_pairs(&body).map_err(|_| AppError::BadRequest("表单内容无法读取".into()))?;
+                url::form_urlencoded::parse(&body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect();
             Ok(from_fields(pairs, Vec::new(), Vec::new()))
         }
         "application/json" => {
@@ -69,10 +70,6 @@ async fn collect(mut payload: web::Payload, limit: usize) -> AppResult<Bytes> {
         body.extend_from_slice(&chunk);
     }
     Ok(body.freeze())
-}
-
-fn serde_urlencoded_pairs(body: &[u8]) -> Result<Vec<(String, String)>, ()> {
-    Ok(url::form_urlencoded::parse(body).map(|(k, v)| (k.into_owned(), v.into_owned())).collect())
 }
 
 /// A JSON object; strings, numbers and booleans are read leniently so a wrong type becomes a

@@ -359,6 +359,24 @@ pub fn registration_case(
     }
 }
 
+/// An evidence file of a case the actor handles.
+///
+/// # Errors
+/// `NotFound`/`Forbidden` by the policy, or when the file is not this case's; database failure.
+pub async fn attachment_of_case(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    objection_id: i32,
+    attachment_id: i32,
+) -> AppResult<entity::objection_attachments::Model> {
+    case_for(db, actor, Action::HandleObjection, objection_id).await?;
+    entity::objection_attachments::Entity::find_by_id(attachment_id)
+        .one(db)
+        .await?
+        .filter(|a| a.objection_id == objection_id)
+        .ok_or(AppError::NotFound)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -382,22 +400,4 @@ mod tests {
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["to", "reason", "public_note"]);
     }
-}
-
-/// An evidence file of a case the actor handles.
-///
-/// # Errors
-/// `NotFound`/`Forbidden` by the policy, or when the file is not this case's; database failure.
-pub async fn attachment_of_case(
-    db: &DatabaseConnection,
-    actor: &Actor,
-    objection_id: i32,
-    attachment_id: i32,
-) -> AppResult<entity::objection_attachments::Model> {
-    case_for(db, actor, Action::HandleObjection, objection_id).await?;
-    entity::objection_attachments::Entity::find_by_id(attachment_id)
-        .one(db)
-        .await?
-        .filter(|a| a.objection_id == objection_id)
-        .ok_or(AppError::NotFound)
 }

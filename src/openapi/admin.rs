@@ -2,12 +2,11 @@
 //! projects under `/api/v1/admin`, all authenticated with `Authorization: Bearer <token>`
 //! (security scheme `bearer_token`, which other modules' admin paths reference too).
 //!
-//! Types that are sent and received as they are derive `ToSchema` where they live; the rows
-//! read straight from the database are described by `*Schema` shapes beside their module's API
-//! (`units::api_schema`, `projects::api_schema`).
-use crate::projects::api_schema::{ProjectRecordSchema, ProjectSchema};
-use crate::units::api_schema::{TreeRowSchema, UnitSchema};
-use crate::web::errors::{FieldErrorSchema, Problem};
+//! Every type sent or received derives `ToSchema` where it lives, the rows read straight from
+//! the database included (the `entity` crate's `utoipa` feature). Some keep the component name
+//! the document has always given them (`#[schema(as = UnitSchema)]`).
+use crate::error::FieldError;
+use crate::web::errors::Problem;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, OpenApi};
 
@@ -35,11 +34,11 @@ use utoipa::{Modify, OpenApi};
     ),
     components(schemas(
         Problem,
-        FieldErrorSchema,
-        UnitSchema,
-        TreeRowSchema,
-        ProjectSchema,
-        ProjectRecordSchema,
+        FieldError,
+        entity::units::Model,
+        crate::units::service::TreeRow,
+        entity::projects::Model,
+        crate::projects::service::ProjectRecord,
         crate::projects::CompleterDraft
     )),
     modifiers(&BearerToken),

@@ -130,6 +130,7 @@ fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
     Ok(rows)
 }
 
+#[expect(clippy::cast_possible_truncation, reason = "only whole numbers under 1e15 are cast, which i64 holds exactly")]
 fn cell_text(cell: &calamine::Data) -> String {
     match cell {
         calamine::Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
@@ -147,7 +148,7 @@ fn parse_json(bytes: &[u8]) -> Parsed {
     for (i, d) in drafts.into_iter().enumerate() {
         match d.validate() {
             Ok(d) => out.push(d),
-            Err(es) => errors.extend(es.into_iter().map(|e| at_row(&format!("第{}项", i + 1), e))),
+            Err(es) => errors.extend(es.into_iter().map(|e| at_row(&format!("第{}项", i + 1), &e))),
         }
     }
     check_duplicate_keys(&out, |i| format!("第{}项", i + 1), &mut errors);
@@ -155,7 +156,7 @@ fn parse_json(bytes: &[u8]) -> Parsed {
 }
 
 /// Names the row and the column: `第7行 项目名称：不能为空`.
-fn at_row(row: &str, e: FieldError) -> FieldError {
+fn at_row(row: &str, e: &FieldError) -> FieldError {
     let field = super::column(&e.field);
     FieldError { message: format!("{row} {field}：{}", e.message), field }
 }
@@ -184,12 +185,12 @@ fn drafts_from_rows(rows: &[Vec<String>]) -> Parsed {
         }
         let label = format!("第{}行", i + 1);
         let view = RowView { columns: &columns, row };
-        match draft_from_row(&view).and_then(|d| d.validate()) {
+        match draft_from_row(&view).and_then(ProjectDraft::validate) {
             Ok(d) => {
                 drafts.push(d);
                 row_numbers.push(i + 1);
             }
-            Err(es) => errors.extend(es.into_iter().map(|e| at_row(&label, e))),
+            Err(es) => errors.extend(es.into_iter().map(|e| at_row(&label, &e))),
         }
     }
     check_duplicate_keys(&drafts, |i| format!("第{}行", row_numbers[i]), &mut errors);
@@ -203,7 +204,7 @@ fn check_duplicate_keys(drafts: &[ProjectDraft], label: impl Fn(usize) -> String
     let mut seen = HashSet::new();
     for (i, d) in drafts.iter().enumerate() {
         if !seen.insert(d.import_key.as_str()) {
-            errors.push(at_row(&label(i), FieldError::new("申报编号", format!("“{}”在文件中重复", d.import_key))));
+            errors.push(at_row(&label(i), &FieldError::new("申报编号", format!("“{}”在文件中重复", d.import_key))));
         }
     }
 }

@@ -1,6 +1,5 @@
 //! Projects (技术成果): the 登记表 data a unit declares, validated into a [`ProjectDraft`]
 //! before anything touches the database.
-pub mod api_schema;
 pub mod import;
 pub mod pages;
 pub mod personal;
@@ -264,6 +263,13 @@ pub fn by_column(errors: Vec<FieldError>) -> Vec<FieldError> {
     errors.into_iter().map(|e| FieldError { field: column(&e.field), message: e.message }).collect()
 }
 
+/// Drops leading and trailing white space without a new allocation.
+fn trim_in_place(s: &mut String) {
+    s.truncate(s.trim_end().len());
+    let leading = s.len() - s.trim_start().len();
+    s.drain(..leading);
+}
+
 impl ProjectDraft {
     /// Checks every rule and returns every problem, each named by its JSON field
     /// (`completers[0].workload`; [`column`] gives the 登记表 column). Blank entries in a list
@@ -281,18 +287,18 @@ impl ProjectDraft {
             .filter(|(_, value)| value.chars().count() > MAX_SHORT_CHARS)
             .map(|(field, _)| field)
             .collect();
-        self.name = self.name.trim().to_owned();
-        self.key_technology = self.key_technology.trim().to_owned();
+        trim_in_place(&mut self.name);
+        trim_in_place(&mut self.key_technology);
         for u in &mut self.completing_units {
-            *u = u.trim().to_owned();
+            trim_in_place(u);
         }
         for c in &mut self.completers {
-            c.name = c.name.trim().to_owned();
+            trim_in_place(&mut c.name);
         }
         if self.import_key.trim().is_empty() {
-            self.import_key = self.name.clone();
+            self.import_key.clone_from(&self.name);
         }
-        self.import_key = self.import_key.trim().to_owned();
+        trim_in_place(&mut self.import_key);
         let mut errors = Vec::new();
         let mut fail = |field: &str, message: &str| errors.push(FieldError::new(field, message));
         if self.name.is_empty() {
@@ -386,6 +392,17 @@ mod tests {
             exclusions_declared: true,
             proposed_grade: None,
             summary: None,
+        }
+    }
+
+    #[test]
+    fn trimming_in_place_drops_white_space_at_both_ends_only() {
+        for (raw, trimmed) in
+            [("  智能 巡检\u{3000}", "智能 巡检"), ("\t甲\n", "甲"), ("", ""), (" \u{3000} ", ""), ("乙", "乙")]
+        {
+            let mut s = raw.to_owned();
+            trim_in_place(&mut s);
+            assert_eq!(s, trimmed, "{raw:?}");
         }
     }
 

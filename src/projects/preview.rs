@@ -77,7 +77,7 @@ async fn sweep(dir: &Path) {
             .ok()
             .and_then(|m| m.modified().ok())
             .and_then(|t| t.elapsed().ok())
-            .is_some_and(|age| age > std::time::Duration::from_secs(24 * 3600));
+            .is_some_and(|age| age > std::time::Duration::from_hours(24));
         if stale {
             let _ = tokio::fs::remove_file(entry.path()).await;
         }

@@ -7,12 +7,22 @@ use entity::{project_completers as completers, project_ip_items as ip_items, pro
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
-/// A project with its ordered lists.
-#[derive(Debug, Clone, Serialize)]
+/// A project with its ordered lists. Completers' `phone` and `id_number` are filled only for
+/// the admins of the unit holding the project (each such answer is recorded in the audit log);
+/// for everyone else they are `null`.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = ProjectRecordSchema)]
 pub struct ProjectRecord {
     pub project: projects::Model,
+    /// `{id, project_id, position, name}` in order
+    #[schema(value_type = Vec<serde_json::Value>)]
     pub units: Vec<punits::Model>,
+    /// `{id, project_id, position, name, work_unit, job_title, contribution, workload, phone, id_number}`;
+    /// `phone` and `id_number` are `null` unless the caller is an admin of the holding unit
+    #[schema(value_type = Vec<serde_json::Value>)]
     pub completers: Vec<completers::Model>,
+    /// `{id, project_id, position, kind, title, reference}`
+    #[schema(value_type = Vec<serde_json::Value>)]
     pub ip_items: Vec<ip_items::Model>,
 }
 

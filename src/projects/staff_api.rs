@@ -41,7 +41,7 @@ pub struct ProjectOut {
 /// One project the caller sees, with `can_edit`.
 #[utoipa::path(get, path = "/api/v1/admin/projects/{id}", tag = "admin", security(("bearer_token" = [])),
     params(("id" = i32, Path)),
-    responses((status = 200, body = crate::projects::api_schema::ProjectRecordSchema, description = "The project with its lists, plus `can_edit`"), (status = 404, body = crate::web::errors::Problem)))]
+    responses((status = 200, body = ProjectRecord, description = "The project with its lists, plus `can_edit`"), (status = 404, body = crate::web::errors::Problem)))]
 pub async fn get(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<Json<ProjectOut>> {
     let (record, can_edit) = staff_service::get(&state.db, &actor, *id, state.now()).await?;
     Ok(Json(ProjectOut { record, can_edit }))
@@ -93,7 +93,7 @@ fn new_project(mut body: Map<String, Value>) -> AppResult<(i32, ProjectDraft)> {
 /// Declares a project for the caller's unit (its admins).
 #[utoipa::path(post, path = "/api/v1/admin/projects", tag = "admin", security(("bearer_token" = [])),
     request_body = NewProject,
-    responses((status = 201, body = crate::projects::api_schema::ProjectRecordSchema), (status = 403, body = crate::web::errors::Problem), (status = 404, body = crate::web::errors::Problem, description = "No such campaign"), (status = 409, body = crate::web::errors::Problem, description = "The 申报编号 has a project already"), (status = 422, body = crate::web::errors::Problem)))]
+    responses((status = 201, body = ProjectRecord), (status = 403, body = crate::web::errors::Problem), (status = 404, body = crate::web::errors::Problem, description = "No such campaign"), (status = 409, body = crate::web::errors::Problem, description = "The 申报编号 has a project already"), (status = 422, body = crate::web::errors::Problem)))]
 pub async fn create(state: Data<AppState>, actor: Actor, input: Json<Map<String, Value>>) -> ApiResult<HttpResponse> {
     let (campaign_id, draft) = new_project(input.into_inner())?;
     let record = staff_service::create(&state.db, &actor, campaign_id, draft, state.now()).await?;
@@ -104,7 +104,7 @@ pub async fn create(state: Data<AppState>, actor: Actor, input: Json<Map<String,
 /// Replaces a project's 登记表 fields (its unit's admins; the 申报编号 stays).
 #[utoipa::path(put, path = "/api/v1/admin/projects/{id}", tag = "admin", security(("bearer_token" = [])),
     params(("id" = i32, Path)), request_body = ProjectDraft,
-    responses((status = 200, body = crate::projects::api_schema::ProjectRecordSchema), (status = 403, body = crate::web::errors::Problem), (status = 404, body = crate::web::errors::Problem), (status = 422, body = crate::web::errors::Problem)))]
+    responses((status = 200, body = ProjectRecord), (status = 403, body = crate::web::errors::Problem), (status = 404, body = crate::web::errors::Problem), (status = 422, body = crate::web::errors::Problem)))]
 pub async fn update(
     state: Data<AppState>,
     actor: Actor,

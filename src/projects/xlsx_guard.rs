@@ -468,9 +468,9 @@ mod tests {
         assert!(message(&workbook(&sheet("A1", rows), &strings(""))).contains("范围过大"));
         // Without references: a far row, then a run of empty cells pushing the column along.
         let empties = "<c/>".repeat(300);
-        let rows = format!(r#"<row><c><v>1</v></c></row><row>{empties}<c><v>1</v></c></row>"#);
+        let rows = format!("<row><c><v>1</v></c></row><row>{empties}<c><v>1</v></c></row>");
         assert!(message(&workbook(&sheet("A1", &rows), &strings(""))).contains("范围过大"));
-        let rows = format!(r#"<row><c><v>1</v></c></row>{}<row><c><v>1</v></c></row>"#, "<row/>".repeat(100_000));
+        let rows = format!("<row><c><v>1</v></c></row>{}<row><c><v>1</v></c></row>", "<row/>".repeat(100_000));
         assert!(message(&workbook(&sheet("A1", &rows), &strings(""))).contains("范围过大"));
     }
 
@@ -512,7 +512,7 @@ mod tests {
         let zeros = vec![b' '; 20 * 1024 * 1024];
         let bytes = zipped(&[("xl/worksheets/sheet1.xml", &zeros)]);
         assert!(message(&bytes).contains("压缩比异常"));
-        let big = vec![b' '; (MAX_ENTRY_BYTES + 1) as usize];
+        let big = vec![b' '; usize::try_from(MAX_ENTRY_BYTES + 1).unwrap()];
         let bytes = zipped(&[("a.xml", &big)]);
         assert!(check(&bytes).is_err());
     }

@@ -1,13 +1,14 @@
 //! Units (单位) as staff manage them: the tree, each unit's details and its contacts for
 //! objections (printed in every notice the unit publishes).
 pub mod api;
-pub mod api_schema;
 pub mod pages;
 pub mod service;
 pub mod workbench;
 
 use crate::error::{AppError, AppResult, FieldError};
 use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use utoipa::openapi::schema::{ObjectBuilder, Type};
 
 /// The kinds of unit in the tree, with their Chinese names.
 pub const KINDS: [(&str, &str); 9] = [
@@ -60,27 +61,86 @@ pub fn parse_code(raw: &str) -> AppResult<String> {
     }
 }
 
-/// A unit's details as typed (form or JSON; the API's shapes are `NewUnitSchema` and
-/// `UnitChangeSchema` in [`crate::openapi::admin`]).
-#[derive(Debug, Clone, Default, Deserialize, Serialize)]
+/// A unit's kind, from [`KINDS`]; `province` only for the root, which stays what it is (so does
+/// every other unit: asking to make one the province keeps its kind).
+fn kind_schema(with_province: bool) -> utoipa::openapi::Object {
+    let kinds = KINDS.iter().map(|(code, _)| *code).filter(|code| with_province || *code != "province");
+    ObjectBuilder::new().schema_type(Type::String).enum_values(Some(kinds)).build()
+}
+
+fn child_kind_schema() -> utoipa::openapi::Object {
+    kind_schema(false)
+}
+
+fn any_kind_schema() -> utoipa::openapi::Object {
+    kind_schema(true)
+}
+
+// Every field reads with a default, so a missing one is a field error in Chinese from
+// `validate`, not a bare 400; the document still says which ones a request must send. The edit
+// form sends a `UnitInput` too; `service::update` leaves `parent_id` alone.
+
+/// A new unit below `parent_id`, as the create form and the API send it. Text is trimmed before
+/// it is checked (a name must not be blank); blank optional fields are stored as absent. A code
+/// already in use answers 409.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[schema(as = NewUnitSchema)]
 pub struct UnitInput {
+    /// The unit it belongs to (one the caller may create units in)
     #[serde(default, deserialize_with = "crate::web::integer::option_i32")]
+    #[schema(required, value_type = i32)]
     pub parent_id: Option<i32>,
+    /// A kind below the province
     #[serde(default)]
+    #[schema(required, schema_with = child_kind_schema)]
     pub kind: String,
+    #[serde(flatten)]
+    pub details: UnitDetails,
+}
+
+/// A unit's details and contacts; its place in the tree does not change.
+#[derive(Debug, Clone, Default, Deserialize, ToSchema)]
+#[schema(as = UnitChangeSchema)]
+pub struct UnitChange {
     #[serde(default)]
+    #[schema(required, schema_with = any_kind_schema)]
+    pub kind: String,
+    #[serde(flatten)]
+    pub details: UnitDetails,
+}
+
+impl From<UnitChange> for UnitInput {
+    fn from(change: UnitChange) -> Self {
+        Self { parent_id: None, kind: change.kind, details: change.details }
+    }
+}
+
+/// What a unit is called and how objections reach it, as created and as changed.
+#[derive(Debug, Clone, Default, Deserialize, Serialize, ToSchema)]
+#[schema(as = UnitDetailsSchema)]
+pub struct UnitDetails {
+    #[serde(default)]
+    #[schema(required, min_length = 1, max_length = 60, pattern = r"\S")]
     pub name: String,
     #[serde(default)]
+    #[schema(max_length = 20)]
     pub short_name: Option<String>,
+    /// Stored in upper case, e.g. `WW-LZ`
     #[serde(default)]
+    #[schema(required, pattern = "^[A-Za-z0-9][A-Za-z0-9-]{0,31}$")]
     pub code: String,
+    /// Contact for objections, printed in the unit's notices
     #[serde(default)]
+    #[schema(max_length = 40)]
     pub contact_person: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 40, pattern = r"^\s*[0-9+() （）转,，、-]*\s*$")]
     pub contact_phone: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 100, pattern = r"^\s*([^@\s]+@[^\s.]\S*\.\S*[^\s.])?\s*$")]
     pub contact_email: Option<String>,
     #[serde(default)]
+    #[schema(max_length = 200)]
     pub contact_address: Option<String>,
 }
 
@@ -112,18 +172,19 @@ impl UnitInput {
     /// # Errors
     /// The list of problems.
     pub fn validate(&self) -> AppResult<UnitDraft> {
+        let d = &self.details;
         let mut errors = Vec::new();
-        let name = self.name.trim().to_owned();
+        let name = d.name.trim().to_owned();
         if name.is_empty() {
             errors.push(FieldError::new("name", "不能为空"));
-        } else if self.name.chars().count() > MAX_NAME_CHARS {
+        } else if d.name.chars().count() > MAX_NAME_CHARS {
             errors.push(FieldError::new("name", format!("不能超过{MAX_NAME_CHARS}个字")));
         }
         let kind = self.kind.trim().to_owned();
         if !KINDS.iter().any(|(c, _)| *c == kind) {
             errors.push(FieldError::new("kind", "请选择单位类别"));
         }
-        let code = match parse_code(&self.code) {
+        let code = match parse_code(&d.code) {
             Ok(code) => code,
             Err(AppError::Validation(mut e)) => {
                 errors.append(&mut e);
@@ -131,20 +192,20 @@ impl UnitInput {
             }
             Err(other) => return Err(other),
         };
-        let short_name = optional(self.short_name.as_ref(), "short_name", 20, &mut errors);
-        let contact_person = optional(self.contact_person.as_ref(), "contact_person", 40, &mut errors);
-        let contact_phone = optional(self.contact_phone.as_ref(), "contact_phone", 40, &mut errors);
+        let short_name = optional(d.short_name.as_ref(), "short_name", 20, &mut errors);
+        let contact_person = optional(d.contact_person.as_ref(), "contact_person", 40, &mut errors);
+        let contact_phone = optional(d.contact_phone.as_ref(), "contact_phone", 40, &mut errors);
         if contact_phone
             .as_deref()
             .is_some_and(|p| !p.chars().all(|c| c.is_ascii_digit() || "-+ ()（）转,，、".contains(c)))
         {
             errors.push(FieldError::new("contact_phone", "只能包含数字、空格和“-”"));
         }
-        let contact_email = optional(self.contact_email.as_ref(), "contact_email", 100, &mut errors);
+        let contact_email = optional(d.contact_email.as_ref(), "contact_email", 100, &mut errors);
         if contact_email.as_deref().is_some_and(|e| !looks_like_email(e)) {
             errors.push(FieldError::new("contact_email", "格式不正确"));
         }
-        let contact_address = optional(self.contact_address.as_ref(), "contact_address", 200, &mut errors);
+        let contact_address = optional(d.contact_address.as_ref(), "contact_address", 200, &mut errors);
         if !errors.is_empty() {
             return Err(AppError::Validation(errors));
         }
@@ -169,8 +230,7 @@ mod tests {
     fn a_unit_is_checked_field_by_field() {
         let input = UnitInput {
             kind: "county".into(),
-            name: " 凉州区总工会 ".into(),
-            code: "ww-lz".into(),
+            details: UnitDetails { name: " 凉州区总工会 ".into(), code: "ww-lz".into(), ..Default::default() },
             ..Default::default()
         };
         let draft = input.validate().unwrap();
@@ -178,8 +238,7 @@ mod tests {
         assert_eq!(draft.code, "WW-LZ");
         let bad = UnitInput {
             kind: "planet".into(),
-            code: "武威".into(),
-            contact_email: Some("x@y".into()),
+            details: UnitDetails { code: "武威".into(), contact_email: Some("x@y".into()), ..Default::default() },
             ..Default::default()
         };
         let Err(AppError::Validation(errors)) = bad.validate() else { panic!("accepted") };

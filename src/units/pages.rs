@@ -1,6 +1,6 @@
 //! Unit pages: the tree, one unit, creating and editing.
 use super::service::{self, TreeRow};
-use super::{FIELD_LABELS, KINDS, UnitInput, kind_label};
+use super::{FIELD_LABELS, KINDS, UnitDetails, UnitInput, kind_label};
 use crate::access::{Action, Actor, policy};
 use crate::error::{AppError, FieldError, PageResult, labelled};
 use crate::web::AppState;
@@ -142,13 +142,15 @@ fn input_of(unit: &units::Model) -> UnitInput {
     UnitInput {
         parent_id: unit.parent_id,
         kind: unit.kind.clone(),
-        name: unit.name.clone(),
-        short_name: unit.short_name.clone(),
-        code: unit.code.clone(),
-        contact_person: unit.contact_person.clone(),
-        contact_phone: unit.contact_phone.clone(),
-        contact_email: unit.contact_email.clone(),
-        contact_address: unit.contact_address.clone(),
+        details: UnitDetails {
+            name: unit.name.clone(),
+            short_name: unit.short_name.clone(),
+            code: unit.code.clone(),
+            contact_person: unit.contact_person.clone(),
+            contact_phone: unit.contact_phone.clone(),
+            contact_email: unit.contact_email.clone(),
+            contact_address: unit.contact_address.clone(),
+        },
     }
 }
 

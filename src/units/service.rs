@@ -28,10 +28,12 @@ pub async fn find_visible<C: ConnectionTrait>(db: &C, actor: &Actor, id: i32) ->
     find(db, id).await
 }
 
-/// A unit in the tree listing, with its depth below the first listed unit.
-#[derive(Debug, Clone, Serialize)]
+/// A unit in tree order.
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
+#[schema(as = TreeRowSchema)]
 pub struct TreeRow {
     pub unit: units::Model,
+    /// Depth below the first listed unit
     pub depth: usize,
     pub kind_label: &'static str,
 }

@@ -60,22 +60,12 @@ pub struct NewUserInput {
     #[schema(required, min_length = 1, max_length = 40, pattern = r"\S")]
     pub display_name: String,
     #[serde(default)]
-    #[schema(required, value_type = RoleCode)]
+    #[schema(required, value_type = Role)]
     pub role: String,
     /// At least 4 different characters, and not containing the username
     #[serde(default)]
     #[schema(required, min_length = 10, max_length = 128)]
     pub password: String,
-}
-
-/// A role: unit admin, objection handler, read-only.
-#[derive(utoipa::ToSchema)]
-#[serde(rename_all = "snake_case")]
-#[allow(dead_code)]
-pub enum RoleCode {
-    Admin,
-    Handler,
-    Viewer,
 }
 
 /// What an admin may change about a user. Nobody changes their own role or deactivates
@@ -84,7 +74,7 @@ pub enum RoleCode {
 pub struct UserUpdateInput {
     #[schema(min_length = 1, max_length = 40, pattern = r"\S")]
     pub display_name: String,
-    #[schema(value_type = RoleCode)]
+    #[schema(value_type = Role)]
     pub role: String,
     pub is_active: bool,
 }

@@ -39,18 +39,24 @@ impl AppError {
     }
 }
 
-/// RFC 9457 problem details, the body of every API error.
-#[derive(Serialize)]
-struct ProblemBody<'a> {
+/// An error (RFC 9457 problem details), `application/problem+json`: the body of every API error.
+#[derive(Serialize, ToSchema)]
+pub struct Problem<'a> {
     #[serde(rename = "type")]
     kind: &'static str,
+    /// In Chinese, e.g. 没有权限
     title: String,
     status: u16,
+    /// Per-field messages of a 422 (and of a 409 for a code or name in use)
     #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
+    #[schema(value_type = Option<Vec<FieldError>>)]
     errors: &'a [FieldError],
+    /// For a 500: quote it to the administrator
     #[serde(skip_serializing_if = "Option::is_none")]
     error_id: Option<&'a str>,
+    /// A conflict's particulars, as further members beside the ones above.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
+    #[schema(ignore)]
     detail: Option<&'a serde_json::Value>,
 }
 
@@ -58,7 +64,7 @@ impl AppError {
     /// The problem+json response the API gives.
     #[must_use]
     pub fn to_problem_response(&self) -> HttpResponse {
-        let problem = ProblemBody {
+        let problem = Problem {
             kind: "about:blank",
             title: self.title(),
             status: self.status().as_u16(),
@@ -130,29 +136,4 @@ impl From<tera::Error> for AppError {
         }
         Self::internal(message)
     }
-}
-
-/// An error (RFC 9457 problem details), `application/problem+json`.
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct Problem {
-    #[schema(rename = "type")]
-    pub kind: String,
-    /// In Chinese, e.g. 没有权限
-    pub title: String,
-    pub status: u16,
-    /// Per-field messages of a 422 (and of a 409 for a code or name in use)
-    pub errors: Option<Vec<FieldErrorSchema>>,
-    /// For a 500: quote it to the administrator
-    pub error_id: Option<String>,
-}
-
-#[derive(ToSchema)]
-#[allow(dead_code)]
-pub struct FieldErrorSchema {
-    /// The request field, e.g. `code` or `completers[0].workload`; for an imported file, its
-    /// column, e.g. 申报条件
-    pub field: String,
-    /// In Chinese; for an imported file it begins with the row, e.g. 第3行 申报条件：…
-    pub message: String,
 }

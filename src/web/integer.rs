@@ -24,7 +24,7 @@ impl Visitor<'_> for I32 {
         i32::try_from(v).map_err(|_| E::invalid_value(de::Unexpected::Unsigned(v), &self))
     }
 
-    #[allow(clippy::cast_possible_truncation)]
+    #[expect(clippy::cast_possible_truncation, reason = "only whole numbers within i32's range reach the cast")]
     fn visit_f64<E: de::Error>(self, v: f64) -> Result<i32, E> {
         let whole = v.fract() == 0.0 && v >= f64::from(i32::MIN) && v <= f64::from(i32::MAX);
         if whole { Ok(v as i32) } else { Err(E::invalid_value(de::Unexpected::Float(v), &self)) }

@@ -49,7 +49,7 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub db: DatabaseConnection,
     pub database_url: String,
-    _dir: tempfile::TempDir,
+    dir: tempfile::TempDir,
 }
 
 /// A fresh database URL: a SQLite file in `dir`, or a new schema on the test PostgreSQL server.
@@ -91,7 +91,7 @@ impl TestApp {
             .cookie_store(true)
             .build()
             .expect("client");
-        Self { backend, address: format!("http://127.0.0.1:{port}"), client, clock, db, database_url, _dir: dir }
+        Self { backend, address: format!("http://127.0.0.1:{port}"), client, clock, db, database_url, dir }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -100,7 +100,7 @@ impl TestApp {
 
     /// The app's private data folder (`Settings::data_dir`: evidence files live here).
     pub fn data_dir(&self) -> std::path::PathBuf {
-        self._dir.path().join("data")
+        self.dir.path().join("data")
     }
 
     pub async fn get(&self, path: &str) -> reqwest::Response {
@@ -266,7 +266,7 @@ impl TestApp {
             clock,
             db,
             database_url,
-            _dir: dir,
+            dir,
         };
         (link, test_app)
     }

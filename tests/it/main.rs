@@ -1,5 +1,6 @@
 //! The integration tests: one binary, the real application on port 0, a fresh migrated
 //! database per test — SQLite always, and PostgreSQL too when GONGSHI_TEST_POSTGRES_URL is set.
+#![expect(clippy::unwrap_used, reason = "test helpers, like the tests, fail loudly on what they do not expect")]
 mod fixtures;
 mod helpers;
 

@@ -245,7 +245,7 @@ fn draft_fields(f: &Fixture) -> Vec<(String, String)> {
     ]
 }
 
-fn form(path: String, fields: Vec<(String, String)>) -> Req {
+fn form(path: String, fields: &[(String, String)]) -> Req {
     let refs: Vec<(&str, &str)> = fields.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
     Req::form(path, &refs)
 }
@@ -292,7 +292,7 @@ pub fn matrix_cases() -> Vec<Case> {
         Case {
             method: "POST",
             pattern: "/admin/notices/{id}/draft",
-            request: |f, _| form(format!("/admin/notices/{}/draft", f.notices.draft), draft_fields(f)),
+            request: |f, _| form(format!("/admin/notices/{}/draft", f.notices.draft), &draft_fields(f)),
             expect: notice_admin,
         },
         Case {

@@ -98,8 +98,8 @@ pub fn objection(project_id: i32) -> Value {
 /// A different client address for each call, so the per-client rate limit stays out of tests
 /// that are not about it (the app believes `X-Forwarded-For` from a loopback proxy).
 pub fn some_client() -> String {
-    let n = uuid::Uuid::new_v4().as_u128();
-    format!("10.{}.{}.{}", (n >> 16) as u8, (n >> 8) as u8, n as u8)
+    let [a, b, c, ..] = uuid::Uuid::new_v4().as_u128().to_le_bytes();
+    format!("10.{c}.{b}.{a}")
 }
 
 /// POSTs JSON to the filing API from a fresh client address.

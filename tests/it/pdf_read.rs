@@ -58,7 +58,7 @@ pub fn text(pdf: &[u8]) -> String {
 
 /// Each page's size in points.
 pub fn page_sizes(pdf: &[u8]) -> Vec<(f32, f32)> {
-    open(pdf).pages().iter().map(|p| p.render_dimensions()).collect()
+    open(pdf).pages().iter().map(hayro::hayro_interpret::hayro_syntax::page::Page::render_dimensions).collect()
 }
 
 /// Each page rendered at `dpi` on white, as (width, height, grey pixels row by row).
@@ -75,7 +75,7 @@ pub fn grey_pages(pdf: &[u8], dpi: f32) -> Vec<(usize, usize, Vec<u8>)> {
             let grey = pixmap
                 .data_as_u8_slice()
                 .chunks_exact(4)
-                .map(|px| ((u16::from(px[0]) * 3 + u16::from(px[1]) * 6 + u16::from(px[2])) / 10) as u8)
+                .map(|px| u8::try_from((u16::from(px[0]) * 3 + u16::from(px[1]) * 6 + u16::from(px[2])) / 10).unwrap())
                 .collect();
             (w, h, grey)
         })

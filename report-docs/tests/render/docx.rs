@@ -26,7 +26,7 @@ impl Package {
     }
 
     fn file(&self, name: &str) -> &[u8] {
-        self.files.iter().find(|(n, _)| n == name).map(|(_, d)| d.as_slice()).unwrap_or_else(|| panic!("no {name}"))
+        &self.files.iter().find(|(n, _)| n == name).unwrap_or_else(|| panic!("no {name}")).1
     }
 
     fn xml_parts(&self) -> impl Iterator<Item = &(String, Vec<u8>)> {

@@ -115,7 +115,7 @@ fn a_report_without_verification_renders_without_a_qr_code() {
 #[test]
 fn a_quiet_notice_says_so_and_lists_no_handling() {
     let mut doc = sample::report(2);
-    doc.objection_counts = Default::default();
+    doc.objection_counts = report_docs::ObjectionCounts::default();
     doc.objections.clear();
     let text = squash(&pdf_text(&render(&doc)));
     assert!(text.contains("公示期间未收到异议。"));

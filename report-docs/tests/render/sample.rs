@@ -47,7 +47,7 @@ fn project(i: usize) -> ProjectEntry {
 pub fn report(count: usize) -> ReportDocument {
     let mut projects: Vec<ProjectEntry> = (1..=count).map(project).collect();
     if let Some(first) = projects.first_mut() {
-        first.completers.extend(RARE_COMPLETERS.iter().map(|s| s.to_string()));
+        first.completers.extend(RARE_COMPLETERS.iter().map(ToString::to_string));
     }
     ReportDocument {
         title: "关于《武威市2025年度职工技术创新成果推荐公示》公示结果的报告".into(),

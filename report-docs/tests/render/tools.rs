@@ -102,14 +102,14 @@ pub fn decode_qr(image: &Gray) -> Vec<String> {
 pub fn rasterise_qr_svg(svg: &str) -> Gray {
     let attr = |name: &str| -> usize {
         let key = format!(" {name}=\"");
-        let start = svg.find(&key).map(|i| i + key.len()).unwrap_or_else(|| panic!("no {name} in svg"));
+        let start = svg.find(&key).unwrap_or_else(|| panic!("no {name} in svg")) + key.len();
         svg[start..].split('"').next().and_then(|v| v.parse().ok()).unwrap_or_else(|| panic!("bad {name}"))
     };
     let (width, height) = (attr("width"), attr("height"));
     let mut pixels = vec![255u8; width * height];
-    let d_start = svg.find(" d=\"").map(|i| i + 4).unwrap_or_else(|| panic!("no path in svg"));
-    let d = svg[d_start..].split('"').next().unwrap_or_default();
-    for square in d.split('M').filter(|s| !s.is_empty()) {
+    let path_start = svg.find(" d=\"").unwrap_or_else(|| panic!("no path in svg")) + 4;
+    let path = svg[path_start..].split('"').next().unwrap_or_default();
+    for square in path.split('M').filter(|s| !s.is_empty()) {
         let nums: Vec<usize> = square
             .split(|c: char| !c.is_ascii_digit())
             .filter(|s| !s.is_empty())

@@ -191,8 +191,7 @@ async fn read_up_to(req: &mut ServiceRequest, limit: usize, whole: bool) -> Resu
     }
     let head = buf.freeze();
     let replay = futures_util::stream::once(std::future::ready(Ok(head.clone()))).chain(stream);
-    let boxed: actix_web::dev::Payload =
-        Payload::from(Box::pin(replay) as std::pin::Pin<Box<dyn futures_util::Stream<Item = _>>>);
+    let boxed: Payload = Payload::from(Box::pin(replay) as std::pin::Pin<Box<dyn futures_util::Stream<Item = _>>>);
     req.set_payload(boxed);
     Ok(head)
 }

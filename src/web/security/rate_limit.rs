@@ -187,7 +187,7 @@ mod tests {
     #[test]
     fn a_key_is_stopped_after_its_burst_and_let_through_when_it_refills() {
         let clock = ManualClock::new(chrono::Utc.with_ymd_and_hms(2025, 3, 9, 2, 0, 0).unwrap());
-        let limiter = Limiter::new("test", Arc::new(clock.clone()), 3, Duration::from_secs(60));
+        let limiter = Limiter::new("test", Arc::new(clock.clone()), 3, Duration::from_mins(1));
         for _ in 0..3 {
             limiter.check("a").unwrap();
         }
