@@ -26,6 +26,23 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::units::Entity", from = "Column::OrganizerUnitId", to = "super::units::Column::Id")]
+    Organizer,
+    #[sea_orm(has_many = "super::campaign_deadlines::Entity")]
+    Deadlines,
+}
+
+impl Related<super::units::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Organizer.def()
+    }
+}
+
+impl Related<super::campaign_deadlines::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Deadlines.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -27,6 +27,23 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::notices::Entity", from = "Column::NoticeId", to = "super::notices::Column::Id")]
+    Notice,
+    #[sea_orm(has_many = "super::notice_items::Entity")]
+    Items,
+}
+
+impl Related<super::notices::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Notice.def()
+    }
+}
+
+impl Related<super::notice_items::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Items.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

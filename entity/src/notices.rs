@@ -20,6 +20,43 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::campaigns::Entity",
+        from = "Column::CampaignId",
+        to = "super::campaigns::Column::Id"
+    )]
+    Campaign,
+    #[sea_orm(belongs_to = "super::units::Entity", from = "Column::UnitId", to = "super::units::Column::Id")]
+    Unit,
+    #[sea_orm(belongs_to = "super::users::Entity", from = "Column::CreatedBy", to = "super::users::Column::Id")]
+    Creator,
+    #[sea_orm(has_many = "super::notice_revisions::Entity")]
+    Revisions,
+}
+
+impl Related<super::campaigns::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Campaign.def()
+    }
+}
+
+impl Related<super::units::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Unit.def()
+    }
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Creator.def()
+    }
+}
+
+impl Related<super::notice_revisions::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Revisions.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

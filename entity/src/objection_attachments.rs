@@ -16,6 +16,19 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::objections::Entity",
+        from = "Column::ObjectionId",
+        to = "super::objections::Column::Id"
+    )]
+    Objection,
+}
+
+impl Related<super::objections::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Objection.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -19,6 +19,27 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::objections::Entity",
+        from = "Column::ObjectionId",
+        to = "super::objections::Column::Id"
+    )]
+    Objection,
+    #[sea_orm(belongs_to = "super::users::Entity", from = "Column::ActorUserId", to = "super::users::Column::Id")]
+    Actor,
+}
+
+impl Related<super::objections::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Objection.def()
+    }
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Actor.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -35,6 +35,47 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::notices::Entity", from = "Column::NoticeId", to = "super::notices::Column::Id")]
+    Notice,
+    #[sea_orm(belongs_to = "super::projects::Entity", from = "Column::ProjectId", to = "super::projects::Column::Id")]
+    Project,
+    #[sea_orm(belongs_to = "super::users::Entity", from = "Column::AssignedTo", to = "super::users::Column::Id")]
+    Assignee,
+    #[sea_orm(has_many = "super::objection_events::Entity")]
+    Events,
+    #[sea_orm(has_many = "super::objection_attachments::Entity")]
+    Attachments,
+}
+
+impl Related<super::notices::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Notice.def()
+    }
+}
+
+impl Related<super::projects::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Project.def()
+    }
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Assignee.def()
+    }
+}
+
+impl Related<super::objection_events::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Events.def()
+    }
+}
+
+impl Related<super::objection_attachments::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Attachments.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -30,6 +30,47 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(
+        belongs_to = "super::campaigns::Entity",
+        from = "Column::CampaignId",
+        to = "super::campaigns::Column::Id"
+    )]
+    Campaign,
+    #[sea_orm(belongs_to = "super::units::Entity", from = "Column::ApplicantUnitId", to = "super::units::Column::Id")]
+    ApplicantUnit,
+    #[sea_orm(belongs_to = "super::units::Entity", from = "Column::HolderUnitId", to = "super::units::Column::Id")]
+    HolderUnit,
+    #[sea_orm(has_many = "super::project_units::Entity")]
+    CompletingUnits,
+    #[sea_orm(has_many = "super::project_completers::Entity")]
+    Completers,
+    #[sea_orm(has_many = "super::project_ip_items::Entity")]
+    IpItems,
+}
+
+impl Related<super::campaigns::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Campaign.def()
+    }
+}
+
+impl Related<super::project_units::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::CompletingUnits.def()
+    }
+}
+
+impl Related<super::project_completers::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Completers.def()
+    }
+}
+
+impl Related<super::project_ip_items::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::IpItems.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -19,6 +19,39 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::projects::Entity", from = "Column::ProjectId", to = "super::projects::Column::Id")]
+    Project,
+    #[sea_orm(belongs_to = "super::units::Entity", from = "Column::FromUnitId", to = "super::units::Column::Id")]
+    FromUnit,
+    #[sea_orm(belongs_to = "super::units::Entity", from = "Column::ToUnitId", to = "super::units::Column::Id")]
+    ToUnit,
+    #[sea_orm(
+        belongs_to = "super::result_reports::Entity",
+        from = "Column::ReportId",
+        to = "super::result_reports::Column::Id"
+    )]
+    Report,
+    #[sea_orm(belongs_to = "super::users::Entity", from = "Column::CreatedBy", to = "super::users::Column::Id")]
+    Creator,
+}
+
+impl Related<super::projects::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Project.def()
+    }
+}
+
+impl Related<super::result_reports::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Report.def()
+    }
+}
+
+impl Related<super::users::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Creator.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

@@ -20,6 +20,41 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::notices::Entity", from = "Column::NoticeId", to = "super::notices::Column::Id")]
+    Notice,
+    #[sea_orm(
+        belongs_to = "super::notice_revisions::Entity",
+        from = "Column::RevisionId",
+        to = "super::notice_revisions::Column::Id"
+    )]
+    Revision,
+    #[sea_orm(
+        belongs_to = "super::result_reports::Entity",
+        from = "Column::SupersededBy",
+        to = "super::result_reports::Column::Id"
+    )]
+    SupersededBy,
+    #[sea_orm(has_many = "super::report_outcomes::Entity")]
+    Outcomes,
+}
+
+impl Related<super::notices::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Notice.def()
+    }
+}
+
+impl Related<super::notice_revisions::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Revision.def()
+    }
+}
+
+impl Related<super::report_outcomes::Entity> for Entity {
+    fn to() -> RelationDef {
+        Relation::Outcomes.def()
+    }
+}
 
 impl ActiveModelBehavior for ActiveModel {}

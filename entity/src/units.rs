@@ -25,6 +25,9 @@ pub struct Model {
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]
-pub enum Relation {}
+pub enum Relation {
+    #[sea_orm(belongs_to = "super::units::Entity", from = "Column::ParentId", to = "super::units::Column::Id")]
+    Parent,
+}
 
 impl ActiveModelBehavior for ActiveModel {}

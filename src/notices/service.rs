@@ -179,25 +179,19 @@ pub async fn campaign<C: ConnectionTrait>(db: &C, campaign_id: i32) -> AppResult
 /// # Errors
 /// Database failure.
 pub async fn published_titles_of_unit<C: ConnectionTrait>(db: &C, unit_id: i32) -> AppResult<Vec<(i32, String)>> {
-    let ids: Vec<i32> = notices::Entity::find()
+    let with_revisions = notices::Entity::find()
         .filter(notices::Column::UnitId.eq(unit_id))
         .filter(notices::Column::State.eq(NoticeState::Published.code()))
         .order_by_desc(notices::Column::Id)
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|n| n.id)
-        .collect();
-    let mut latest: std::collections::HashMap<i32, notice_revisions::Model> = std::collections::HashMap::new();
-    for rev in notice_revisions::Entity::find()
-        .filter(notice_revisions::Column::NoticeId.is_in(ids.clone()))
+        .find_with_related(notice_revisions::Entity)
         .filter(notice_revisions::Column::PublishedAt.is_not_null())
         .all(db)
-        .await?
-    {
-        if latest.get(&rev.notice_id).is_none_or(|r| r.revision_no < rev.revision_no) {
-            latest.insert(rev.notice_id, rev);
-        }
-    }
-    Ok(ids.into_iter().filter_map(|id| latest.remove(&id).map(|r| (id, r.title))).collect())
+        .await?;
+    Ok(with_revisions
+        .into_iter()
+        .filter_map(|(notice, revisions)| {
+            let latest = revisions.into_iter().max_by_key(|r| r.revision_no)?;
+            Some((notice.id, latest.title))
+        })
+        .collect())
 }

@@ -4,7 +4,9 @@ use super::{ProjectDraft, eligibility_label};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use entity::{project_completers as completers, project_ip_items as ip_items, project_units as punits, projects};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, ModelTrait, QueryFilter, QueryOrder,
+};
 use serde::Serialize;
 
 /// A project with its ordered lists. Completers' `phone` and `id_number` are filled only for
@@ -166,21 +168,10 @@ fn non_empty(s: Option<&String>) -> Option<String> {
 /// `NotFound` when there is no such project.
 pub async fn load<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<ProjectRecord> {
     let project = projects::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)?;
-    let units = punits::Entity::find()
-        .filter(punits::Column::ProjectId.eq(id))
-        .order_by_asc(punits::Column::Position)
-        .all(db)
-        .await?;
-    let completers = completers::Entity::find()
-        .filter(completers::Column::ProjectId.eq(id))
-        .order_by_asc(completers::Column::Position)
-        .all(db)
-        .await?;
-    let ip_items = ip_items::Entity::find()
-        .filter(ip_items::Column::ProjectId.eq(id))
-        .order_by_asc(ip_items::Column::Position)
-        .all(db)
-        .await?;
+    let units = project.find_related(punits::Entity).order_by_asc(punits::Column::Position).all(db).await?;
+    let completers =
+        project.find_related(completers::Entity).order_by_asc(completers::Column::Position).all(db).await?;
+    let ip_items = project.find_related(ip_items::Entity).order_by_asc(ip_items::Column::Position).all(db).await?;
     Ok(ProjectRecord { project, units, completers, ip_items })
 }
 

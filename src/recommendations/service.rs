@@ -80,26 +80,19 @@ pub async fn overview(db: &DatabaseConnection, actor: &Actor, campaign: &campaig
                 .add(recommendations::Column::ToUnitId.eq(actor.unit_id)),
         )
         .order_by_asc(recommendations::Column::Id)
+        .find_also_related(projects::Entity)
         .all(db)
         .await?;
-    let names: HashMap<i32, projects::Model> = projects::Entity::find()
-        .filter(projects::Column::Id.is_in(rows.iter().map(|r| r.project_id)))
-        .filter(projects::Column::CampaignId.eq(campaign.id))
-        .all(db)
-        .await?
-        .into_iter()
-        .map(|p| (p.id, p))
-        .collect();
     let codes: HashMap<i32, String> = result_reports::Entity::find()
-        .filter(result_reports::Column::Id.is_in(rows.iter().filter_map(|r| r.report_id)))
+        .filter(result_reports::Column::Id.is_in(rows.iter().filter_map(|(r, _)| r.report_id)))
         .all(db)
         .await?
         .into_iter()
         .map(|r| (r.id, r.code))
         .collect();
     let (mut sent, mut received) = (Vec::new(), Vec::new());
-    for r in rows {
-        let Some(p) = names.get(&r.project_id) else { continue };
+    for (r, project) in rows {
+        let Some(p) = project.filter(|p| p.campaign_id == campaign.id) else { continue };
         let row = SentRow {
             project_id: p.id,
             name: p.name.clone(),
