@@ -12,6 +12,7 @@ mod feeds;
 mod foundation;
 mod freshness;
 mod gate;
+mod handling_notes;
 mod hardening;
 mod import;
 mod import_docs;

@@ -33,7 +33,7 @@ async fn api(
 }
 
 async fn move_case(app: &TestApp, token: &str, id: i32, to: &str, reason: Option<&str>) -> u16 {
-    let body = json!({ "to": to, "reason": reason, "public_note": format!("说明：{to}"), "internal_note": "内部" });
+    let body = json!({ "to": to, "reason": reason, "objector_note": format!("说明：{to}"), "internal_note": "内部" });
     api(app, token, reqwest::Method::POST, &format!("/api/v1/admin/objections/{id}/transitions"), Some(body))
         .await
         .status()
@@ -62,7 +62,7 @@ db_test!(a_handler_follows_a_case_to_a_conclusion_the_objector_can_read, |app| {
         let res = staff
             .post_form(
                 &format!("/admin/objections/{id}/transition"),
-                &[("to", to), ("public_note", note), ("internal_note", "联系了申报单位科技部")],
+                &[("to", to), ("objector_note", note), ("internal_note", "联系了申报单位科技部")],
             )
             .await;
         assert_eq!(res.status().as_u16(), 303, "{to}");

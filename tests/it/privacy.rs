@@ -131,7 +131,7 @@ db_test!(a_canary_identity_never_reaches_a_public_page_feed_api_answer_or_the_lo
         .client
         .post(app.url(&transitions))
         .bearer_auth(&token)
-        .json(&json!({ "to": "accepted", "public_note": "已受理" }))
+        .json(&json!({ "to": "accepted", "objector_note": "已受理" }))
         .send()
         .await
         .unwrap();
