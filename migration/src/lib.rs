@@ -4,6 +4,7 @@ pub use sea_orm_migration::prelude::*;
 mod m20250101_000001_initial;
 mod m20261205_000002_public_changes;
 mod m20261210_000003_public_summary;
+mod m20261210_000004_token_expiry;
 
 pub use m20261205_000002_public_changes::PUBLIC_TABLES;
 
@@ -16,6 +17,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20250101_000001_initial::Migration),
             Box::new(m20261205_000002_public_changes::Migration),
             Box::new(m20261210_000003_public_summary::Migration),
+            Box::new(m20261210_000004_token_expiry::Migration),
         ]
     }
 }
