@@ -41,3 +41,4 @@ mod reports_matrix;
 mod reports_summary;
 mod reports_support;
 mod security;
+mod token_lifetime;
