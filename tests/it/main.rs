@@ -42,3 +42,4 @@ mod reports_summary;
 mod reports_support;
 mod security;
 mod token_lifetime;
+mod transport;
