@@ -5,6 +5,7 @@ mod m20250101_000001_initial;
 mod m20261205_000002_public_changes;
 mod m20261210_000003_public_summary;
 mod m20261210_000004_token_expiry;
+mod m20261210_000005_ended_sessions;
 
 pub use m20261205_000002_public_changes::PUBLIC_TABLES;
 
@@ -18,6 +19,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261205_000002_public_changes::Migration),
             Box::new(m20261210_000003_public_summary::Migration),
             Box::new(m20261210_000004_token_expiry::Migration),
+            Box::new(m20261210_000005_ended_sessions::Migration),
         ]
     }
 }
