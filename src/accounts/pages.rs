@@ -119,10 +119,15 @@ pub async fn login(
     Ok(see_other(&next))
 }
 
+/// Signs out: the sign-in is recorded as ended on the server, so a copy of the cookie kept
+/// anywhere else stops working too; the user's other sign-ins go on.
 pub async fn logout(state: Data<AppState>, session: Session, actor: Option<Actor>) -> PageResult<HttpResponse> {
-    if let Some(actor) = actor {
-        audit::record(&state.db, actor.audit("auth.logout", "user", Some(actor.user_id.to_string())), state.now())
-            .await?;
+    if let (Some(actor), Some(signed_in)) = (actor, session::read(&session)) {
+        let now = state.now();
+        let txn = crate::db::begin_write(&state.db).await?;
+        session::record_end(&txn, &signed_in, now).await?;
+        audit::record(&txn, actor.audit("auth.logout", "user", Some(actor.user_id.to_string())), now).await?;
+        txn.commit().await?;
     }
     session::end(&session);
     Ok(see_other("/login"))

@@ -1,7 +1,7 @@
 //! What travels between browser, proxy and server: HSTS over HTTPS, a signed-out cookie that
 //! stays dead wherever it was copied to, and the objection lookup key kept out of addresses.
 use crate::db_test;
-use crate::helpers::TestApp;
+use crate::helpers::{TEST_PASSWORD, TestApp, csrf_in};
 
 const HSTS: &str = "max-age=31536000";
 
@@ -22,4 +22,65 @@ db_test!(hsts_is_sent_when_the_site_is_served_over_https, |app| {
         let hsts = res.headers().get("strict-transport-security").map(|v| v.to_str().unwrap().to_owned());
         assert_eq!(hsts.as_deref(), Some(HSTS), "{path}");
     }
+});
+
+/// Signs in with a client that keeps no cookies; returns the session cookie as sent back.
+async fn signed_in_cookie(app: &TestApp, username: &str) -> String {
+    let bare = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = bare.get(app.url("/login")).send().await.unwrap();
+    let anon = cookies_of(&res);
+    let page = res.text().await.unwrap();
+    let form = [("_csrf", csrf_in(&page)), ("username", username.to_owned()), ("password", TEST_PASSWORD.to_owned())];
+    let res = bare.post(app.url("/login")).header("cookie", &anon).form(&form).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let session = cookies_of(&res);
+    assert!(session.contains("gongshi_session="), "{session}");
+    session
+}
+
+/// The `name=value` pairs a response sets, as one Cookie header.
+fn cookies_of(res: &reqwest::Response) -> String {
+    res.headers()
+        .get_all("set-cookie")
+        .iter()
+        .filter_map(|v| v.to_str().ok()?.split(';').next().map(str::to_owned))
+        .collect::<Vec<_>>()
+        .join("; ")
+}
+
+/// A request carrying exactly `cookie`, as a second browser holding a copy would send it.
+async fn with_cookie(app: &TestApp, path: &str, cookie: &str) -> reqwest::Response {
+    let bare = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    bare.get(app.url(path)).header("cookie", cookie).send().await.unwrap()
+}
+
+db_test!(a_signed_out_session_cookie_is_refused_even_as_a_copy, |app| {
+    let unit = app.create_unit(None, "province", "GS", "甘肃省总工会").await;
+    app.create_user(unit, "viewer", "liming").await;
+    let cookie = signed_in_cookie(&app, "liming").await;
+    let other_device = signed_in_cookie(&app, "liming").await;
+    assert_eq!(with_cookie(&app, "/admin", &cookie).await.status().as_u16(), 200);
+
+    // The owner signs out; someone kept a copy of the cookie.
+    let (_, account) = {
+        let res = with_cookie(&app, "/admin/account", &cookie).await;
+        (res.status().as_u16(), res.text().await.unwrap())
+    };
+    let bare = reqwest::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let res = bare
+        .post(app.url("/logout"))
+        .header("cookie", &cookie)
+        .form(&[("_csrf", csrf_in(&account))])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let res = with_cookie(&app, "/admin", &cookie).await;
+    assert_eq!(res.status().as_u16(), 303, "the copied cookie is dead");
+    assert!(res.headers()["location"].to_str().unwrap().starts_with("/login"));
+    // Only that sign-in ended: the same person's other device is still signed in.
+    assert_eq!(with_cookie(&app, "/admin", &other_device).await.status().as_u16(), 200);
+    // A sign-in after it works as ever.
+    let again = signed_in_cookie(&app, "liming").await;
+    assert_eq!(with_cookie(&app, "/admin", &again).await.status().as_u16(), 200);
 });
