@@ -1,7 +1,7 @@
 //! This module's part of `/api/openapi.json`: the public objection API and the shapes it
 //! answers with. The types here describe the wire format; the handlers in `api` build the
 //! same JSON, and the integration tests hold both to it.
-use utoipa::{IntoParams, OpenApi, ToSchema};
+use utoipa::{OpenApi, ToSchema};
 
 #[derive(OpenApi)]
 #[openapi(
@@ -100,14 +100,6 @@ pub struct FieldErrorSchema {
     /// The request field, e.g. `category`
     pub field: String,
     pub message: String,
-}
-
-#[derive(IntoParams)]
-#[into_params(parameter_in = Query)]
-#[allow(dead_code)]
-pub struct KeyParam {
-    /// The lookup key given with the receipt
-    pub key: String,
 }
 
 /// A case as its objector sees it.

@@ -69,7 +69,8 @@ db_test!(a_handler_follows_a_case_to_a_conclusion_the_objector_can_read, |app| {
     }
     let (_, page) = staff.get_text(&format!("/admin/objections/{id}")).await;
     assert!(page.contains("异议不成立") && page.contains("联系了申报单位科技部"), "{page}");
-    let case: Value = app.get(&format!("/api/v1/objections/{code}?key={key}")).await.json().await.unwrap();
+    let url = app.url(&format!("/api/v1/objections/{code}"));
+    let case: Value = app.client.get(url).header("x-lookup-key", &key).send().await.unwrap().json().await.unwrap();
     assert_eq!(case["status"], "dismissed");
     let notes: Vec<_> =
         case["timeline"].as_array().unwrap().iter().map(|s| s["note"].as_str().unwrap_or("").to_owned()).collect();

@@ -2,6 +2,8 @@
 //! stays dead wherever it was copied to, and the objection lookup key kept out of addresses.
 use crate::db_test;
 use crate::helpers::{TEST_PASSWORD, TestApp, csrf_in};
+use crate::objections_support::*;
+use serde_json::Value;
 
 const HSTS: &str = "max-age=31536000";
 
@@ -83,4 +85,52 @@ db_test!(a_signed_out_session_cookie_is_refused_even_as_a_copy, |app| {
     // A sign-in after it works as ever.
     let again = signed_in_cookie(&app, "liming").await;
     assert_eq!(with_cookie(&app, "/admin", &again).await.status().as_u16(), 200);
+});
+
+db_test!(the_lookup_key_never_travels_in_an_address, |app| {
+    let s = scene(&app).await;
+    let body: Value = file_api(&app, s.notice, &objection(s.projects[0])).await.json().await.unwrap();
+    let code = body["receipt_code"].as_str().unwrap();
+    let key = body["lookup_key"].as_str().unwrap();
+
+    // The key in a header: the case.
+    let ask = |key: Option<&str>, path: String| {
+        let mut req = app.client.get(app.url(&path)).header("x-forwarded-for", some_client());
+        if let Some(k) = key {
+            req = req.header("x-lookup-key", k);
+        }
+        req.send()
+    };
+    let res = ask(Some(key), format!("/api/v1/objections/{code}")).await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["cache-control"], "no-store");
+    let case: Value = res.json().await.unwrap();
+    assert_eq!(case["status"], "received");
+
+    // The key in the address: refused, saying how to ask instead, and nothing about the case.
+    let res = ask(None, format!("/api/v1/objections/{code}?key={key}")).await.unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    assert_eq!(res.headers()["content-type"], "application/problem+json");
+    let problem: Value = res.json().await.unwrap();
+    let title = problem["title"].as_str().unwrap_or_default();
+    assert!(title.contains("X-Lookup-Key") && title.contains("网址"), "{problem}");
+    assert!(problem.get("status").is_some() && problem.get("timeline").is_none(), "{problem}");
+    // Even with the header as well: the address already carried the key.
+    let res = ask(Some(key), format!("/api/v1/objections/{code}?key={key}")).await.unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    // No key at all.
+    let res = ask(None, format!("/api/v1/objections/{code}")).await.unwrap();
+    assert_eq!(res.status().as_u16(), 400);
+    // A wrong key in the header answers like an unknown code.
+    let wrong = ask(Some("AAAABBBBCCCCDDDD"), format!("/api/v1/objections/{code}")).await.unwrap();
+    let unknown = ask(Some("AAAABBBBCCCCDDDD"), "/api/v1/objections/ZZZZZZZZ".into()).await.unwrap();
+    assert_eq!((wrong.status().as_u16(), unknown.status().as_u16()), (404, 404));
+    assert_eq!(wrong.text().await.unwrap(), unknown.text().await.unwrap());
+
+    // The API document says the same.
+    let doc: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    let params = doc["paths"]["/api/v1/objections/{receipt_code}"]["get"]["parameters"].as_array().unwrap().clone();
+    let header = params.iter().find(|p| p["name"] == "X-Lookup-Key").expect("the header is documented");
+    assert_eq!((header["in"].as_str(), header["required"].as_bool()), (Some("header"), Some(true)));
+    assert!(params.iter().all(|p| p["in"] != "query"), "no key in the query: {params:?}");
 });
