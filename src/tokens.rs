@@ -61,9 +61,9 @@ pub struct NewTokenInput {
     #[schema(min_length = 1, max_length = 60, pattern = r"\S")]
     pub name: String,
     /// How many days it works (default 90).
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::web::integer::option_i32")]
     #[schema(minimum = 1, maximum = 365)]
-    pub valid_days: Option<u16>,
+    pub valid_days: Option<i32>,
 }
 
 async fn list(db: &DatabaseConnection, actor: &Actor, now: DateTime<Utc>) -> AppResult<Vec<TokenView>> {
@@ -83,7 +83,8 @@ async fn create(
     if matches!(actor.via, AuthMethod::Token(_)) {
         return Err(AppError::ForbiddenBecause(TOKEN_MAKES_NO_TOKENS.to_owned()));
     }
-    let days = input.valid_days.unwrap_or(tokens::DEFAULT_LIFETIME_DAYS);
+    // Out of range reads as 0, which the lifetime check refuses with its message.
+    let days = input.valid_days.map_or(tokens::DEFAULT_LIFETIME_DAYS, |d| u16::try_from(d).unwrap_or(0));
     let name = input.name.as_str();
     let txn = crate::db::begin_write(db).await?;
     let token = tokens::create_for_days(&txn, actor.user_id, name, days, now).await?;

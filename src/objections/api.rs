@@ -153,16 +153,18 @@ fn key_in_address(req: &HttpRequest) -> bool {
     )
 )]
 pub async fn find(state: Data<AppState>, req: HttpRequest, code: Path<String>) -> ApiResult<HttpResponse> {
-    rate_limit::check(&state.limits.lookup, &client_ip(&req))?;
+    // A request without a usable key guesses nothing, so it is refused before it counts against
+    // the client's look-ups.
     if key_in_address(&req) {
         return Err(AppError::BadRequest(KEY_IN_ADDRESS.to_owned()).into());
     }
+    // Present but empty or unreadable is a wrong key (404 below), not a missing one.
     let key = req
         .headers()
         .get(LOOKUP_KEY_HEADER)
-        .and_then(|v| v.to_str().ok())
-        .filter(|k| !k.trim().is_empty())
+        .map(|v| v.to_str().unwrap_or_default())
         .ok_or_else(|| AppError::BadRequest(KEY_MISSING.to_owned()))?;
+    rate_limit::check(&state.limits.lookup, &client_ip(&req))?;
     let case = lookup::find(&state.db, &code, key).await?.ok_or(AppError::NotFound)?;
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(case))
 }

@@ -84,6 +84,13 @@ db_test!(a_token_expires_after_ninety_days_and_says_when, |app| {
         .unwrap();
     assert_eq!(listed[0]["expires_at"], "2025-06-07T02:00:00Z", "{listed}");
 
+    // A shorter life may be chosen; a longer one than a year may not.
+    let res = staff.post_form("/admin/tokens", &[("name", "短期"), ("valid_days", "30")]).await;
+    assert!(res.text().await.unwrap().contains("有效期至2025年4月8日"));
+    let res = staff.post_form("/admin/tokens", &[("name", "太长"), ("valid_days", "366")]).await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(res.text().await.unwrap().contains("有效期应为1至365天"));
+
     app.clock.advance(Duration::days(90) - Duration::seconds(1));
     assert_eq!(token_status(&app, &secret).await, 200);
     app.clock.advance(Duration::seconds(1));
