@@ -165,6 +165,8 @@ test('a reader objects, staff conclude, the unit issues its report, and the read
     assert.ok(report.includes(projectName));
     assert.match(report, /有异议，经核查不成立/);
     assert.ok(!report.includes('张明远'), 'the report never names the objector');
+    assert.ok(report.includes('完成人排序无误'), 'the report prints the public handling summary');
+    assert.ok(!report.includes('现场试验'), 'the note to the objector stays out of the report');
     await shot(reader, DIR, '13-report-verify');
   });
 });
