@@ -93,16 +93,18 @@ test('a reader objects, staff conclude, the unit issues its report, and the read
     await Promise.all([page.waitForURL(/\/admin\/objections\/\d+$/), row.click()]);
     assert.match(await mainText(page), new RegExp(CONTENT.slice(0, 12)));
     assert.match(await mainText(page), /会议纪要\.pdf/);
-    const move = async (to, publicNote, file) => {
+    const move = async (to, objectorNote, file, publicSummary) => {
       await page.selectOption('#to', to);
-      if (publicNote) await page.fill('#public_note', publicNote);
+      if (objectorNote) await page.fill('#objector_note', objectorNote);
+      if (publicSummary) await page.fill('#public_summary', publicSummary);
       await Promise.all([page.waitForLoadState('load'), page.click('form[action$="/transition"] button')]);
       await shot(page, DIR, file);
     };
     await move('accepted', '您的异议已受理，我单位将组织核查。', '06-handler-accepted');
     assert.match(await mainText(page), /已受理/);
     await move('investigating', null, '07-handler-investigating');
-    await move('dismissed', '经核查，第二完成人参与了装置的现场试验，排序无误，异议不成立。', '08-handler-dismissed');
+    await move('dismissed', '经核查，第二完成人参与了装置的现场试验，排序无误，异议不成立。', '08-handler-dismissed',
+      '经核查，完成人排序无误，异议不成立。');
     const text = await mainText(page);
     assert.match(text, /状态 异议不成立/);
     assert.equal(await page.locator('#to').count(), 0, 'a concluded case offers no further step');
@@ -163,6 +165,8 @@ test('a reader objects, staff conclude, the unit issues its report, and the read
     assert.ok(report.includes(projectName));
     assert.match(report, /有异议，经核查不成立/);
     assert.ok(!report.includes('张明远'), 'the report never names the objector');
+    assert.ok(report.includes('完成人排序无误'), 'the report prints the public handling summary');
+    assert.ok(!report.includes('现场试验'), 'the note to the objector stays out of the report');
     await shot(reader, DIR, '13-report-verify');
   });
 });

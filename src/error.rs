@@ -39,6 +39,9 @@ pub enum AppError {
     Unauthenticated,
     #[error("没有权限")]
     Forbidden,
+    /// Refused whoever asks in this way, with the reason said (403).
+    #[error("{0}")]
+    ForbiddenBecause(String),
     #[error("输入有误")]
     Validation(Vec<FieldError>),
     /// Well-formed input naming what another record already has (a unit code, a username).

@@ -86,6 +86,7 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .wrap(middleware::from_fn(web::security::csrf::guard))
             .wrap(web::session::middleware(&state))
             .wrap(web::headers::security_headers())
+            .wrap(middleware::from_fn(web::headers::strict_transport))
             .wrap(middleware::Compress::default())
             .wrap(middleware::Condition::new(request_log, tracing_actix_web::TracingLogger::default()))
     })

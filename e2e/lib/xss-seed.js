@@ -144,7 +144,8 @@ export async function seed({ server, browser, deal, admins, onHook }) {
   for (const row of rows) {
     for (const to of ['accepted', 'investigating', 'dismissed']) {
       await unit('POST', `/api/v1/admin/objections/${row.id}/transitions`, {
-        to, public_note: deal.take(300), internal_note: deal.take(300),
+        to, objector_note: deal.take(300), internal_note: deal.take(300),
+        ...(to === 'dismissed' ? { public_summary: deal.take(300) } : {}),
       });
     }
   }

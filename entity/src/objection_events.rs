@@ -14,6 +14,8 @@ pub struct Model {
     pub at: DateTimeUtc,
     #[sea_orm(column_type = "Text")]
     pub internal_note: Option<String>,
+    /// The note to the objector (read with receipt code and lookup key only, never published;
+    /// the column keeps its first name).
     #[sea_orm(column_type = "Text")]
     pub public_note: Option<String>,
 }

@@ -26,12 +26,16 @@ pub struct Model {
     pub assigned_to: Option<i32>,
     pub handling_due_at: DateTimeUtc,
     pub sealed_letter: String,
+    /// How the case ended, as told to the objector (read with receipt code and lookup key only).
     #[sea_orm(column_type = "Text")]
     pub conclusion_summary: Option<String>,
     pub concluded_at: Option<DateTimeUtc>,
     pub idempotency_key: Option<String>,
     #[sea_orm(column_type = "Text")]
     pub signature: String,
+    /// The public handling summary staff wrote on concluding: what the 公示结果报告 prints.
+    #[sea_orm(column_type = "Text")]
+    pub public_summary: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

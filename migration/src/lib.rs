@@ -3,6 +3,9 @@ pub use sea_orm_migration::prelude::*;
 
 mod m20250101_000001_initial;
 mod m20261205_000002_public_changes;
+mod m20261210_000003_public_summary;
+mod m20261210_000004_token_expiry;
+mod m20261210_000005_ended_sessions;
 
 pub use m20261205_000002_public_changes::PUBLIC_TABLES;
 
@@ -11,6 +14,12 @@ pub struct Migrator;
 #[async_trait::async_trait]
 impl MigratorTrait for Migrator {
     fn migrations() -> Vec<Box<dyn MigrationTrait>> {
-        vec![Box::new(m20250101_000001_initial::Migration), Box::new(m20261205_000002_public_changes::Migration)]
+        vec![
+            Box::new(m20250101_000001_initial::Migration),
+            Box::new(m20261205_000002_public_changes::Migration),
+            Box::new(m20261210_000003_public_summary::Migration),
+            Box::new(m20261210_000004_token_expiry::Migration),
+            Box::new(m20261210_000005_ended_sessions::Migration),
+        ]
     }
 }

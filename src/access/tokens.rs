@@ -1,5 +1,9 @@
 //! Personal API tokens. The token is shown once at creation; the database keeps only its
-//! SHA-256, so a leaked database does not leak working tokens. A revoked token stops at once.
+//! SHA-256, so a leaked database does not leak working tokens. A revoked token stops at once,
+//! and every token expires (90 days unless its owner chose otherwise). A token never outlives
+//! the sign-in that stood behind it: changing the password, an admin's reset, ending the other
+//! sessions and deactivating the account revoke all of the user's tokens
+//! ([`revoke_all_for_user`]).
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
 use entity::{api_tokens, users};
@@ -10,6 +14,10 @@ use sha2::{Digest, Sha256};
 /// Every token starts with this, so secret scanners and people recognise it.
 pub const TOKEN_PREFIX: &str = "gst_";
 pub const MAX_NAME_CHARS: usize = 60;
+/// How long a token works unless its owner chooses otherwise.
+pub const DEFAULT_LIFETIME_DAYS: u16 = 90;
+/// The longest lifetime one may choose.
+pub const MAX_LIFETIME_DAYS: u16 = 365;
 
 /// A token just made: `secret` is the only copy there will ever be.
 #[derive(Debug, Clone)]
@@ -17,6 +25,14 @@ pub struct NewToken {
     pub id: i32,
     pub secret: String,
     pub prefix: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+/// When a token stops working. A token made before expiry existed has none stored and
+/// expires the default lifetime after it was made.
+#[must_use]
+pub fn expires_at(token: &api_tokens::Model) -> DateTime<Utc> {
+    token.expires_at.unwrap_or_else(|| token.created_at + Duration::days(i64::from(DEFAULT_LIFETIME_DAYS)))
 }
 
 #[must_use]
@@ -30,11 +46,30 @@ fn generate() -> String {
     format!("{TOKEN_PREFIX}{}", hex::encode(bytes))
 }
 
-/// Creates a token for `user_id` named `name` (what it is for, e.g. "市总工会数据同步").
+/// Creates a token for `user_id` named `name` (what it is for, e.g. "市总工会数据同步") that
+/// works for the default lifetime.
 ///
 /// # Errors
 /// A validation error for an empty or overlong name; database failure.
 pub async fn create<C: ConnectionTrait>(db: &C, user_id: i32, name: &str, now: DateTime<Utc>) -> AppResult<NewToken> {
+    create_for_days(db, user_id, name, DEFAULT_LIFETIME_DAYS, now).await
+}
+
+/// As [`create`], working for `days` days (1 to [`MAX_LIFETIME_DAYS`]).
+///
+/// # Errors
+/// A validation error for an empty or overlong name or a lifetime out of range; database
+/// failure.
+pub async fn create_for_days<C: ConnectionTrait>(
+    db: &C,
+    user_id: i32,
+    name: &str,
+    days: u16,
+    now: DateTime<Utc>,
+) -> AppResult<NewToken> {
+    if !(1..=MAX_LIFETIME_DAYS).contains(&days) {
+        return Err(AppError::invalid("valid_days", format!("有效期应为1至{MAX_LIFETIME_DAYS}天")));
+    }
     // Counted as sent, spaces included: the document's maxLength.
     let too_long = name.chars().count() > MAX_NAME_CHARS;
     let name = name.trim();
@@ -46,21 +81,23 @@ pub async fn create<C: ConnectionTrait>(db: &C, user_id: i32, name: &str, now: D
     }
     let secret = generate();
     let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 8).collect();
+    let expires_at = now + Duration::days(i64::from(days));
     let row = api_tokens::ActiveModel {
         user_id: Set(user_id),
         name: Set(name.to_owned()),
         token_hash: Set(hash(&secret)),
         prefix: Set(prefix.clone()),
         created_at: Set(now),
+        expires_at: Set(Some(expires_at)),
         ..Default::default()
     }
     .insert(db)
     .await?;
-    Ok(NewToken { id: row.id, secret, prefix })
+    Ok(NewToken { id: row.id, secret, prefix, expires_at })
 }
 
-/// The active user a presented token belongs to, or `None` for an unknown, revoked or
-/// deactivated one. Marks the token used (at most once a minute, to spare the writer).
+/// The active user a presented token belongs to, or `None` for an unknown, revoked, expired
+/// or deactivated one. Marks the token used (at most once a minute, to spare the writer).
 ///
 /// # Errors
 /// Database failure.
@@ -80,6 +117,9 @@ pub async fn authenticate<C: ConnectionTrait>(
     else {
         return Ok(None);
     };
+    if now >= expires_at(&token) {
+        return Ok(None);
+    }
     let Some(user) = users::Entity::find_by_id(token.user_id).one(db).await?.filter(|u| u.is_active) else {
         return Ok(None);
     };
@@ -123,6 +163,21 @@ pub async fn revoke<C: ConnectionTrait>(db: &C, token_id: i32, now: DateTime<Utc
     let mut row: api_tokens::ActiveModel = token.into();
     row.revoked_at = Set(Some(now));
     Ok(row.update(db).await?)
+}
+
+/// Revokes every token of the user still in force, at `now`; returns how many. Called wherever
+/// the user's sessions end, in the same transaction.
+///
+/// # Errors
+/// Database failure.
+pub async fn revoke_all_for_user<C: ConnectionTrait>(db: &C, user_id: i32, now: DateTime<Utc>) -> AppResult<u64> {
+    let done = api_tokens::Entity::update_many()
+        .col_expr(api_tokens::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
+        .filter(api_tokens::Column::UserId.eq(user_id))
+        .filter(api_tokens::Column::RevokedAt.is_null())
+        .exec(db)
+        .await?;
+    Ok(done.rows_affected)
 }
 
 #[cfg(test)]

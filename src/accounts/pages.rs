@@ -119,10 +119,15 @@ pub async fn login(
     Ok(see_other(&next))
 }
 
+/// Signs out: the sign-in is recorded as ended on the server, so a copy of the cookie kept
+/// anywhere else stops working too; the user's other sign-ins go on.
 pub async fn logout(state: Data<AppState>, session: Session, actor: Option<Actor>) -> PageResult<HttpResponse> {
-    if let Some(actor) = actor {
-        audit::record(&state.db, actor.audit("auth.logout", "user", Some(actor.user_id.to_string())), state.now())
-            .await?;
+    if let (Some(actor), Some(signed_in)) = (actor, session::read(&session)) {
+        let now = state.now();
+        let txn = crate::db::begin_write(&state.db).await?;
+        session::record_end(&txn, &signed_in, now).await?;
+        audit::record(&txn, actor.audit("auth.logout", "user", Some(actor.user_id.to_string())), now).await?;
+        txn.commit().await?;
     }
     session::end(&session);
     Ok(see_other("/login"))
@@ -171,7 +176,11 @@ pub async fn change_password(
             return Err(AppError::invalid("current_password", "当前密码不正确"));
         };
         limit.succeed(&actor.username);
-        service::set_password(&state.db, &user, &form.new_password, cheap, now).await
+        // The new password, the end of the other sessions and of the API tokens: all or none.
+        let txn = crate::db::begin_write(&state.db).await?;
+        let user = service::set_password(&txn, &user, &form.new_password, cheap, now).await?;
+        txn.commit().await?;
+        Ok(user)
     }
     .await;
     match outcome {
@@ -183,7 +192,7 @@ pub async fn change_password(
                 now,
             )
             .await?;
-            flash(&req, "密码已修改，其他设备上的登录已全部失效");
+            flash(&req, "密码已修改，其他设备上的登录已全部失效，API令牌已全部吊销");
             Ok(see_other("/admin/account"))
         }
         Err(AppError::Validation(errors)) => {
@@ -201,11 +210,13 @@ pub async fn end_other_sessions(
     actor: Actor,
 ) -> PageResult<HttpResponse> {
     let now = state.now();
-    let user = service::find(&state.db, actor.user_id).await?;
-    let user = service::end_all_sessions(&state.db, &user, now).await?;
+    let txn = crate::db::begin_write(&state.db).await?;
+    let user = service::find(&txn, actor.user_id).await?;
+    let user = service::end_all_sessions(&txn, &user, now).await?;
+    txn.commit().await?;
     session::follow_epoch(&session, &user)?;
     audit::record(&state.db, actor.audit("account.sessions.end", "user", Some(actor.user_id.to_string())), now).await?;
-    flash(&req, "其他设备上的登录已全部退出");
+    flash(&req, "其他设备上的登录已全部退出，API令牌已全部吊销");
     Ok(see_other("/admin/account"))
 }
 

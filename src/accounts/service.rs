@@ -105,8 +105,9 @@ pub async fn record_login<C: ConnectionTrait>(db: &C, user: &users::Model, now: 
     Ok(())
 }
 
-/// Sets a new password and ends every session of the user (the epoch moves on). Returns the
-/// updated row so the caller can keep its own session alive on the new epoch.
+/// Sets a new password and ends every session of the user (the epoch moves on) and revokes
+/// their API tokens. Returns the updated row so the caller can keep its own session alive on
+/// the new epoch.
 ///
 /// # Errors
 /// Validation for a weak password; database failure.
@@ -122,10 +123,12 @@ pub async fn set_password<C: ConnectionTrait>(
     row.password_hash = Set(password::hash(new_password, cheap)?);
     row.session_epoch = Set(user.session_epoch.saturating_add(1));
     row.updated_at = Set(now);
+    crate::access::tokens::revoke_all_for_user(db, user.id, now).await?;
     Ok(row.update(db).await?)
 }
 
-/// Ends every session of the user: cookies signed for the old epoch stop working.
+/// Ends every session of the user: cookies signed for the old epoch stop working, and the
+/// user's API tokens are revoked.
 ///
 /// # Errors
 /// Database failure.
@@ -137,6 +140,7 @@ pub async fn end_all_sessions<C: ConnectionTrait>(
     let mut row: users::ActiveModel = user.clone().into();
     row.session_epoch = Set(user.session_epoch.saturating_add(1));
     row.updated_at = Set(now);
+    crate::access::tokens::revoke_all_for_user(db, user.id, now).await?;
     Ok(row.update(db).await?)
 }
 
@@ -153,7 +157,7 @@ pub struct UserChange {
 const SELF_CHANGE: &str = "不能停用自己的账号或更改自己的角色";
 
 /// Changes name, role and whether the account may sign in. Deactivating ends the user's
-/// sessions. Nobody may demote or deactivate themselves, so a unit is never locked out by a
+/// sessions and revokes their API tokens (reactivating does not bring them back). Nobody may demote or deactivate themselves, so a unit is never locked out by a
 /// slip of the hand.
 ///
 /// # Errors
@@ -174,6 +178,7 @@ pub async fn update<C: ConnectionTrait>(
     row.role = Set(change.role.code().to_owned());
     if user.is_active && !change.is_active {
         row.session_epoch = Set(user.session_epoch.saturating_add(1));
+        crate::access::tokens::revoke_all_for_user(db, user.id, now).await?;
     }
     row.is_active = Set(change.is_active);
     row.updated_at = Set(now);

@@ -118,7 +118,7 @@ pub async fn run(url: &str, command: UserCommand) -> anyhow::Result<()> {
                 ..AuditEntry::default()
             };
             audit::record(&db, entry, now).await.map_err(explain)?;
-            println!("已重置 {username} 的密码，其登录已全部失效");
+            println!("已重置 {username} 的密码，其登录已全部失效，API令牌已全部吊销");
         }
     }
     Ok(())

@@ -596,7 +596,15 @@ impl Ctx<'_> {
     async fn handle(&self, id: i32, to: Status, reason: Option<RefusalReason>, note: &str) -> AppResult<()> {
         let txn = crate::db::begin_write(self.db).await?;
         let case = objections::Entity::find_by_id(id).one(&txn).await?.ok_or(AppError::NotFound)?;
-        let req = TransitionRequest { to, reason, internal_note: None, public_note: Some(note.to_owned()) };
+        // The demo's conclusions are written to be read by anyone: each is the note to the
+        // objector and, on concluding, the report's public handling summary as well.
+        let req = TransitionRequest {
+            to,
+            reason,
+            internal_note: None,
+            objector_note: Some(note.to_owned()),
+            public_summary: to.is_closed().then(|| note.to_owned()),
+        };
         apply_move(&txn, case, &req, None, self.at).await?;
         txn.commit().await?;
         Ok(())

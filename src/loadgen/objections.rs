@@ -229,6 +229,7 @@ fn one_case(
         concluded_at: concluded.then_some(conclusion_at),
         idempotency_key: None,
         signature: receipt.seal(seed),
+        public_summary: conclusion.clone(),
     };
     cur.chain(batch, oledger::RECEIVE, oledger::OBJECTION, id, &oledger::receipt_content(&row, &[]), received_at);
     let mut steps = vec![(None, "received", received_at, Some("异议已接收。".to_owned()))];

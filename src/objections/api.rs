@@ -6,7 +6,9 @@
 //!   recorded under. An anonymous objection is recorded too and answered 422 with the same
 //!   reference. An `Idempotency-Key` header makes a retried request answer with the first
 //!   case instead of filing a second.
-//! - `GET /api/v1/objections/{receipt_code}?key=…`: the status and the objector's timeline.
+//! - `GET /api/v1/objections/{receipt_code}` with the lookup key in the `X-Lookup-Key` header:
+//!   the status and the objector's timeline. A key in the address (`?key=…`), which proxies and
+//!   request logs record, is refused (400) with a message saying how to send it instead.
 //! - `POST /api/v1/receipts/verify` with `{"token": …}`: whether a receipt is genuine.
 use super::attachments::Store;
 use super::lookup;
@@ -20,7 +22,7 @@ use crate::web::AppState;
 use crate::web::security::{client_ip, rate_limit};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, LOCATION};
-use actix_web::web::{Data, Json, Path, Payload, Query};
+use actix_web::web::{Data, Json, Path, Payload};
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Deserialize;
 use serde_json::json;
@@ -122,13 +124,16 @@ fn problem(
     HttpResponse::build(status).content_type("application/problem+json").body(body.to_string())
 }
 
-#[derive(Deserialize, utoipa::IntoParams)]
-#[into_params(parameter_in = Query)]
-pub struct KeyQuery {
-    /// The lookup key given with the receipt
-    #[serde(default)]
-    #[param(required)]
-    key: String,
+/// The header that carries the lookup key.
+pub const LOOKUP_KEY_HEADER: &str = "X-Lookup-Key";
+
+const KEY_IN_ADDRESS: &str = "查询密钥不能放在网址中（网址会被代理服务器和访问日志记录）：请在请求头 X-Lookup-Key \
+                              中发送查询密钥；在网页上查询请使用 /objections/lookup。";
+const KEY_MISSING: &str = "缺少查询密钥：请在请求头 X-Lookup-Key 中发送回执上的查询密钥。";
+
+/// Whether the address carries a lookup key (`?key=…`).
+fn key_in_address(req: &HttpRequest) -> bool {
+    url::form_urlencoded::parse(req.query_string().as_bytes()).any(|(name, _)| name.eq_ignore_ascii_case("key"))
 }
 
 /// The status of a case and the notes meant for its objector.
@@ -136,21 +141,31 @@ pub struct KeyQuery {
     get,
     path = "/api/v1/objections/{receipt_code}",
     tag = "objections",
-    params(("receipt_code" = String, Path, description = "The receipt code"), KeyQuery),
+    params(
+        ("receipt_code" = String, Path, description = "The receipt code"),
+        ("X-Lookup-Key" = String, Header, description = "The lookup key given with the receipt. Never in the address: `?key=…` is refused (400), since proxies and request logs record addresses")
+    ),
     responses(
         (status = 200, description = "The case", body = lookup::PublicCase),
+        (status = 400, description = "The key was sent in the address (`?key=…`) or not at all; the title says how to send it"),
         (status = 404, description = "Unknown code or wrong key (the same answer for both)"),
         (status = 429, description = "Too many look-ups from this client")
     )
 )]
-pub async fn find(
-    state: Data<AppState>,
-    req: HttpRequest,
-    code: Path<String>,
-    query: Query<KeyQuery>,
-) -> ApiResult<HttpResponse> {
+pub async fn find(state: Data<AppState>, req: HttpRequest, code: Path<String>) -> ApiResult<HttpResponse> {
+    // A request without a usable key guesses nothing, so it is refused before it counts against
+    // the client's look-ups.
+    if key_in_address(&req) {
+        return Err(AppError::BadRequest(KEY_IN_ADDRESS.to_owned()).into());
+    }
+    // Present but empty or unreadable is a wrong key (404 below), not a missing one.
+    let key = req
+        .headers()
+        .get(LOOKUP_KEY_HEADER)
+        .map(|v| v.to_str().unwrap_or_default())
+        .ok_or_else(|| AppError::BadRequest(KEY_MISSING.to_owned()))?;
     rate_limit::check(&state.limits.lookup, &client_ip(&req))?;
-    let case = lookup::find(&state.db, &code, &query.key).await?.ok_or(AppError::NotFound)?;
+    let case = lookup::find(&state.db, &code, key).await?.ok_or(AppError::NotFound)?;
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(case))
 }
 

@@ -59,13 +59,21 @@ pub fn receipt_content(o: &objections::Model, attachments: &[objection_attachmen
 }
 
 /// One event, with what it settled for good: the refusal reason when it refused, the
-/// conclusion when it closed the case.
+/// conclusion when it closed the case (what the objector was told and, when staff wrote one,
+/// the public handling summary).
 #[must_use]
 pub fn event_content(e: &objection_events::Model, o: &objections::Model) -> Value {
     let to = Status::parse(&e.to_status);
     let refusal_reason = (to == Some(Status::Refused)).then(|| o.refusal_reason.clone()).flatten();
-    let conclusion =
-        to.filter(|s| s.is_closed()).map(|_| json!({ "summary": o.conclusion_summary, "at": o.concluded_at.map(ts) }));
+    let conclusion = to.filter(|s| s.is_closed()).map(|_| {
+        let mut c = json!({ "summary": o.conclusion_summary, "at": o.concluded_at.map(ts) });
+        // Only when there is one, so a case concluded before public summaries existed hashes as
+        // it did then.
+        if let Some(public) = &o.public_summary {
+            c["public_summary"] = json!(public);
+        }
+        c
+    });
     json!({
         "event_id": e.id,
         "objection_id": e.objection_id,

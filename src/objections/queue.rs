@@ -148,7 +148,8 @@ pub struct StaffStep {
     pub to_label: &'static str,
     pub actor_name: Option<String>,
     pub internal_note: Option<String>,
-    pub public_note: Option<String>,
+    /// The note to the objector (they read it with receipt code and key; never published).
+    pub objector_note: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -172,7 +173,10 @@ pub struct CaseDetail {
     pub registered_at_text: String,
     pub registered_by_name: Option<String>,
     pub refusal_label: Option<String>,
-    pub conclusion_summary: Option<String>,
+    /// How the case ended, as told to the objector.
+    pub objector_conclusion: Option<String>,
+    /// The public handling summary: what the 公示结果报告 prints.
+    pub public_summary: Option<String>,
     pub timeline: Vec<StaffStep>,
     pub attachments: Vec<AttachmentRow>,
     /// Where the case may go next.
@@ -209,7 +213,7 @@ pub async fn detail<C: ConnectionTrait>(db: &C, actor: &Actor, id: i32, now: Dat
                 to_label: to.label(),
                 actor_name: e.actor_user_id.and_then(|u| names.get(&u).cloned()),
                 internal_note: e.internal_note,
-                public_note: e.public_note,
+                objector_note: e.public_note,
             })
         })
         .collect::<AppResult<_>>()?;
@@ -235,7 +239,8 @@ pub async fn detail<C: ConnectionTrait>(db: &C, actor: &Actor, id: i32, now: Dat
         registered_at_text: datetime_zh(o.registered_at),
         registered_by_name: o.registered_by.and_then(|u| names.get(&u).cloned()),
         refusal_label: o.refusal_reason.as_deref().and_then(RefusalReason::parse).map(RefusalReason::refusal_label),
-        conclusion_summary: o.conclusion_summary.clone(),
+        objector_conclusion: o.conclusion_summary.clone(),
+        public_summary: o.public_summary.clone(),
         timeline,
         attachments,
         next: status.next().into_iter().map(|s| NextStatus { code: s.code(), label: s.label() }).collect(),

@@ -2,7 +2,7 @@
 //! staff pages, as JSON.
 use super::filing::FilingInput;
 use super::queue::{self, QueueFilter};
-use super::workflow::{self, RegistrationInput, TransitionRequest};
+use super::workflow::{self, Notes, RegistrationInput, TransitionRequest};
 use crate::access::Actor;
 use crate::china_time::rfc3339_china;
 use crate::error::{ApiResult, AppError};
@@ -28,11 +28,24 @@ pub struct TransitionBody {
     to: String,
     #[serde(default)]
     reason: Option<String>,
+    /// Staff only.
     #[serde(default)]
     internal_note: Option<String>,
+    /// For the objector, read with receipt code and lookup key; never published.
     #[serde(default)]
-    public_note: Option<String>,
+    objector_note: Option<String>,
+    /// The public handling summary the 公示结果报告 prints (a concluding move only).
+    #[serde(default)]
+    public_summary: Option<String>,
+    /// The former name of `objector_note`, refused so no caller guesses who reads it.
+    #[serde(default)]
+    public_note: Option<serde_json::Value>,
 }
+
+/// `public_note` named one field for two readers; a caller still sending it is told which of
+/// the two fields it means.
+const PUBLIC_NOTE_RETIRED: &str = "public_note 已停用：告知异议人的说明请用 objector_note（仅异议人凭回执码和查询密钥可见，\
+                                   不公开）；写入公示结果报告、公众可见的处理情况请用 public_summary";
 
 pub async fn transition(
     state: Data<AppState>,
@@ -41,10 +54,16 @@ pub async fn transition(
     body: Json<TransitionBody>,
 ) -> ApiResult<HttpResponse> {
     workflow::case_for(&state.db, &actor, crate::access::Action::HandleObjection, *id).await?;
-    let text = |s: &Option<String>| s.clone().unwrap_or_default();
-    let request =
-        TransitionRequest::parse(&body.to, &text(&body.reason), &text(&body.internal_note), &text(&body.public_note))
-            .map_err(AppError::Validation)?;
+    if body.public_note.is_some() {
+        return Err(AppError::invalid("public_note", PUBLIC_NOTE_RETIRED).into());
+    }
+    let notes = Notes {
+        internal: body.internal_note.as_deref().unwrap_or_default(),
+        objector: body.objector_note.as_deref().unwrap_or_default(),
+        public_summary: body.public_summary.as_deref().unwrap_or_default(),
+    };
+    let request = TransitionRequest::parse(&body.to, body.reason.as_deref().unwrap_or_default(), notes)
+        .map_err(AppError::Validation)?;
     workflow::transition(&state.db, &actor, *id, &request, state.now()).await?;
     Ok(HttpResponse::Ok().json(queue::detail(&state.db, &actor, *id, state.now()).await?))
 }

@@ -95,7 +95,9 @@ pub struct TransitionForm {
     #[serde(default)]
     internal_note: String,
     #[serde(default)]
-    public_note: String,
+    objector_note: String,
+    #[serde(default)]
+    public_summary: String,
 }
 
 pub async fn transition(
@@ -108,7 +110,12 @@ pub async fn transition(
     // The right to act comes first: someone who may not handle the case learns nothing from
     // how their form would have been judged.
     workflow::case_for(&state.db, &actor, Action::HandleObjection, *id).await?;
-    let parsed = TransitionRequest::parse(&form.to, &form.reason, &form.internal_note, &form.public_note);
+    let notes = workflow::Notes {
+        internal: &form.internal_note,
+        objector: &form.objector_note,
+        public_summary: &form.public_summary,
+    };
+    let parsed = TransitionRequest::parse(&form.to, &form.reason, notes);
     let outcome = match parsed {
         Ok(request) => workflow::transition(&state.db, &actor, *id, &request, state.now()).await.map(|_| ()),
         Err(errors) => Err(AppError::Validation(errors)),

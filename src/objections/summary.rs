@@ -19,8 +19,10 @@ pub struct CaseOutcome {
     pub refusal_label: Option<String>,
     pub received_at: DateTime<Utc>,
     pub concluded_at: Option<DateTime<Utc>>,
-    /// How it was handled, as told to the objector.
+    /// How it was handled, as told to the objector (not for publication).
     pub conclusion_summary: Option<String>,
+    /// The public handling summary, when staff wrote one.
+    pub public_summary: Option<String>,
 }
 
 /// The objections to one notice.
@@ -106,6 +108,7 @@ pub async fn for_notice<C: ConnectionTrait>(db: &C, notice_id: i32) -> AppResult
             received_at: c.received_at,
             concluded_at: c.concluded_at,
             conclusion_summary: c.conclusion_summary,
+            public_summary: c.public_summary,
         });
     }
     Ok(out)

@@ -34,13 +34,25 @@ pub async fn case_for<C: ConnectionTrait>(
     Ok((case, notice))
 }
 
-/// A move as staff ask for it, checked.
+/// A move as staff ask for it, checked. Three notes, three readers: `internal_note` for staff
+/// only, `objector_note` for the objector (read with receipt code and lookup key, never
+/// published), and `public_summary`, the handling summary the 公示结果报告 prints (a concluding
+/// move only).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransitionRequest {
     pub to: Status,
     pub reason: Option<RefusalReason>,
     pub internal_note: Option<String>,
-    pub public_note: Option<String>,
+    pub objector_note: Option<String>,
+    pub public_summary: Option<String>,
+}
+
+/// The notes of a move as typed, before checking.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Notes<'a> {
+    pub internal: &'a str,
+    pub objector: &'a str,
+    pub public_summary: &'a str,
 }
 
 impl TransitionRequest {
@@ -48,7 +60,7 @@ impl TransitionRequest {
     ///
     /// # Errors
     /// Each problem under its field.
-    pub fn parse(to: &str, reason: &str, internal_note: &str, public_note: &str) -> Result<Self, Vec<FieldError>> {
+    pub fn parse(to: &str, reason: &str, notes: Notes<'_>) -> Result<Self, Vec<FieldError>> {
         let mut errors = Vec::new();
         let to_status = Status::parse(to);
         if to_status.is_none() {
@@ -66,10 +78,19 @@ impl TransitionRequest {
             }
             (!s.is_empty()).then(|| s.to_owned())
         };
-        let internal_note = note(internal_note, "internal_note", &mut errors);
-        let public_note = note(public_note, "public_note", &mut errors);
+        let internal_note = note(notes.internal, "internal_note", &mut errors);
+        let objector_note = note(notes.objector, "objector_note", &mut errors);
+        let public_summary = note(notes.public_summary, "public_summary", &mut errors);
+        if public_summary.is_some() && to_status.is_some_and(|s| !s.is_closed()) {
+            errors.push(FieldError::new(
+                "public_summary",
+                "公开的处理情况只在作出处理结论（不予受理、异议成立、异议不成立、已撤回）时填写",
+            ));
+        }
         match to_status {
-            Some(to) if errors.is_empty() => Ok(Self { to, reason: parsed_reason, internal_note, public_note }),
+            Some(to) if errors.is_empty() => {
+                Ok(Self { to, reason: parsed_reason, internal_note, objector_note, public_summary })
+            }
             _ => Err(errors),
         }
     }
@@ -125,18 +146,19 @@ pub async fn apply_move<C: ConnectionTrait>(
     let from = Status::parse(&case.status)
         .ok_or_else(|| AppError::internal(format!("case {id} has status {}", case.status)))?;
     Move { to: req.to, reason: req.reason }.check(from).map_err(|e| move_error(&e))?;
-    let public_note = req.public_note.clone().or_else(|| req.reason.map(RefusalReason::refusal_label));
+    let objector_note = req.objector_note.clone().or_else(|| req.reason.map(RefusalReason::refusal_label));
     let mut row: objections::ActiveModel = case.into();
     row.status = Set(req.to.code().to_owned());
     if let Some(reason) = req.reason {
         row.refusal_reason = Set(Some(reason.code().to_owned()));
     }
     if req.to.is_closed() {
-        row.conclusion_summary = Set(Some(public_note.clone().unwrap_or_else(|| req.to.label().to_owned())));
+        row.conclusion_summary = Set(Some(objector_note.clone().unwrap_or_else(|| req.to.label().to_owned())));
+        row.public_summary = Set(req.public_summary.clone());
         row.concluded_at = Set(Some(now));
     }
     let case = row.update(txn).await?;
-    service::append_event(txn, &case, Some(from), req.to, by, req.internal_note.clone(), public_note, now).await?;
+    service::append_event(txn, &case, Some(from), req.to, by, req.internal_note.clone(), objector_note, now).await?;
     Ok(case)
 }
 
@@ -392,12 +414,20 @@ mod tests {
 
     #[test]
     fn a_transition_request_is_checked_field_by_field() {
-        let ok = TransitionRequest::parse("refused", "out_of_scope", " 对等级有不同意见 ", "").unwrap();
+        let notes = Notes {
+            internal: " 对等级有不同意见 ", public_summary: "不属于异议范围", ..Notes::default()
+        };
+        let ok = TransitionRequest::parse("refused", "out_of_scope", notes).unwrap();
         assert_eq!(ok.reason, Some(RefusalReason::OutOfScope));
         assert_eq!(ok.internal_note.as_deref(), Some("对等级有不同意见"));
-        assert_eq!(ok.public_note, None);
-        let errors = TransitionRequest::parse("done", "bogus", "", &"字".repeat(2001)).unwrap_err();
+        assert_eq!((ok.objector_note, ok.public_summary.as_deref()), (None, Some("不属于异议范围")));
+        let long = "字".repeat(2001);
+        let errors =
+            TransitionRequest::parse("done", "bogus", Notes { objector: &long, ..Notes::default() }).unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["to", "reason", "public_note"]);
+        assert_eq!(fields, ["to", "reason", "objector_note"]);
+        let early = Notes { public_summary: "尚未核查", ..Notes::default() };
+        let errors = TransitionRequest::parse("investigating", "", early).unwrap_err();
+        assert_eq!(errors[0].field, "public_summary", "a public summary belongs to a conclusion");
     }
 }

@@ -84,7 +84,8 @@ pub struct ProjectPart {
     pub grade_label: Option<String>,
     pub outcome: Outcome,
     pub outcome_label: String,
-    /// What staff wrote on concluding the objections to this project.
+    /// The public handling summaries staff wrote on concluding the objections to this project
+    /// (the outcome's label where they wrote none). Never the note written to the objector.
     pub handling: Vec<String>,
 }
 
@@ -139,6 +140,7 @@ pub struct Case {
     pub received_at: DateTime<Utc>,
     /// It was accepted for handling at some point (whatever became of it).
     pub accepted: bool,
+    /// The public handling summary (`objections.public_summary`), never the objector's note.
     pub summary: Option<String>,
 }
 
@@ -220,7 +222,7 @@ fn project_part(item: &Item, cases: &[Case]) -> ProjectPart {
         .iter()
         .filter(|c| c.project_id == Some(item.project_id))
         .filter(|c| matches!(c.status, Status::Upheld | Status::Dismissed))
-        .map(|c| c.summary.clone().unwrap_or_else(|| c.status.label().to_owned()))
+        .map(|c| c.summary.clone().unwrap_or_else(|| standard_summary(c)))
         .collect();
     ProjectPart {
         order: item.position,
@@ -232,6 +234,15 @@ fn project_part(item: &Item, cases: &[Case]) -> ProjectPart {
         outcome,
         outcome_label: outcome.label().to_owned(),
         handling,
+    }
+}
+
+/// What the report says of a case whose handlers wrote no public summary: its result in the
+/// standard words (逾期不予受理, 异议不成立, …), nothing from any note.
+fn standard_summary(c: &Case) -> String {
+    match (c.status, c.refusal) {
+        (Status::Refused, Some(reason)) => reason.refusal_label(),
+        (status, _) => status.label().to_owned(),
     }
 }
 
@@ -271,7 +282,7 @@ fn case_lines(cases: &[Case], names: &BTreeMap<i32, &str>) -> Vec<CaseLine> {
             result: c.status.code().to_owned(),
             result_label: c.status.label().to_owned(),
             refusal_reason: c.refusal.map(|r| r.label().to_owned()),
-            summary: c.summary.clone().unwrap_or_else(|| c.status.label().to_owned()),
+            summary: c.summary.clone().unwrap_or_else(|| standard_summary(c)),
         })
         .collect()
 }

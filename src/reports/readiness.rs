@@ -194,7 +194,7 @@ async fn load_cases<C: ConnectionTrait>(db: &C, notice_id: i32) -> AppResult<Vec
                 receipt_code: o.receipt_code,
                 project_id: o.project_id,
                 received_at: o.received_at,
-                summary: o.conclusion_summary,
+                summary: o.public_summary,
             })
         })
         .collect::<AppResult<_>>()

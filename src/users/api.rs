@@ -44,7 +44,7 @@ pub async fn update(
     Ok(Json(service::update(&state.db, &actor, *id, &input, state.now()).await?))
 }
 
-/// Sets a new password; the user's sessions end.
+/// Sets a new password; the user's sessions end and their API tokens are revoked.
 #[utoipa::path(post, path = "/api/v1/admin/users/{id}/password", tag = "admin", security(("bearer_token" = [])),
     params(("id" = i32, Path)), request_body = PasswordResetInput,
     responses((status = 200, body = UserView), (status = 403, body = crate::web::errors::Problem), (status = 404, body = crate::web::errors::Problem), (status = 422, body = crate::web::errors::Problem)))]

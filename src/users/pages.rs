@@ -178,7 +178,7 @@ pub async fn reset_password(
     };
     match outcome {
         Ok(user) => {
-            flash(&req, format!("已重置 {} 的密码，其登录已全部失效", user.display_name));
+            flash(&req, format!("已重置 {} 的密码，其登录已全部失效，API令牌已全部吊销", user.display_name));
             Ok(see_other(&format!("/admin/users/{}", user.id)))
         }
         Err(AppError::Validation(errors)) => show_errors(&req, &state, &actor, *id, errors).await,

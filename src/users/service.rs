@@ -122,7 +122,8 @@ pub async fn update(
     view(db, updated).await
 }
 
-/// Sets a new password chosen by the admin; the user's sessions end.
+/// Sets a new password chosen by the admin; the user's sessions end and their API tokens are
+/// revoked.
 ///
 /// # Errors
 /// Policy refusal; a weak password; database failure.

@@ -107,10 +107,16 @@ async fn from_session(req: &HttpRequest) -> AppResult<Actor> {
     let session = req.get_session();
     let signed_in: SignedIn = session::read(&session).ok_or(AppError::Unauthenticated)?;
     let user = users::Entity::find_by_id(signed_in.user_id).one(&state.db).await?;
-    let Some(user) = user.filter(|u| session::is_current(&signed_in, u, state.now())) else {
+    let current = user.filter(|u| session::is_current(&signed_in, u, state.now()));
+    let Some(user) = current else {
         session::end(&session);
         return Err(AppError::Unauthenticated);
     };
+    // Signed out already: this cookie is a copy kept after the sign-out.
+    if session::has_ended(&state.db, &signed_in).await? {
+        session::end(&session);
+        return Err(AppError::Unauthenticated);
+    }
     Actor::load(&state.db, user, AuthMethod::Session, Some(crate::web::security::client_ip(req))).await
 }
 

@@ -35,7 +35,11 @@ async fn history(app: &TestApp) -> (Scene, Vec<entity::objections::Model>) {
             .client
             .post(app.url(&format!("/api/v1/admin/objections/{id}/transitions")))
             .bearer_auth(&token)
-            .json(&json!({ "to": to, "public_note": "核查属实" }))
+            .json(&json!({
+                "to": to,
+                "objector_note": "核查属实",
+                "public_summary": (to == "upheld").then_some("经核查，异议成立。"),
+            }))
             .send()
             .await
             .unwrap();
@@ -89,6 +93,13 @@ db_test!(rewriting_a_case_status_or_an_event_note_is_caught, |app| {
     sql(&app, &format!("UPDATE objections SET status = 'upheld' WHERE id = {}", rows[0].id)).await;
     assert!(verified(&app).await.is_ok(), "put back, it verifies again");
     sql(&app, "UPDATE objection_events SET public_note = '异议不成立' WHERE to_status = 'upheld'").await;
+    let reason = verified(&app).await.unwrap_err();
+    assert!(reason.contains("异议处理记录"), "{reason}");
+    sql(&app, "UPDATE objection_events SET public_note = '核查属实' WHERE to_status = 'upheld'").await;
+    assert!(verified(&app).await.is_ok(), "put back, it verifies again");
+    // The public handling summary, which the result report prints, is covered as well.
+    sql(&app, &format!("UPDATE objections SET public_summary = '经核查，异议不成立。' WHERE id = {}", rows[0].id))
+        .await;
     let reason = verified(&app).await.unwrap_err();
     assert!(reason.contains("异议处理记录"), "{reason}");
 });

@@ -10,6 +10,17 @@ async fn filed(app: &crate::helpers::TestApp, notice: i32, project: i32) -> (Str
     (body["receipt_code"].as_str().unwrap().to_owned(), body["lookup_key"].as_str().unwrap().to_owned(), body)
 }
 
+/// The API look-up, the key in its header.
+async fn lookup_api(app: &crate::helpers::TestApp, code: &str, key: &str) -> reqwest::Response {
+    app.client
+        .get(app.url(&format!("/api/v1/objections/{code}")))
+        .header("x-lookup-key", key)
+        .header("x-forwarded-for", some_client())
+        .send()
+        .await
+        .unwrap()
+}
+
 async fn lookup_page(app: &crate::helpers::TestApp, code: &str, key: &str) -> (u16, String) {
     let (_, page) = app.get_text("/objections/lookup").await;
     let form = [("_csrf", csrf_in(&page)), ("code", code.to_owned()), ("key", key.to_owned())];
@@ -33,7 +44,7 @@ db_test!(the_objector_sees_the_state_and_the_notes_meant_for_them, |app| {
     assert!(page.contains("当前状态：<strong>已接收</strong>"), "{page}");
     assert!(page.contains("2025年3月11日 09:30:05"));
     assert!(!page.contains("王五") && !page.contains("13909310000"), "no identity on the lookup page");
-    let res = app.get(&format!("/api/v1/objections/{code}?key={key}")).await;
+    let res = lookup_api(&app, &code, &key).await;
     assert_eq!(res.status().as_u16(), 200);
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["status"], "received");
@@ -45,8 +56,8 @@ db_test!(the_objector_sees_the_state_and_the_notes_meant_for_them, |app| {
 db_test!(a_wrong_key_answers_exactly_like_an_unknown_code, |app| {
     let s = scene(&app).await;
     let (code, _, _) = filed(&app, s.notice, s.projects[0]).await;
-    let wrong_key = app.get(&format!("/api/v1/objections/{code}?key=AAAABBBBCCCCDDDD")).await;
-    let unknown = app.get("/api/v1/objections/ZZZZZZZZ?key=AAAABBBBCCCCDDDD").await;
+    let wrong_key = lookup_api(&app, &code, "AAAABBBBCCCCDDDD").await;
+    let unknown = lookup_api(&app, "ZZZZZZZZ", "AAAABBBBCCCCDDDD").await;
     assert_eq!(wrong_key.status().as_u16(), 404);
     assert_eq!(unknown.status().as_u16(), 404);
     assert_eq!(wrong_key.text().await.unwrap(), unknown.text().await.unwrap());
@@ -68,7 +79,8 @@ db_test!(lookups_are_rate_limited_per_client, |app| {
     for _ in 0..31 {
         let res = app
             .client
-            .get(app.url(&format!("/api/v1/objections/{code}?key=AAAABBBBCCCCDDDD")))
+            .get(app.url(&format!("/api/v1/objections/{code}")))
+            .header("x-lookup-key", "AAAABBBBCCCCDDDD")
             .header("x-forwarded-for", "10.9.9.9")
             .send()
             .await

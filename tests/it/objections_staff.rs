@@ -33,7 +33,7 @@ async fn api(
 }
 
 async fn move_case(app: &TestApp, token: &str, id: i32, to: &str, reason: Option<&str>) -> u16 {
-    let body = json!({ "to": to, "reason": reason, "public_note": format!("说明：{to}"), "internal_note": "内部" });
+    let body = json!({ "to": to, "reason": reason, "objector_note": format!("说明：{to}"), "internal_note": "内部" });
     api(app, token, reqwest::Method::POST, &format!("/api/v1/admin/objections/{id}/transitions"), Some(body))
         .await
         .status()
@@ -62,14 +62,15 @@ db_test!(a_handler_follows_a_case_to_a_conclusion_the_objector_can_read, |app| {
         let res = staff
             .post_form(
                 &format!("/admin/objections/{id}/transition"),
-                &[("to", to), ("public_note", note), ("internal_note", "联系了申报单位科技部")],
+                &[("to", to), ("objector_note", note), ("internal_note", "联系了申报单位科技部")],
             )
             .await;
         assert_eq!(res.status().as_u16(), 303, "{to}");
     }
     let (_, page) = staff.get_text(&format!("/admin/objections/{id}")).await;
     assert!(page.contains("异议不成立") && page.contains("联系了申报单位科技部"), "{page}");
-    let case: Value = app.get(&format!("/api/v1/objections/{code}?key={key}")).await.json().await.unwrap();
+    let url = app.url(&format!("/api/v1/objections/{code}"));
+    let case: Value = app.client.get(url).header("x-lookup-key", &key).send().await.unwrap().json().await.unwrap();
     assert_eq!(case["status"], "dismissed");
     let notes: Vec<_> =
         case["timeline"].as_array().unwrap().iter().map(|s| s["note"].as_str().unwrap_or("").to_owned()).collect();

@@ -131,7 +131,7 @@ db_test!(a_canary_identity_never_reaches_a_public_page_feed_api_answer_or_the_lo
         .client
         .post(app.url(&transitions))
         .bearer_auth(&token)
-        .json(&json!({ "to": "accepted", "public_note": "已受理" }))
+        .json(&json!({ "to": "accepted", "objector_note": "已受理" }))
         .send()
         .await
         .unwrap();
@@ -170,7 +170,6 @@ db_test!(a_canary_identity_never_reaches_a_public_page_feed_api_answer_or_the_lo
         "/transparency".into(),
         "/transparency.json".into(),
         "/objections/lookup".into(),
-        format!("/api/v1/objections/{code}?key={key}"),
         format!("/receipts/verify?token={token}"),
     ];
     for page in pages {
@@ -186,6 +185,16 @@ db_test!(a_canary_identity_never_reaches_a_public_page_feed_api_answer_or_the_lo
         app.client.post(app.url("/api/v1/receipts/verify")).json(&json!({ "token": token })).send().await.unwrap();
     answers.push(("receipt verification".into(), res.text().await.unwrap()));
 
+    let res = app
+        .client
+        .get(app.url(&format!("/api/v1/objections/{code}")))
+        .header("x-lookup-key", key)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    answers.push(("API lookup".into(), res.text().await.unwrap()));
+
     for (what, body) in &answers {
         assert!(c.found_in(body).is_empty(), "{what} shows {:?}", c.found_in(body));
     }
@@ -199,6 +208,9 @@ db_test!(a_canary_identity_never_reaches_a_public_page_feed_api_answer_or_the_lo
     let text = log_text(&log);
     assert!(text.contains(&format!("/notices/{n}/objection")), "requests are being logged");
     assert!(c.found_in(&text).is_empty(), "the log shows {:?}", c.found_in(&text));
+    // The lookup key travels in a header or a form body, never in an address the log records.
+    assert!(text.contains(&format!("/api/v1/objections/{code}")), "the look-up was logged");
+    assert!(!text.contains(key), "the log shows the lookup key");
 });
 
 db_test!(identities_are_erased_after_the_retention_period_and_the_case_stays, |app| {

@@ -158,9 +158,15 @@ pub async fn object(app: &TestApp, notice: i32, project: i32, category: &str) ->
     rows.last().expect("a case").id
 }
 
-/// Moves a case one step through the staff API.
+/// Moves a case one step through the staff API, with `note` as the concluding move's public
+/// handling summary (the one the report prints) or an earlier move's note to the objector.
 pub async fn move_case(app: &TestApp, token: &str, id: i32, to: &str, reason: Option<&str>, note: Option<&str>) {
-    let body = json!({ "to": to, "reason": reason, "public_note": note });
+    let concluding = matches!(to, "refused" | "upheld" | "dismissed" | "withdrawn");
+    let body = if concluding {
+        json!({ "to": to, "reason": reason, "public_summary": note })
+    } else {
+        json!({ "to": to, "reason": reason, "objector_note": note })
+    };
     let (status, answer) =
         api(app, token, reqwest::Method::POST, &format!("/api/v1/admin/objections/{id}/transitions"), Some(body)).await;
     assert_eq!(status, 200, "{to}: {answer}");

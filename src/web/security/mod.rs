@@ -13,13 +13,20 @@ pub use rate_limit::Limits;
 
 use actix_web::HttpRequest;
 
+/// Whether the peer is a reverse proxy on this host (a loopback address), whose forwarding
+/// headers are believed.
+#[must_use]
+pub fn from_local_proxy(req: &HttpRequest) -> bool {
+    req.peer_addr().is_some_and(|a| a.ip().is_loopback())
+}
+
 /// The client's address. A loopback peer is a reverse proxy on the same host (the documented
 /// deployment), so its `X-Forwarded-For` is believed — its last entry, which the proxy itself
 /// appended; any other peer is taken as the client.
 #[must_use]
 pub fn client_ip(req: &HttpRequest) -> String {
     let peer = req.peer_addr().map(|a| a.ip());
-    if peer.is_some_and(|ip| ip.is_loopback()) {
+    if from_local_proxy(req) {
         let forwarded = req
             .headers()
             .get("x-forwarded-for")
