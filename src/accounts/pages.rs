@@ -85,7 +85,10 @@ pub async fn login(
     }
     let now = state.now();
     let cheap = state.settings.cheap_password_hashing;
-    let Some(user) = service::check_credentials(&state.db, &form.username, &form.password, cheap).await? else {
+    let Some(user) =
+        service::check_credentials(&state.db, &state.limits.password_work, &form.username, &form.password, cheap)
+            .await?
+    else {
         state.limits.login_ip.fail(&ip);
         state.limits.login_account.fail(&account_key);
         if let Some(known) = service::find_by_username(&state.db, &form.username).await? {
@@ -165,7 +168,14 @@ pub async fn change_password(
         // The current password is a secret worth guessing: the same limit as signing in.
         let limit = &state.limits.login_account;
         limit.check(&actor.username)?;
-        let Some(user) = service::check_credentials(&state.db, &actor.username, &form.current_password, cheap).await?
+        let Some(user) = service::check_credentials(
+            &state.db,
+            &state.limits.password_work,
+            &actor.username,
+            &form.current_password,
+            cheap,
+        )
+        .await?
         else {
             limit.fail(&actor.username);
             return Err(AppError::invalid("current_password", "当前密码不正确"));

@@ -158,6 +158,8 @@ pub struct Limits {
     pub login_account: FailureWindow,
     /// Failed sign-ins per client address.
     pub login_ip: FailureWindow,
+    /// Password hashes in flight.
+    pub password_work: super::password_work::PasswordWork,
     /// Objection submissions per client address (web form and API).
     pub objection: Limiter,
     /// Objection look-ups (code + key) per client address.
@@ -171,6 +173,7 @@ impl Limits {
         Self {
             login_account: FailureWindow::new("login_account", clock.clone(), 5, chrono::Duration::minutes(15)),
             login_ip: FailureWindow::new("login_ip", clock.clone(), 20, chrono::Duration::minutes(15)),
+            password_work: super::password_work::PasswordWork::for_this_machine(),
             objection: Limiter::new("objection", clock.clone(), 10, minutes(60)),
             lookup: Limiter::new("lookup", clock.clone(), 30, minutes(15)),
         }
