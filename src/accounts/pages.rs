@@ -96,21 +96,19 @@ pub async fn login(
     let form = form.into_inner();
     let next = safe_next(form.next.as_deref());
     let ip = client_ip(&req);
-    let account_key = form.username.trim().to_lowercase();
-    // Both failure slots are taken before the password is checked, so a burst of concurrent
-    // guesses gets no more checks than the limits allow; a right password gives them back.
-    let limits = &state.limits;
-    let slots = limits.login_ip.reserve(&ip).and_then(|ip_slot| match limits.login_account.reserve(&account_key) {
-        Ok(account_slot) => Ok((ip_slot, account_slot)),
-        Err(e) => {
-            limits.login_ip.give_back(&ip_slot);
-            Err(e)
-        }
-    });
-    let (ip_slot, account_slot) = match slots {
-        Ok(slots) => slots,
+    // The attempt is taken from the limits before the password is checked, so a burst of
+    // concurrent guesses gets no more checks than the limits allow.
+    let attempt = match state.limits.login.begin(&form.username, &ip) {
+        Ok(attempt) => attempt,
         Err(AppError::TooManyRequests { retry_after_secs }) => {
             return refused(&req, next, &form.username, retry_after_secs, too_many_message(true, retry_after_secs));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let attempt = match attempt.wait_turn().await {
+        Ok(attempt) => attempt,
+        Err(AppError::TooManyRequests { retry_after_secs }) => {
+            return refused(&req, next, &form.username, retry_after_secs, too_many_message(false, retry_after_secs));
         }
         Err(e) => return Err(e.into()),
     };
@@ -120,11 +118,12 @@ pub async fn login(
         service::check_credentials(&state.db, &state.limits.password_work, &form.username, &form.password, cheap).await;
     let user = match checked {
         Ok(Some(user)) => {
-            limits.login_ip.give_back(&ip_slot);
-            limits.login_account.forget(&account_key);
+            attempt.succeeded();
             user
         }
         Ok(None) => {
+            let failures = attempt.account_failures_before() + 1;
+            attempt.failed();
             if let Some(known) = service::find_by_username(&state.db, &form.username).await? {
                 let entry = AuditEntry {
                     user_id: Some(known.id),
@@ -132,7 +131,7 @@ pub async fn login(
                     action: "auth.login_failed",
                     target_type: "user",
                     target_id: Some(known.id.to_string()),
-                    detail: None,
+                    detail: Some(format!("15分钟内第{failures}次登录失败")),
                     ip: Some(ip),
                 };
                 audit::record(&state.db, entry, now).await?;
@@ -141,8 +140,7 @@ pub async fn login(
             return login_page(&req, StatusCode::UNPROCESSABLE_ENTITY, next, &form.username, Some(message));
         }
         Err(AppError::TooManyRequests { retry_after_secs }) => {
-            limits.login_ip.give_back(&ip_slot);
-            limits.login_account.give_back(&account_slot);
+            attempt.not_checked();
             return refused(&req, next, &form.username, retry_after_secs, too_many_message(false, retry_after_secs));
         }
         Err(e) => return Err(e.into()),
@@ -205,19 +203,21 @@ pub async fn change_password(
         if form.new_password != form.confirm_password {
             return Err(AppError::invalid("confirm_password", "两次输入的新密码不一致"));
         }
-        // The current password is a secret worth guessing: the same limit as signing in.
-        let limit = &state.limits.login_account;
-        let slot = limit.reserve(&actor.username)?;
+        // The current password is a secret worth guessing: the same limits as signing in.
+        let attempt = state.limits.login.begin(&actor.username, &client_ip(&req))?.wait_turn().await?;
         let work = &state.limits.password_work;
         let checked = service::check_credentials(&state.db, work, &actor.username, &form.current_password, cheap).await;
         let user = match checked {
             Ok(Some(user)) => {
-                limit.forget(&actor.username);
+                attempt.succeeded();
                 user
             }
-            Ok(None) => return Err(AppError::invalid("current_password", "当前密码不正确")),
+            Ok(None) => {
+                attempt.failed();
+                return Err(AppError::invalid("current_password", "当前密码不正确"));
+            }
             Err(e) => {
-                limit.give_back(&slot);
+                attempt.not_checked();
                 return Err(e);
             }
         };

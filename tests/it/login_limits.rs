@@ -1,7 +1,8 @@
-//! Guessing passwords: a burst is checked no more often than the limits allow.
+//! Guessing passwords: a burst is checked no more often than the limits allow, and a guesser
+//! cannot lock the owner out from elsewhere.
 //! Test hashing is cheap, so these count password checks; they do not time them.
 use crate::db_test;
-use crate::helpers::{TestApp, csrf_in};
+use crate::helpers::{TEST_PASSWORD, TestApp, csrf_in};
 use entity::audit_log;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
@@ -54,4 +55,38 @@ db_test!(a_burst_of_wrong_passwords_is_checked_no_more_often_than_the_limit, |ap
     }
     assert_eq!(wrong, checks, "every answer of 'wrong password' was a check; every other answer was 429");
     assert_eq!(failed_sign_ins(&app).await.len() as u64, checks, "each check is in the audit log");
+});
+
+db_test!(wrong_passwords_from_one_address_do_not_lock_the_owner_out_from_another, |app| {
+    let unit = app.create_unit(None, "province", "GS", "甘肃省总工会").await;
+    app.create_user(unit, "admin", "target").await;
+    let token = login_token(&app).await;
+    for i in 0..5 {
+        let res = attempt(&app, &token, "198.51.100.7", "target", &format!("guess-guess-{i}")).await;
+        assert_eq!(res.status().as_u16(), 422);
+    }
+    let res = attempt(&app, &token, "198.51.100.7", "Target", TEST_PASSWORD).await;
+    assert_eq!(res.status().as_u16(), 429, "the guessing address is held for this account");
+    let owner = crate::helpers::browser();
+    let page = owner.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    let form = [("_csrf", csrf_in(&page)), ("username", "target".to_owned()), ("password", TEST_PASSWORD.to_owned())];
+    let res = owner.post(app.url("/login")).header("X-Forwarded-For", "203.0.113.9").form(&form).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 303, "the owner signs in from another address");
+    let failed = failed_sign_ins(&app).await;
+    assert_eq!(failed.len(), 5, "each checked guess is in the audit log");
+    assert!(failed.iter().all(|row| row.ip.as_deref() == Some("198.51.100.7")));
+    let log = owner.get(app.url("/admin/audit?action=auth.login_failed")).send().await.unwrap().text().await.unwrap();
+    assert!(log.contains("198.51.100.7") && log.contains("15分钟内第5次登录失败"), "the admin sees the guesses");
+});
+
+db_test!(guessing_from_many_addresses_slows_the_account_down_but_never_holds_it, |app| {
+    let unit = app.create_unit(None, "province", "GS", "甘肃省总工会").await;
+    app.create_user(unit, "admin", "target").await;
+    let token = login_token(&app).await;
+    for i in 0..6 {
+        let res = attempt(&app, &token, &format!("198.51.100.{i}"), "target", "guess-guess-1").await;
+        assert_eq!(res.status().as_u16(), 422, "attempt {i} is checked, not refused");
+    }
+    let res = attempt(&app, &token, "203.0.113.9", "target", TEST_PASSWORD).await;
+    assert_eq!(res.status().as_u16(), 303, "the owner still gets in, after a short wait");
 });

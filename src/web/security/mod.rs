@@ -1,12 +1,13 @@
-//! Web security basics shared by every module: CSRF ([`csrf`]), rate limits ([`rate_limit`]),
-//! same-site redirects after `next=` ([`redirect`]), CSV cells that cannot start a formula
-//! ([`csv_cell`]), request size limits ([`limits`]), the bound on password hashes in flight
-//! ([`password_work`]), the check of an XLSX file before it is parsed
-//! ([`xlsx_guard`]) and the client address they key on. The security headers live in
-//! `crate::web::headers`.
+//! Web security basics shared by every module: CSRF ([`csrf`]), rate limits ([`rate_limit`];
+//! for guessing passwords [`login_limit`]), the bound on password hashes in flight
+//! ([`password_work`]), same-site redirects after `next=` ([`redirect`]), CSV cells that cannot
+//! start a formula ([`csv_cell`]), request size limits ([`limits`]), the check of an XLSX file
+//! before it is parsed ([`xlsx_guard`]) and the client address they key on. The security
+//! headers live in `crate::web::headers`.
 pub mod csrf;
 pub mod csv_cell;
 pub mod limits;
+pub mod login_limit;
 pub mod password_work;
 pub mod rate_limit;
 pub mod redirect;

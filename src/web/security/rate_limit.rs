@@ -178,10 +178,9 @@ impl FailureWindow {
 
 /// The application's limits, in `AppState::limits`.
 pub struct Limits {
-    /// Failed sign-ins (and wrong current passwords) per account name.
-    pub login_account: FailureWindow,
-    /// Failed sign-ins per client address.
-    pub login_ip: FailureWindow,
+    /// Failed sign-ins (and wrong current passwords): per account and address, per address,
+    /// and the growing delay per account.
+    pub login: super::login_limit::LoginLimits,
     /// Password hashes in flight.
     pub password_work: super::password_work::PasswordWork,
     /// Objection submissions per client address (web form and API).
@@ -195,8 +194,7 @@ impl Limits {
     pub fn new(clock: &SharedClock) -> Self {
         let minutes = |m: u64| Duration::from_secs(m * 60);
         Self {
-            login_account: FailureWindow::new("login_account", clock.clone(), 5, chrono::Duration::minutes(15)),
-            login_ip: FailureWindow::new("login_ip", clock.clone(), 20, chrono::Duration::minutes(15)),
+            login: super::login_limit::LoginLimits::new(clock),
             password_work: super::password_work::PasswordWork::for_this_machine(),
             objection: Limiter::new("objection", clock.clone(), 10, minutes(60)),
             lookup: Limiter::new("lookup", clock.clone(), 30, minutes(15)),
