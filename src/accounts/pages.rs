@@ -4,7 +4,7 @@ use crate::access::Actor;
 use crate::audit::{self, AuditEntry};
 use crate::error::{AppError, FieldError, PageResult, labelled};
 use crate::web::AppState;
-use crate::web::security::{client_ip, csrf};
+use crate::web::security::{client_ip, client_key, csrf};
 use crate::web::session;
 use crate::web::shell::{flash, render_with_status, see_other};
 use actix_session::Session;
@@ -98,7 +98,7 @@ pub async fn login(
     let ip = client_ip(&req);
     // The attempt is taken from the limits before the password is checked, so a burst of
     // concurrent guesses gets no more checks than the limits allow.
-    let attempt = match state.limits.login.begin(&form.username, &ip) {
+    let attempt = match state.limits.login.begin(&form.username, &client_key(&req)) {
         Ok(attempt) => attempt,
         Err(AppError::TooManyRequests { retry_after_secs }) => {
             return refused(&req, next, &form.username, retry_after_secs, too_many_message(true, retry_after_secs));
@@ -204,7 +204,7 @@ pub async fn change_password(
             return Err(AppError::invalid("confirm_password", "两次输入的新密码不一致"));
         }
         // The current password is a secret worth guessing: the same limits as signing in.
-        let attempt = state.limits.login.begin(&actor.username, &client_ip(&req))?.wait_turn().await?;
+        let attempt = state.limits.login.begin(&actor.username, &client_key(&req))?.wait_turn().await?;
         let work = &state.limits.password_work;
         let checked = service::check_credentials(&state.db, work, &actor.username, &form.current_password, cheap).await;
         let user = match checked {

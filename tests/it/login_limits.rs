@@ -1,9 +1,10 @@
-//! Guessing passwords: a burst is checked no more often than the limits allow, and a guesser
-//! cannot lock the owner out from elsewhere.
+//! Guessing passwords: a burst is checked no more often than the limits allow, a guesser
+//! cannot lock the owner out from elsewhere, and IPv6 clients count by their /64.
 //! Test hashing is cheap, so these count password checks; they do not time them.
 use crate::db_test;
 use crate::helpers::{TEST_PASSWORD, TestApp, csrf_in};
 use entity::audit_log;
+use gongshi::web::security::address_key;
 use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
 
 /// A sign-in attempt from `address` (the app believes `X-Forwarded-For` from loopback).
@@ -90,3 +91,27 @@ db_test!(guessing_from_many_addresses_slows_the_account_down_but_never_holds_it,
     let res = attempt(&app, &token, "203.0.113.9", "target", TEST_PASSWORD).await;
     assert_eq!(res.status().as_u16(), 303, "the owner still gets in, after a short wait");
 });
+
+db_test!(ipv6_clients_count_by_their_64, |app| {
+    let token = login_token(&app).await;
+    for i in 0..20 {
+        let address = format!("2001:db8:7:1::{:x}", i + 1);
+        let res = attempt(&app, &token, &address, &format!("user{i}"), "guess-guess-1").await;
+        assert_eq!(res.status().as_u16(), 422);
+    }
+    let res = attempt(&app, &token, "2001:db8:7:1:ffff::99", "someone", "guess-guess-1").await;
+    assert_eq!(res.status().as_u16(), 429, "another address of the same /64 is the same client");
+    let res = attempt(&app, &token, "2001:db8:7:2::1", "someone", "guess-guess-1").await;
+    assert_eq!(res.status().as_u16(), 422, "the next /64 is another client");
+});
+
+#[test]
+fn rate_limits_key_ipv6_by_the_64_and_ipv4_by_the_address() {
+    let key = |s: &str| address_key(s.parse().unwrap());
+    assert_eq!(key("2001:db8:1:2:aaaa::1"), "2001:db8:1:2::/64");
+    assert_eq!(key("2001:db8:1:2:ffff:ffff:ffff:ffff"), "2001:db8:1:2::/64");
+    assert_ne!(key("2001:db8:1:3::1"), key("2001:db8:1:2::1"));
+    assert_eq!(key("::ffff:192.0.2.7"), "192.0.2.7", "an IPv4 address written as IPv6 is that address");
+    assert_eq!(key("192.0.2.7"), "192.0.2.7");
+    assert_ne!(key("192.0.2.8"), key("192.0.2.7"));
+}

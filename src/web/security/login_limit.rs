@@ -9,6 +9,8 @@
 //!   failures in the window, each attempt waits before its check, [`FIRST_DELAY`] doubling with
 //!   every further failure up to [`MAX_DELAY`] — so someone guessing from many addresses is
 //!   slowed, and the account's owner, from anywhere, still gets in.
+//!
+//! Addresses are [`super::address_key`]s: an IPv6 client counts by its /64.
 use super::rate_limit::{FailureWindow, Reservation};
 use crate::clock::SharedClock;
 use crate::error::{AppError, AppResult};
@@ -62,7 +64,7 @@ impl LoginLimits {
         }
     }
 
-    /// Takes an attempt on `account` (as typed) from `address` (the client's) from every
+    /// Takes an attempt on `account` (as typed) from `address` (an address key) from every
     /// count. It stays a failure unless [`Attempt::succeeded`] or [`Attempt::not_checked`].
     ///
     /// # Errors

@@ -16,6 +16,30 @@ pub use rate_limit::Limits;
 
 use actix_web::HttpRequest;
 
+/// The key a rate limit counts a client under: its IPv4 address, or for IPv6 its /64 — one
+/// subscriber's network, from which a client may take any of 2⁶⁴ addresses at will.
+/// An IPv4 address written as IPv6 (`::ffff:a.b.c.d`) is the IPv4 address.
+#[must_use]
+pub fn address_key(ip: std::net::IpAddr) -> String {
+    match ip {
+        std::net::IpAddr::V4(v4) => v4.to_string(),
+        std::net::IpAddr::V6(v6) => match v6.to_ipv4_mapped() {
+            Some(v4) => v4.to_string(),
+            None => {
+                let network = u128::from(v6) & (u128::MAX << 64);
+                format!("{}/64", std::net::Ipv6Addr::from(network))
+            }
+        },
+    }
+}
+
+/// [`address_key`] of the request's client ([`client_ip`]): what rate limits key on.
+#[must_use]
+pub fn client_key(req: &HttpRequest) -> String {
+    let ip = client_ip(req);
+    ip.parse().map_or(ip, address_key)
+}
+
 /// The client's address. A loopback peer is a reverse proxy on the same host (the documented
 /// deployment), so its `X-Forwarded-For` is believed — its last entry, which the proxy itself
 /// appended; any other peer is taken as the client.

@@ -2,7 +2,7 @@
 //! `governor` crate, timed by the application's clock so tests can step over a window.
 //!
 //! ```ignore
-//! security::rate_limit::check(&state.limits.objection, &security::client_ip(&req))?;
+//! security::rate_limit::check(&state.limits.objection, &security::client_key(&req))?;
 //! ```
 //! answers `AppError::TooManyRequests { retry_after_secs }` (429 with `Retry-After`) once the
 //! key has used its burst, and lets it through again as the quota refills.
