@@ -105,13 +105,7 @@ pub async fn login(
         }
         Err(e) => return Err(e.into()),
     };
-    let attempt = match attempt.wait_turn().await {
-        Ok(attempt) => attempt,
-        Err(AppError::TooManyRequests { retry_after_secs }) => {
-            return refused(&req, next, &form.username, retry_after_secs, too_many_message(false, retry_after_secs));
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let attempt = attempt.wait_turn().await;
     let now = state.now();
     let cheap = state.settings.cheap_password_hashing;
     let checked =
@@ -204,7 +198,7 @@ pub async fn change_password(
             return Err(AppError::invalid("confirm_password", "两次输入的新密码不一致"));
         }
         // The current password is a secret worth guessing: the same limits as signing in.
-        let attempt = state.limits.login.begin(&actor.username, &client_key(&req))?.wait_turn().await?;
+        let attempt = state.limits.login.begin(&actor.username, &client_key(&req))?.wait_turn().await;
         let work = &state.limits.password_work;
         let checked = service::check_credentials(&state.db, work, &actor.username, &form.current_password, cheap).await;
         let user = match checked {

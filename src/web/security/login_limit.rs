@@ -13,7 +13,7 @@
 //! Addresses are [`super::address_key`]s: an IPv6 client counts by its /64.
 use super::rate_limit::{FailureWindow, Reservation};
 use crate::clock::SharedClock;
-use crate::error::{AppError, AppResult};
+use crate::error::AppResult;
 use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
@@ -24,7 +24,7 @@ pub const PER_ADDRESS: usize = 20;
 pub const FREE_PER_ACCOUNT: usize = 5;
 pub const FIRST_DELAY: Duration = Duration::from_millis(250);
 pub const MAX_DELAY: Duration = Duration::from_secs(8);
-/// Attempts sitting out a delay at once; beyond this they are answered as busy.
+/// Attempts sitting out a delay at once; beyond this they are checked without waiting.
 pub const MAX_DELAYED: usize = 256;
 
 /// Characters of a typed account name a count keys on (real names have at most 32).
@@ -115,22 +115,18 @@ impl Attempt<'_> {
         delay_after(self.account.before)
     }
 
-    /// Sits out the account's delay, if it has one.
-    ///
-    /// # Errors
-    /// `TooManyRequests` when too many attempts are already waiting (the attempt is then given
-    /// back: it was not checked).
-    pub async fn wait_turn(self) -> AppResult<Self> {
+    /// Sits out the account's delay, if it has one. When [`MAX_DELAYED`] attempts are waiting
+    /// already, it goes on at once instead: a full waiting room must not turn into a hold on
+    /// the account, and the bound on hashes in flight still holds.
+    pub async fn wait_turn(self) -> Self {
         let delay = self.delay();
         if delay.is_zero() {
-            return Ok(self);
+            return self;
         }
-        let Ok(_waiting) = Arc::clone(&self.limits.delayed).try_acquire_owned() else {
-            self.not_checked();
-            return Err(AppError::TooManyRequests { retry_after_secs: delay.as_secs().max(1) });
-        };
-        tokio::time::sleep(delay).await;
-        Ok(self)
+        if let Ok(_waiting) = Arc::clone(&self.limits.delayed).try_acquire_owned() {
+            tokio::time::sleep(delay).await;
+        }
+        self
     }
 
     /// The password was right: the failures of this account from this address are forgotten,
@@ -156,6 +152,7 @@ impl Attempt<'_> {
 mod tests {
     use super::*;
     use crate::clock::ManualClock;
+    use crate::error::AppError;
     use chrono::TimeZone;
 
     fn limits() -> (ManualClock, LoginLimits) {
@@ -213,6 +210,20 @@ mod tests {
         }
         let attempt = limits.begin("zhang", "198.51.100.1").unwrap();
         assert_eq!(attempt.delay(), MAX_DELAY);
+    }
+
+    #[tokio::test]
+    async fn a_full_waiting_room_lets_the_attempt_through_rather_than_refusing_it() {
+        let (_, limits) = limits();
+        for i in 0..FREE_PER_ACCOUNT {
+            limits.begin("zhang", &format!("192.0.2.{i}")).unwrap().failed();
+        }
+        let room = u32::try_from(MAX_DELAYED).unwrap();
+        let _full = Arc::clone(&limits.delayed).try_acquire_many_owned(room).unwrap();
+        let attempt = limits.begin("zhang", "198.51.100.1").unwrap();
+        assert_eq!(attempt.delay(), FIRST_DELAY);
+        let waited = tokio::time::timeout(FIRST_DELAY / 5, attempt.wait_turn()).await;
+        assert!(waited.is_ok(), "went on without its delay");
     }
 
     #[test]
