@@ -4,7 +4,7 @@ use crate::access::Actor;
 use crate::audit::{self, AuditEntry};
 use crate::error::{AppError, FieldError, PageResult, labelled};
 use crate::web::AppState;
-use crate::web::security::{client_ip, csrf};
+use crate::web::security::{client_ip, client_key, csrf};
 use crate::web::session;
 use crate::web::shell::{flash, render_with_status, see_other};
 use actix_session::Session;
@@ -64,6 +64,29 @@ pub struct LoginForm {
     next: Option<String>,
 }
 
+/// The login page again with 429, `Retry-After` and why.
+fn refused(
+    req: &HttpRequest,
+    next: String,
+    username: &str,
+    retry_after_secs: u64,
+    message: String,
+) -> PageResult<HttpResponse> {
+    let mut res = login_page(req, StatusCode::TOO_MANY_REQUESTS, next, username, Some(message))?;
+    res.headers_mut()
+        .insert(actix_web::http::header::RETRY_AFTER, actix_web::http::header::HeaderValue::from(retry_after_secs));
+    Ok(res)
+}
+
+/// Why a sign-in was not checked: its address is held, or the server has no room for the hash.
+fn too_many_message(held: bool, retry_after_secs: u64) -> String {
+    if held {
+        format!("尝试次数过多，请{}分钟后再试", retry_after_secs.div_ceil(60))
+    } else {
+        "登录请求较多，请稍后再试".to_owned()
+    }
+}
+
 pub async fn login(
     req: HttpRequest,
     state: Data<AppState>,
@@ -73,37 +96,49 @@ pub async fn login(
     let form = form.into_inner();
     let next = safe_next(form.next.as_deref());
     let ip = client_ip(&req);
-    let account_key = form.username.trim().to_lowercase();
-    let limited = state.limits.login_ip.check(&ip).and_then(|()| state.limits.login_account.check(&account_key));
-    if let Err(AppError::TooManyRequests { retry_after_secs }) = limited {
-        let minutes = retry_after_secs.div_ceil(60);
-        let message = format!("尝试次数过多，请{minutes}分钟后再试");
-        let mut res = login_page(&req, StatusCode::TOO_MANY_REQUESTS, next, &form.username, Some(message))?;
-        res.headers_mut()
-            .insert(actix_web::http::header::RETRY_AFTER, actix_web::http::header::HeaderValue::from(retry_after_secs));
-        return Ok(res);
-    }
+    // The attempt is taken from the limits before the password is checked, so a burst of
+    // concurrent guesses gets no more checks than the limits allow.
+    let attempt = match state.limits.login.begin(&form.username, &client_key(&req)) {
+        Ok(attempt) => attempt,
+        Err(AppError::TooManyRequests { retry_after_secs }) => {
+            return refused(&req, next, &form.username, retry_after_secs, too_many_message(true, retry_after_secs));
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let attempt = attempt.wait_turn().await;
     let now = state.now();
     let cheap = state.settings.cheap_password_hashing;
-    let Some(user) = service::check_credentials(&state.db, &form.username, &form.password, cheap).await? else {
-        state.limits.login_ip.fail(&ip);
-        state.limits.login_account.fail(&account_key);
-        if let Some(known) = service::find_by_username(&state.db, &form.username).await? {
-            let entry = AuditEntry {
-                user_id: Some(known.id),
-                unit_id: Some(known.unit_id),
-                action: "auth.login_failed",
-                target_type: "user",
-                target_id: Some(known.id.to_string()),
-                detail: None,
-                ip: Some(ip),
-            };
-            audit::record(&state.db, entry, now).await?;
+    let checked =
+        service::check_credentials(&state.db, &state.limits.password_work, &form.username, &form.password, cheap).await;
+    let user = match checked {
+        Ok(Some(user)) => {
+            attempt.succeeded();
+            user
         }
-        let message = "用户名或密码错误，或账号已停用".to_owned();
-        return login_page(&req, StatusCode::UNPROCESSABLE_ENTITY, next, &form.username, Some(message));
+        Ok(None) => {
+            let failures = attempt.account_failures_before() + 1;
+            attempt.failed();
+            if let Some(known) = service::find_by_username(&state.db, &form.username).await? {
+                let entry = AuditEntry {
+                    user_id: Some(known.id),
+                    unit_id: Some(known.unit_id),
+                    action: "auth.login_failed",
+                    target_type: "user",
+                    target_id: Some(known.id.to_string()),
+                    detail: Some(format!("15分钟内第{failures}次登录失败")),
+                    ip: Some(ip),
+                };
+                audit::record(&state.db, entry, now).await?;
+            }
+            let message = "用户名或密码错误，或账号已停用".to_owned();
+            return login_page(&req, StatusCode::UNPROCESSABLE_ENTITY, next, &form.username, Some(message));
+        }
+        Err(AppError::TooManyRequests { retry_after_secs }) => {
+            attempt.not_checked();
+            return refused(&req, next, &form.username, retry_after_secs, too_many_message(false, retry_after_secs));
+        }
+        Err(e) => return Err(e.into()),
     };
-    state.limits.login_account.succeed(&account_key);
     session::start(&session, &user, now)?;
     service::record_login(&state.db, &user, now).await?;
     let entry = AuditEntry {
@@ -167,15 +202,24 @@ pub async fn change_password(
         if form.new_password != form.confirm_password {
             return Err(AppError::invalid("confirm_password", "两次输入的新密码不一致"));
         }
-        // The current password is a secret worth guessing: the same limit as signing in.
-        let limit = &state.limits.login_account;
-        limit.check(&actor.username)?;
-        let Some(user) = service::check_credentials(&state.db, &actor.username, &form.current_password, cheap).await?
-        else {
-            limit.fail(&actor.username);
-            return Err(AppError::invalid("current_password", "当前密码不正确"));
+        // The current password is a secret worth guessing: the same limits as signing in.
+        let attempt = state.limits.login.begin(&actor.username, &client_key(&req))?.wait_turn().await;
+        let work = &state.limits.password_work;
+        let checked = service::check_credentials(&state.db, work, &actor.username, &form.current_password, cheap).await;
+        let user = match checked {
+            Ok(Some(user)) => {
+                attempt.succeeded();
+                user
+            }
+            Ok(None) => {
+                attempt.failed();
+                return Err(AppError::invalid("current_password", "当前密码不正确"));
+            }
+            Err(e) => {
+                attempt.not_checked();
+                return Err(e);
+            }
         };
-        limit.succeed(&actor.username);
         // The new password, the end of the other sessions and of the API tokens: all or none.
         let txn = crate::db::begin_write(&state.db).await?;
         let user = service::set_password(&txn, &user, &form.new_password, cheap, now).await?;

@@ -3,6 +3,7 @@
 use super::{Username, parse_display_name, password};
 use crate::access::Role;
 use crate::error::{AppError, AppResult};
+use crate::web::security::password_work::PasswordWork;
 use chrono::{DateTime, Utc};
 use entity::{units, users};
 use sea_orm::{
@@ -77,22 +78,27 @@ pub async fn count<C: ConnectionTrait>(db: &C) -> AppResult<u64> {
 }
 
 /// The active user whose password this is, or `None`. Spends the same work whether or not the
-/// account exists, so timing does not tell which usernames are real.
+/// account exists, so timing does not tell which usernames are real. The hash runs under
+/// `work`'s bound on hashes in flight.
 ///
 /// # Errors
-/// Database failure.
+/// `TooManyRequests` when `work` has no slot for the hash; database failure.
 pub async fn check_credentials<C: ConnectionTrait>(
     db: &C,
+    work: &PasswordWork,
     username: &str,
     given: &str,
     cheap: bool,
 ) -> AppResult<Option<users::Model>> {
     let user = find_by_username(db, username).await?;
-    let stored = user.as_ref().map_or_else(|| password::dummy_hash(cheap).to_owned(), |u| u.password_hash.clone());
+    let stored = user.as_ref().map(|u| u.password_hash.clone());
     let given = given.to_owned();
-    let matches = actix_web::rt::task::spawn_blocking(move || password::verify(&given, &stored))
-        .await
-        .map_err(AppError::internal)?;
+    let matches = work
+        .run(move || {
+            let stored = stored.as_deref().unwrap_or_else(|| password::dummy_hash(cheap));
+            password::verify(&given, stored)
+        })
+        .await?;
     Ok(user.filter(|u| matches && u.is_active))
 }
 

@@ -19,7 +19,7 @@ use super::{RefusalReason, Status};
 use crate::china_time::{datetime_zh, rfc3339_china};
 use crate::error::{ApiResult, AppError, FieldError};
 use crate::web::AppState;
-use crate::web::security::{client_ip, rate_limit};
+use crate::web::security::{client_key, rate_limit};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, LOCATION};
 use actix_web::web::{Data, Json, Path, Payload};
@@ -46,7 +46,7 @@ use serde_json::json;
     )
 )]
 pub async fn file(state: Data<AppState>, req: HttpRequest, id: Path<i32>, payload: Payload) -> ApiResult<HttpResponse> {
-    rate_limit::check(&state.limits.objection, &client_ip(&req))?;
+    rate_limit::check(&state.limits.objection, &client_key(&req))?;
     let submission = upload::read(&req, payload, &Store::new(&state.settings.data_dir)).await?;
     let key = req.headers().get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let (outcome, notice) = submit::file(&state, *id, submission, key.as_deref()).await?;
@@ -164,7 +164,7 @@ pub async fn find(state: Data<AppState>, req: HttpRequest, code: Path<String>) -
         .get(LOOKUP_KEY_HEADER)
         .map(|v| v.to_str().unwrap_or_default())
         .ok_or_else(|| AppError::BadRequest(KEY_MISSING.to_owned()))?;
-    rate_limit::check(&state.limits.lookup, &client_ip(&req))?;
+    rate_limit::check(&state.limits.lookup, &client_key(&req))?;
     let case = lookup::find(&state.db, &code, key).await?.ok_or(AppError::NotFound)?;
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(case))
 }

@@ -9,7 +9,7 @@ use super::views::{FormPage, LookupCase, LookupPage, ReceiptPage, qr_svg};
 use crate::error::{AppError, AppResult, PageResult};
 use crate::receipts;
 use crate::web::AppState;
-use crate::web::security::{client_ip, csrf, rate_limit};
+use crate::web::security::{client_key, csrf, rate_limit};
 use crate::web::templates::render;
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
@@ -64,7 +64,7 @@ pub async fn file(
     id: Path<i32>,
     payload: Payload,
 ) -> PageResult<HttpResponse> {
-    rate_limit::check(&state.limits.objection, &client_ip(&req))?;
+    rate_limit::check(&state.limits.objection, &client_key(&req))?;
     let submission = upload::read(&req, payload, &Store::new(&state.settings.data_dir)).await?;
     let key = submission.extra("idempotency_key").map(str::to_owned);
     let typed = submission.input.clone();
@@ -114,7 +114,7 @@ pub async fn lookup_result(
     req: HttpRequest,
     form: Form<LookupForm>,
 ) -> PageResult<HttpResponse> {
-    rate_limit::check(&state.limits.lookup, &client_ip(&req))?;
+    rate_limit::check(&state.limits.lookup, &client_key(&req))?;
     let found = lookup::find(&state.db, &form.code, &form.key).await?;
     let page = LookupPage {
         title: "异议查询",

@@ -49,6 +49,8 @@ pub struct TestApp {
     pub clock: ManualClock,
     pub db: DatabaseConnection,
     pub database_url: String,
+    /// The running application's state (its limits and counters).
+    pub state: gongshi::web::AppState,
     dir: tempfile::TempDir,
 }
 
@@ -84,14 +86,15 @@ impl TestApp {
         let clock = ManualClock::new(default_now());
         let app = Application::build(settings, Arc::new(clock.clone())).await.expect("app builds");
         let port = app.port();
-        let db = app.state().db.clone();
+        let state = app.state().clone();
+        let db = state.db.clone();
         actix_web::rt::spawn(app.run_until_stopped());
         let client = reqwest::Client::builder()
             .redirect(reqwest::redirect::Policy::none())
             .cookie_store(true)
             .build()
             .expect("client");
-        Self { backend, address: format!("http://127.0.0.1:{port}"), client, clock, db, database_url, dir }
+        Self { backend, address: format!("http://127.0.0.1:{port}"), client, clock, db, database_url, state, dir }
     }
 
     pub fn url(&self, path: &str) -> String {
@@ -257,7 +260,8 @@ impl TestApp {
         let app = Application::build(settings, Arc::new(clock.clone())).await.expect("app builds");
         let link = app.setup_link().map(str::to_owned);
         let port = app.port();
-        let db = app.state().db.clone();
+        let state = app.state().clone();
+        let db = state.db.clone();
         actix_web::rt::spawn(app.run_until_stopped());
         let test_app = Self {
             backend,
@@ -266,6 +270,7 @@ impl TestApp {
             clock,
             db,
             database_url,
+            state,
             dir,
         };
         (link, test_app)

@@ -19,6 +19,7 @@ mod import;
 mod import_docs;
 mod ledger;
 mod loadgen;
+mod login_limits;
 mod migrations;
 mod notices;
 mod notices_admin;

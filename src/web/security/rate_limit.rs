@@ -2,17 +2,19 @@
 //! `governor` crate, timed by the application's clock so tests can step over a window.
 //!
 //! ```ignore
-//! security::rate_limit::check(&state.limits.objection, &security::client_ip(&req))?;
+//! security::rate_limit::check(&state.limits.objection, &security::client_key(&req))?;
 //! ```
 //! answers `AppError::TooManyRequests { retry_after_secs }` (429 with `Retry-After`) once the
 //! key has used its burst, and lets it through again as the quota refills.
 use crate::clock::SharedClock;
 use crate::error::{AppError, AppResult};
+use chrono::{DateTime, Utc};
 use governor::clock::Clock;
 use governor::middleware::NoOpMiddleware;
 use governor::nanos::Nanos;
 use governor::state::keyed::DashMapStateStore;
 use governor::{Quota, RateLimiter};
+use std::collections::{HashMap, VecDeque};
 use std::num::NonZeroU32;
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -91,15 +93,33 @@ pub fn check(limiter: &Limiter, key: &str) -> AppResult<()> {
 }
 
 /// Counts failures (wrong passwords) in a sliding window; a key with `max` failures in the
-/// window is refused, even with the right password, until the oldest failure is `window` old.
-/// Success forgets the key's failures, so people who type their password right are never held.
+/// window is refused until the oldest failure is `window` old.
+///
+/// An attempt takes its failure slot *before* it is checked ([`FailureWindow::reserve`]) and
+/// gives it back if it turns out not to be one ([`FailureWindow::give_back`]), so a burst of
+/// concurrent attempts cannot all pass the check while the first are still being checked.
 pub struct FailureWindow {
     name: &'static str,
     max: usize,
     window: chrono::Duration,
     clock: SharedClock,
-    failures:
-        std::sync::Mutex<std::collections::HashMap<String, std::collections::VecDeque<chrono::DateTime<chrono::Utc>>>>,
+    failures: std::sync::Mutex<HashMap<String, VecDeque<DateTime<Utc>>>>,
+}
+
+/// A failure slot taken by [`FailureWindow::reserve`].
+#[derive(Debug, Clone)]
+pub struct Reservation {
+    key: String,
+    at: DateTime<Utc>,
+    /// The failures the window held for the key before this one.
+    pub before: usize,
+}
+
+impl Reservation {
+    #[must_use]
+    pub fn key(&self) -> &str {
+        &self.key
+    }
 }
 
 impl FailureWindow {
@@ -108,56 +128,61 @@ impl FailureWindow {
         Self { name, max: max.max(1), window, clock, failures: std::sync::Mutex::default() }
     }
 
-    fn lock(
-        &self,
-    ) -> std::sync::MutexGuard<
-        '_,
-        std::collections::HashMap<String, std::collections::VecDeque<chrono::DateTime<chrono::Utc>>>,
-    > {
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, VecDeque<DateTime<Utc>>>> {
         self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// Whether `key` may try now.
+    /// Takes a failure slot for `key`: the attempt counts as a failure unless given back.
     ///
     /// # Errors
-    /// `TooManyRequests` with the seconds until the oldest failure leaves the window.
-    pub fn check(&self, key: &str) -> AppResult<()> {
-        let now = self.clock.now();
-        let mut map = self.lock();
-        let Some(times) = map.get_mut(key) else { return Ok(()) };
-        while times.front().is_some_and(|t| now - *t >= self.window) {
-            times.pop_front();
-        }
-        if times.len() < self.max {
-            return Ok(());
-        }
-        let wait = times.front().map_or(self.window, |oldest| *oldest + self.window - now);
-        tracing::info!(limit = self.name, "failure limit reached");
-        Err(AppError::TooManyRequests { retry_after_secs: u64::try_from(wait.num_seconds()).unwrap_or(1).max(1) })
-    }
-
-    /// Records a failure for `key`.
-    pub fn fail(&self, key: &str) {
+    /// `TooManyRequests`, with the seconds until the oldest failure leaves the window, when the
+    /// key already has `max` failures (or slots taken) in the window.
+    pub fn reserve(&self, key: &str) -> AppResult<Reservation> {
         let now = self.clock.now();
         let mut map = self.lock();
         if map.len() > 100_000 {
             map.retain(|_, times| times.back().is_some_and(|t| now - *t < self.window));
         }
-        map.entry(key.to_owned()).or_default().push_back(now);
+        let times = map.entry(key.to_owned()).or_default();
+        while times.front().is_some_and(|t| now - *t >= self.window) {
+            times.pop_front();
+        }
+        if times.len() >= self.max {
+            let wait = times.front().map_or(self.window, |oldest| *oldest + self.window - now);
+            tracing::info!(limit = self.name, "failure limit reached");
+            let secs = u64::try_from(wait.num_seconds()).unwrap_or(1).max(1);
+            return Err(AppError::TooManyRequests { retry_after_secs: secs });
+        }
+        let before = times.len();
+        times.push_back(now);
+        Ok(Reservation { key: key.to_owned(), at: now, before })
     }
 
-    /// Forgets `key`'s failures.
-    pub fn succeed(&self, key: &str) {
+    /// Returns a slot that turned out not to be a failure.
+    pub fn give_back(&self, reservation: &Reservation) {
+        let mut map = self.lock();
+        let Some(times) = map.get_mut(&reservation.key) else { return };
+        if let Some(i) = times.iter().rposition(|t| *t == reservation.at) {
+            times.remove(i);
+        }
+        if times.is_empty() {
+            map.remove(&reservation.key);
+        }
+    }
+
+    /// Forgets every failure of `key`.
+    pub fn forget(&self, key: &str) {
         self.lock().remove(key);
     }
 }
 
 /// The application's limits, in `AppState::limits`.
 pub struct Limits {
-    /// Failed sign-ins (and wrong current passwords) per account name.
-    pub login_account: FailureWindow,
-    /// Failed sign-ins per client address.
-    pub login_ip: FailureWindow,
+    /// Failed sign-ins (and wrong current passwords): per account and address, per address,
+    /// and the growing delay per account.
+    pub login: super::login_limit::LoginLimits,
+    /// Password hashes in flight.
+    pub password_work: super::password_work::PasswordWork,
     /// Objection submissions per client address (web form and API).
     pub objection: Limiter,
     /// Objection look-ups (code + key) per client address.
@@ -169,8 +194,8 @@ impl Limits {
     pub fn new(clock: &SharedClock) -> Self {
         let minutes = |m: u64| Duration::from_secs(m * 60);
         Self {
-            login_account: FailureWindow::new("login_account", clock.clone(), 5, chrono::Duration::minutes(15)),
-            login_ip: FailureWindow::new("login_ip", clock.clone(), 20, chrono::Duration::minutes(15)),
+            login: super::login_limit::LoginLimits::new(clock),
+            password_work: super::password_work::PasswordWork::for_this_machine(),
             objection: Limiter::new("objection", clock.clone(), 10, minutes(60)),
             lookup: Limiter::new("lookup", clock.clone(), 30, minutes(15)),
         }
@@ -186,7 +211,7 @@ mod tests {
 
     #[test]
     fn a_key_is_stopped_after_its_burst_and_let_through_when_it_refills() {
-        let clock = ManualClock::new(chrono::Utc.with_ymd_and_hms(2025, 3, 9, 2, 0, 0).unwrap());
+        let clock = ManualClock::new(Utc.with_ymd_and_hms(2025, 3, 9, 2, 0, 0).unwrap());
         let limiter = Limiter::new("test", Arc::new(clock.clone()), 3, Duration::from_mins(1));
         for _ in 0..3 {
             limiter.check("a").unwrap();
@@ -200,19 +225,23 @@ mod tests {
     }
 
     #[test]
-    fn failures_hold_a_key_until_the_oldest_leaves_the_window_and_success_forgets_them() {
-        let clock = ManualClock::new(chrono::Utc.with_ymd_and_hms(2025, 3, 9, 2, 0, 0).unwrap());
+    fn failures_hold_a_key_until_the_oldest_leaves_the_window_and_slots_come_back() {
+        let clock = ManualClock::new(Utc.with_ymd_and_hms(2025, 3, 9, 2, 0, 0).unwrap());
         let window = FailureWindow::new("test", Arc::new(clock.clone()), 2, chrono::Duration::minutes(15));
-        window.fail("a");
+        assert_eq!(window.reserve("a").unwrap().before, 0);
         clock.advance(chrono::Duration::minutes(5));
-        window.fail("a");
-        let Err(AppError::TooManyRequests { retry_after_secs }) = window.check("a") else { panic!("not held") };
+        let second = window.reserve("a").unwrap();
+        assert_eq!(second.before, 1);
+        let Err(AppError::TooManyRequests { retry_after_secs }) = window.reserve("a") else { panic!("not held") };
         assert_eq!(retry_after_secs, 600);
+        window.give_back(&second);
+        let third = window.reserve("a").unwrap();
+        assert!(window.reserve("a").is_err());
         clock.advance(chrono::Duration::minutes(10));
-        window.check("a").unwrap();
-        window.fail("b");
-        window.succeed("b");
-        window.fail("b");
-        window.check("b").unwrap();
+        window.reserve("a").unwrap();
+        window.give_back(&third);
+        window.reserve("b").unwrap();
+        window.forget("b");
+        assert_eq!(window.reserve("b").unwrap().before, 0);
     }
 }
