@@ -8,8 +8,27 @@
 //! (`objections`). Two copies cannot take their values from here and are checked against them
 //! in `tests/it/migrations.rs`: the schema's column defaults (the initial migration) and
 //! `PeriodRules::default()`.
+use crate::error::AppResult;
 use entity::campaigns;
 use sea_orm::ActiveValue::Set;
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+
+/// Every campaign, the newest year first.
+///
+/// # Errors
+/// Database failure.
+pub async fn newest_first<C: ConnectionTrait>(db: &C) -> AppResult<Vec<campaigns::Model>> {
+    use sea_orm::QueryOrder;
+    Ok(campaigns::Entity::find().order_by_desc(campaigns::Column::Year).all(db).await?)
+}
+
+/// The campaign with this code (e.g. `2025`), if any.
+///
+/// # Errors
+/// Database failure.
+pub async fn find_by_code<C: ConnectionTrait>(db: &C, code: &str) -> AppResult<Option<campaigns::Model>> {
+    Ok(campaigns::Entity::find().filter(campaigns::Column::Code.eq(code)).one(db).await?)
+}
 
 /// The settings a campaign row holds beside its name and dates.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

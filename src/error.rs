@@ -52,13 +52,12 @@ pub enum AppError {
     /// The request conflicts with the state of things (e.g. the notice has closed).
     #[error("{message}")]
     Conflict { message: String, detail: Option<serde_json::Value> },
+    /// Refused for now by a limit on how often (sign-ins, filings); may try again later.
     #[error("请求过于频繁，请{retry_after_secs}秒后再试")]
-    TooManyRequests { retry_after_secs: u64 },
+    Throttled { retry_after_secs: u64 },
+    /// Over a size limit (an upload, a body, a workbook).
     #[error("请求内容过大")]
-    PayloadTooLarge,
-    /// The path exists, but not for this method; `allow` lists the methods it answers.
-    #[error("该地址不支持这种请求方法")]
-    MethodNotAllowed { allow: String },
+    TooLarge,
     /// Something broke inside. The cause is logged under `error_id`; the user sees only the id.
     #[error("服务器内部错误")]
     Internal { error_id: String },

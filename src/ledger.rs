@@ -150,6 +150,15 @@ pub async fn head<C: ConnectionTrait>(db: &C) -> AppResult<Head> {
         .map_or(Head { count: 0, head_hash: GENESIS.to_owned() }, |e| Head { count: e.seq, head_hash: e.entry_hash }))
 }
 
+/// The newest `n` entries, newest first.
+///
+/// # Errors
+/// Database failure.
+pub async fn recent<C: ConnectionTrait>(db: &C, n: u64) -> AppResult<Vec<ledger::Model>> {
+    use sea_orm::QuerySelect;
+    Ok(ledger::Entity::find().order_by_desc(ledger::Column::Seq).limit(n).all(db).await?)
+}
+
 /// Where the chain first fails to hold.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Break {

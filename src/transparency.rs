@@ -7,8 +7,6 @@ use crate::web::templates::render;
 use actix_web::HttpResponse;
 use actix_web::http::header::CACHE_CONTROL;
 use actix_web::web::Data;
-use entity::ledger;
-use sea_orm::{EntityTrait, QueryOrder, QuerySelect};
 use serde::Serialize;
 
 /// How many recent entries the page lists.
@@ -50,10 +48,7 @@ async fn head(state: &AppState) -> crate::error::AppResult<Transparency> {
 }
 
 pub async fn page(state: Data<AppState>) -> PageResult<HttpResponse> {
-    let recent = ledger::Entity::find()
-        .order_by_desc(ledger::Column::Seq)
-        .limit(RECENT)
-        .all(&state.db)
+    let recent = crate::ledger::recent(&state.db, RECENT)
         .await?
         .into_iter()
         .map(|e| Entry {

@@ -100,7 +100,7 @@ pub async fn login(
     // concurrent guesses gets no more checks than the limits allow.
     let attempt = match state.limits.login.begin(&form.username, &client_key(&req)) {
         Ok(attempt) => attempt,
-        Err(AppError::TooManyRequests { retry_after_secs }) => {
+        Err(AppError::Throttled { retry_after_secs }) => {
             return refused(&req, next, &form.username, retry_after_secs, too_many_message(true, retry_after_secs));
         }
         Err(e) => return Err(e.into()),
@@ -133,7 +133,7 @@ pub async fn login(
             let message = "用户名或密码错误，或账号已停用".to_owned();
             return login_page(&req, StatusCode::UNPROCESSABLE_ENTITY, next, &form.username, Some(message));
         }
-        Err(AppError::TooManyRequests { retry_after_secs }) => {
+        Err(AppError::Throttled { retry_after_secs }) => {
             attempt.not_checked();
             return refused(&req, next, &form.username, retry_after_secs, too_many_message(false, retry_after_secs));
         }

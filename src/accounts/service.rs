@@ -82,7 +82,7 @@ pub async fn count<C: ConnectionTrait>(db: &C) -> AppResult<u64> {
 /// `work`'s bound on hashes in flight.
 ///
 /// # Errors
-/// `TooManyRequests` when `work` has no slot for the hash; database failure.
+/// `Throttled` when `work` has no slot for the hash; database failure.
 pub async fn check_credentials<C: ConnectionTrait>(
     db: &C,
     work: &PasswordWork,

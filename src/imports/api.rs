@@ -69,7 +69,7 @@ pub async fn import_file(
     while let Some(chunk) = body.next().await {
         let chunk = chunk.map_err(|_| AppError::BadRequest("请求内容不完整".into()))?;
         if bytes.len() + chunk.len() > crate::web::security::limits::IMPORT_FILE_BYTES {
-            return Err(AppError::PayloadTooLarge.into());
+            return Err(AppError::TooLarge.into());
         }
         bytes.extend_from_slice(&chunk);
     }

@@ -61,7 +61,7 @@ async fn read_upload(mut form: Multipart) -> Result<Upload, AppError> {
         while let Some(chunk) = field.next().await {
             let chunk = chunk.map_err(|_| AppError::BadRequest("上传内容不完整".into()))?;
             if bytes.len() + chunk.len() > crate::web::security::limits::IMPORT_FILE_BYTES {
-                return Err(AppError::PayloadTooLarge);
+                return Err(AppError::TooLarge);
             }
             bytes.extend_from_slice(&chunk);
         }

@@ -12,8 +12,7 @@ use crate::web::AppState;
 use actix_web::web::{Bytes, Data, Path, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
-use entity::{campaigns, notice_revisions, units};
-use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+use entity::notice_revisions;
 use serde::{Deserialize, Serialize};
 // IntoParams stays unimported: `#[utoipa::path(params(ListQuery))]` expands to
 // `utoipa::IntoParams` at this file's span, which an import would make an unneeded qualification.
@@ -281,11 +280,11 @@ pub async fn list(req: HttpRequest, state: Data<AppState>, q: Query<ListQuery>) 
     let mut filter =
         Filter { level: level.and_then(|l| i32::try_from(l).ok()).and_then(Level::from_number), ..Filter::default() };
     if let Some(code) = q.unit.as_deref().filter(|s| !s.is_empty()) {
-        let unit = units::Entity::find().filter(units::Column::Code.eq(code)).one(&state.db).await?;
+        let unit = crate::units::service::find_by_code(&state.db, code).await?;
         filter.unit_id = Some(unit.map_or(-1, |u| u.id));
     }
     if let Some(code) = q.campaign.as_deref().filter(|s| !s.is_empty()) {
-        let c = campaigns::Entity::find().filter(campaigns::Column::Code.eq(code)).one(&state.db).await?;
+        let c = crate::campaigns::find_by_code(&state.db, code).await?;
         filter.campaign_id = Some(c.map_or(-1, |c| c.id));
     }
     let listing = super::public_listing::listing(&state.db, &state.settings.database_url).await?;

@@ -11,7 +11,7 @@
 //! databases never see each other's notices).
 use super::public_read::PublicState;
 use super::service::Item;
-use actix_web::web::Bytes;
+use bytes::Bytes;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};

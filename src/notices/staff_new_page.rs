@@ -10,8 +10,6 @@ use crate::web::shell::{flash, render, render_with_status, see_other};
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Query};
 use actix_web::{HttpRequest, HttpResponse};
-use entity::campaigns;
-use sea_orm::{EntityTrait, QueryOrder};
 use serde::{Deserialize, Serialize};
 
 #[derive(Deserialize)]
@@ -40,7 +38,7 @@ struct NewPage {
 }
 
 async fn new_context(state: &AppState, actor: &Actor, campaign_id: Option<i32>, level: Level) -> AppResult<NewPage> {
-    let all = campaigns::Entity::find().order_by_desc(campaigns::Column::Year).all(&state.db).await?;
+    let all = crate::campaigns::newest_first(&state.db).await?;
     let campaign_id = campaign_id.or_else(|| all.first().map(|c| c.id));
     let candidates = match campaign_id {
         Some(c) => staff_service::candidates(&state.db, actor, c, level).await?,

@@ -32,7 +32,7 @@ impl Writer {
     #[must_use]
     pub fn spawn(db: DatabaseConnection, seed: [u8; 32]) -> Self {
         let (jobs, rx) = mpsc::unbounded_channel();
-        actix_web::rt::spawn(run(db, seed, rx));
+        tokio::spawn(run(db, seed, rx));
         Self { jobs }
     }
 

@@ -81,7 +81,7 @@ fn public_case(o: &objections::Model, events: &[objection_events::Model]) -> App
         receipt_code: o.receipt_code.clone(),
         status: status.code(),
         status_label: status.label(),
-        refusal_reason: o.refusal_reason.as_deref().and_then(RefusalReason::parse).map(RefusalReason::code),
+        refusal_reason: o.refusal_reason.as_deref().map(RefusalReason::stored).transpose()?.map(RefusalReason::code),
         received_at: rfc3339_china(o.received_at),
         received_at_text: datetime_zh(o.received_at),
         timeline,

@@ -67,9 +67,9 @@ impl QueueRow {
             notice_id: o.notice_id,
             project_id: o.project_id,
             category: o.category.clone(),
-            category_label: Category::parse(&o.category).map_or("", Category::label),
+            category_label: Category::stored(&o.category)?.label(),
             channel: o.channel.clone(),
-            channel_label: Channel::parse(&o.channel).map_or("", Channel::label),
+            channel_label: Channel::stored(&o.channel)?.label(),
             status: o.status.clone(),
             status_label: status.label(),
             refusal_reason: o.refusal_reason.clone(),
@@ -233,12 +233,17 @@ pub async fn detail<C: ConnectionTrait>(db: &C, actor: &Actor, id: i32, now: Dat
         row: QueueRow::of(&o, &names, now)?,
         notice_title: latest_title(db, notice.id).await?,
         unit_id: notice.unit_id,
-        objector_kind_label: ObjectorKind::parse(&o.objector_kind).map_or("", ObjectorKind::label),
+        objector_kind_label: ObjectorKind::stored(&o.objector_kind)?.label(),
         content: o.content.clone(),
         claimed_at_text: o.claimed_at.map(datetime_zh),
         registered_at_text: datetime_zh(o.registered_at),
         registered_by_name: o.registered_by.and_then(|u| names.get(&u).cloned()),
-        refusal_label: o.refusal_reason.as_deref().and_then(RefusalReason::parse).map(RefusalReason::refusal_label),
+        refusal_label: o
+            .refusal_reason
+            .as_deref()
+            .map(RefusalReason::stored)
+            .transpose()?
+            .map(RefusalReason::refusal_label),
         objector_conclusion: o.conclusion_summary.clone(),
         public_summary: o.public_summary.clone(),
         timeline,

@@ -61,7 +61,7 @@ pub async fn file(
     let store = Store::new(&state.settings.data_dir);
     let placed = {
         let store = store.clone();
-        actix_web::web::block(move || store.place(files))
+        tokio::task::spawn_blocking(move || store.place(files))
             .await
             .map_err(AppError::internal)?
             .map_err(AppError::internal)?

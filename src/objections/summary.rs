@@ -101,10 +101,15 @@ pub async fn for_notice<C: ConnectionTrait>(db: &C, notice_id: i32) -> AppResult
         out.cases.push(CaseOutcome {
             receipt_code: c.receipt_code,
             project_id: c.project_id,
-            category_label: Category::parse(&c.category).map_or("", Category::label),
+            category_label: Category::stored(&c.category)?.label(),
             status,
             status_label: status.label(),
-            refusal_label: c.refusal_reason.as_deref().and_then(RefusalReason::parse).map(RefusalReason::refusal_label),
+            refusal_label: c
+                .refusal_reason
+                .as_deref()
+                .map(RefusalReason::stored)
+                .transpose()?
+                .map(RefusalReason::refusal_label),
             received_at: c.received_at,
             concluded_at: c.concluded_at,
             conclusion_summary: c.conclusion_summary,

@@ -39,7 +39,7 @@ impl Submission {
 /// Reads the body by its content type.
 ///
 /// # Errors
-/// `BadRequest` for a body that cannot be read, `PayloadTooLarge` past the limits.
+/// `BadRequest` for a body that cannot be read, `TooLarge` past the limits.
 pub async fn read(req: &HttpRequest, payload: web::Payload, store: &Store) -> AppResult<Submission> {
     let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
@@ -65,7 +65,7 @@ async fn collect(mut payload: web::Payload, limit: usize) -> AppResult<Bytes> {
     while let Some(chunk) = payload.next().await {
         let chunk = chunk.map_err(|_| AppError::BadRequest("请求内容不完整".into()))?;
         if body.len() + chunk.len() > limit {
-            return Err(AppError::PayloadTooLarge);
+            return Err(AppError::TooLarge);
         }
         body.extend_from_slice(&chunk);
     }
@@ -146,7 +146,7 @@ async fn read_multipart(req: &HttpRequest, payload: web::Payload, store: &Store)
                     let chunk = chunk.map_err(|_| AppError::BadRequest("上传内容无法读取".into()))?;
                     total += chunk.len() as u64;
                     if value.len() + chunk.len() > MAX_TEXT_BYTES {
-                        return Err(AppError::PayloadTooLarge);
+                        return Err(AppError::TooLarge);
                     }
                     value.extend_from_slice(&chunk);
                 }
@@ -154,7 +154,7 @@ async fn read_multipart(req: &HttpRequest, payload: web::Payload, store: &Store)
             }
         }
         if total > MAX_BODY_BYTES {
-            return Err(AppError::PayloadTooLarge);
+            return Err(AppError::TooLarge);
         }
     }
     Ok(from_fields(pairs, files, file_errors))
@@ -181,7 +181,7 @@ async fn read_file(
         let chunk = chunk.map_err(|_| AppError::BadRequest("上传内容无法读取".into()))?;
         *total += chunk.len() as u64;
         if *total > MAX_BODY_BYTES {
-            return Err(AppError::PayloadTooLarge);
+            return Err(AppError::TooLarge);
         }
         if let Some(r) = receiving.as_mut() {
             match r.write(&chunk) {

@@ -123,7 +123,7 @@ impl ReceiptPage {
     pub fn new(recorded: &Recorded, receipt: &Receipt, verify_url: String, qr_svg: String) -> AppResult<Self> {
         let o = &recorded.objection;
         let status = Status::stored(&receipt.status)?;
-        let reason = receipt.refusal_reason.as_deref().and_then(RefusalReason::parse);
+        let reason = receipt.refusal_reason.as_deref().map(RefusalReason::stored).transpose()?;
         Ok(Self {
             title: "异议回执",
             receipt_code: grouped(&o.receipt_code),
@@ -132,8 +132,8 @@ impl ReceiptPage {
             notice_title: receipt.notice_title.clone(),
             notice_id: receipt.notice_id,
             project_name: receipt.project_name.clone(),
-            category_label: Category::parse(&receipt.category).map_or("", Category::label),
-            channel_label: Channel::parse(&receipt.channel).map_or("", Channel::label),
+            category_label: Category::stored(&receipt.category)?.label(),
+            channel_label: Channel::stored(&receipt.channel)?.label(),
             status_label: status.label(),
             refused: status == Status::Refused,
             refusal_label: reason.map(RefusalReason::refusal_label),

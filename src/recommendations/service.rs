@@ -55,29 +55,67 @@ pub async fn overview(db: &DatabaseConnection, actor: &Actor, campaign: &campaig
     let all: HashMap<i32, units::Model> = units::Entity::find().all(db).await?.into_iter().map(|u| (u.id, u)).collect();
     let me = all.get(&actor.unit_id).ok_or(AppError::NotFound)?;
     let parent = me.parent_id.and_then(|p| all.get(&p));
-    let name_of = |id: i32| all.get(&id).map_or_else(String::new, |u| u.name.clone());
+    let held = held_rows(db, campaign, actor.unit_id, &all).await?;
+    let (sent, received) = sent_and_received(db, campaign, actor.unit_id, &all).await?;
+    let limit = match parent {
+        Some(parent) => super::limit(db, campaign, me, parent).await?,
+        None => None,
+    };
+    Ok(Overview {
+        campaign: campaign.code.clone(),
+        unit_id: me.id,
+        unit_name: me.name.clone(),
+        parent_name: parent.map(|p| p.name.clone()),
+        held,
+        sent,
+        received,
+        used: limit.map(|l| l.used),
+        limit: limit.map(|l| l.limit),
+    })
+}
+
+fn name_in(all: &HashMap<i32, units::Model>, id: i32) -> String {
+    all.get(&id).map_or_else(String::new, |u| u.name.clone())
+}
+
+/// The unit's own projects of the campaign, each with the step the gate has it at.
+async fn held_rows(
+    db: &DatabaseConnection,
+    campaign: &campaigns::Model,
+    unit_id: i32,
+    all: &HashMap<i32, units::Model>,
+) -> AppResult<Vec<HeldRow>> {
     let held_projects = projects::Entity::find()
         .filter(projects::Column::CampaignId.eq(campaign.id))
-        .filter(projects::Column::HolderUnitId.eq(actor.unit_id))
+        .filter(projects::Column::HolderUnitId.eq(unit_id))
         .order_by_asc(projects::Column::Id)
         .all(db)
         .await?;
-    let steps = status::steps(db, campaign, &held_projects, &all).await?;
-    let held = held_projects
+    let steps = status::steps(db, campaign, &held_projects, all).await?;
+    Ok(held_projects
         .iter()
         .zip(steps)
         .map(|(p, step)| HeldRow {
             project_id: p.id,
             name: p.name.clone(),
-            applicant: name_of(p.applicant_unit_id),
+            applicant: name_in(all, p.applicant_unit_id),
             step,
         })
-        .collect();
+        .collect())
+}
+
+/// The campaign's recommendations the unit made (sent) and those made to it (received).
+async fn sent_and_received(
+    db: &DatabaseConnection,
+    campaign: &campaigns::Model,
+    unit_id: i32,
+    all: &HashMap<i32, units::Model>,
+) -> AppResult<(Vec<SentRow>, Vec<SentRow>)> {
     let rows = recommendations::Entity::find()
         .filter(
             sea_orm::Condition::any()
-                .add(recommendations::Column::FromUnitId.eq(actor.unit_id))
-                .add(recommendations::Column::ToUnitId.eq(actor.unit_id)),
+                .add(recommendations::Column::FromUnitId.eq(unit_id))
+                .add(recommendations::Column::ToUnitId.eq(unit_id)),
         )
         .order_by_asc(recommendations::Column::Id)
         .find_also_related(projects::Entity)
@@ -96,30 +134,16 @@ pub async fn overview(db: &DatabaseConnection, actor: &Actor, campaign: &campaig
         let row = SentRow {
             project_id: p.id,
             name: p.name.clone(),
-            from: name_of(r.from_unit_id),
-            to: name_of(r.to_unit_id),
+            from: name_in(all, r.from_unit_id),
+            to: name_in(all, r.to_unit_id),
             level: r.level,
             report_code: r.report_id.and_then(|id| codes.get(&id).cloned()),
             over_limit_reason: r.over_limit_reason.clone(),
             on: date_zh(crate::china_time::day_of(r.created_at)),
         };
-        if r.from_unit_id == actor.unit_id { sent.push(row) } else { received.push(row) }
+        if r.from_unit_id == unit_id { sent.push(row) } else { received.push(row) }
     }
-    let limit = match parent {
-        Some(parent) => super::limit(db, campaign, me, parent).await?,
-        None => None,
-    };
-    Ok(Overview {
-        campaign: campaign.code.clone(),
-        unit_id: me.id,
-        unit_name: me.name.clone(),
-        parent_name: parent.map(|p| p.name.clone()),
-        held,
-        sent,
-        received,
-        used: limit.map(|l| l.used),
-        limit: limit.map(|l| l.limit),
-    })
+    Ok((sent, received))
 }
 
 /// A unit's name, for the message after recommending.

@@ -43,7 +43,7 @@ pub async fn not_found(req: HttpRequest) -> HttpResponse {
     let allowed = crate::openapi::methods_of(path).filter(|m| !m.is_empty());
     match allowed {
         Some(methods) if !methods.contains(&req.method().as_str()) && req.method() != actix_web::http::Method::HEAD => {
-            AppError::MethodNotAllowed { allow: methods.join(", ") }.to_problem_response()
+            crate::web::errors::method_not_allowed(&methods.join(", "))
         }
         _ => AppError::NotFound.to_problem_response(),
     }

@@ -15,10 +15,10 @@ pub fn register(r: &mut AdminRoutes) {
         .get("/api/v1/admin/users/{id}", users::api::get)
         .put("/api/v1/admin/users/{id}", users::api::update)
         .post("/api/v1/admin/users/{id}/password", users::api::reset_password);
-    r.get("/api/v1/admin/tokens", tokens::api_list)
-        .post("/api/v1/admin/tokens", tokens::api_create)
-        .delete("/api/v1/admin/tokens/{id}", tokens::api_revoke);
-    r.get("/api/v1/admin/audit", audit_log::api);
+    r.get("/api/v1/admin/tokens", tokens::api::api_list)
+        .post("/api/v1/admin/tokens", tokens::api::api_create)
+        .delete("/api/v1/admin/tokens/{id}", tokens::api::api_revoke);
+    r.get("/api/v1/admin/audit", audit_log::api::list);
     r.get("/api/v1/admin/projects", projects::staff_api::list)
         .post("/api/v1/admin/projects", projects::staff_api::create)
         .post("/api/v1/admin/projects/import", imports::api::import_file)

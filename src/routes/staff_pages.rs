@@ -22,10 +22,10 @@ pub fn register(r: &mut AdminRoutes) {
         .get("/admin/users/{id}", users::pages::edit_form)
         .post("/admin/users/{id}", users::pages::update)
         .post("/admin/users/{id}/password", users::pages::reset_password);
-    r.get("/admin/tokens", tokens::list_page)
-        .post("/admin/tokens", tokens::create_page)
-        .post("/admin/tokens/{id}/revoke", tokens::revoke_page);
-    r.get("/admin/audit", audit_log::page);
+    r.get("/admin/tokens", tokens::pages::list_page)
+        .post("/admin/tokens", tokens::pages::create_page)
+        .post("/admin/tokens/{id}/revoke", tokens::pages::revoke_page);
+    r.get("/admin/audit", audit_log::pages::page);
     r.get("/admin/projects", projects::staff_pages::list)
         .get("/admin/projects/import", imports::pages::import_form)
         .post("/admin/projects/import", imports::pages::import_preview)

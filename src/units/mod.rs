@@ -23,9 +23,13 @@ pub const KINDS: [(&str, &str); 9] = [
     ("applicant", "申报单位"),
 ];
 
-#[must_use]
-pub fn kind_label(code: &str) -> &'static str {
-    KINDS.iter().find(|(c, _)| *c == code).map_or("其他", |(_, l)| l)
+/// The label of a stored unit kind. The form and the API accept only [`KINDS`], so an unknown
+/// code is a corrupt row (or one from a newer version): refused loudly, never shown as 其他.
+///
+/// # Errors
+/// `Internal` (logged) for a kind this version does not know.
+pub fn kind_label(code: &str) -> AppResult<&'static str> {
+    KINDS.iter().find(|(c, _)| *c == code).map(|(_, l)| *l).ok_or_else(|| AppError::unknown_stored("unit kind", code))
 }
 
 pub const MAX_NAME_CHARS: usize = 60;

@@ -8,8 +8,7 @@ use crate::web::shell::{flash, render, render_with_status, see_other};
 use actix_web::http::StatusCode;
 use actix_web::web::{Data, Form, Path, Query};
 use actix_web::{HttpRequest, HttpResponse};
-use entity::{units, users};
-use sea_orm::{ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter};
+use entity::units;
 use serde::{Deserialize, Serialize};
 
 #[derive(Serialize)]
@@ -28,32 +27,14 @@ pub async fn list(req: HttpRequest, state: Data<AppState>, actor: Actor) -> Page
 #[derive(Serialize)]
 struct ShowPage {
     title: String,
-    unit: units::Model,
     kind_label: &'static str,
-    path: Vec<String>,
-    children: Vec<units::Model>,
-    user_count: u64,
-    can_edit: bool,
-    can_create_child: bool,
+    #[serde(flatten)]
+    overview: service::UnitOverview,
 }
 
 pub async fn show(req: HttpRequest, state: Data<AppState>, actor: Actor, id: Path<i32>) -> PageResult<HttpResponse> {
-    let unit = service::find_visible(&state.db, &actor, *id).await?;
-    let path = service::path_names(&state.db, &unit).await?;
-    let children = units::Entity::find().filter(units::Column::ParentId.eq(unit.id)).all(&state.db).await?;
-    let user_count = users::Entity::find().filter(users::Column::UnitId.eq(unit.id)).count(&state.db).await?;
-    let can_edit = policy::require(&state.db, &actor, Action::EditUnit, unit.id).await.is_ok();
-    let can_create_child = policy::require(&state.db, &actor, Action::CreateUnit, unit.id).await.is_ok();
-    let page = ShowPage {
-        title: unit.name.clone(),
-        kind_label: kind_label(&unit.kind),
-        unit,
-        path,
-        children,
-        user_count,
-        can_edit,
-        can_create_child,
-    };
+    let overview = service::overview(&state.db, &actor, *id).await?;
+    let page = ShowPage { title: overview.unit.name.clone(), kind_label: kind_label(&overview.unit.kind)?, overview };
     Ok(render(&req, &actor, "admin/unit_show.html", &page)?)
 }
 

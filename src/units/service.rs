@@ -19,6 +19,14 @@ pub async fn find<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<units::Model
     units::Entity::find_by_id(id).one(db).await?.ok_or(AppError::NotFound)
 }
 
+/// The unit with this code (单位代码), if any. Public pages and feeds filter by code.
+///
+/// # Errors
+/// Database failure.
+pub async fn find_by_code<C: ConnectionTrait>(db: &C, code: &str) -> AppResult<Option<units::Model>> {
+    Ok(units::Entity::find().filter(units::Column::Code.eq(code)).one(db).await?)
+}
+
 /// A unit the actor may see.
 ///
 /// # Errors
@@ -50,19 +58,20 @@ pub async fn visible_tree<C: ConnectionTrait>(db: &C, actor: &Actor) -> AppResul
     let mut rows = Vec::with_capacity(visible.len());
     let roots: Vec<&units::Model> = visible.iter().filter(|u| u.parent_id.is_none_or(|p| !ids.contains(&p))).collect();
     for root in roots {
-        push_subtree(&visible, root, 0, &mut rows);
+        push_subtree(&visible, root, 0, &mut rows)?;
     }
     Ok(rows)
 }
 
-fn push_subtree(all: &[units::Model], unit: &units::Model, depth: usize, out: &mut Vec<TreeRow>) {
+fn push_subtree(all: &[units::Model], unit: &units::Model, depth: usize, out: &mut Vec<TreeRow>) -> AppResult<()> {
     if out.iter().any(|r| r.unit.id == unit.id) || depth > 32 {
-        return;
+        return Ok(());
     }
-    out.push(TreeRow { unit: unit.clone(), depth, kind_label: super::kind_label(&unit.kind) });
+    out.push(TreeRow { unit: unit.clone(), depth, kind_label: super::kind_label(&unit.kind)? });
     for child in all.iter().filter(|u| u.parent_id == Some(unit.id)) {
-        push_subtree(all, child, depth + 1, out);
+        push_subtree(all, child, depth + 1, out)?;
     }
+    Ok(())
 }
 
 /// The units in which the actor may do `action`, by name (for select boxes).
@@ -172,6 +181,31 @@ pub async fn path_names<C: ConnectionTrait>(db: &C, unit: &units::Model) -> AppR
     ids.reverse();
     let rows = units::Entity::find().filter(units::Column::Id.is_in(ids.clone())).all(db).await?;
     Ok(ids.iter().filter_map(|id| rows.iter().find(|u| u.id == *id).map(|u| u.name.clone())).collect())
+}
+
+/// One unit as its page shows it: where it sits, the units below it, how many accounts it has,
+/// and what the actor may do with it.
+#[derive(Debug, Serialize)]
+pub struct UnitOverview {
+    pub unit: units::Model,
+    pub path: Vec<String>,
+    pub children: Vec<units::Model>,
+    pub user_count: u64,
+    pub can_edit: bool,
+    pub can_create_child: bool,
+}
+
+/// # Errors
+/// `NotFound` for a missing or hidden unit; database failure.
+pub async fn overview(db: &DatabaseConnection, actor: &Actor, id: i32) -> AppResult<UnitOverview> {
+    use sea_orm::PaginatorTrait;
+    let unit = find_visible(db, actor, id).await?;
+    let path = path_names(db, &unit).await?;
+    let children = units::Entity::find().filter(units::Column::ParentId.eq(unit.id)).all(db).await?;
+    let user_count = entity::users::Entity::find().filter(entity::users::Column::UnitId.eq(unit.id)).count(db).await?;
+    let can_edit = policy::require(db, actor, Action::EditUnit, unit.id).await.is_ok();
+    let can_create_child = policy::require(db, actor, Action::CreateUnit, unit.id).await.is_ok();
+    Ok(UnitOverview { unit, path, children, user_count, can_edit, can_create_child })
 }
 
 /// The actor's own unit for the staff home page, with how many accounts it has and how many

@@ -16,9 +16,8 @@ impl AppError {
             Self::Validation(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Conflict { .. } | Self::Taken(_) => StatusCode::CONFLICT,
-            Self::TooManyRequests { .. } => StatusCode::TOO_MANY_REQUESTS,
-            Self::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::MethodNotAllowed { .. } => StatusCode::METHOD_NOT_ALLOWED,
+            Self::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Internal { .. } => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -79,11 +78,8 @@ impl AppError {
             },
         };
         let mut res = HttpResponse::build(self.status());
-        if let Self::TooManyRequests { retry_after_secs } = self {
+        if let Self::Throttled { retry_after_secs } = self {
             res.insert_header(("Retry-After", retry_after_secs.to_string()));
-        }
-        if let Self::MethodNotAllowed { allow } = self {
-            res.insert_header(("Allow", allow.clone()));
         }
         res.content_type("application/problem+json").json(problem)
     }
@@ -101,11 +97,29 @@ impl AppError {
             },
         );
         let mut res = HttpResponse::build(self.status());
-        if let Self::TooManyRequests { retry_after_secs } = self {
+        if let Self::Throttled { retry_after_secs } = self {
             res.insert_header(("Retry-After", retry_after_secs.to_string()));
         }
         res.content_type("text/html; charset=utf-8").body(body)
     }
+}
+
+/// 405 for a path that exists but not for this method; `allow` lists the methods it answers.
+/// An answer about HTTP itself, so it has no [`AppError`] variant.
+#[must_use]
+pub fn method_not_allowed(allow: &str) -> HttpResponse {
+    let problem = Problem {
+        kind: "about:blank",
+        title: "该地址不支持这种请求方法".to_owned(),
+        status: StatusCode::METHOD_NOT_ALLOWED.as_u16(),
+        errors: &[],
+        error_id: None,
+        detail: None,
+    };
+    HttpResponse::build(StatusCode::METHOD_NOT_ALLOWED)
+        .insert_header(("Allow", allow))
+        .content_type("application/problem+json")
+        .json(problem)
 }
 
 impl ResponseError for PageError {

@@ -187,7 +187,7 @@ async fn read_up_to(req: &mut ServiceRequest, limit: usize, whole: bool) -> Resu
         }
     }
     if whole {
-        return Err(AppError::PayloadTooLarge);
+        return Err(AppError::TooLarge);
     }
     let head = buf.freeze();
     let replay = futures_util::stream::once(std::future::ready(Ok(head.clone()))).chain(stream);

@@ -30,9 +30,7 @@ fn wrap(req: &HttpRequest, e: AppError) -> actix_web::Error {
 pub fn json_config() -> web::JsonConfig {
     web::JsonConfig::default().limit(JSON_BYTES).error_handler(|err, req| {
         let e = match err {
-            JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => {
-                AppError::PayloadTooLarge
-            }
+            JsonPayloadError::Overflow { .. } | JsonPayloadError::OverflowKnownLength { .. } => AppError::TooLarge,
             JsonPayloadError::ContentType => AppError::BadRequest("请以 application/json 提交".into()),
             JsonPayloadError::Deserialize(e) if e.is_data() => AppError::BadRequest(format!("JSON 字段有误：{e}")),
             _ => AppError::BadRequest("JSON 格式有误".into()),
@@ -45,7 +43,7 @@ pub fn json_config() -> web::JsonConfig {
 pub fn form_config() -> web::FormConfig {
     web::FormConfig::default().limit(FORM_BYTES).error_handler(|err, req| {
         let e = match err {
-            UrlencodedError::Overflow { .. } => AppError::PayloadTooLarge,
+            UrlencodedError::Overflow { .. } => AppError::TooLarge,
             _ => AppError::BadRequest("表单内容有误，请返回重新填写".into()),
         };
         wrap(req, e)
@@ -74,7 +72,7 @@ pub fn multipart_config() -> actix_multipart::form::MultipartFormConfig {
         .memory_limit(MULTIPART_MEMORY_BYTES)
         .error_handler(|err, req| {
             let e = match err {
-                actix_multipart::MultipartError::Payload(_) => AppError::PayloadTooLarge,
+                actix_multipart::MultipartError::Payload(_) => AppError::TooLarge,
                 _ => AppError::BadRequest("上传内容有误".into()),
             };
             wrap(req, e)

@@ -68,7 +68,7 @@ impl LoginLimits {
     /// count. It stays a failure unless [`Attempt::succeeded`] or [`Attempt::not_checked`].
     ///
     /// # Errors
-    /// `TooManyRequests` with the seconds until the address may try again, when the address is
+    /// `Throttled` with the seconds until the address may try again, when the address is
     /// held for this account or for all.
     pub fn begin(&self, account: &str, address: &str) -> AppResult<Attempt<'_>> {
         let account = account_key(account);
@@ -167,7 +167,7 @@ mod tests {
         for _ in 0..PER_ACCOUNT_AND_ADDRESS {
             limits.begin("Zhang", "192.0.2.1").unwrap().failed();
         }
-        assert!(matches!(limits.begin("zhang", "192.0.2.1"), Err(AppError::TooManyRequests { .. })));
+        assert!(matches!(limits.begin("zhang", "192.0.2.1"), Err(AppError::Throttled { .. })));
         limits.begin("zhang", "192.0.2.2").unwrap().succeeded();
         limits.begin("li", "192.0.2.1").unwrap().succeeded();
         clock.advance(chrono::Duration::minutes(WINDOW_MINUTES));

@@ -3,7 +3,7 @@
 //! and a few hundred of them take gigabytes and every core. Here at most `parallel` hashes run
 //! at once (on blocking threads, off the request workers), at most `queue` more wait for a
 //! turn, and none waits longer than `wait`: anything beyond that is answered at once as busy
-//! (`AppError::TooManyRequests`), never queued without end.
+//! (`AppError::Throttled`), never queued without end.
 use crate::error::{AppError, AppResult};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -50,12 +50,12 @@ impl PasswordWork {
     /// is done, even if the request that asked for it has gone.
     ///
     /// # Errors
-    /// `TooManyRequests` when every slot and queue place is taken, or no slot frees up in time;
+    /// `Throttled` when every slot and queue place is taken, or no slot frees up in time;
     /// internal when the hashing thread panics.
     pub async fn run<T: Send + 'static>(&self, hash: impl FnOnce() -> T + Send + 'static) -> AppResult<T> {
         let busy = || {
             tracing::info!("password hashing saturated");
-            AppError::TooManyRequests { retry_after_secs: BUSY_RETRY_AFTER_SECS }
+            AppError::Throttled { retry_after_secs: BUSY_RETRY_AFTER_SECS }
         };
         let admitted = Arc::clone(&self.admitted).try_acquire_owned().map_err(|_| busy())?;
         let running = tokio::time::timeout(self.wait, Arc::clone(&self.running).acquire_owned())
@@ -102,7 +102,7 @@ mod tests {
             tokio::task::yield_now().await;
         }
         let third = work.run(|| 3).await;
-        assert!(matches!(third, Err(AppError::TooManyRequests { retry_after_secs: 1 })));
+        assert!(matches!(third, Err(AppError::Throttled { retry_after_secs: 1 })));
         release.send(()).unwrap();
         assert!(first.await.unwrap().is_ok());
         assert_eq!(second.await.unwrap().unwrap(), 2);
@@ -120,7 +120,7 @@ mod tests {
         while work.performed() < 1 {
             tokio::task::yield_now().await;
         }
-        assert!(matches!(work.run(|| ()).await, Err(AppError::TooManyRequests { .. })));
+        assert!(matches!(work.run(|| ()).await, Err(AppError::Throttled { .. })));
         release.send(()).unwrap();
         first.await.unwrap().unwrap();
         work.run(|| ()).await.unwrap();

@@ -4,7 +4,7 @@
 //! ```ignore
 //! security::rate_limit::check(&state.limits.objection, &security::client_key(&req))?;
 //! ```
-//! answers `AppError::TooManyRequests { retry_after_secs }` (429 with `Retry-After`) once the
+//! answers `AppError::Throttled { retry_after_secs }` (429 with `Retry-After`) once the
 //! key has used its burst, and lets it through again as the quota refills.
 use crate::clock::SharedClock;
 use crate::error::{AppError, AppResult};
@@ -61,7 +61,7 @@ impl Limiter {
     /// Uses one event for `key`.
     ///
     /// # Errors
-    /// `TooManyRequests` with the seconds until the next event is allowed.
+    /// `Throttled` with the seconds until the next event is allowed.
     pub fn check(&self, key: &str) -> AppResult<()> {
         self.tidy();
         match self.inner.check_key(&key.to_owned()) {
@@ -70,7 +70,7 @@ impl Limiter {
                 let wait = not_until.wait_time_from(self.clock.now());
                 let retry_after_secs = wait.as_secs() + u64::from(wait.subsec_nanos() > 0);
                 tracing::info!(limit = self.name, "rate limit reached");
-                Err(AppError::TooManyRequests { retry_after_secs: retry_after_secs.max(1) })
+                Err(AppError::Throttled { retry_after_secs: retry_after_secs.max(1) })
             }
         }
     }
@@ -87,7 +87,7 @@ impl Limiter {
 /// Checks `key` against `limiter`: the one call other modules need.
 ///
 /// # Errors
-/// `TooManyRequests` when the key is over its limit.
+/// `Throttled` when the key is over its limit.
 pub fn check(limiter: &Limiter, key: &str) -> AppResult<()> {
     limiter.check(key)
 }
@@ -135,7 +135,7 @@ impl FailureWindow {
     /// Takes a failure slot for `key`: the attempt counts as a failure unless given back.
     ///
     /// # Errors
-    /// `TooManyRequests`, with the seconds until the oldest failure leaves the window, when the
+    /// `Throttled`, with the seconds until the oldest failure leaves the window, when the
     /// key already has `max` failures (or slots taken) in the window.
     pub fn reserve(&self, key: &str) -> AppResult<Reservation> {
         let now = self.clock.now();
@@ -151,7 +151,7 @@ impl FailureWindow {
             let wait = times.front().map_or(self.window, |oldest| *oldest + self.window - now);
             tracing::info!(limit = self.name, "failure limit reached");
             let secs = u64::try_from(wait.num_seconds()).unwrap_or(1).max(1);
-            return Err(AppError::TooManyRequests { retry_after_secs: secs });
+            return Err(AppError::Throttled { retry_after_secs: secs });
         }
         let before = times.len();
         times.push_back(now);
@@ -216,7 +216,7 @@ mod tests {
         for _ in 0..3 {
             limiter.check("a").unwrap();
         }
-        let Err(AppError::TooManyRequests { retry_after_secs }) = limiter.check("a") else { panic!("not limited") };
+        let Err(AppError::Throttled { retry_after_secs }) = limiter.check("a") else { panic!("not limited") };
         assert_eq!(retry_after_secs, 20);
         limiter.check("b").unwrap();
         clock.advance(chrono::Duration::seconds(20));
@@ -232,7 +232,7 @@ mod tests {
         clock.advance(chrono::Duration::minutes(5));
         let second = window.reserve("a").unwrap();
         assert_eq!(second.before, 1);
-        let Err(AppError::TooManyRequests { retry_after_secs }) = window.reserve("a") else { panic!("not held") };
+        let Err(AppError::Throttled { retry_after_secs }) = window.reserve("a") else { panic!("not held") };
         assert_eq!(retry_after_secs, 600);
         window.give_back(&second);
         let third = window.reserve("a").unwrap();
