@@ -26,6 +26,7 @@ pub mod projects;
 pub mod public_site;
 pub mod receipts;
 pub mod recommendations;
+pub mod report_standing;
 pub mod reports;
 pub mod routes;
 pub mod secrets;

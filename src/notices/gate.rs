@@ -1,13 +1,15 @@
 //! The one rule for entering a level (未按要求公示和不能提供公示结果报告的项目不得推荐申报):
 //! level 1 is open to the applicant unit's own projects; level N+1 needs a clean level-N
-//! result (公示无异议 or 异议不成立) on the latest result report that covers the project and is
-//! not superseded; level 3 takes only projects proposed for 三等奖 or above. Notice generation
+//! result (公示无异议 or 异议不成立) on the latest result report that covers the project, is
+//! not superseded and still stands (`report_standing`: not voided by a withdrawal or a
+//! restarted period, not suspended by a late in-time objection); level 3 takes only projects proposed for 三等奖 or above. Notice generation
 //! calls [`check_can_enter`]; recommending a project to the next unit (the recommendation pages,
 //! API and the import into a higher unit) calls [`check_can_recommend`], so the rule lives here
 //! alone.
 use crate::error::{AppError, AppResult, FieldError};
 use crate::notices::Level;
 use crate::projects::Grade;
+use crate::report_standing::{self, Standing};
 use entity::{notices, projects, report_outcomes, result_reports, units};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
@@ -32,8 +34,17 @@ pub async fn check_can_enter<C: ConnectionTrait>(db: &C, project_id: i32, level:
         }
     }
     let Some(below) = level.below() else { return Ok(()) };
-    match latest_outcome(db, project_id, below).await? {
-        Some(outcome) if CLEAN_OUTCOMES.contains(&outcome.as_str()) => Ok(()),
+    match latest_result(db, project_id, below, None).await? {
+        Some(r) if !r.standing.clears() => Err(refuse(format!(
+            "项目《{}》的{}结果报告{}{}：{}，不能进入{}",
+            project.name,
+            below.label(),
+            r.report.code,
+            r.standing.label(),
+            r.standing.reason(),
+            level.label()
+        ))),
+        Some(r) if CLEAN_OUTCOMES.contains(&r.outcome.as_str()) => Ok(()),
         Some(_) => Err(refuse(format!(
             "项目《{}》在{}中异议成立，须更正后再次公示无异议，方可进入{}",
             project.name,
@@ -92,20 +103,23 @@ async fn is_strict_ancestor<C: ConnectionTrait>(db: &C, ancestor: i32, unit: i32
     Ok(false)
 }
 
-/// The outcome for the project on the most recent live (not superseded) result report at
-/// `level`. A later re-notice (再次公示) therefore decides over an earlier upheld objection.
-async fn latest_outcome<C: ConnectionTrait>(db: &C, project_id: i32, level: Level) -> AppResult<Option<String>> {
-    Ok(latest_result(db, project_id, level, None).await?.map(|(_, outcome)| outcome))
+/// The project's latest result at a level: the report, what it says of the project, and
+/// whether it still stands.
+struct LatestResult {
+    report: result_reports::Model,
+    outcome: String,
+    standing: Standing,
 }
 
-/// As [`latest_outcome`], with the report's id, counting only notices published by
-/// `publisher` when given.
+/// The outcome for the project on the most recent result report at `level` that no later
+/// report replaced (a re-notice, 再次公示, therefore decides over an earlier upheld objection),
+/// counting only notices published by `publisher` when given, with that report's standing.
 async fn latest_result<C: ConnectionTrait>(
     db: &C,
     project_id: i32,
     level: Level,
     publisher: Option<i32>,
-) -> AppResult<Option<(i32, String)>> {
+) -> AppResult<Option<LatestResult>> {
     let outcomes = report_outcomes::Entity::find()
         .filter(report_outcomes::Column::ProjectId.eq(project_id))
         .filter(report_outcomes::Column::Level.eq(level.number()))
@@ -131,8 +145,10 @@ async fn latest_result<C: ConnectionTrait>(
             .collect();
         live.retain(|r| theirs.contains(&r.notice_id));
     }
-    let latest = live.iter().max_by_key(|r| (r.issued_at, r.id));
-    Ok(latest.and_then(|r| outcomes.iter().find(|o| o.report_id == r.id)).map(|o| (o.report_id, o.outcome.clone())))
+    let Some(latest) = live.into_iter().max_by_key(|r| (r.issued_at, r.id)) else { return Ok(None) };
+    let Some(outcome) = outcomes.into_iter().find(|o| o.report_id == latest.id) else { return Ok(None) };
+    let standing = report_standing::of(db, &latest).await?;
+    Ok(Some(LatestResult { report: latest, outcome: outcome.outcome, standing }))
 }
 
 /// The clean result a recommendation rests on: the report and the level it was issued at.
@@ -176,7 +192,17 @@ pub async fn check_can_recommend<C: ConnectionTrait>(
     }
     let level = if project.applicant_unit_id == from.id { Level::Applicant } else { Level::Recommender };
     match latest_result(db, project.id, level, Some(from.id)).await? {
-        Some((report_id, outcome)) if CLEAN_OUTCOMES.contains(&outcome.as_str()) => Ok(Clearance { report_id, level }),
+        Some(r) if !r.standing.clears() => Err(refuse(format!(
+            "项目《{}》在{}的{}结果报告{}{}：{}，不能推荐至{}",
+            project.name,
+            from.name,
+            level.label(),
+            r.report.code,
+            r.standing.label(),
+            r.standing.reason(),
+            to.name
+        ))),
+        Some(r) if CLEAN_OUTCOMES.contains(&r.outcome.as_str()) => Ok(Clearance { report_id: r.report.id, level }),
         Some(_) => Err(refuse(format!(
             "项目《{}》在{}的{}中异议成立，须更正后再次公示无异议，方可推荐至{}",
             project.name,

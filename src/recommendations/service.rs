@@ -28,8 +28,18 @@ pub struct SentRow {
     pub to: String,
     pub level: i32,
     pub report_code: Option<String>,
+    /// Set when the report the recommendation rests on no longer clears (已失效, 暂停, 已被取代):
+    /// the receiving unit must not build on it.
+    pub report_standing: Option<StandingFlag>,
     pub over_limit_reason: Option<String>,
     pub on: String,
+}
+
+/// A report's standing as a warning beside the recommendation that rests on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct StandingFlag {
+    pub label: &'static str,
+    pub reason: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -121,13 +131,16 @@ async fn sent_and_received(
         .find_also_related(projects::Entity)
         .all(db)
         .await?;
-    let codes: HashMap<i32, String> = result_reports::Entity::find()
+    let reports = result_reports::Entity::find()
         .filter(result_reports::Column::Id.is_in(rows.iter().filter_map(|(r, _)| r.report_id)))
         .all(db)
-        .await?
-        .into_iter()
-        .map(|r| (r.id, r.code))
-        .collect();
+        .await?;
+    let mut codes: HashMap<i32, (String, Option<StandingFlag>)> = HashMap::new();
+    for report in reports {
+        let standing = crate::report_standing::of(db, &report).await?;
+        let flag = (!standing.clears()).then(|| StandingFlag { label: standing.label(), reason: standing.reason() });
+        codes.insert(report.id, (report.code, flag));
+    }
     let (mut sent, mut received) = (Vec::new(), Vec::new());
     for (r, project) in rows {
         let Some(p) = project.filter(|p| p.campaign_id == campaign.id) else { continue };
@@ -137,7 +150,8 @@ async fn sent_and_received(
             from: name_in(all, r.from_unit_id),
             to: name_in(all, r.to_unit_id),
             level: r.level,
-            report_code: r.report_id.and_then(|id| codes.get(&id).cloned()),
+            report_code: r.report_id.and_then(|id| codes.get(&id)).map(|(code, _)| code.clone()),
+            report_standing: r.report_id.and_then(|id| codes.get(&id)).and_then(|(_, flag)| flag.clone()),
             over_limit_reason: r.over_limit_reason.clone(),
             on: date_zh(crate::china_time::day_of(r.created_at)),
         };

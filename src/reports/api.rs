@@ -52,12 +52,42 @@ pub struct ReportAnswer {
     pub notice_id: i32,
     /// The code of the report that replaced this one entirely, if any
     pub superseded_by: Option<String>,
+    /// Whether the report still clears its projects: only `valid` does
+    pub standing: StandingAnswer,
     pub replaced: Vec<Replaced>,
     pub url: String,
     pub pdf_url: String,
     pub docx_url: String,
     /// The report exactly as issued
     pub content: ReportContent,
+}
+
+/// A report's standing (报告效力) as the API states it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct StandingAnswer {
+    /// `valid` (有效), `superseded` (已被取代), `void` (已失效) or `suspended` (暂停)
+    pub code: &'static str,
+    /// 有效 / 已被取代 / 已失效 / 暂停
+    pub label: &'static str,
+    /// Why, in Chinese
+    pub reason: String,
+    /// Since when (RFC 3339, China time), for `void` and `suspended`
+    pub since: Option<String>,
+    /// Only a valid report lets its clean projects go up a level
+    pub clears: bool,
+}
+
+impl StandingAnswer {
+    #[must_use]
+    pub fn of(s: &crate::report_standing::Standing) -> Self {
+        Self {
+            code: s.code(),
+            label: s.label(),
+            reason: s.reason(),
+            since: s.since().map(rfc3339_china),
+            clears: s.clears(),
+        }
+    }
 }
 
 impl ReportAnswer {
@@ -72,6 +102,7 @@ impl ReportAnswer {
             issued_at: rfc3339_china(s.row.issued_at),
             notice_id: s.row.notice_id,
             superseded_by: s.superseded_by.clone(),
+            standing: StandingAnswer::of(&s.standing),
             replaced: s.replaced.iter().map(|(p, by)| Replaced { project_id: *p, by: by.clone() }).collect(),
             url: settings.absolute_url(&format!("/reports/{code}")),
             pdf_url: settings.absolute_url(&format!("/reports/{code}.pdf")),

@@ -62,9 +62,30 @@ struct ReportPage<'a> {
     intact: bool,
     issued_at_text: String,
     superseded_by: Option<&'a str>,
+    /// Set when the report no longer clears: label, reason, since.
+    not_standing: Option<NotStanding>,
     notice_url: String,
     qr_svg: String,
     canonical_url: String,
+}
+
+#[derive(Serialize)]
+struct NotStanding {
+    label: &'static str,
+    reason: String,
+    since_text: Option<String>,
+}
+
+impl NotStanding {
+    /// Voided or suspended reports say so on their page; superseded ones have their own banner.
+    fn of(s: &crate::report_standing::Standing) -> Option<Self> {
+        use crate::report_standing::Standing;
+        matches!(s, Standing::Void { .. } | Standing::Suspended { .. }).then(|| Self {
+            label: s.label(),
+            reason: s.reason(),
+            since_text: s.since().map(datetime_zh),
+        })
+    }
 }
 
 fn page<'a>(state: &AppState, s: &'a Stored) -> ReportPage<'a> {
@@ -92,6 +113,7 @@ fn page<'a>(state: &AppState, s: &'a Stored) -> ReportPage<'a> {
         intact: s.intact,
         issued_at_text: datetime_zh(s.row.issued_at),
         superseded_by: s.superseded_by.as_deref(),
+        not_standing: NotStanding::of(&s.standing),
         notice_url: format!("/notices/{}", c.notice.id),
         qr_svg: crate::notices::poster::qr_svg(&c.verify_url),
         canonical_url: state.settings.absolute_url(&format!("/reports/{}", c.code)),

@@ -8,6 +8,7 @@ use crate::china_time::datetime_zh;
 use crate::error::AppResult;
 use crate::notices::{Item, NoticeState, PublishedNotice, service};
 use crate::objections::{Category, RefusalReason, Status};
+use crate::report_standing::{self, Standing};
 use chrono::{DateTime, Utc};
 use entity::{notice_revisions, notices, objection_events, objections, result_reports};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
@@ -158,10 +159,17 @@ async fn issued_for_period<C: ConnectionTrait>(
     }
     let ids: Vec<i32> = reports.iter().map(|r| r.revision_id).collect();
     let revisions = notice_revisions::Entity::find().filter(notice_revisions::Column::Id.is_in(ids)).all(db).await?;
-    Ok(reports
+    let of_period = reports
         .iter()
-        .find(|r| revisions.iter().any(|rev| rev.id == r.revision_id && rev.opens_at == latest.period.opens_at))
-        .map(|r| r.code.clone()))
+        .filter(|r| revisions.iter().any(|rev| rev.id == r.revision_id && rev.opens_at == latest.period.opens_at));
+    for report in of_period {
+        // A report suspended by a late in-time objection is replaced by a new one for the same
+        // period once the objection is concluded; any other report of the period stands.
+        if !matches!(report_standing::of(db, report).await?, Standing::Suspended { .. }) {
+            return Ok(Some(report.code.clone()));
+        }
+    }
+    Ok(None)
 }
 
 /// Every objection on the notice, oldest first, with whether it was ever accepted.

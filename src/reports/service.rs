@@ -267,6 +267,8 @@ pub struct Stored {
     pub intact: bool,
     /// The report that fully replaced this one.
     pub superseded_by: Option<String>,
+    /// Whether it still clears its projects, and if not why.
+    pub standing: crate::report_standing::Standing,
     /// Project id → code of the later report that replaced this one for that project.
     pub replaced: BTreeMap<i32, String>,
 }
@@ -306,7 +308,8 @@ pub async fn stored<C: ConnectionTrait>(db: &C, row: result_reports::Model) -> A
     };
     let notice = notices::notice(db, row.notice_id).await?;
     let replaced = replaced_projects(db, &row, &notice).await?;
-    Ok(Stored { row, content, intact, superseded_by, replaced })
+    let standing = crate::report_standing::of(db, &row).await?;
+    Ok(Stored { row, content, intact, superseded_by, standing, replaced })
 }
 
 /// The reports of notices published by `unit_ids` (all when `None`), newest first.

@@ -1,7 +1,7 @@
 //! Unit pages: the tree, one unit, creating and editing.
 use super::service::{self, TreeRow};
 use super::{FIELD_LABELS, KINDS, UnitDetails, UnitInput, kind_label};
-use crate::access::{Action, Actor, policy};
+use crate::access::{Action, Actor};
 use crate::error::{AppError, FieldError, PageResult, labelled};
 use crate::web::AppState;
 use crate::web::shell::{flash, render, render_with_status, see_other};
@@ -75,7 +75,7 @@ pub async fn new_form(
     query: Query<NewQuery>,
 ) -> PageResult<HttpResponse> {
     let parent_id = query.parent.unwrap_or(actor.unit_id);
-    policy::require(&state.db, &actor, Action::CreateUnit, parent_id).await?;
+    service::find_for(&state.db, &actor, Action::CreateUnit, parent_id).await?;
     let parents = service::units_for(&state.db, &actor, Action::CreateUnit).await?;
     let input = UnitInput { parent_id: Some(parent_id), kind: "applicant".into(), ..Default::default() };
     let page = FormPage {
@@ -141,8 +141,7 @@ pub async fn edit_form(
     actor: Actor,
     id: Path<i32>,
 ) -> PageResult<HttpResponse> {
-    policy::require(&state.db, &actor, Action::EditUnit, *id).await?;
-    let unit = service::find(&state.db, *id).await?;
+    let unit = service::find_for(&state.db, &actor, Action::EditUnit, *id).await?;
     let page = FormPage {
         title: "编辑单位",
         action: format!("/admin/units/{}", unit.id),

@@ -27,6 +27,15 @@ pub async fn find_by_code<C: ConnectionTrait>(db: &C, code: &str) -> AppResult<O
     Ok(units::Entity::find().filter(units::Column::Code.eq(code)).one(db).await?)
 }
 
+/// A unit on which the actor may do `action` (a form is shown only to who may submit it).
+///
+/// # Errors
+/// `Forbidden` / `NotFound` as the policy decides; database failure.
+pub async fn find_for<C: ConnectionTrait>(db: &C, actor: &Actor, action: Action, id: i32) -> AppResult<units::Model> {
+    policy::require(db, actor, action, id).await?;
+    find(db, id).await
+}
+
 /// A unit the actor may see.
 ///
 /// # Errors

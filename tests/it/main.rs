@@ -37,6 +37,7 @@ mod pdf_read;
 mod privacy;
 mod projects_admin;
 mod public_api;
+mod report_standing;
 mod reports;
 mod reports_demo;
 mod reports_matrix;
