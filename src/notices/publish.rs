@@ -60,6 +60,12 @@ pub async fn publish(
     if items.is_empty() {
         return Err(AppError::invalid("projects", "公示至少要有一个项目"));
     }
+    // The gate again, on the day of publishing: a report the draft rested on may have been
+    // voided or suspended, or a recommendation withdrawn, since the draft was made.
+    let level = super::Level::try_from(&notice)?;
+    for item in &items {
+        super::gate::check_can_enter(&txn, item.project_id, level, notice.unit_id).await?;
+    }
     let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
     if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
         return Err(AppError::invalid("note", format!("说明不能超过{MAX_NOTE_CHARS}个字")));

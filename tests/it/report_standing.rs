@@ -186,3 +186,22 @@ db_test!(an_in_time_letter_registered_after_the_report_suspends_it_until_a_new_r
     let (status, body) = recommend(&app, &s.e_token, s.ids[1], None).await;
     assert_eq!(status, 201, "cleared by the new report: {body}");
 });
+
+db_test!(the_gate_is_asked_again_when_a_draft_is_published, |app| {
+    let s = setup(&app).await;
+    // The county drafts its level-2 notice while the enterprise's report stands …
+    let draft = generate(&app.db, &county_level_two(&s), app.clock_now()).await.expect("drafted");
+    // … then the enterprise withdraws its notice before the county publishes.
+    app.clock.set(cn(2025, 3, 16, 10, 0, 0));
+    let path = format!("/api/v1/admin/notices/{}/withdraw", s.l1);
+    let (status, body) = api(&app, &s.e_token, reqwest::Method::POST, &path, Some(json!({ "reason": "误发" }))).await;
+    assert_eq!(status, 204, "{body}");
+    let county = admin_token(&app, s.t.county, "county-admin").await;
+    let path = format!("/api/v1/admin/notices/{}/publish", draft.notice_id);
+    let (status, body) = api(&app, &county, reqwest::Method::POST, &path, Some(json!({}))).await;
+    assert_eq!(status, 422, "{body}");
+    let said = body["errors"][0]["message"].as_str().unwrap_or_default();
+    assert!(said.contains(P) && said.contains("已失效"), "{body}");
+    let still = service::latest_published(&app.db, draft.notice_id).await.unwrap();
+    assert!(still.is_none(), "nothing was published");
+});
