@@ -101,6 +101,12 @@ impl From<sea_orm::DbErr> for AppError {
             tracing::warn!(error = %e, "input longer than its column");
             return Self::invalid("", "有一项内容过长，请缩短后重试");
         }
+        // PostgreSQL cannot store a NUL in text (SQLSTATE 22021); the forms refuse control
+        // characters, and this is the net under any field that does not.
+        if e.to_string().contains("invalid byte sequence for encoding") {
+            tracing::warn!(error = %e, "input the database cannot store");
+            return Self::invalid("", "内容中含有无法保存的字符（如 NUL），请删除后重试");
+        }
         Self::internal(e)
     }
 }

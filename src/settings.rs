@@ -3,6 +3,10 @@ use std::path::PathBuf;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/gongshi.db";
 pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
+/// Evidence kept for one notice's objections, all files together: 2 GiB.
+pub const DEFAULT_EVIDENCE_NOTICE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
+/// Evidence kept in all: 50 GiB.
+pub const DEFAULT_EVIDENCE_TOTAL_BYTES: u64 = 50 * 1024 * 1024 * 1024;
 
 #[derive(Debug, Clone)]
 #[expect(clippy::struct_excessive_bools, reason = "independent switches, each a command-line flag of its own")]
@@ -14,6 +18,11 @@ pub struct Settings {
     pub base_url: String,
     /// Where evidence files are kept (never under `public/`).
     pub data_dir: PathBuf,
+    /// The most evidence bytes stored for one notice's objections; a file that would pass it
+    /// is refused before it is stored.
+    pub evidence_notice_bytes: u64,
+    /// The most evidence bytes stored in all.
+    pub evidence_total_bytes: u64,
     /// Load the demo data into an empty database at start.
     pub demo: bool,
     /// Argon2 parameters: production strength unless a test asks for cheap ones.
@@ -32,6 +41,8 @@ impl Settings {
             database_url: database_url.into(),
             base_url: format!("http://{DEFAULT_BIND}"),
             data_dir: PathBuf::from("data"),
+            evidence_notice_bytes: DEFAULT_EVIDENCE_NOTICE_BYTES,
+            evidence_total_bytes: DEFAULT_EVIDENCE_TOTAL_BYTES,
             demo: false,
             cheap_password_hashing: false,
             request_log: true,

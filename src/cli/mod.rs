@@ -7,7 +7,9 @@ pub mod objections;
 pub mod reports;
 
 use crate::clock::SystemClock;
-use crate::settings::{DEFAULT_BIND, DEFAULT_DATABASE_URL, Settings};
+use crate::settings::{
+    DEFAULT_BIND, DEFAULT_DATABASE_URL, DEFAULT_EVIDENCE_NOTICE_BYTES, DEFAULT_EVIDENCE_TOTAL_BYTES, Settings,
+};
 use crate::startup::Application;
 use clap::{Args, Parser, Subcommand};
 use std::path::PathBuf;
@@ -51,6 +53,12 @@ enum Command {
         /// Folder for evidence files and other private data
         #[arg(long, env = "GONGSHI_DATA_DIR", default_value = "data")]
         data_dir: PathBuf,
+        /// The most evidence bytes kept for one notice's objections (default 2 GiB)
+        #[arg(long, env = "GONGSHI_EVIDENCE_NOTICE_BYTES", default_value_t = DEFAULT_EVIDENCE_NOTICE_BYTES)]
+        evidence_notice_bytes: u64,
+        /// The most evidence bytes kept in all (default 50 GiB)
+        #[arg(long, env = "GONGSHI_EVIDENCE_TOTAL_BYTES", default_value_t = DEFAULT_EVIDENCE_TOTAL_BYTES)]
+        evidence_total_bytes: u64,
         /// Fill an empty database with the 2025 Gansu demo, dated around today
         #[arg(long, env = "GONGSHI_DEMO")]
         demo: bool,
@@ -132,11 +140,22 @@ pub async fn run() -> ExitCode {
 
 async fn dispatch(command: Command) -> anyhow::Result<()> {
     match command {
-        Command::Serve { bind, database, base_url, data_dir, demo, test_clock } => {
+        Command::Serve {
+            bind,
+            database,
+            base_url,
+            data_dir,
+            evidence_notice_bytes,
+            evidence_total_bytes,
+            demo,
+            test_clock,
+        } => {
             let mut settings = Settings::new(database.url());
             settings.base_url = base_url.unwrap_or_else(|| format!("http://{bind}"));
             settings.bind = bind;
             settings.data_dir = data_dir;
+            settings.evidence_notice_bytes = evidence_notice_bytes;
+            settings.evidence_total_bytes = evidence_total_bytes;
             settings.demo = demo;
             settings.test_clock = test_clock;
             let app = Application::build(settings, Arc::new(SystemClock)).await?;

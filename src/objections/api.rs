@@ -12,6 +12,7 @@
 //! - `POST /api/v1/receipts/verify` with `{"token": …}`: whether a receipt is genuine.
 use super::attachments::Store;
 use super::lookup;
+use super::quota::Quota;
 use super::service::Recorded;
 use super::submit::{self, Outcome};
 use super::upload;
@@ -47,7 +48,8 @@ use serde_json::json;
 )]
 pub async fn file(state: Data<AppState>, req: HttpRequest, id: Path<i32>, payload: Payload) -> ApiResult<HttpResponse> {
     rate_limit::check(&state.limits.objection, &client_key(&req))?;
-    let submission = upload::read(&req, payload, &Store::new(&state.settings.data_dir)).await?;
+    let mut quota = Quota::new(&state.db, *id, &state.settings);
+    let submission = upload::read(&req, payload, &Store::new(&state.settings.data_dir), &mut quota).await?;
     let key = req.headers().get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let (outcome, notice) = submit::file(&state, *id, submission, key.as_deref()).await?;
     match outcome {

@@ -126,6 +126,16 @@ pub enum Refusal {
     WrongKind(String),
     #[error("“{0}”是空文件")]
     Empty(String),
+    /// The evidence store (this notice's share or the whole) is full; the message names the
+    /// unit to send the evidence to instead.
+    #[error("{0}")]
+    StoreFull(String),
+    /// An office file whose archive would overwhelm whoever opens it (a zip bomb, a sheet of
+    /// billions of cells, a DTD): the second part says which.
+    #[error("“{0}”无法作为证据接收：{1}")]
+    Unsafe(String, String),
+    #[error("文件名“{0}”含有控制字符（如 NUL），请重命名后再上传")]
+    BadName(String),
 }
 
 /// A file as received, waiting in `incoming/` until the submission is accepted. Dropping it
@@ -202,7 +212,15 @@ impl Store {
             return Err(CheckError::Refused(Refusal::Empty(incoming.file_name.clone())));
         }
         let bytes = std::fs::read(&incoming.path).map_err(CheckError::Io)?;
-        sniff(&bytes).ok_or_else(|| CheckError::Refused(Refusal::WrongKind(incoming.file_name.clone())))
+        let kind = sniff(&bytes).ok_or_else(|| CheckError::Refused(Refusal::WrongKind(incoming.file_name.clone())))?;
+        // Staff open evidence in Excel, WPS or Word: an archive that would overwhelm them is
+        // refused as an import would be.
+        if matches!(kind, Kind::Docx | Kind::Xlsx) {
+            crate::projects::xlsx_guard::check(&bytes).map_err(|refused| {
+                CheckError::Refused(Refusal::Unsafe(incoming.file_name.clone(), refused.0.replace("XLSX ", "")))
+            })?;
+        }
+        Ok(kind)
     }
 
     /// Moves checked files to their final names and makes them durable.

@@ -166,6 +166,16 @@ impl FilingInput {
         if category.is_none() {
             fail("category", "请选择异议类别");
         }
+        for (field, value) in [
+            ("name", &self.name),
+            ("organization", &self.organization),
+            ("contact_person", &self.contact_person),
+            ("content", &self.content),
+        ] {
+            if crate::projects::has_control_character(value) {
+                fail(field, "不能包含控制字符（如 NUL），请删除后重试");
+            }
+        }
         let content = self.content.trim().replace("\r\n", "\n");
         if content.is_empty() {
             fail("content", "请填写异议内容");

@@ -11,6 +11,7 @@ pub mod lookup;
 pub mod openapi;
 pub mod pages;
 pub mod queue;
+pub mod quota;
 pub mod retention;
 pub mod service;
 pub mod staff_api;

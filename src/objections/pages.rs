@@ -3,6 +3,7 @@
 //! before these run; rate limits are checked here, before any body is read.
 use super::attachments::Store;
 use super::lookup;
+use super::quota::Quota;
 use super::submit::{self, Outcome};
 use super::upload;
 use super::views::{FormPage, LookupCase, LookupPage, ReceiptPage, qr_svg};
@@ -65,7 +66,8 @@ pub async fn file(
     payload: Payload,
 ) -> PageResult<HttpResponse> {
     rate_limit::check(&state.limits.objection, &client_key(&req))?;
-    let submission = upload::read(&req, payload, &Store::new(&state.settings.data_dir)).await?;
+    let mut quota = Quota::new(&state.db, *id, &state.settings);
+    let submission = upload::read(&req, payload, &Store::new(&state.settings.data_dir), &mut quota).await?;
     let key = submission.extra("idempotency_key").map(str::to_owned);
     let typed = submission.input.clone();
     let (outcome, notice) = submit::file(&state, *id, submission, key.as_deref()).await?;

@@ -193,10 +193,9 @@ pub async fn identity(
 
 pub async fn attachment(state: Data<AppState>, actor: Actor, path: Path<(i32, i32)>) -> PageResult<HttpResponse> {
     let (id, attachment_id) = *path;
-    let file = workflow::attachment_of_case(&state.db, &actor, id, attachment_id).await?;
     let store = super::attachments::Store::new(&state.settings.data_dir);
-    let path = store.path_of(&file.storage_key).ok_or(AppError::NotFound)?;
-    let bytes = tokio::fs::read(&path).await.map_err(|e| AppError::internal(format!("{}: {e}", path.display())))?;
+    let (file, bytes) =
+        workflow::download_attachment(&state.db, &store, &actor, id, attachment_id, state.now()).await?;
     let encoded: String = url::form_urlencoded::byte_serialize(file.file_name.as_bytes()).collect();
     Ok(HttpResponse::Ok()
         .content_type(file.content_type)

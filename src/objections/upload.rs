@@ -1,8 +1,9 @@
 //! Reading a submission from the wire: `multipart/form-data` (the web form and API uploads,
 //! files streamed to disk as they arrive), `application/x-www-form-urlencoded`, or JSON.
 //! Whatever the shape, the result is the same [`Submission`].
-use super::attachments::{CheckError, Incoming, MAX_FILES, Refusal, Store};
+use super::attachments::{CheckError, Incoming, MAX_FILE_BYTES, MAX_FILES, Refusal, Store};
 use super::filing::FilingInput;
+use super::quota::Quota;
 use crate::error::{AppError, AppResult, FieldError};
 use actix_web::HttpRequest;
 use actix_web::http::header::CONTENT_TYPE;
@@ -36,15 +37,20 @@ impl Submission {
     }
 }
 
-/// Reads the body by its content type.
+/// Reads the body by its content type. Files are held to `quota` before they are written.
 ///
 /// # Errors
 /// `BadRequest` for a body that cannot be read, `TooLarge` past the limits.
-pub async fn read(req: &HttpRequest, payload: web::Payload, store: &Store) -> AppResult<Submission> {
+pub async fn read(
+    req: &HttpRequest,
+    payload: web::Payload,
+    store: &Store,
+    quota: &mut Quota<'_>,
+) -> AppResult<Submission> {
     let content_type = req.headers().get(CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
     let essence = content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase();
     match essence.as_str() {
-        "multipart/form-data" => read_multipart(req, payload, store).await,
+        "multipart/form-data" => read_multipart(req, payload, store, quota).await,
         "application/x-www-form-urlencoded" => {
             let body = collect(payload, MAX_TEXT_BYTES).await?;
             // form_urlencoded reads any bytes (bad escapes and UTF-8 stay as they are): nothing to refuse here.
@@ -121,21 +127,30 @@ fn from_fields(
     Submission { input, files, file_errors, extra }
 }
 
-async fn read_multipart(req: &HttpRequest, payload: web::Payload, store: &Store) -> AppResult<Submission> {
+async fn read_multipart(
+    req: &HttpRequest,
+    payload: web::Payload,
+    store: &Store,
+    quota: &mut Quota<'_>,
+) -> AppResult<Submission> {
     let mut multipart = actix_multipart::Multipart::new(req.headers(), payload);
     let mut pairs = Vec::new();
     let mut files = Vec::new();
     let mut file_errors = Vec::new();
     let mut total: u64 = 0;
+    let mut evidence = Evidence { quota, kept: 0 };
     while let Some(field) = multipart.next().await {
         let mut field = field.map_err(|_| AppError::BadRequest("上传内容无法读取".into()))?;
         let name = field.name().unwrap_or_default().to_owned();
         let file_name = field.content_disposition().and_then(|cd| cd.get_filename()).map(str::to_owned);
         match file_name {
             Some(file_name) => {
-                let got = read_file(&mut field, store, &file_name, &mut total, files.len()).await?;
+                let got = read_file(&mut field, store, &file_name, &mut total, files.len(), &mut evidence).await?;
                 match got {
-                    Ok(Some(file)) => files.push(file),
+                    Ok(Some(file)) => {
+                        evidence.kept += file.0.size;
+                        files.push(file);
+                    }
                     Ok(None) => {}
                     Err(refusal) => file_errors.push(FieldError::new("attachments", refusal.to_string())),
                 }
@@ -160,6 +175,12 @@ async fn read_multipart(req: &HttpRequest, payload: web::Payload, store: &Store)
     Ok(from_fields(pairs, files, file_errors))
 }
 
+/// The evidence store's room for this submission, and what its earlier files already take.
+struct Evidence<'q, 'db> {
+    quota: &'q mut Quota<'db>,
+    kept: u64,
+}
+
 /// Streams one file to `incoming/`. An empty file input (a form sent with no file chosen)
 /// gives `Ok(None)`. A refused file is read to its end, so the rest of the form still
 /// arrives and the person sees every problem at once.
@@ -169,19 +190,38 @@ async fn read_file(
     file_name: &str,
     total: &mut u64,
     already: usize,
+    evidence: &mut Evidence<'_, '_>,
 ) -> AppResult<Result<Option<(Incoming, super::attachments::Kind)>, Refusal>> {
-    if file_name.is_empty() {
-        while field.next().await.is_some() {}
-        return Ok(Ok(None));
+    if file_name.is_empty() || file_name.contains('\0') {
+        // Read past it, counting toward the body's limit like any other part.
+        while let Some(chunk) = field.next().await {
+            *total += chunk.map_err(|_| AppError::BadRequest("上传内容无法读取".into()))?.len() as u64;
+            if *total > MAX_BODY_BYTES {
+                return Err(AppError::TooLarge);
+            }
+        }
+        if file_name.is_empty() {
+            return Ok(Ok(None));
+        }
+        return Ok(Err(Refusal::BadName(super::attachments::clean_file_name(file_name))));
     }
+    // What the store can still take, asked before anything is written to disk.
+    let room = evidence.quota.room().await?.saturating_sub(evidence.kept);
     let mut receiving =
         (already < MAX_FILES).then(|| store.begin(file_name)).transpose().map_err(AppError::internal)?;
     let mut refusal = if already < MAX_FILES { None } else { Some(Refusal::TooMany) };
+    let mut size: u64 = 0;
     while let Some(chunk) = field.next().await {
         let chunk = chunk.map_err(|_| AppError::BadRequest("上传内容无法读取".into()))?;
         *total += chunk.len() as u64;
         if *total > MAX_BODY_BYTES {
             return Err(AppError::TooLarge);
+        }
+        size += chunk.len() as u64;
+        if receiving.is_some() && size > room && size <= MAX_FILE_BYTES {
+            let clean = super::attachments::clean_file_name(file_name);
+            refusal = Some(Refusal::StoreFull(evidence.quota.full_message(&clean).await?));
+            receiving = None;
         }
         if let Some(r) = receiving.as_mut() {
             match r.write(&chunk) {

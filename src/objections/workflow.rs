@@ -399,6 +399,33 @@ pub async fn attachment_of_case(
         .ok_or(AppError::NotFound)
 }
 
+/// An evidence file for download, with the download written to the audit log: evidence can
+/// carry the objector's name and handwriting, so each download is recorded like a look at the
+/// identity. The bytes are read before the record is written, so only a file actually sent is
+/// logged, and a download whose record cannot be written is not sent.
+///
+/// # Errors
+/// As [`attachment_of_case`]; `NotFound` for a key that is not one of the store's; I/O or
+/// database failure.
+pub async fn download_attachment(
+    db: &DatabaseConnection,
+    store: &super::attachments::Store,
+    actor: &Actor,
+    objection_id: i32,
+    attachment_id: i32,
+    now: DateTime<Utc>,
+) -> AppResult<(entity::objection_attachments::Model, Vec<u8>)> {
+    let file = attachment_of_case(db, actor, objection_id, attachment_id).await?;
+    let path = store.path_of(&file.storage_key).ok_or(AppError::NotFound)?;
+    let bytes = tokio::fs::read(&path).await.map_err(|e| AppError::internal(format!("{}: {e}", path.display())))?;
+    let entry = audit::AuditEntry {
+        detail: Some(format!("证据文件 #{}「{}」", file.id, file.file_name)),
+        ..actor.audit("objection.attachment.download", "objection", Some(objection_id.to_string()))
+    };
+    audit::record(db, entry, now).await?;
+    Ok((file, bytes))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

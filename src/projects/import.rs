@@ -97,22 +97,48 @@ pub fn parse(format: Format, bytes: &[u8]) -> Parsed {
     drafts_from_rows(&rows)
 }
 
-fn decode_text(bytes: &[u8]) -> String {
+/// The file as text: UTF-8, or else GBK as Chinese Excel saves CSV (GB18030 is its superset).
+/// A file that is neither, or that mixes the two — some lines UTF-8, others GBK, as when
+/// files are pasted together — is refused rather than imported as mojibake.
+fn decode_text(bytes: &[u8]) -> Result<String, String> {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    match std::str::from_utf8(bytes) {
-        Ok(s) => s.to_owned(),
-        // Chinese Excel saves CSV as GBK; GB18030 is its superset.
-        Err(_) => encoding_rs::GB18030.decode(bytes).0.into_owned(),
+    if let Ok(s) = std::str::from_utf8(bytes) {
+        return Ok(s.to_owned());
     }
+    if let Some(line) = bytes.split(|b| *b == b'\n').position(|l| !l.is_ascii() && std::str::from_utf8(l).is_ok()) {
+        return Err(format!(
+            "文件混用了 UTF-8 和 GBK 两种编码（第{}行是 UTF-8，其他行不是），请用 Excel 或 WPS 统一另存为“CSV UTF-8”后再导入",
+            line + 1
+        ));
+    }
+    let (text, malformed) = encoding_rs::GB18030.decode_without_bom_handling(bytes);
+    if malformed {
+        return Err("文件编码无法识别（既不是 UTF-8 也不是 GBK），请用 Excel 或 WPS 另存为“CSV UTF-8”后再导入".into());
+    }
+    Ok(text.into_owned())
 }
 
 fn read_csv(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
-    let text = decode_text(bytes);
+    use crate::projects::xlsx_guard::{MAX_CELLS, MAX_COLUMNS, MAX_ROWS};
+    let text = decode_text(bytes)?;
     let mut reader = csv::ReaderBuilder::new().has_headers(false).flexible(true).from_reader(text.as_bytes());
-    reader
-        .records()
-        .map(|r| r.map(|rec| rec.iter().map(str::to_owned).collect()).map_err(|e| format!("CSV 格式有误：{e}")))
-        .collect()
+    // Each cell costs far more in memory than its comma in the file: hold a CSV to the same
+    // grid as an XLSX sheet, row by row as it is read.
+    let mut rows = Vec::new();
+    let mut cells: u64 = 0;
+    for (i, record) in reader.records().enumerate() {
+        let record = record.map_err(|e| format!("CSV 格式有误：{e}"))?;
+        cells += record.len() as u64;
+        if i as u64 >= MAX_ROWS || record.len() as u64 > MAX_COLUMNS || cells > MAX_CELLS {
+            return Err(format!(
+                "CSV 文件的范围过大（第{}行有{}列；最多 {MAX_ROWS} 行、{MAX_COLUMNS} 列、共 {MAX_CELLS} 个单元格），请删除多余的行列后重新保存",
+                i + 1,
+                record.len()
+            ));
+        }
+        rows.push(record.iter().map(str::to_owned).collect());
+    }
+    Ok(rows)
 }
 
 fn read_xlsx(bytes: &[u8]) -> Result<Vec<Vec<String>>, String> {
@@ -140,7 +166,7 @@ fn cell_text(cell: &calamine::Data) -> String {
 }
 
 fn parse_json(bytes: &[u8]) -> Parsed {
-    let text = decode_text(bytes);
+    let text = decode_text(bytes).map_err(|message| vec![FieldError::new("文件", message)])?;
     let drafts: Vec<ProjectDraft> =
         serde_json::from_str(&text).map_err(|e| vec![FieldError::new("文件", format!("JSON 格式有误：{e}"))])?;
     let mut errors = Vec::new();
@@ -381,6 +407,33 @@ mod tests {
         );
         assert_eq!(d.ip_items[1].kind, IpKind::Paper);
         assert_eq!(d.eligibility, 2);
+    }
+
+    #[test]
+    fn a_csv_is_held_to_the_sheet_grid() {
+        let wide = format!("项目名称{}", ",".repeat(256));
+        assert!(parse(Format::Csv, wide.as_bytes()).unwrap_err()[0].message.contains("范围过大"));
+        let long = "a\n".repeat(100_001);
+        assert!(parse(Format::Csv, long.as_bytes()).unwrap_err()[0].message.contains("范围过大"));
+        let ok = format!("项目名称{}", ",".repeat(255));
+        assert!(parse(Format::Csv, ok.as_bytes()).unwrap_err()[0].message.contains("缺少列"), "256 columns are read");
+    }
+
+    #[test]
+    fn mixed_or_unknown_encodings_are_refused() {
+        let header = format!("{HEADER}\n");
+        let mut bytes = encoding_rs::GBK.encode(&header).0.into_owned();
+        bytes.extend_from_slice("A1,覆冰监测,甲公司,李明,方案,40%,融合算法,,2,Y\n".as_bytes());
+        let errors = parse(Format::Csv, &bytes).unwrap_err();
+        assert!(errors[0].message.contains("混用了 UTF-8 和 GBK") && errors[0].message.contains("第2行"), "{errors:?}");
+        assert!(parse(Format::Csv, b"\xff\xfe\xfd,\xff\n").unwrap_err()[0].message.contains("编码无法识别"));
+    }
+
+    #[test]
+    fn control_characters_in_a_cell_are_refused() {
+        let csv = format!("{HEADER}\nA1,覆冰\0监测,甲公司,李明,方案,40%,融合算法,,2,是\n");
+        let errors = parse(Format::Csv, csv.as_bytes()).unwrap_err();
+        assert_eq!(errors[0].message, "第2行 项目名称：不能包含控制字符（如 NUL），请删除后重试");
     }
 
     #[test]

@@ -263,6 +263,42 @@ pub fn by_column(errors: Vec<FieldError>) -> Vec<FieldError> {
     errors.into_iter().map(|e| FieldError { field: column(&e.field), message: e.message }).collect()
 }
 
+/// Whether text holds a control character other than tab and line breaks: a NUL cannot be
+/// stored by PostgreSQL at all, and none of them belongs in a 登记表.
+#[must_use]
+pub fn has_control_character(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
+}
+
+/// Every text field of the draft holding a control character, named as in [`ProjectDraft`]'s
+/// JSON (`completers[0].name`).
+fn control_characters(draft: &ProjectDraft) -> Vec<FieldError> {
+    fn walk(value: &serde_json::Value, path: &str, out: &mut Vec<FieldError>) {
+        match value {
+            serde_json::Value::String(s) if has_control_character(s) => {
+                out.push(FieldError::new(path, "不能包含控制字符（如 NUL），请删除后重试"));
+            }
+            serde_json::Value::Array(items) => {
+                for (i, item) in items.iter().enumerate() {
+                    walk(item, &format!("{path}[{i}]"), out);
+                }
+            }
+            serde_json::Value::Object(fields) => {
+                for (name, item) in fields {
+                    let path = if path.is_empty() { name.clone() } else { format!("{path}.{name}") };
+                    walk(item, &path, out);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut out = Vec::new();
+    if let Ok(value) = serde_json::to_value(draft) {
+        walk(&value, "", &mut out);
+    }
+    out
+}
+
 /// Drops leading and trailing white space without a new allocation.
 fn trim_in_place(s: &mut String) {
     s.truncate(s.trim_end().len());
@@ -299,7 +335,7 @@ impl ProjectDraft {
             self.import_key.clone_from(&self.name);
         }
         trim_in_place(&mut self.import_key);
-        let mut errors = Vec::new();
+        let mut errors = control_characters(&self);
         let mut fail = |field: &str, message: &str| errors.push(FieldError::new(field, message));
         if self.name.is_empty() {
             fail("name", "不能为空");

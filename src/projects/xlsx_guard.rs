@@ -70,6 +70,16 @@ fn damaged() -> Refused {
 /// # Errors
 /// [`Refused`] with a Chinese sentence naming the limit the file breaks.
 pub fn check(bytes: &[u8]) -> Result<(), Refused> {
+    let mut budget = MAX_TOTAL_BYTES;
+    check_archive(bytes, &mut budget, 0)
+}
+
+/// Archives inside the archive (a workbook embedded in a document) are checked too, one level
+/// deep — an archive inside that is refused — and what they inflate counts against the same
+/// `budget`.
+const MAX_NESTING: u32 = 1;
+
+fn check_archive(bytes: &[u8], budget: &mut u64, depth: u32) -> Result<(), Refused> {
     let mut archive = zip::ZipArchive::new(std::io::Cursor::new(bytes))
         .map_err(|_| refuse("无法读取 XLSX 文件：文件不是有效的 XLSX（ZIP）格式"))?;
     if archive.len() > MAX_ENTRIES {
@@ -92,11 +102,10 @@ pub fn check(bytes: &[u8]) -> Result<(), Refused> {
         return Err(too_big());
     }
     // What the parts hold: declared sizes can lie, so inflate and count.
-    let mut budget = MAX_TOTAL_BYTES;
     for i in 0..archive.len() {
         let entry = archive.by_index(i).map_err(|_| damaged())?;
         let compressed = entry.compressed_size();
-        let mut part = Capped { inner: entry, read: 0, cap: budget.min(MAX_ENTRY_BYTES), over: false };
+        let mut part = Capped { inner: entry, read: 0, cap: (*budget).min(MAX_ENTRY_BYTES), over: false };
         let mut bytes = Vec::new();
         let read = part.read_to_end(&mut bytes);
         if part.over {
@@ -104,8 +113,15 @@ pub fn check(bytes: &[u8]) -> Result<(), Refused> {
         }
         read.map_err(|_| damaged())?;
         check_ratio(part.read, compressed)?;
-        budget -= part.read;
-        scan_part(&bytes)?;
+        *budget -= part.read;
+        if bytes.starts_with(b"PK\x03\x04") {
+            if depth >= MAX_NESTING {
+                return Err(refuse("XLSX 文件中压缩包嵌套过深，疑似压缩炸弹，已拒绝导入"));
+            }
+            check_archive(&bytes, budget, depth + 1)?;
+        } else {
+            scan_part(&bytes)?;
+        }
     }
     Ok(())
 }
@@ -123,6 +139,10 @@ fn scan_part(bytes: &[u8]) -> Result<(), Refused> {
         Err(Scan::Refused(r)) => Err(r),
         Ok(()) => Ok(()),
     }
+}
+
+fn doctype() -> Refused {
+    refuse("XLSX 文件中含有文档类型声明（DTD），Excel 和 WPS 不会这样保存，疑似恶意文件，已拒绝导入")
 }
 
 fn malformed() -> Refused {
@@ -210,6 +230,9 @@ fn scan(bytes: &[u8], strict: bool) -> Result<(), Scan> {
             Err(_) => return Ok(()),
         };
         match event {
+            // Excel and WPS never write a document type; one is how entity expansion
+            // ("billion laughs") and external entities get in.
+            Event::DocType(_) => return Err(Scan::Refused(doctype())),
             Event::Start(e) if !strict => {
                 if matches!(e.local_name().as_ref(), "sst" | "dimension" | "sheetData" | "row" | "c") {
                     return Err(Scan::IllFormed);
@@ -515,6 +538,28 @@ mod tests {
         let big = vec![b' '; usize::try_from(MAX_ENTRY_BYTES + 1).unwrap()];
         let bytes = zipped(&[("a.xml", &big)]);
         assert!(check(&bytes).is_err());
+    }
+
+    #[test]
+    fn a_document_type_is_refused_wherever_it_is() {
+        let laughs = r#"<?xml version="1.0"?><!DOCTYPE sst [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><sst count="1"><si><t>&b;</t></si></sst>"#;
+        assert!(message(&workbook(&sheet("A1", ""), laughs)).contains("文档类型声明"));
+        let xxe = r#"<!DOCTYPE x [<!ENTITY e SYSTEM "file:///etc/passwd">]><x>&e;</x>"#;
+        let parts: [(&str, &[u8]); 1] = [("docProps/custom.xml", xxe.as_bytes())];
+        assert!(message(&zipped(&parts)).contains("文档类型声明"));
+    }
+
+    #[test]
+    fn archives_inside_are_checked_and_share_the_budget() {
+        let bomb = zipped(&[("a.xml", &vec![b' '; 20 * 1024 * 1024])]);
+        let parts: [(&str, &[u8]); 1] = [("word/embeddings/book.xlsx", &bomb)];
+        assert!(message(&zipped(&parts)).contains("压缩比异常"), "a bomb one level down");
+        let inner = zipped(&[("deeper.zip", &zipped(&[("x.xml", b"<x/>".as_slice())]))]);
+        let parts: [(&str, &[u8]); 1] = [("word/embeddings/book.xlsx", &inner)];
+        assert!(message(&zipped(&parts)).contains("嵌套过深"));
+        let embedded = good();
+        let parts: [(&str, &[u8]); 1] = [("word/embeddings/book.xlsx", &embedded)];
+        assert_eq!(check(&zipped(&parts)), Ok(()), "a workbook embedded in a document is fine");
     }
 
     #[test]

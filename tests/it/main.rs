@@ -15,6 +15,7 @@ mod freshness;
 mod gate;
 mod handling_notes;
 mod hardening;
+mod hostile;
 mod import;
 mod import_docs;
 mod ledger;

@@ -335,3 +335,49 @@ db_test!(evidence_is_downloaded_only_by_the_handling_staff, |app| {
     assert_eq!(viewer.get(&path).await.status().as_u16(), 403);
     assert_eq!(app.get(&path).await.status().as_u16(), 303, "the public is sent to sign in");
 });
+
+db_test!(each_evidence_download_is_written_to_the_audit_log_and_shown_there, |app| {
+    let s = scene(&app).await;
+    file_form(&app, s.notice, &form_fields(s.projects[0]), vec![("现场照片.pdf", pdf())]).await;
+    let id = objections(&app).await[0].id;
+    let attachment = entity::objection_attachments::Entity::find().one(&app.db).await.unwrap().unwrap();
+    let path = format!("/admin/objections/{id}/attachments/{}", attachment.id);
+    let downloads = || audit_log::Entity::find().filter(audit_log::Column::Action.eq("objection.attachment.download"));
+
+    let viewer = app.sign_in(s.unit, "viewer", "kan").await;
+    assert_eq!(viewer.get(&path).await.status().as_u16(), 403);
+    assert_eq!(downloads().all(&app.db).await.unwrap().len(), 0, "a refused download is no download");
+
+    let handler = app.sign_in(s.unit, "handler", "chuli").await;
+    for _ in 0..2 {
+        assert_eq!(handler.get(&path).await.status().as_u16(), 200);
+    }
+    let logged = downloads().all(&app.db).await.unwrap();
+    assert_eq!(logged.len(), 2, "every download, not just the first");
+    assert_eq!(logged[0].user_id, Some(handler.user_id), "who");
+    assert_eq!(logged[0].target_type, "objection");
+    assert_eq!(logged[0].target_id.as_deref(), Some(id.to_string().as_str()), "which objection");
+    let detail = logged[0].detail.clone().unwrap_or_default();
+    assert!(detail.contains(&format!("#{}", attachment.id)) && detail.contains("现场照片.pdf"), "which file: {detail}");
+
+    // The unit's admin reads it in the audit log, as a page and through the API.
+    let admin = app.sign_in(s.unit, "admin", "guanli").await;
+    let (status, page) = admin.get_text("/admin/audit?action=objection.attachment").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("objection.attachment.download") && page.contains("现场照片.pdf"), "{page}");
+    assert!(page.contains("chuli"), "the page names who downloaded: {page}");
+    let token = app.api_token(admin.user_id).await;
+    let listing: Value = app
+        .client
+        .get(app.url("/api/v1/admin/audit?action=objection.attachment.download"))
+        .bearer_auth(token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listing["total"], 2, "{listing}");
+    assert_eq!(listing["entries"][0]["target_id"], id.to_string());
+    assert!(listing["entries"][0]["detail"].as_str().unwrap_or_default().contains("现场照片.pdf"), "{listing}");
+});
