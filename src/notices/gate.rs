@@ -1,6 +1,7 @@
 //! The one rule for entering a level (未按要求公示和不能提供公示结果报告的项目不得推荐申报):
-//! level 1 is open to the applicant unit's own projects; level N+1 needs a clean level-N
-//! result (公示无异议 or 异议不成立) on the latest result report that covers the project, is
+//! level 1 is open to the applicant unit's own projects; levels 2 and 3 take only projects
+//! recommended to the publishing unit, each resting on a clean result (公示无异议 or 异议不成立)
+//! of the unit that recommended it, on its latest result report that covers the project, is
 //! not superseded and still stands (`report_standing`: not voided by a withdrawal or a
 //! restarted period, not suspended by a late in-time objection); level 3 takes only projects proposed for 三等奖 or above. Notice generation
 //! calls [`check_can_enter`]; recommending a project to the next unit (the recommendation pages,
@@ -10,8 +11,8 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::notices::Level;
 use crate::projects::Grade;
 use crate::report_standing::{self, Standing};
-use entity::{notices, projects, report_outcomes, result_reports, units};
-use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
+use entity::{notices, projects, recommendations, report_outcomes, result_reports, units};
+use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 
 /// Outcomes that clear a project for the next level.
 pub const CLEAN_OUTCOMES: [&str; 2] = ["no_objection", "dismissed"];
@@ -33,10 +34,44 @@ pub async fn check_can_enter<C: ConnectionTrait>(db: &C, project_id: i32, level:
             return Err(refuse(format!("项目《{}》{what}，省总工会公示只列拟评三等奖以上的项目", project.name)));
         }
     }
-    let Some(below) = level.below() else { return Ok(()) };
-    match latest_result(db, project_id, below, None).await? {
+    if level == Level::Applicant {
+        return Ok(());
+    }
+    check_recommended_here(db, &project, level, unit_id).await
+}
+
+/// Levels 2 and 3 form one chain: a unit lists only projects recommended to it (it holds them
+/// now), each resting on the clean, standing report of the unit that recommended it — that
+/// unit's 申报单位公示 when it declared the project, its 推荐单位公示 otherwise.
+async fn check_recommended_here<C: ConnectionTrait>(
+    db: &C,
+    project: &projects::Model,
+    level: Level,
+    unit_id: i32,
+) -> AppResult<()> {
+    if project.holder_unit_id != unit_id {
+        let holder = unit_name(db, project.holder_unit_id).await?;
+        return Err(refuse(format!(
+            "项目《{}》尚未推荐至本单位（目前在{holder}），不能列入{}",
+            project.name,
+            level.label()
+        )));
+    }
+    let recommendation = recommendations::Entity::find()
+        .filter(recommendations::Column::ProjectId.eq(project.id))
+        .filter(recommendations::Column::ToUnitId.eq(unit_id))
+        .order_by_desc(recommendations::Column::Id)
+        .one(db)
+        .await?;
+    let Some(recommendation) = recommendation else {
+        return Err(refuse(format!("项目《{}》没有推荐至本单位的记录，不能列入{}", project.name, level.label())));
+    };
+    let from = recommendation.from_unit_id;
+    let from_name = unit_name(db, from).await?;
+    let below = if project.applicant_unit_id == from { Level::Applicant } else { Level::Recommender };
+    match latest_result(db, project.id, below, Some(from)).await? {
         Some(r) if !r.standing.clears() => Err(refuse(format!(
-            "项目《{}》的{}结果报告{}{}：{}，不能进入{}",
+            "项目《{}》所依据的{from_name}{}结果报告{}{}：{}，不能进入{}",
             project.name,
             below.label(),
             r.report.code,
@@ -46,18 +81,22 @@ pub async fn check_can_enter<C: ConnectionTrait>(db: &C, project_id: i32, level:
         ))),
         Some(r) if CLEAN_OUTCOMES.contains(&r.outcome.as_str()) => Ok(()),
         Some(_) => Err(refuse(format!(
-            "项目《{}》在{}中异议成立，须更正后再次公示无异议，方可进入{}",
+            "项目《{}》在{from_name}的{}中异议成立，须更正后再次公示无异议，方可进入{}",
             project.name,
             below.label(),
             level.label()
         ))),
         None => Err(refuse(format!(
-            "项目《{}》尚无{}的公示结果报告（公示无异议或异议不成立），不能进入{}",
+            "项目《{}》尚无{from_name}的{}结果报告（公示无异议或异议不成立），不能进入{}",
             project.name,
             below.label(),
             level.label()
         ))),
     }
+}
+
+async fn unit_name<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<String> {
+    Ok(units::Entity::find_by_id(id).one(db).await?.map_or_else(|| format!("单位{id}"), |u| u.name))
 }
 
 fn refuse(message: String) -> AppError {

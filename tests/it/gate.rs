@@ -88,7 +88,8 @@ fn import_cli(app: &TestApp, unit: &str, csv: &str) -> (bool, String) {
 
 db_test!(without_a_clean_level_one_report_every_path_upward_is_refused_and_names_what_is_missing, |app| {
     let s = setup(&app).await;
-    let missing = format!("项目《{P}》尚无申报单位公示的公示结果报告（公示无异议或异议不成立），不能进入推荐单位公示");
+    // Levels 2 and 3 take only projects recommended to the publishing unit.
+    let missing = format!("项目《{P}》尚未推荐至本单位（目前在甘肃农垦黄羊河集团有限责任公司），不能列入推荐单位公示");
 
     // Notice generation: the service, the staff API, the staff page, the command line.
     let err = generate(&app.db, &generate_req(&s, s.t.county, Level::Recommender, &s.ids[..1]), app.clock_now()).await;
@@ -208,7 +209,8 @@ db_test!(an_upheld_objection_holds_a_project_back_until_a_clean_re_notice_clears
     let (status, answer) = recommend(&app, &s.e_token, s.ids[0], None).await;
     assert_eq!((status, answer["errors"][0]["message"].as_str()), (422, Some(held_back.as_str())));
     let err = generate(&app.db, &generate_req(&s, s.t.county, Level::Recommender, &s.ids[..1]), app.clock_now()).await;
-    assert!(messages(err.unwrap_err()).contains("异议成立，须更正后再次公示无异议"));
+    // Held back, it never reaches the county, which therefore cannot list it.
+    assert!(messages(err.unwrap_err()).contains(&format!("项目《{P}》尚未推荐至本单位")));
     let (status, _) = recommend(&app, &s.e_token, s.ids[1], None).await;
     assert_eq!(status, 201, "the other projects are not held back");
 
@@ -283,6 +285,7 @@ db_test!(a_report_whose_every_project_was_noticed_again_says_it_is_superseded, |
 
 db_test!(the_provincial_notice_takes_only_third_prize_or_above_and_only_from_a_clean_level_two, |app| {
     let c = chain(&app, 4).await;
+    recommend_all(&app, &c.tokens.city, &c.projects).await;
     // Grades in the chain: 一等, 二等, 三等, 优秀.
     let req = |ids: &[i32]| GenerateRequest {
         campaign_id: c.t.campaign,
@@ -375,4 +378,20 @@ db_test!(the_staff_import_into_a_higher_unit_goes_through_the_gate_too, |app| {
     let rows = recommendations::Entity::find().all(&app.db).await.unwrap();
     assert_eq!(rows.len(), 2);
     assert!(rows.iter().all(|r| r.from_unit_id == s.t.enterprise && r.to_unit_id == s.t.county && r.level == 1));
+});
+
+db_test!(a_level_two_notice_takes_only_projects_recommended_to_its_own_unit, |app| {
+    let s = setup(&app).await;
+    issued(&app, &s.e_token, s.l1).await;
+    let (status, answer) = recommend(&app, &s.e_token, s.ids[0], None).await;
+    assert_eq!(status, 201, "{answer}");
+    // The city is above the enterprise, but the project went to the county, not to the city.
+    let err = generate(&app.db, &generate_req(&s, s.t.city, Level::Recommender, &s.ids[..1]), app.clock_now()).await;
+    let said = messages(err.unwrap_err());
+    assert_eq!(said, format!("项目《{P}》尚未推荐至本单位（目前在凉州区总工会），不能列入推荐单位公示"));
+    // The county may not list a project the enterprise has not recommended yet.
+    let err = generate(&app.db, &generate_req(&s, s.t.county, Level::Recommender, &s.ids[1..2]), app.clock_now()).await;
+    assert!(messages(err.unwrap_err()).contains("尚未推荐至本单位"));
+    // The county lists the one recommended to it.
+    generate(&app.db, &generate_req(&s, s.t.county, Level::Recommender, &s.ids[..1]), app.clock_now()).await.unwrap();
 });

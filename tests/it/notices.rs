@@ -2,7 +2,7 @@
 //! corrections restarting the period, withdrawal, and the ledger entries they leave.
 use crate::db_test;
 use crate::fixtures::CampaignFixture;
-use crate::notices_support::{cn, day, draft, now, projects, published, result, world};
+use crate::notices_support::{carried_to, cn, day, draft, now, projects, published, result, world};
 use entity::{ledger, notice_items, notices, project_completers};
 use gongshi::audit::Who;
 use gongshi::campaigns::CampaignSettings;
@@ -76,14 +76,15 @@ db_test!(level_two_needs_a_clean_level_one_result_and_shows_no_contribution, |ap
         starts_on: Some(day(2025, 3, 20)),
         created_by: None,
     };
+    carried_to(&app, w.city, &ids).await;
     let refused = messages(generate(&app.db, &req, now(&app)).await.unwrap_err());
-    assert!(refused.contains("《覆冰监测》尚无申报单位公示的公示结果报告"), "{refused}");
+    assert!(refused.contains("《覆冰监测》尚无国网武威供电公司的申报单位公示结果报告"), "{refused}");
     assert!(refused.contains("《智能巡检》"), "every project is named: {refused}");
 
     let n1 = published(&app, &w, w.enterprise, Level::Applicant, &ids, day(2025, 3, 10)).await;
     result(&app, n1, Level::Applicant, &[(ids[0], "no_objection"), (ids[1], "upheld")]).await;
     let refused = messages(generate(&app.db, &req, now(&app)).await.unwrap_err());
-    assert!(refused.contains("《智能巡检》在申报单位公示中异议成立"), "{refused}");
+    assert!(refused.contains("《智能巡检》在国网武威供电公司的申报单位公示中异议成立"), "{refused}");
     assert!(!refused.contains("覆冰监测"), "{refused}");
 
     // Corrected and noticed again at level 1 without objection: the new result clears it.
@@ -118,6 +119,7 @@ db_test!(level_three_refuses_an_excellence_award_project, |app| {
         starts_on: Some(day(2025, 4, 20)),
         created_by: None,
     };
+    carried_to(&app, w.province, &ids).await;
     let refused = messages(generate(&app.db, &req, now(&app)).await.unwrap_err());
     assert!(refused.contains("《智能巡检》拟评优秀奖"), "{refused}");
     req.unit_id = w.city;
@@ -243,6 +245,7 @@ db_test!(publishing_a_listing_that_differs_from_the_level_below_needs_a_note, |a
         starts_on: None,
         created_by: None,
     };
+    carried_to(&app, w.city, &ids).await;
     let g = generate(&app.db, &req, now(&app)).await.unwrap();
     let refused = messages(publish(&app.db, g.notice_id, &PublishRequest::default(), now(&app)).await.unwrap_err());
     assert!(refused.contains("须填写更正说明"), "{refused}");
@@ -312,7 +315,11 @@ db_test!(staff_generate_and_publish_a_notice_from_the_command_line, |app| {
     let list = format!("{},{}", ids[0], ids[1]);
     let (ok, out) = run(&["generate", "--campaign", "2025", "--unit", "WW", "--level", "2", "--projects", &list]);
     assert!(!ok, "{out}");
-    assert!(out.contains("《覆冰监测》尚无申报单位公示的公示结果报告"), "{out}");
+    assert!(out.contains("《覆冰监测》尚未推荐至本单位"), "{out}");
+    carried_to(&app, w.city, &ids).await;
+    let (ok, out) = run(&["generate", "--campaign", "2025", "--unit", "WW", "--level", "2", "--projects", &list]);
+    assert!(!ok, "{out}");
+    assert!(out.contains("《覆冰监测》尚无国网武威供电公司的申报单位公示结果报告"), "{out}");
     let (ok, out) = run(&["generate", "--campaign", "2025", "--unit", "E-GDGS", "--level", "1", "--projects", &list]);
     assert!(ok, "{out}");
     assert!(out.contains("已生成公示草稿"), "{out}");

@@ -103,8 +103,43 @@ pub async fn projects(app: &TestApp, w: &World, drafts: Vec<ProjectDraft>) -> Ve
         .project_ids
 }
 
-/// Generates and publishes a notice starting on `start`; returns the notice id.
+/// Records that each project went up to `unit` (a recommendation row from its present holder,
+/// and `unit` now holds it), as the recommendation module would once the gate let it through;
+/// the fixture for notices at levels 2 and 3, which list only projects recommended to their unit.
+pub async fn carried_to(app: &TestApp, unit: i32, ids: &[i32]) {
+    use entity::{projects, recommendations};
+    use sea_orm::EntityTrait;
+    for id in ids {
+        let project = projects::Entity::find_by_id(*id).one(&app.db).await.unwrap().expect("a project");
+        if project.holder_unit_id == unit {
+            continue;
+        }
+        recommendations::ActiveModel {
+            project_id: Set(*id),
+            from_unit_id: Set(project.holder_unit_id),
+            to_unit_id: Set(unit),
+            level: Set(1),
+            report_id: Set(None),
+            over_limit_reason: Set(None),
+            created_by: Set(None),
+            created_at: Set(now(app)),
+            ..Default::default()
+        }
+        .insert(&app.db)
+        .await
+        .unwrap();
+        let mut row: projects::ActiveModel = project.into();
+        row.holder_unit_id = Set(unit);
+        row.update(&app.db).await.unwrap();
+    }
+}
+
+/// Generates and publishes a notice starting on `start`; returns the notice id. Projects of a
+/// level-2 or level-3 notice are first carried up to `unit`.
 pub async fn published(app: &TestApp, w: &World, unit: i32, level: Level, ids: &[i32], start: NaiveDate) -> i32 {
+    if level != Level::Applicant {
+        carried_to(app, unit, ids).await;
+    }
     let req = GenerateRequest {
         campaign_id: w.campaign,
         unit_id: unit,
