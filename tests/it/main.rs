@@ -34,6 +34,7 @@ mod objections_matrix;
 mod objections_staff;
 mod objections_support;
 mod pdf_read;
+mod personal_data;
 mod privacy;
 mod projects_admin;
 mod public_api;
