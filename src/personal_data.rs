@@ -5,6 +5,7 @@
 //!
 //! The 15-digit first-generation ID is not looked for: it stopped being valid in 2013 and has
 //! no check digit, so any 15-digit serial or reference number would trip it.
+use crate::error::AppError;
 use regex::Regex;
 use serde::Serialize;
 use sha2::{Digest, Sha256};
@@ -198,10 +199,27 @@ pub fn unconfirmed<'a>(findings: &'a [Finding], confirmed: &[String]) -> Vec<&'a
     findings.iter().filter(|f| !confirmed.iter().any(|c| c.trim() == f.id)).collect()
 }
 
+/// The refusal naming each finding not yet confirmed: 409 with the findings as
+/// `personal_data` (`what` is being refused, `verb` the act: 公示/发布, 公示结果报告/出具).
+#[must_use]
+pub fn refusal(unconfirmed: &[&Finding], what: &str, verb: &str) -> AppError {
+    AppError::Conflict {
+        message: format!("{what}中有{}处疑似个人信息，须删除或逐项确认不是个人信息后才能{verb}", unconfirmed.len()),
+        detail: Some(serde_json::json!({ "personal_data": unconfirmed, "explanation": EXPLANATION })),
+    }
+}
+
+/// What the audit log keeps of a confirmation: the field, the project and the masked match.
+#[must_use]
+pub fn confirmation_detail(f: &Finding) -> String {
+    let project = f.project.as_deref().map(|p| format!("《{p}》")).unwrap_or_default();
+    format!("确认不是个人信息：{project}{}中的{} {}", f.field, f.kind_label, f.masked)
+}
+
 /// The Chinese explanation shown above the findings.
 pub const EXPLANATION: &str = "公示内容中发现疑似个人信息（身份证号码、手机号码或电子邮箱）。\
-完成人的身份证号码、联系电话等个人信息不得公开。请修改草稿删除这些内容；\
-如确认某项不是个人信息（例如单位的公开联系方式），请逐项勾选确认后再发布，确认将记入操作日志。";
+完成人、异议人的身份证号码、联系电话等个人信息不得公开。请修改相关内容删除这些信息；\
+如确认某项不是个人信息（例如单位的公开联系方式），请逐项勾选确认后再提交，确认将记入操作日志。";
 
 #[cfg(test)]
 mod tests {

@@ -72,7 +72,7 @@ pub async fn publish(
     let found = findings(&notice, &unit, &draft, &items, note.as_deref());
     let unconfirmed = personal_data::unconfirmed(&found, &req.confirmed);
     if !unconfirmed.is_empty() {
-        return Err(personal_data_refusal(&unconfirmed));
+        return Err(personal_data::refusal(&unconfirmed, "公示内容", "发布"));
     }
     let differences = consistency::differences(&txn, &notice, &items).await?;
     let previous = service::latest_published(&txn, notice_id).await?;
@@ -119,7 +119,7 @@ pub async fn publish(
     seal_revision(&txn, draft.id, kind, now).await?;
     let who = Who { user_id: req.by, ip: req.ip.clone() };
     for f in &found {
-        let detail = Some(confirmation_detail(f));
+        let detail = Some(personal_data::confirmation_detail(f));
         who.record(&txn, "notice.personal_data.confirm", ledger::REVISION, draft.id, notice.unit_id, detail, now)
             .await?;
     }
@@ -167,21 +167,6 @@ pub fn findings(
 
 fn plain<'a>(key: &str, label: &str, text: &'a str) -> Field<'a> {
     Field { key: key.to_owned(), label: label.to_owned(), project: None, text }
-}
-
-/// The refusal naming each finding not yet confirmed (409, the findings as `personal_data`).
-fn personal_data_refusal(unconfirmed: &[&Finding]) -> AppError {
-    AppError::Conflict {
-        message: format!("公示内容中有{}处疑似个人信息，须删除或逐项确认不是个人信息后才能发布", unconfirmed.len()),
-        detail: Some(serde_json::json!({ "personal_data": unconfirmed, "explanation": personal_data::EXPLANATION })),
-    }
-}
-
-/// What the audit log keeps of a confirmation: the field, the project and the masked match.
-#[must_use]
-pub fn confirmation_detail(f: &Finding) -> String {
-    let project = f.project.as_deref().map(|p| format!("《{p}》")).unwrap_or_default();
-    format!("确认不是个人信息：{project}{}中的{} {}", f.field, f.kind_label, f.masked)
 }
 
 fn needs_note(differences: &[Difference]) -> AppError {

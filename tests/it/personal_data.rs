@@ -146,3 +146,45 @@ db_test!(a_number_with_a_wrong_check_digit_or_the_units_own_contacts_are_not_fin
         .unwrap();
     assert_eq!(res.status().as_u16(), 200, "{}", res.text().await.unwrap());
 });
+
+db_test!(a_report_whose_handling_summary_holds_a_mobile_is_issued_only_once_confirmed, |app| {
+    use crate::notices_support::cn;
+    use crate::reports_support::{conclude, issue, object};
+    let s = crate::reports::scene(&app).await;
+    app.clock.set(cn(2025, 3, 11, 9, 0, 0));
+    let case = object(&app, s.notice, s.projects[0], "personnel").await;
+    conclude(&app, &s.token, case, "dismissed", "经核查异议不成立，已电话告知异议人（13912345678）。").await;
+    // A number of an ID's shape with the wrong check digit is not a finding.
+    let other = object(&app, s.notice, s.projects[1], "ip").await;
+    conclude(&app, &s.token, other, "dismissed", "专利号110105194912310021权属清楚，异议不成立。").await;
+    app.clock.set(cn(2025, 3, 15, 8, 0, 0));
+
+    // The staff page shows the finding, masked, with its checkbox.
+    let admin = app.sign_in(s.t.enterprise, "admin", "hyh-page").await;
+    let page = format!("/admin/reports/issue/{}", s.notice);
+    let (_, shown) = admin.get_text(&page).await;
+    assert!(shown.contains("疑似个人信息") && shown.contains("139****5678"), "{shown}");
+    assert!(!shown.contains("13912345678"));
+    let ids = confirm_ids(&shown);
+    assert_eq!(ids.len(), 1);
+    assert_eq!(admin.post_form(&page, &[]).await.status().as_u16(), 409, "the page refuses");
+
+    let (status, problem) = issue(&app, &s.token, s.notice).await;
+    assert_eq!(status, 409, "{problem}");
+    assert_eq!(problem["personal_data"][0]["masked"], "139****5678");
+    assert_eq!(problem["personal_data"][0]["id"], ids[0].as_str());
+    assert_eq!(entity::result_reports::Entity::find().all(&app.db).await.unwrap().len(), 0);
+
+    let res = admin.post_form(&page, &[("confirm", &ids[0])]).await;
+    assert_eq!(res.status().as_u16(), 303);
+    assert_eq!(entity::result_reports::Entity::find().all(&app.db).await.unwrap().len(), 1);
+    let logged = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Action.eq("report.personal_data.confirm"))
+        .all(&app.db)
+        .await
+        .unwrap();
+    assert_eq!(logged.len(), 1);
+    let detail = logged[0].detail.clone().unwrap_or_default();
+    assert!(detail.contains("139****5678") && detail.contains("第1件异议的处理情况"), "{detail}");
+    assert_eq!(logged[0].user_id, Some(admin.user_id));
+});
