@@ -38,6 +38,7 @@ mod personal_data;
 mod privacy;
 mod projects_admin;
 mod public_api;
+mod report_pdf_load;
 mod reports;
 mod reports_demo;
 mod reports_matrix;
