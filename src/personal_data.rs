@@ -66,7 +66,7 @@ pub fn find(text: &str) -> Vec<Match> {
         }
     }
     for c in MOBILE.captures_iter(&text) {
-        let whole = c.get(0).expect("group 0");
+        let whole = c.get_match();
         if standalone(&text, whole.start(), whole.end()) {
             out.push(Match { kind: Kind::Mobile, text: format!("{}{}{}", &c[1], &c[2], &c[3]) });
         }
@@ -124,8 +124,7 @@ pub fn mask(kind: Kind, text: &str) -> String {
         s
     };
     match kind {
-        Kind::IdNumber => keep(3, 4),
-        Kind::Mobile => keep(3, 4),
+        Kind::IdNumber | Kind::Mobile => keep(3, 4),
         Kind::Email => match text.split_once('@') {
             Some((local, domain)) => {
                 format!("{}***@{domain}", local.chars().next().map(String::from).unwrap_or_default())
