@@ -188,3 +188,27 @@ db_test!(a_report_whose_handling_summary_holds_a_mobile_is_issued_only_once_conf
     assert!(detail.contains("139****5678") && detail.contains("第1件异议的处理情况"), "{detail}");
     assert_eq!(logged[0].user_id, Some(admin.user_id));
 });
+
+db_test!(the_command_line_lists_the_findings_and_publishes_with_confirm, |app| {
+    let w = world(&app).await;
+    let mut d = draft("A1", "输电线路覆冰监测", None);
+    d.key_technology = format!("融合算法{ID}");
+    let ids = projects(&app, &w, vec![d]).await;
+    // The command line runs on the real clock: a start day after today.
+    let tomorrow = (chrono::Utc::now() + chrono::Duration::days(2)).date_naive();
+    let req = GenerateRequest {
+        campaign_id: w.campaign,
+        unit_id: w.enterprise,
+        level: Level::Applicant,
+        project_ids: ids,
+        starts_on: Some(tomorrow),
+        created_by: None,
+    };
+    let id = generate(&app.db, &req, now(&app)).await.expect("generated").notice_id.to_string();
+    let (ok, out) = crate::reports_support::cli(&app, &["notice", "publish", &id]);
+    assert!(!ok && out.contains(MASKED) && !out.contains(ID), "{out}");
+    let finding = out.split("--confirm ").nth(1).and_then(|r| r.split_whitespace().next()).expect("an id").to_owned();
+    let (ok, out) = crate::reports_support::cli(&app, &["notice", "publish", &id, "--confirm", &finding]);
+    assert!(ok, "{out}");
+    assert_eq!(confirmations(&app).await.len(), 1);
+});
