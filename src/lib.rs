@@ -21,6 +21,7 @@ pub mod markdown;
 pub mod notices;
 pub mod objections;
 pub mod openapi;
+pub mod personal_data;
 pub mod progress;
 pub mod projects;
 pub mod public_site;

@@ -42,6 +42,10 @@ pub enum NoticeCommand {
         /// Correction note (required for a correction; public)
         #[arg(long)]
         note: Option<String>,
+        /// A personal-data finding (its id, as listed when publishing is refused) confirmed
+        /// not to be personal data; repeat for each. Recorded in the audit log.
+        #[arg(long = "confirm")]
+        confirm: Vec<String>,
     },
 }
 
@@ -71,8 +75,8 @@ pub async fn run(db: &DatabaseConnection, command: NoticeCommand, now: DateTime<
             }
             println!("预览后发布：gongshi notice publish {}", out.notice_id);
         }
-        NoticeCommand::Publish { id, note, .. } => {
-            let p = publish_cmd(db, id, note, now).await?;
+        NoticeCommand::Publish { id, note, confirm, .. } => {
+            let p = publish_cmd(db, id, note, confirm, now).await?;
             let what = if p.is_correction { "更正" } else { "发布" };
             println!("公示 {} 第{}版已{what}：{}", p.notice_id, p.revision_no, p.period.text());
             if p.restarted {
@@ -153,9 +157,10 @@ pub async fn publish_cmd(
     db: &DatabaseConnection,
     notice_id: i32,
     note: Option<String>,
+    confirmed: Vec<String>,
     now: DateTime<Utc>,
 ) -> anyhow::Result<crate::notices::publish::Published> {
-    publish(db, notice_id, &PublishRequest { note, ..PublishRequest::default() }, now).await.map_err(explain)
+    publish(db, notice_id, &PublishRequest { note, confirmed, ..PublishRequest::default() }, now).await.map_err(explain)
 }
 
 /// Turns an [`AppError`] into the lines a terminal shows.
@@ -165,8 +170,25 @@ fn explain(e: AppError) -> anyhow::Error {
             anyhow::anyhow!("{}", errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("\n"))
         }
         AppError::NotFound => anyhow::anyhow!("公示不存在"),
+        AppError::Conflict { message, detail: Some(detail) } if detail.get("personal_data").is_some() => {
+            let lines = detail["personal_data"].as_array().into_iter().flatten().map(|f| {
+                let project = f["project"].as_str().map(|p| format!("《{p}》")).unwrap_or_default();
+                format!(
+                    "  --confirm {}  {project}{}：{} {}",
+                    s(&f["id"]),
+                    s(&f["field"]),
+                    s(&f["kind_label"]),
+                    s(&f["masked"])
+                )
+            });
+            anyhow::anyhow!("{message}\n{}", lines.collect::<Vec<_>>().join("\n"))
+        }
         other => anyhow::anyhow!("{other}"),
     }
+}
+
+fn s(v: &serde_json::Value) -> &str {
+    v.as_str().unwrap_or_default()
 }
 
 #[cfg(test)]

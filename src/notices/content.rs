@@ -3,6 +3,7 @@
 //! snapshot types have no field for them.
 use super::Level;
 use crate::error::FieldError;
+use crate::personal_data::Field;
 use crate::projects::service::ProjectRecord;
 use crate::projects::{Grade, IpKind};
 use serde::{Deserialize, Serialize};
@@ -70,6 +71,45 @@ impl Snapshot {
     #[must_use]
     pub fn to_json(&self) -> String {
         serde_json::to_string(self).unwrap_or_default()
+    }
+}
+
+impl Snapshot {
+    /// Every text of the snapshot the public reads, named for the personal-data scan: the key
+    /// says which project and field (so a confirmation holds for that place only), the label
+    /// says it in Chinese.
+    #[must_use]
+    pub fn public_fields<'s>(&'s self, project_id: i32) -> Vec<Field<'s>> {
+        let project = Some(self.name.as_str());
+        let field = |key: String, label: String, text: &'s str| Field {
+            key: format!("p{project_id}.{key}"),
+            label,
+            project,
+            text,
+        };
+        let mut out = vec![field("name".into(), "项目名称".into(), &self.name)];
+        for (i, u) in self.units.iter().enumerate() {
+            out.push(field(format!("units.{i}"), format!("第{}完成单位", i + 1), u));
+        }
+        for (i, c) in self.completers.iter().enumerate() {
+            out.push(field(format!("completers.{i}.name"), format!("第{}完成人", i + 1), &c.name));
+            if let Some(t) = &c.contribution {
+                out.push(field(format!("completers.{i}.contribution"), format!("完成人{}的贡献", c.name), t));
+            }
+            if let Some(t) = &c.workload {
+                out.push(field(format!("completers.{i}.workload"), format!("完成人{}的工作量", c.name), t));
+            }
+        }
+        if let Some(t) = &self.key_technology {
+            out.push(field("key_technology".into(), "关键技术与创新点".into(), t));
+        }
+        for (i, ip) in self.ip_items.iter().flatten().enumerate() {
+            out.push(field(format!("ip_items.{i}.title"), format!("知识产权第{}项名称", i + 1), &ip.title));
+            if let Some(r) = &ip.reference {
+                out.push(field(format!("ip_items.{i}.reference"), format!("知识产权第{}项编号", i + 1), r));
+            }
+        }
+        out
     }
 }
 

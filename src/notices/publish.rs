@@ -9,8 +9,9 @@ use super::period::check_start;
 use super::{NoticeState, Period, PeriodRules, ledger, service};
 use crate::audit::Who;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::personal_data::{self, Field, Finding};
 use chrono::{DateTime, Utc};
-use entity::{notice_revisions, notices};
+use entity::{notice_revisions, notices, units};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait, DatabaseConnection};
 
 pub const MAX_NOTE_CHARS: usize = 2000;
@@ -23,6 +24,8 @@ pub struct PublishRequest {
     pub by: Option<i32>,
     /// The client address, for the audit log.
     pub ip: Option<String>,
+    /// Ids of personal-data findings staff confirmed are not personal data.
+    pub confirmed: Vec<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -70,6 +73,13 @@ pub async fn publish(
     if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
         return Err(AppError::invalid("note", format!("说明不能超过{MAX_NOTE_CHARS}个字")));
     }
+    let unit = service::unit(&txn, notice.unit_id).await?;
+    // Scanned here, inside the transaction, on exactly what is about to be published.
+    let found = findings(&notice, &unit, &draft, &items, note.as_deref());
+    let unconfirmed = personal_data::unconfirmed(&found, &req.confirmed);
+    if !unconfirmed.is_empty() {
+        return Err(personal_data::refusal(&unconfirmed, "公示内容", "发布"));
+    }
     let differences = consistency::differences(&txn, &notice, &items).await?;
     let previous = service::latest_published(&txn, notice_id).await?;
     let campaign = service::campaign(&txn, notice.campaign_id).await?;
@@ -114,6 +124,11 @@ pub async fn publish(
     let kind = if is_correction { "notice.correct" } else { "notice.publish" };
     seal_revision(&txn, draft.id, kind, now).await?;
     let who = Who { user_id: req.by, ip: req.ip.clone() };
+    for f in &found {
+        let detail = Some(personal_data::confirmation_detail(f));
+        who.record(&txn, "notice.personal_data.confirm", ledger::REVISION, draft.id, notice.unit_id, detail, now)
+            .await?;
+    }
     let detail = Some(format!("公示{}第{}版", notice.id, draft.revision_no));
     who.record(&txn, kind, ledger::REVISION, draft.id, notice.unit_id, detail, now).await?;
     txn.commit().await?;
@@ -126,6 +141,38 @@ pub async fn publish(
         period,
         differences,
     })
+}
+
+/// The personal-data findings in a draft's public fields: title, 文号, body, channels, the
+/// note, and every project's snapshot. The unit's own contact phone and e-mail are published on
+/// purpose (the standard body lists them for objections) and are not findings.
+#[must_use]
+pub fn findings(
+    notice: &notices::Model,
+    unit: &units::Model,
+    draft: &notice_revisions::Model,
+    items: &[service::Item],
+    note: Option<&str>,
+) -> Vec<Finding> {
+    let contacts = [unit.contact_phone.as_deref(), unit.contact_email.as_deref()];
+    let allowed: Vec<_> = contacts.into_iter().flatten().flat_map(personal_data::find).collect();
+    let mut fields = vec![plain("title", "标题", &draft.title), plain("body", "正文", &draft.body_md)];
+    for (key, label, text) in [
+        ("doc_number", "文号", notice.doc_number.as_deref()),
+        ("board_location", "张榜地点", draft.board_location.as_deref()),
+        ("media", "媒体", draft.media.as_deref()),
+        ("note", "说明", note),
+    ] {
+        fields.extend(text.map(|t| plain(key, label, t)));
+    }
+    for i in items {
+        fields.extend(i.snapshot.public_fields(i.project_id));
+    }
+    personal_data::scan(fields, &allowed)
+}
+
+fn plain<'a>(key: &str, label: &str, text: &'a str) -> Field<'a> {
+    Field { key: key.to_owned(), label: label.to_owned(), project: None, text }
 }
 
 fn needs_note(differences: &[Difference]) -> AppError {

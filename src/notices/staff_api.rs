@@ -177,6 +177,10 @@ pub async fn discard(state: Data<AppState>, actor: Actor, id: Path<String>) -> A
 #[derive(Deserialize, Default)]
 pub struct PublishInput {
     note: Option<String>,
+    /// Ids of personal-data findings (from a 409's `personal_data`) confirmed not to be
+    /// personal data; the confirmation is recorded in the audit log.
+    #[serde(default)]
+    confirmed: Vec<String>,
 }
 
 pub async fn publish(
@@ -185,7 +189,8 @@ pub async fn publish(
     id: Path<String>,
     input: Json<PublishInput>,
 ) -> ApiResult<HttpResponse> {
-    let p = staff_service::publish(&state.db, &actor, parse_id(&id)?, input.into_inner().note, state.now()).await?;
+    let PublishInput { note, confirmed } = input.into_inner();
+    let p = staff_service::publish(&state.db, &actor, parse_id(&id)?, note, confirmed, state.now()).await?;
     Ok(HttpResponse::Ok().json(serde_json::json!({
         "notice_id": p.notice_id,
         "revision_no": p.revision_no,

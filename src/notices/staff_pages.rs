@@ -142,6 +142,8 @@ struct ShowPage {
     is_correction: bool,
     candidates: Vec<Candidate>,
     differences: Vec<super::consistency::Difference>,
+    personal_data: Vec<crate::personal_data::Finding>,
+    personal_data_explanation: &'static str,
     withdraw_reason: Option<String>,
     withdrawn_text: Option<String>,
     errors: Vec<FieldError>,
@@ -195,6 +197,7 @@ async fn show_context(state: &AppState, actor: &Actor, id: i32) -> AppResult<Sho
         None => None,
     };
     let differences = staff_service::draft_differences(&state.db, &n).await?;
+    let personal_data = if n.can_manage { staff_service::draft_findings(&state.db, &n).await? } else { Vec::new() };
     Ok(ShowPage {
         title: latest.or(n.draft.as_ref()).map(|r| r.title.clone()).unwrap_or_default(),
         id,
@@ -225,6 +228,8 @@ async fn show_context(state: &AppState, actor: &Actor, id: i32) -> AppResult<Sho
         draft,
         candidates,
         differences,
+        personal_data,
+        personal_data_explanation: crate::personal_data::EXPLANATION,
         withdraw_reason: n.notice.withdraw_reason.clone(),
         withdrawn_text: n.notice.withdrawn_at.map(datetime_zh),
         errors: Vec::new(),
@@ -302,7 +307,8 @@ pub async fn publish(
 ) -> PageResult<HttpResponse> {
     let id = parse_id(&id)?;
     let note = field(&form, "note").map(str::to_owned);
-    let result = staff_service::publish(&state.db, &actor, id, note, state.now()).await.map(|p| {
+    let confirmed = form.iter().filter(|(k, _)| k == "confirm").map(|(_, v)| v.clone()).collect();
+    let result = staff_service::publish(&state.db, &actor, id, note, confirmed, state.now()).await.map(|p| {
         let what = if p.is_correction { "更正已发布" } else { "公示已发布" };
         let restart = if p.restarted { "，公示期重新计算" } else { "" };
         format!("{what}{restart}：{}", p.period.text())

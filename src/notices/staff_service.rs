@@ -258,10 +258,11 @@ pub async fn publish(
     actor: &Actor,
     notice_id: i32,
     note: Option<String>,
+    confirmed: Vec<String>,
     now: DateTime<Utc>,
 ) -> AppResult<Published> {
     managed(db, actor, notice_id).await?;
-    let req = PublishRequest { note, by: Some(actor.user_id), ip: actor.ip.clone() };
+    let req = PublishRequest { note, by: Some(actor.user_id), ip: actor.ip.clone(), confirmed };
     publish::publish(db, notice_id, &req, now).await
 }
 
@@ -311,6 +312,16 @@ pub async fn draft_differences(db: &DatabaseConnection, n: &StaffNotice) -> AppR
     let Some(draft) = &n.draft else { return Ok(Vec::new()) };
     let items = service::items(db, draft.id).await?;
     consistency::differences(db, &n.notice, &items).await
+}
+
+/// Personal data in the draft's public fields, as publishing would find it (the note aside).
+///
+/// # Errors
+/// Database failure.
+pub async fn draft_findings(db: &DatabaseConnection, n: &StaffNotice) -> AppResult<Vec<crate::personal_data::Finding>> {
+    let Some(draft) = &n.draft else { return Ok(Vec::new()) };
+    let items = service::items(db, draft.id).await?;
+    Ok(publish::findings(&n.notice, &n.unit, draft, &items, None))
 }
 
 /// The period a revision states, for display.

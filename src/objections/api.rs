@@ -20,7 +20,7 @@ use super::{RefusalReason, Status};
 use crate::china_time::{datetime_zh, rfc3339_china};
 use crate::error::{ApiResult, AppError, FieldError};
 use crate::web::AppState;
-use crate::web::security::{client_key, rate_limit};
+use crate::web::security::{client_key, csrf, rate_limit};
 use actix_web::http::StatusCode;
 use actix_web::http::header::{CACHE_CONTROL, LOCATION};
 use actix_web::web::{Data, Json, Path, Payload};
@@ -42,14 +42,24 @@ use serde_json::json;
         (status = 201, description = "Recorded in time, with real name: taken for handling", body = super::openapi::ObjectionCreated),
         (status = 409, description = "The notice had closed: recorded as 逾期不予受理 (problem+json names the close time and the reference)", body = super::openapi::ObjectionRecordedAndRefused),
         (status = 422, description = "Field errors (nothing recorded), or an anonymous objection recorded as 匿名不予受理 (with its reference)", body = super::openapi::ObjectionRecordedAndRefused),
+        (status = 403, description = "Sent by a page of another site (`Origin`, or `Sec-Fetch-Site: cross-site`), or a form-encoded / text/plain body without the visitor's CSRF token (nothing recorded)"),
         (status = 404, description = "No such public notice"),
         (status = 429, description = "Too many submissions from this client (Retry-After)")
     )
 )]
 pub async fn file(state: Data<AppState>, req: HttpRequest, id: Path<i32>, payload: Payload) -> ApiResult<HttpResponse> {
+    // Another site's page must not file through its visitors' browsers (docs/ACCESS.md).
+    // A form-like body needs the visitor's token: in the header, or (urlencoded) in `_csrf`.
+    let needs_token = csrf::is_simple_form_body(&req) && !csrf::carries_token(&req, None);
+    if csrf::from_another_site(&req, &state.settings.base_url) || (needs_token && !csrf::is_urlencoded(&req)) {
+        return Err(csrf::cross_site_refusal().into());
+    }
     rate_limit::check(&state.limits.objection, &client_key(&req))?;
     let mut quota = Quota::new(&state.db, *id, &state.settings);
     let submission = upload::read(&req, payload, &Store::new(&state.settings.data_dir), &mut quota).await?;
+    if needs_token && !csrf::carries_token(&req, submission.extra(csrf::FIELD)) {
+        return Err(csrf::cross_site_refusal().into());
+    }
     let key = req.headers().get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
     let (outcome, notice) = submit::file(&state, *id, submission, key.as_deref()).await?;
     match outcome {

@@ -270,7 +270,9 @@ fn tally(cases: &[Case]) -> Tally {
     }
 }
 
-fn case_lines(cases: &[Case], names: &BTreeMap<i32, &str>) -> Vec<CaseLine> {
+/// How each case is written in the report; `names` are the projects' names by id.
+#[must_use]
+pub fn case_lines(cases: &[Case], names: &BTreeMap<i32, &str>) -> Vec<CaseLine> {
     cases
         .iter()
         .enumerate()

@@ -9,6 +9,7 @@ use crate::access::{Action, Actor, policy};
 use crate::audit::Who;
 use crate::error::{AppError, AppResult};
 use crate::notices::service as notices;
+use crate::personal_data;
 use chrono::{DateTime, Utc};
 use entity::{notices as notice_rows, report_outcomes, result_reports};
 use sea_orm::{
@@ -42,12 +43,13 @@ pub async fn issue_as(
     actor: &Actor,
     notice_id: i32,
     base_url: &str,
+    confirmed: &[String],
     now: DateTime<Utc>,
 ) -> AppResult<Issued> {
     let notice = notices::notice(db, notice_id).await?;
     policy::require(db, actor, Action::IssueReport, notice.unit_id).await?;
     let who = Who { user_id: Some(actor.user_id), ip: actor.ip.clone() };
-    issue(db, notice_id, &who, base_url, now).await
+    issue_confirming(db, notice_id, &who, base_url, confirmed, now).await
 }
 
 /// Issues the result report for `notice_id` (the admin pages, the admin API and
@@ -61,6 +63,21 @@ pub async fn issue(
     notice_id: i32,
     who: &Who,
     base_url: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Issued> {
+    issue_confirming(db, notice_id, who, base_url, &[], now).await
+}
+
+/// As [`issue`], with the ids of personal-data findings staff confirmed are not personal data.
+///
+/// # Errors
+/// As [`issue`]; `Conflict` listing the findings (`personal_data`) not confirmed.
+pub async fn issue_confirming(
+    db: &DatabaseConnection,
+    notice_id: i32,
+    who: &Who,
+    base_url: &str,
+    confirmed: &[String],
     now: DateTime<Utc>,
 ) -> AppResult<Issued> {
     let now = DateTime::from_timestamp_micros(now.timestamp_micros()).unwrap_or(now);
@@ -85,6 +102,12 @@ pub async fn issue(
         notice_url: format!("{}/notices/{}", base_url.trim_end_matches('/'), notice_id),
         verify_url: verify_url(base_url, &code),
     });
+    // Scanned on exactly the content being sealed.
+    let found = findings(&content.cases);
+    let unconfirmed = personal_data::unconfirmed(&found, confirmed);
+    if !unconfirmed.is_empty() {
+        return Err(personal_data::refusal(&unconfirmed, "公示结果报告", "出具"));
+    }
     let (text, sha256) = seal(&content)?;
     let report = result_reports::ActiveModel {
         notice_id: Set(notice_id),
@@ -113,6 +136,11 @@ pub async fn issue(
         .await?
         .ok_or_else(|| AppError::internal("issued report vanished inside its transaction"))?;
     crate::ledger::append(&txn, "report.issue", ledger::REPORT, report.id, &entry, now).await?;
+    for f in &found {
+        let detail = Some(personal_data::confirmation_detail(f));
+        who.record(&txn, "report.personal_data.confirm", ledger::REPORT, report.id, ready.notice.unit_id, detail, now)
+            .await?;
+    }
     let detail = Some(format!("公示{notice_id}的公示结果报告{code}"));
     who.record(&txn, "report.issue", ledger::REPORT, report.id, ready.notice.unit_id, detail, now).await?;
     txn.commit().await?;
@@ -334,4 +362,19 @@ pub async fn list<C: ConnectionTrait>(
         .all(db)
         .await?;
     Ok(reports.into_iter().filter_map(|r| notices.get(&r.notice_id).cloned().map(|n| (r, n))).collect())
+}
+
+/// Personal data in the handling summaries a report prints (the only free text staff write
+/// into it; the projects were scanned when their notice was published).
+#[must_use]
+pub fn findings(cases: &[content::CaseLine]) -> Vec<personal_data::Finding> {
+    personal_data::scan(
+        cases.iter().map(|c| personal_data::Field {
+            key: format!("case{}.summary", c.seq),
+            label: format!("第{}件异议的处理情况", c.seq),
+            project: c.project_name.as_deref(),
+            text: &c.summary,
+        }),
+        &[],
+    )
 }

@@ -17,10 +17,15 @@ pub async fn list_api(state: Data<AppState>, actor: Actor) -> ApiResult<HttpResp
 #[derive(Deserialize)]
 pub struct IssueBody {
     notice_id: i32,
+    /// Ids of personal-data findings (from a 409's `personal_data`) confirmed not to be
+    /// personal data; recorded in the audit log.
+    #[serde(default)]
+    confirmed: Vec<String>,
 }
 
 pub async fn issue_api(state: Data<AppState>, actor: Actor, body: Json<IssueBody>) -> ApiResult<HttpResponse> {
-    let issued = service::issue_as(&state.db, &actor, body.notice_id, &state.settings.base_url, state.now()).await?;
+    let base = &state.settings.base_url;
+    let issued = service::issue_as(&state.db, &actor, body.notice_id, base, &body.confirmed, state.now()).await?;
     let stored = service::stored(&state.db, issued.report).await?;
     let mut res = json(&ReportAnswer::of(&stored, &state.settings))?;
     *res.status_mut() = StatusCode::CREATED;

@@ -14,6 +14,8 @@ use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 
+type Fields = actix_web::web::Form<Vec<(String, String)>>;
+
 #[derive(Serialize)]
 struct ListPage {
     title: &'static str,
@@ -46,6 +48,8 @@ struct IssuePage {
     case_count: usize,
     can_issue: bool,
     issued: Vec<(String, String)>,
+    personal_data: Vec<crate::personal_data::Finding>,
+    personal_data_explanation: &'static str,
 }
 
 async fn issue_page_with(
@@ -71,6 +75,8 @@ async fn issue_page_with(
         case_count: r.cases.len(),
         can_issue,
         issued,
+        personal_data: staff_service::findings(&r),
+        personal_data_explanation: crate::personal_data::EXPLANATION,
     };
     render_with_status(req, actor, status, "reports/admin_issue.html", &page)
 }
@@ -89,13 +95,16 @@ pub async fn issue_form(
     req: HttpRequest,
     actor: Actor,
     notice_id: Path<i32>,
+    form: Fields,
 ) -> PageResult<HttpResponse> {
-    match service::issue_as(&state.db, &actor, *notice_id, &state.settings.base_url, state.now()).await {
+    let confirmed: Vec<String> = form.iter().filter(|(k, _)| k == "confirm").map(|(_, v)| v.clone()).collect();
+    let base = &state.settings.base_url;
+    match service::issue_as(&state.db, &actor, *notice_id, base, &confirmed, state.now()).await {
         Ok(issued) => {
             flash(&req, format!("公示结果报告已出具，验证码{}", issued.report.code));
             Ok(see_other(&format!("/reports/{}", issued.report.code)))
         }
-        // The page itself lists what blocks issuing.
+        // The page itself lists what blocks issuing, personal data included.
         Err(AppError::Conflict { .. }) => {
             Ok(issue_page_with(&state, &req, &actor, *notice_id, StatusCode::CONFLICT).await?)
         }

@@ -145,3 +145,10 @@ pub async fn issued_on_notice(db: &DatabaseConnection, notice_id: i32) -> AppRes
         .map(|x| (x.code, date_zh(x.issued_on)))
         .collect())
 }
+
+/// Personal data in the handling summaries the report would print now (what issuing checks).
+#[must_use]
+pub fn findings(r: &Readiness) -> Vec<crate::personal_data::Finding> {
+    let names = r.items.iter().map(|i| (i.project_id, i.snapshot.name.as_str())).collect();
+    service::findings(&super::content::case_lines(&r.cases, &names))
+}

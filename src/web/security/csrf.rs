@@ -74,6 +74,68 @@ pub fn token(req: &HttpRequest) -> String {
     }
 }
 
+/// Whether a request to a public API names another site as its sender: an `Origin` that is not
+/// this site (`null` included), or, without `Origin`, `Sec-Fetch-Site: cross-site`. This site
+/// is `--base-url`'s origin, or the scheme and host the request itself was addressed to (a
+/// page of another site cannot make a browser send our host with its own origin). Clients
+/// other than browsers send neither header and pass.
+#[must_use]
+pub fn from_another_site(req: &HttpRequest, base_url: &str) -> bool {
+    let headers = req.headers();
+    if let Some(origin) = headers.get(header::ORIGIN) {
+        let Ok(origin) = origin.to_str() else { return true };
+        let origin = origin.trim().trim_end_matches('/').to_ascii_lowercase();
+        let info = req.connection_info();
+        let own = format!("{}://{}", info.scheme(), info.host()).to_ascii_lowercase();
+        return origin != own && Some(origin) != origin_of(base_url);
+    }
+    headers.get("sec-fetch-site").and_then(|v| v.to_str().ok()).is_some_and(|v| v.eq_ignore_ascii_case("cross-site"))
+}
+
+/// `scheme://host[:port]` of an address, as a browser writes it in `Origin`.
+fn origin_of(address: &str) -> Option<String> {
+    let url = url::Url::parse(address).ok()?;
+    Some(url.origin().ascii_serialization().to_ascii_lowercase()).filter(|o| o != "null")
+}
+
+/// Whether the body is of a type an HTML form on another site can send without asking first
+/// (no CORS preflight): urlencoded or `text/plain`. (`multipart/form-data` is one too; it is
+/// left to the `Origin` check so API clients without a browser can still upload evidence.)
+#[must_use]
+pub fn is_simple_form_body(req: &HttpRequest) -> bool {
+    matches!(essence(req).as_str(), "application/x-www-form-urlencoded" | "text/plain")
+}
+
+/// Whether the body is urlencoded (its token may be the `_csrf` field).
+#[must_use]
+pub fn is_urlencoded(req: &HttpRequest) -> bool {
+    essence(req) == "application/x-www-form-urlencoded"
+}
+
+fn essence(req: &HttpRequest) -> String {
+    let content_type = req.headers().get(header::CONTENT_TYPE).and_then(|v| v.to_str().ok()).unwrap_or_default();
+    content_type.split(';').next().unwrap_or_default().trim().to_ascii_lowercase()
+}
+
+/// Whether the request carries this visitor's token (the `X-CSRF-Token` header, or `field`
+/// from its body): the signed-in session's, or the one in the visitor's signed cookie.
+#[must_use]
+pub fn carries_token(req: &HttpRequest, field: Option<&str>) -> bool {
+    let session = req.get_session().get::<String>(SESSION_KEY).ok().flatten();
+    let anon = req.extensions().get::<AnonToken>().filter(|a| !a.fresh).and_then(|a| a.token.clone());
+    let submitted = req.headers().get(HEADER).and_then(|v| v.to_str().ok()).or(field);
+    match submitted {
+        Some(s) => [session, anon].iter().flatten().any(|e| same(e, s)),
+        None => false,
+    }
+}
+
+/// The refusal of a filing from another site (403).
+#[must_use]
+pub fn cross_site_refusal() -> AppError {
+    AppError::ForbiddenBecause("不接受来自其他网站的提交：请在本站公示页面上提出异议，或以 JSON 调用接口".to_owned())
+}
+
 fn cookie_key(secret: &[u8]) -> Key {
     let mut hasher = Sha512::new();
     hasher.update(b"gongshi anonymous csrf cookie\0");
