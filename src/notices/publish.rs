@@ -52,27 +52,14 @@ pub async fn publish(
 ) -> AppResult<Published> {
     let now = stamp(now);
     let txn = crate::db::begin_write(db).await?;
-    let notice = service::notice(&txn, notice_id).await?;
-    if NoticeState::try_from(&notice)? == NoticeState::Withdrawn {
-        return Err(AppError::conflict("公示已撤销，不能再发布"));
-    }
-    let draft = service::draft_revision(&txn, notice_id)
-        .await?
-        .ok_or_else(|| AppError::conflict("这则公示没有待发布的草稿"))?;
-    let items = service::items(&txn, draft.id).await?;
-    if items.is_empty() {
-        return Err(AppError::invalid("projects", "公示至少要有一个项目"));
-    }
+    let (notice, draft, items) = load_draft(&txn, notice_id).await?;
     // The gate again, on the day of publishing: a report the draft rested on may have been
     // voided or suspended, or a recommendation withdrawn, since the draft was made.
     let level = super::Level::try_from(&notice)?;
     for item in &items {
         super::gate::check_can_enter(&txn, item.project_id, level, notice.unit_id).await?;
     }
-    let note = req.note.as_deref().map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
-    if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
-        return Err(AppError::invalid("note", format!("说明不能超过{MAX_NOTE_CHARS}个字")));
-    }
+    let note = clean_note(req.note.as_deref())?;
     let unit = service::unit(&txn, notice.unit_id).await?;
     // Scanned here, inside the transaction, on exactly what is about to be published.
     let found = findings(&notice, &unit, &draft, &items, note.as_deref());
@@ -82,30 +69,8 @@ pub async fn publish(
     }
     let differences = consistency::differences(&txn, &notice, &items).await?;
     let previous = service::latest_published(&txn, notice_id).await?;
-    let campaign = service::campaign(&txn, notice.campaign_id).await?;
-    let (period, restarted) = match &previous {
-        None => {
-            if !differences.is_empty() && note.is_none() {
-                return Err(needs_note(&differences));
-            }
-            check_start(draft.starts_on, now)?;
-            (PeriodRules::of(&campaign).period(draft.starts_on), false)
-        }
-        Some(prev) => {
-            if note.is_none() {
-                return Err(AppError::invalid("note", "更正须填写更正说明（将向公众公开）"));
-            }
-            let before: Vec<_> =
-                service::items(&txn, prev.revision.id).await?.into_iter().map(|i| (i.project_id, i.snapshot)).collect();
-            let after: Vec<_> = items.iter().map(|i| (i.project_id, i.snapshot.clone())).collect();
-            if listing_changed(&before, &after) {
-                check_start(draft.starts_on, now)?;
-                (PeriodRules::of(&campaign).period(draft.starts_on), true)
-            } else {
-                (prev.period, false)
-            }
-        }
-    };
+    let (period, restarted) =
+        period_of(&txn, &notice, &draft, &items, previous.as_ref(), &differences, note.is_some(), now).await?;
     let is_correction = previous.is_some();
     let mut row: notice_revisions::ActiveModel = draft.clone().into();
     row.starts_on = Set(period.starts_on);
@@ -123,14 +88,7 @@ pub async fn publish(
     }
     let kind = if is_correction { "notice.correct" } else { "notice.publish" };
     seal_revision(&txn, draft.id, kind, now).await?;
-    let who = Who { user_id: req.by, ip: req.ip.clone() };
-    for f in &found {
-        let detail = Some(personal_data::confirmation_detail(f));
-        who.record(&txn, "notice.personal_data.confirm", ledger::REVISION, draft.id, notice.unit_id, detail, now)
-            .await?;
-    }
-    let detail = Some(format!("公示{}第{}版", notice.id, draft.revision_no));
-    who.record(&txn, kind, ledger::REVISION, draft.id, notice.unit_id, detail, now).await?;
+    audit_publication(&txn, req, &notice, &draft, &found, kind, now).await?;
     txn.commit().await?;
     Ok(Published {
         notice_id,
@@ -141,6 +99,89 @@ pub async fn publish(
         period,
         differences,
     })
+}
+
+/// The notice, its draft and the draft's projects, refusing what cannot be published.
+async fn load_draft<C: ConnectionTrait>(
+    txn: &C,
+    notice_id: i32,
+) -> AppResult<(notices::Model, notice_revisions::Model, Vec<service::Item>)> {
+    let notice = service::notice(txn, notice_id).await?;
+    if NoticeState::try_from(&notice)? == NoticeState::Withdrawn {
+        return Err(AppError::conflict("公示已撤销，不能再发布"));
+    }
+    let draft =
+        service::draft_revision(txn, notice_id).await?.ok_or_else(|| AppError::conflict("这则公示没有待发布的草稿"))?;
+    let items = service::items(txn, draft.id).await?;
+    if items.is_empty() {
+        return Err(AppError::invalid("projects", "公示至少要有一个项目"));
+    }
+    Ok((notice, draft, items))
+}
+
+/// The public note (更正说明 / 说明), trimmed; blank is none.
+fn clean_note(note: Option<&str>) -> AppResult<Option<String>> {
+    let note = note.map(str::trim).filter(|n| !n.is_empty()).map(str::to_owned);
+    if note.as_ref().is_some_and(|n| n.chars().count() > MAX_NOTE_CHARS) {
+        return Err(AppError::invalid("note", format!("说明不能超过{MAX_NOTE_CHARS}个字")));
+    }
+    Ok(note)
+}
+
+/// The period the publication runs, and whether a correction restarted it: a first
+/// publication starts on the draft's day; a correction keeps the period unless it changes the
+/// listing (projects, units, completers or any order), which restarts it.
+#[expect(clippy::too_many_arguments, reason = "one step of publish, reading what it has already loaded")]
+async fn period_of<C: ConnectionTrait>(
+    txn: &C,
+    notice: &notices::Model,
+    draft: &notice_revisions::Model,
+    items: &[service::Item],
+    previous: Option<&service::PublishedNotice>,
+    differences: &[Difference],
+    has_note: bool,
+    now: DateTime<Utc>,
+) -> AppResult<(Period, bool)> {
+    let campaign = service::campaign(txn, notice.campaign_id).await?;
+    let Some(prev) = previous else {
+        if !differences.is_empty() && !has_note {
+            return Err(needs_note(differences));
+        }
+        check_start(draft.starts_on, now)?;
+        return Ok((PeriodRules::of(&campaign).period(draft.starts_on), false));
+    };
+    if !has_note {
+        return Err(AppError::invalid("note", "更正须填写更正说明（将向公众公开）"));
+    }
+    let before: Vec<_> =
+        service::items(txn, prev.revision.id).await?.into_iter().map(|i| (i.project_id, i.snapshot)).collect();
+    let after: Vec<_> = items.iter().map(|i| (i.project_id, i.snapshot.clone())).collect();
+    if listing_changed(&before, &after) {
+        check_start(draft.starts_on, now)?;
+        return Ok((PeriodRules::of(&campaign).period(draft.starts_on), true));
+    }
+    Ok((prev.period, false))
+}
+
+/// The audit entries of a publication: each personal-data finding staff confirmed, then the
+/// publication itself.
+async fn audit_publication<C: ConnectionTrait>(
+    txn: &C,
+    req: &PublishRequest,
+    notice: &notices::Model,
+    draft: &notice_revisions::Model,
+    found: &[Finding],
+    kind: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let who = Who { user_id: req.by, ip: req.ip.clone() };
+    for f in found {
+        let detail = Some(personal_data::confirmation_detail(f));
+        who.record(txn, "notice.personal_data.confirm", ledger::REVISION, draft.id, notice.unit_id, detail, now)
+            .await?;
+    }
+    let detail = Some(format!("公示{}第{}版", notice.id, draft.revision_no));
+    who.record(txn, kind, ledger::REVISION, draft.id, notice.unit_id, detail, now).await
 }
 
 /// The personal-data findings in a draft's public fields: title, 文号, body, channels, the
