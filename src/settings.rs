@@ -12,8 +12,11 @@ pub struct Settings {
     pub database_url: String,
     /// Absolute address the public reaches this server at; QR codes and feeds use it.
     pub base_url: String,
-    /// Where evidence files are kept (never under `public/`).
+    /// Where evidence files are kept (never under `public/`), and the master key file when
+    /// `master_key` is not given.
     pub data_dir: PathBuf,
+    /// The master key as base64 (`GONGSHI_MASTER_KEY`); `None` reads `data_dir/master.key`.
+    pub master_key: Option<String>,
     /// Load the demo data into an empty database at start.
     pub demo: bool,
     /// Argon2 parameters: production strength unless a test asks for cheap ones.
@@ -32,6 +35,7 @@ impl Settings {
             database_url: database_url.into(),
             base_url: format!("http://{DEFAULT_BIND}"),
             data_dir: PathBuf::from("data"),
+            master_key: None,
             demo: false,
             cheap_password_hashing: false,
             request_log: true,

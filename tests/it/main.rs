@@ -17,6 +17,7 @@ mod handling_notes;
 mod hardening;
 mod import;
 mod import_docs;
+mod keys;
 mod ledger;
 mod loadgen;
 mod login_limits;

@@ -39,8 +39,10 @@ db_test!(filing_through_the_form_shows_a_signed_receipt_in_china_time, |app| {
     assert!(o.in_time);
     assert_eq!(o.channel, "web");
     assert_eq!(o.received_at, during());
-    let identity = objector_identities::Entity::find_by_id(o.id).one(&app.db).await.unwrap().unwrap();
+    let row = objector_identities::Entity::find_by_id(o.id).one(&app.db).await.unwrap().unwrap();
+    let identity = gongshi::objections::identity::open(&app.state.secrets.sealer, &row).unwrap();
     assert_eq!(identity.name.as_deref(), Some("王五"), "identity kept apart from the case");
+    assert_ne!(row.name.as_deref(), Some("王五"), "and sealed at rest");
 });
 
 db_test!(a_form_with_mistakes_comes_back_with_messages_beside_the_fields_and_what_was_typed, |app| {
