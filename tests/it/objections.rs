@@ -252,7 +252,12 @@ db_test!(the_objection_api_is_described_in_the_openapi_document, |app| {
 db_test!(the_same_keyed_request_sent_to_two_instances_at_once_files_one_objection, |app| {
     let s = scene(&app).await;
     let url = app.database_url.clone();
-    let other = crate::helpers::TestApp::spawn_with(app.backend, |settings| settings.database_url = url).await;
+    let key = app.master_key();
+    let other = crate::helpers::TestApp::spawn_with(app.backend, |settings| {
+        settings.database_url = url;
+        settings.master_key = Some(key);
+    })
+    .await;
     other.clock.set(during());
     let body = objection(s.projects[0]);
     let send = |target: &crate::helpers::TestApp| {
