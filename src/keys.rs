@@ -161,7 +161,7 @@ impl MasterKey {
     #[must_use]
     pub fn sealer(&self) -> Sealer {
         let key = self.derive(b"gongshi sealed values v1");
-        Sealer { id: self.id(), aead: Aes256Gcm::new_from_slice(&key).expect("32-byte key") }
+        Sealer { id: self.id(), aead: Aes256Gcm::new(&aes_gcm::Key::<Aes256Gcm>::from(key)) }
     }
 
     fn derive(&self, info: &[u8]) -> [u8; 32] {
@@ -212,6 +212,9 @@ impl Sealer {
 
     /// Seals `plain` for the place `place` (e.g. `app_secrets.session_key`): a fresh random
     /// nonce each time, so equal values do not look equal.
+    ///
+    /// # Panics
+    /// Never for what gongshi stores: AES-GCM refuses only messages over 64 GiB.
     #[must_use]
     pub fn seal(&self, place: &str, plain: &[u8]) -> String {
         let mut nonce = [0u8; NONCE_LEN];
@@ -279,14 +282,14 @@ mod tests {
     fn a_sealed_value_opens_only_in_its_place_and_under_its_key() {
         let key = MasterKey::generate();
         let sealer = key.sealer();
-        let sealed = sealer.seal_text("objector_identities.phone#1", "13800000000");
-        assert!(!sealed.contains("13800000000"));
-        assert_eq!(key_id_of(&sealed), Some(key.id().as_str()));
-        assert_eq!(sealer.open_text("objector_identities.phone#1", &sealed).unwrap(), "13800000000");
-        assert!(matches!(sealer.open_text("objector_identities.phone#2", &sealed), Err(KeyError::Corrupt(_))));
+        let envelope = sealer.seal_text("objector_identities.phone#1", "13800000000");
+        assert!(!envelope.contains("13800000000"));
+        assert_eq!(key_id_of(&envelope), Some(key.id().as_str()));
+        assert_eq!(sealer.open_text("objector_identities.phone#1", &envelope).unwrap(), "13800000000");
+        assert!(matches!(sealer.open_text("objector_identities.phone#2", &envelope), Err(KeyError::Corrupt(_))));
         let other = MasterKey::generate().sealer();
-        assert!(matches!(other.open_text("objector_identities.phone#1", &sealed), Err(KeyError::OtherKey { .. })));
-        assert_ne!(sealed, sealer.seal_text("objector_identities.phone#1", "13800000000"), "fresh nonce each time");
+        assert!(matches!(other.open_text("objector_identities.phone#1", &envelope), Err(KeyError::OtherKey { .. })));
+        assert_ne!(envelope, sealer.seal_text("objector_identities.phone#1", "13800000000"), "fresh nonce each time");
     }
 
     #[test]

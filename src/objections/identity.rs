@@ -67,19 +67,19 @@ pub fn open(sealer: &Sealer, row: &objector_identities::Model) -> AppResult<Iden
 /// # Errors
 /// Database failure (rows already sealed stay sealed).
 pub async fn seal_plain_rows(db: &sea_orm::DatabaseConnection, sealer: &Sealer) -> AppResult<usize> {
-    let mut sealed = 0;
+    let mut done = 0;
     loop {
         let txn = crate::db::begin_write(db).await?;
         let rows = plain_rows().limit(BATCH).all(&txn).await?;
         if rows.is_empty() {
-            return Ok(sealed);
+            return Ok(done);
         }
         for row in &rows {
             let plain = open(sealer, row)?;
             objector_identities::Entity::update(sealed_row(sealer, row.objection_id, &plain)).exec(&txn).await?;
         }
         txn.commit().await?;
-        sealed += rows.len();
+        done += rows.len();
     }
 }
 
