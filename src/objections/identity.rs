@@ -67,13 +67,18 @@ pub fn open(sealer: &Sealer, row: &objector_identities::Model) -> AppResult<Iden
 /// # Errors
 /// Database failure (rows already sealed stay sealed).
 pub async fn seal_plain_rows(db: &sea_orm::DatabaseConnection, sealer: &Sealer) -> AppResult<usize> {
+    let mut after = i32::MIN;
     let mut done = 0;
     loop {
         let txn = crate::db::begin_write(db).await?;
-        let rows = plain_rows().limit(BATCH).all(&txn).await?;
-        if rows.is_empty() {
-            return Ok(done);
-        }
+        let rows = plain_rows()
+            .filter(objector_identities::Column::ObjectionId.gt(after))
+            .order_by_asc(objector_identities::Column::ObjectionId)
+            .limit(BATCH)
+            .all(&txn)
+            .await?;
+        let Some(last) = rows.last() else { return Ok(done) };
+        after = last.objection_id;
         for row in &rows {
             let plain = open(sealer, row)?;
             objector_identities::Entity::update(sealed_row(sealer, row.objection_id, &plain)).exec(&txn).await?;
