@@ -110,7 +110,7 @@ stop
 echo "== $SIZE-size database: the same demo, then gongshi loadgen fill --size $SIZE"
 for f in "$TMP"/demo.db*; do cp "$f" "${f/demo.db/large.db}"; done
 FILL_START=$(date +%s)
-GONGSHI_LOG=warn "$BIN" loadgen fill --database "sqlite://$TMP/large.db" --size "$SIZE"
+GONGSHI_LOG=warn "$BIN" loadgen fill --database "sqlite://$TMP/large.db" --data-dir "$TMP/data" --size "$SIZE"
 FILL_SECONDS=$(( $(date +%s) - FILL_START ))
 DB_MB=$(du -m "$TMP/large.db" | cut -f1)
 # The generated rows must be what the real code writes: the ledger check rebuilds every entry

@@ -1,4 +1,4 @@
-//! Connecting to SQLite (a file, WAL, durable commits) or PostgreSQL through the same code.
+//! Connecting to SQLite (a file, WAL, durable commits, secure delete) or PostgreSQL through the same code.
 use migration::{Migrator, MigratorTrait};
 use sea_orm::sqlx::sqlite::{SqliteJournalMode, SqliteSynchronous};
 use sea_orm::{
@@ -24,6 +24,9 @@ pub async fn connect(url: &str) -> Result<DatabaseConnection, DbErr> {
                 .synchronous(SqliteSynchronous::Full)
                 .busy_timeout(Duration::from_secs(15))
                 .foreign_keys(true)
+                // Deleted and overwritten content is zeroed in the file, so an erased
+                // identity leaves no trace in free pages (docs/ACCESS.md, "Key management").
+                .pragma("secure_delete", "ON")
         });
     } else {
         options.max_connections(16).min_connections(1);

@@ -15,6 +15,7 @@ pub mod demo;
 pub mod error;
 pub mod feeds;
 pub mod imports;
+pub mod keys;
 pub mod ledger;
 pub mod loadgen;
 pub mod markdown;

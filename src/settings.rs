@@ -16,13 +16,16 @@ pub struct Settings {
     pub database_url: String,
     /// Absolute address the public reaches this server at; QR codes and feeds use it.
     pub base_url: String,
-    /// Where evidence files are kept (never under `public/`).
+    /// Where evidence files are kept (never under `public/`), and the master key file when
+    /// `master_key` is not given.
     pub data_dir: PathBuf,
     /// The most evidence bytes stored for one notice's objections; a file that would pass it
     /// is refused before it is stored.
     pub evidence_notice_bytes: u64,
     /// The most evidence bytes stored in all.
     pub evidence_total_bytes: u64,
+    /// The master key as base64 (`GONGSHI_MASTER_KEY`); `None` reads `data_dir/master.key`.
+    pub master_key: Option<String>,
     /// Load the demo data into an empty database at start.
     pub demo: bool,
     /// Argon2 parameters: production strength unless a test asks for cheap ones.
@@ -43,6 +46,7 @@ impl Settings {
             data_dir: PathBuf::from("data"),
             evidence_notice_bytes: DEFAULT_EVIDENCE_NOTICE_BYTES,
             evidence_total_bytes: DEFAULT_EVIDENCE_TOTAL_BYTES,
+            master_key: None,
             demo: false,
             cheap_password_hashing: false,
             request_log: true,

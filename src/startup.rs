@@ -30,9 +30,14 @@ impl Application {
         };
         web::templates::check().map_err(|e| anyhow::anyhow!("templates: {e}"))?;
         let db = db::connect_and_migrate(&settings.database_url).await?;
-        let secrets = Arc::new(secrets::Secrets::load_or_create(&db, clock.now()).await?);
+        let master = crate::keys::MasterKey::load(settings.master_key.as_deref(), &settings.data_dir)?;
+        let secrets = Arc::new(secrets::Secrets::load_or_create(&db, &master, clock.now()).await?);
+        let sealed = crate::objections::identity::seal_plain_rows(&db, &secrets.sealer).await?;
+        if sealed > 0 {
+            tracing::info!("sealed {sealed} objectors' identities stored in plain text by an earlier version");
+        }
         if settings.demo {
-            demo::seed_if_empty(&db, &settings.base_url, &secrets.signing_seed, clock.now()).await?;
+            demo::seed_if_empty(&db, &settings.base_url, &secrets, clock.now()).await?;
         }
         let limits = Arc::new(web::security::Limits::new(&clock));
         let setup_link = crate::accounts::setup::issue_if_no_users(&db, clock.now())

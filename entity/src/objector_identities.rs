@@ -1,4 +1,4 @@
-//! 异议人身份与联系方式，与异议内容分开保存，可按期删除。
+//! 异议人身份与联系方式，与异议内容分开保存，可按期删除。各字段以主密钥加密保存（`key_id` 为加密所用密钥的编号，空表示明文或已删除）。
 use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
@@ -13,6 +13,7 @@ pub struct Model {
     pub organization: Option<String>,
     pub contact_person: Option<String>,
     pub erased_at: Option<DateTimeUtc>,
+    pub key_id: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

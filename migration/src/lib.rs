@@ -6,6 +6,7 @@ mod m20261205_000002_public_changes;
 mod m20261210_000003_public_summary;
 mod m20261210_000004_token_expiry;
 mod m20261210_000005_ended_sessions;
+mod m20261215_000006_sealed_identities;
 
 pub use m20261205_000002_public_changes::PUBLIC_TABLES;
 
@@ -20,6 +21,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000003_public_summary::Migration),
             Box::new(m20261210_000004_token_expiry::Migration),
             Box::new(m20261210_000005_ended_sessions::Migration),
+            Box::new(m20261215_000006_sealed_identities::Migration),
         ]
     }
 }

@@ -2,6 +2,7 @@
 //! variables, which win over defaults.
 pub mod accounts;
 pub mod import;
+pub mod keys;
 pub mod notices;
 pub mod objections;
 pub mod reports;
@@ -109,6 +110,9 @@ enum Command {
         public_key: Option<String>,
         #[command(flatten)]
         database: DatabaseArg,
+        /// The data folder whose master.key opens the database's key (unless GONGSHI_MASTER_KEY is set)
+        #[arg(long, env = "GONGSHI_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
     },
     /// Result reports (公示结果报告): issue, export, and the 推荐汇总表.
     Report {
@@ -119,6 +123,11 @@ enum Command {
     Loadgen {
         #[command(subcommand)]
         action: crate::loadgen::LoadgenCommand,
+    },
+    /// The master key: `keys rotate` reseals everything under a new one (docs/ACCESS.md).
+    Keys {
+        #[command(subcommand)]
+        action: keys::KeysCommand,
     },
     /// Objection maintenance (erasing identities after the retention period).
     Objections {
@@ -156,6 +165,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             settings.data_dir = data_dir;
             settings.evidence_notice_bytes = evidence_notice_bytes;
             settings.evidence_total_bytes = evidence_total_bytes;
+            settings.master_key = std::env::var(crate::keys::ENV_VAR).ok();
             settings.demo = demo;
             settings.test_clock = test_clock;
             let app = Application::build(settings, Arc::new(SystemClock)).await?;
@@ -195,8 +205,8 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             notices::run(&db, action, chrono::Utc::now()).await
         }
         Command::Verify { database } => objections::verify(&database.url()).await,
-        Command::ReceiptVerify { token, public_key, database } => {
-            objections::verify_receipt(&token, public_key.as_deref(), &database.url()).await
+        Command::ReceiptVerify { token, public_key, database, data_dir } => {
+            objections::verify_receipt(&token, public_key.as_deref(), &database.url(), &data_dir).await
         }
         Command::Report { action } => {
             let db = crate::db::connect_and_migrate(&DatabaseArg { database: action.database() }.url()).await?;
@@ -205,6 +215,10 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Loadgen { action } => {
             let url = DatabaseArg { database: action.database() }.url();
             crate::loadgen::run(&url, action).await
+        }
+        Command::Keys { action } => {
+            let url = DatabaseArg { database: action.database() }.url();
+            keys::run(&url, action).await
         }
         Command::Objections { action } => {
             let url = DatabaseArg { database: action.database() }.url();

@@ -59,12 +59,18 @@ pub async fn verify(url: &str) -> anyhow::Result<()> {
 ///
 /// # Errors
 /// An invalid receipt or key, or a database failure.
-pub async fn verify_receipt(token: &str, public_key: Option<&str>, url: &str) -> anyhow::Result<()> {
+pub async fn verify_receipt(
+    token: &str,
+    public_key: Option<&str>,
+    url: &str,
+    data_dir: &std::path::Path,
+) -> anyhow::Result<()> {
     let key = match public_key {
         Some(hex_key) => receipts::parse_public_key(hex_key)?,
         None => {
             let db = crate::db::connect(url).await?;
-            let secrets = crate::secrets::Secrets::load_or_create(&db, Utc::now()).await?;
+            let master = crate::keys::MasterKey::from_env_or_file(data_dir)?;
+            let secrets = crate::secrets::Secrets::load_or_create(&db, &master, Utc::now()).await?;
             receipts::signing_key(&secrets.signing_seed).verifying_key()
         }
     };

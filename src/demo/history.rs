@@ -15,6 +15,7 @@ use crate::objections::filing::FilingInput;
 use crate::objections::service::{NewCase, notice_for_objection, record};
 use crate::objections::workflow::{TransitionRequest, apply_move, registration_case};
 use crate::objections::{Channel, RefusalReason, Status};
+use crate::secrets::Secrets;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use entity::{notice_items, notice_revisions, objections, projects, units};
 use sea_orm::{
@@ -381,24 +382,30 @@ pub async fn replay(
     db: &DatabaseConnection,
     campaign_id: i32,
     base_url: &str,
-    seed: &[u8; 32],
+    keys: &Secrets,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
     let today = day_of(now);
     let mut done = Done::default();
     for &(day, time, step) in PLAN {
         let at = instant_on(today + Duration::days(day), minutes(time)).min(now);
-        let ctx = Ctx { db, campaign_id, today, at, base_url, seed };
+        let ctx = Ctx { db, campaign_id, today, at, base_url, keys };
         ctx.take(step, &mut done)
             .await
             .map_err(|e| AppError::internal(format!("demo step at {time} day {day}: {e}")))?;
     }
-    later(db, campaign_id, today, now).await
+    later(db, campaign_id, today, keys, now).await
 }
 
 /// A notice published just now for tomorrow: staff see it, the public not yet.
-async fn later(db: &DatabaseConnection, campaign_id: i32, today: NaiveDate, now: DateTime<Utc>) -> AppResult<()> {
-    let ctx = Ctx { db, campaign_id, today, at: now, base_url: "", seed: &[0; 32] };
+async fn later(
+    db: &DatabaseConnection,
+    campaign_id: i32,
+    today: NaiveDate,
+    keys: &Secrets,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let ctx = Ctx { db, campaign_id, today, at: now, base_url: "", keys };
     ctx.declare("E-GLJZ", today + Duration::days(1)).await?;
     Ok(())
 }
@@ -414,7 +421,7 @@ struct Ctx<'a> {
     today: NaiveDate,
     at: DateTime<Utc>,
     base_url: &'a str,
-    seed: &'a [u8; 32],
+    keys: &'a Secrets,
 }
 
 impl Ctx<'_> {
@@ -588,7 +595,7 @@ impl Ctx<'_> {
             }
         };
         let txn = crate::db::begin_write(self.db).await?;
-        let recorded = record(&txn, &case, self.seed).await?;
+        let recorded = record(&txn, &case, self.keys).await?;
         txn.commit().await?;
         Ok(recorded.objection.id)
     }

@@ -15,14 +15,14 @@ use std::collections::HashMap;
 const PROJECTS_JSON: &str = include_str!("projects.json");
 
 /// Seeds the demo when the database has no units yet; a database in use is left alone. The
-/// reports' QR codes lead to `base_url`; receipts are signed with `signing_seed`.
+/// reports' QR codes lead to `base_url`; receipts are signed and identities sealed with `keys`.
 ///
 /// # Errors
 /// Database failure.
 pub async fn seed_if_empty(
     db: &DatabaseConnection,
     base_url: &str,
-    signing_seed: &[u8; 32],
+    keys: &crate::secrets::Secrets,
     now: DateTime<Utc>,
 ) -> Result<(), AppError> {
     if unit_rows::Entity::find().count(db).await? > 0 {
@@ -34,7 +34,7 @@ pub async fn seed_if_empty(
     let units = units::seed(db, entered).await?;
     let campaign = seed_campaign(db, &units, entered).await?;
     seed_projects(db, campaign.id, &units, entered).await?;
-    history::replay(db, campaign.id, base_url, signing_seed, now).await?;
+    history::replay(db, campaign.id, base_url, keys, now).await?;
     tracing::info!("demo data loaded");
     Ok(())
 }

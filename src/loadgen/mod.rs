@@ -48,6 +48,9 @@ pub enum LoadgenCommand {
         /// Seed of the text generator: the same seed and sizes give the same data
         #[arg(long, default_value_t = 2025)]
         seed: u64,
+        /// The data folder whose master.key seals the identities (unless GONGSHI_MASTER_KEY is set)
+        #[arg(long, env = "GONGSHI_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
     },
     /// Write a JSON import file (docs/IMPORT.md) of N projects, to time `gongshi import` with.
     ImportFile {
@@ -78,9 +81,11 @@ impl LoadgenCommand {
 /// Unknown size, a database already filled, or database failure.
 pub async fn run(url: &str, command: LoadgenCommand) -> anyhow::Result<()> {
     match command {
-        LoadgenCommand::Fill { size, projects, notices, objections, seed, .. } => {
+        LoadgenCommand::Fill { size, projects, notices, objections, seed, data_dir, .. } => {
             let (p, n, o) = preset(&size)?;
-            fill(url, projects.unwrap_or(p), notices.unwrap_or(n), objections.unwrap_or(o), seed).await
+            let master = crate::keys::MasterKey::from_env_or_file(&data_dir)?;
+            let sizes = (projects.unwrap_or(p), notices.unwrap_or(n), objections.unwrap_or(o));
+            fill(url, &master, sizes, seed).await
         }
         LoadgenCommand::ImportFile { projects, unit_name, seed, out } => {
             let mut words = text::Words::new(seed);
@@ -97,12 +102,17 @@ fn explain(e: AppError) -> anyhow::Error {
     anyhow::Error::msg(e)
 }
 
-async fn fill(url: &str, projects: usize, notices: usize, objections: usize, seed: u64) -> anyhow::Result<()> {
+async fn fill(
+    url: &str,
+    master: &crate::keys::MasterKey,
+    (projects, notices, objections): (usize, usize, usize),
+    seed: u64,
+) -> anyhow::Result<()> {
     let db = crate::db::connect_and_migrate(url).await?;
     let now = Utc::now();
-    let secrets = crate::secrets::Secrets::load_or_create(&db, now).await?;
+    let secrets = crate::secrets::Secrets::load_or_create(&db, master, now).await?;
     let base_url = format!("http://{}", crate::settings::DEFAULT_BIND);
-    crate::demo::seed_if_empty(&db, &base_url, &secrets.signing_seed, now).await.map_err(explain)?;
+    crate::demo::seed_if_empty(&db, &base_url, &secrets, now).await.map_err(explain)?;
     if units::Entity::find().filter(units::Column::Code.starts_with("LGA")).count(&db).await? > 0 {
         bail!("这个数据库已经生成过数据：请换一个新的数据库");
     }
@@ -112,7 +122,6 @@ async fn fill(url: &str, projects: usize, notices: usize, objections: usize, see
         .await?
         .context("数据库中没有最上级单位")?;
     let campaign = notices::campaign(&db, "2025").await.map_err(explain)?;
-    let seed_key = crate::secrets::Secrets::load_or_create(&db, now).await?.signing_seed;
     let mut words = text::Words::new(seed);
 
     let started = Instant::now();
@@ -130,7 +139,7 @@ async fn fill(url: &str, projects: usize, notices: usize, objections: usize, see
     println!("公示：{} 则，其中公示中 {open} 则（{:.1}秒）", published.len(), started.elapsed().as_secs_f64());
 
     let started = Instant::now();
-    objections::file_all(&db, &published, objections, &seed_key, &mut words, now).await.map_err(explain)?;
+    objections::file_all(&db, &published, objections, &secrets, &mut words, now).await.map_err(explain)?;
     println!("异议：{objections} 件（{:.1}秒）", started.elapsed().as_secs_f64());
     Ok(())
 }

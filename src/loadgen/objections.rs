@@ -7,8 +7,10 @@ use super::notices::Published;
 use super::text::Words;
 use crate::error::AppResult;
 use crate::objections::codes::{ALPHABET, RECEIPT_CODE_LEN, lookup_key_hash};
+use crate::objections::filing::Identity;
 use crate::objections::ledger::{self as oledger, micros};
 use crate::receipts::Receipt;
+use crate::secrets::Secrets;
 use chrono::{DateTime, Duration, Utc};
 use entity::{ledger, objection_events, objections, objector_identities, projects};
 use sea_orm::{
@@ -128,7 +130,7 @@ pub async fn file_all(
     db: &DatabaseConnection,
     notices: &[Published],
     total: usize,
-    seed: &[u8; 32],
+    keys: &Secrets,
     words: &mut Words,
     now: DateTime<Utc>,
 ) -> AppResult<()> {
@@ -149,7 +151,7 @@ pub async fn file_all(
     let mut in_batch = 0;
     for n in 0..total {
         let notice = &notices[n % notices.len()];
-        one_case(&mut cur, &mut batch, notice, &names, n, seed, words, now);
+        one_case(&mut cur, &mut batch, notice, &names, n, keys, words, now);
         in_batch += 1;
         if in_batch == CASES_PER_COMMIT {
             write(db, std::mem::take(&mut batch)).await?;
@@ -167,7 +169,7 @@ fn one_case(
     notice: &Published,
     names: &HashMap<i32, String>,
     n: usize,
-    seed: &[u8; 32],
+    keys: &Secrets,
     words: &mut Words,
     now: DateTime<Utc>,
 ) {
@@ -228,7 +230,7 @@ fn one_case(
         conclusion_summary: conclusion.clone(),
         concluded_at: concluded.then_some(conclusion_at),
         idempotency_key: None,
-        signature: receipt.seal(seed),
+        signature: receipt.seal(&keys.signing_seed),
         public_summary: conclusion.clone(),
     };
     cur.chain(batch, oledger::RECEIVE, oledger::OBJECTION, id, &oledger::receipt_content(&row, &[]), received_at);
@@ -258,15 +260,12 @@ fn one_case(
         cur.chain(batch, oledger::EVENT, oledger::OBJECTION_EVENT, event.id, &oledger::event_content(&event, &row), at);
         batch.events.push(event.into());
     }
-    batch.identities.push(objector_identities::ActiveModel {
-        objection_id: Set(id),
-        name: Set(Some(words.person())),
-        phone: Set(Some(format!("139{:08}", words.below(100_000_000)))),
-        email: Set(None),
-        organization: Set(None),
-        contact_person: Set(None),
-        erased_at: Set(None),
-    });
+    let identity = Identity {
+        name: Some(words.person()),
+        phone: Some(format!("139{:08}", words.below(100_000_000))),
+        ..Identity::default()
+    };
+    batch.identities.push(crate::objections::identity::sealed_row(&keys.sealer, id, &identity));
     batch.objections.push(row.into());
 }
 

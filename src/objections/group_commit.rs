@@ -6,6 +6,7 @@
 //! transaction has committed. Nobody is ever told "received" before it is on disk.
 use super::service::{self, NewCase, Recorded};
 use crate::error::{AppError, AppResult};
+use crate::secrets::Secrets;
 use crate::web::AppState;
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
@@ -30,9 +31,9 @@ pub struct Writer {
 impl Writer {
     /// Starts the writer task on the current runtime.
     #[must_use]
-    pub fn spawn(db: DatabaseConnection, seed: [u8; 32]) -> Self {
+    pub fn spawn(db: DatabaseConnection, keys: Arc<Secrets>) -> Self {
         let (jobs, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run(db, seed, rx));
+        tokio::spawn(run(db, keys, rx));
         Self { jobs }
     }
 
@@ -64,15 +65,15 @@ pub fn for_app(state: &AppState) -> Writer {
     {
         return writer.clone();
     }
-    let writer = Writer::spawn(state.db.clone(), state.secrets.signing_seed);
+    let writer = Writer::spawn(state.db.clone(), state.secrets.clone());
     writers.insert(key, (Arc::downgrade(&state.settings), writer.clone()));
     writer
 }
 
-async fn run(db: DatabaseConnection, seed: [u8; 32], mut rx: mpsc::UnboundedReceiver<Job>) {
+async fn run(db: DatabaseConnection, keys: Arc<Secrets>, mut rx: mpsc::UnboundedReceiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
-        commit_batch(&db, &seed, std::mem::take(&mut batch)).await;
+        commit_batch(&db, &keys, std::mem::take(&mut batch)).await;
     }
 }
 
@@ -80,8 +81,8 @@ async fn run(db: DatabaseConnection, seed: [u8; 32], mut rx: mpsc::UnboundedRece
 /// submission fail (or the commit itself), nothing of the batch is kept and each submission
 /// is tried once more in a transaction of its own, so one bad submission costs the others only
 /// time, never their record.
-async fn commit_batch(db: &DatabaseConnection, seed: &[u8; 32], jobs: Vec<Job>) {
-    match record_all(db, seed, &jobs).await {
+async fn commit_batch(db: &DatabaseConnection, keys: &Secrets, jobs: Vec<Job>) {
+    match record_all(db, keys, &jobs).await {
         Ok(recorded) => {
             for (job, r) in jobs.into_iter().zip(recorded) {
                 let _ = job.reply.send(Ok(r));
@@ -91,7 +92,7 @@ async fn commit_batch(db: &DatabaseConnection, seed: &[u8; 32], jobs: Vec<Job>) 
         // meanwhile under the same idempotency key, and answers with it.
         Err(_) => {
             for job in jobs {
-                let outcome = record_all(db, seed, std::slice::from_ref(&job)).await.and_then(|r| {
+                let outcome = record_all(db, keys, std::slice::from_ref(&job)).await.and_then(|r| {
                     r.into_iter().next().ok_or_else(|| AppError::internal("a recorded batch of one was empty"))
                 });
                 let _ = job.reply.send(outcome);
@@ -100,12 +101,12 @@ async fn commit_batch(db: &DatabaseConnection, seed: &[u8; 32], jobs: Vec<Job>) 
     }
 }
 
-async fn record_all(db: &DatabaseConnection, seed: &[u8; 32], jobs: &[Job]) -> AppResult<Vec<Recorded>> {
+async fn record_all(db: &DatabaseConnection, keys: &Secrets, jobs: &[Job]) -> AppResult<Vec<Recorded>> {
     let txn = crate::db::begin_write(db).await?;
     let mut recorded = Vec::with_capacity(jobs.len());
     let mut tail = crate::ledger::Tail::default();
     for job in jobs {
-        recorded.push(service::record_in(&txn, &mut tail, &job.case, seed).await?);
+        recorded.push(service::record_in(&txn, &mut tail, &job.case, keys).await?);
     }
     txn.commit().await?;
     Ok(recorded)

@@ -6,6 +6,7 @@ pub mod attachments;
 pub mod codes;
 pub mod filing;
 pub mod group_commit;
+pub mod identity;
 pub mod ledger;
 pub mod lookup;
 pub mod openapi;

@@ -71,6 +71,7 @@ async fn erase<C: sea_orm::ConnectionTrait>(db: &C, objection_id: i32, now: Date
         organization: Set(None),
         contact_person: Set(None),
         erased_at: Set(Some(now)),
+        key_id: Set(None),
     };
     objector_identities::Entity::update(row).exec(db).await?;
     let entry = AuditEntry {

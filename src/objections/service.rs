@@ -11,6 +11,7 @@ use crate::error::{AppError, AppResult};
 use crate::ledger::Tail;
 use crate::notices::PublishedNotice;
 use crate::receipts::Receipt;
+use crate::secrets::Secrets;
 use chrono::{DateTime, Duration, Utc};
 use entity::{campaigns, objection_attachments, objection_events, objections, objector_identities};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
@@ -164,8 +165,8 @@ impl Recorded {
 ///
 /// # Errors
 /// Database failure.
-pub async fn record<C: ConnectionTrait>(db: &C, case: &NewCase, seed: &[u8; 32]) -> AppResult<Recorded> {
-    record_in(db, &mut Tail::default(), case, seed).await
+pub async fn record<C: ConnectionTrait>(db: &C, case: &NewCase, keys: &Secrets) -> AppResult<Recorded> {
+    record_in(db, &mut Tail::default(), case, keys).await
 }
 
 /// [`record`], continuing the ledger from `tail`: the group-commit writer records a batch in
@@ -177,7 +178,7 @@ pub async fn record_in<C: ConnectionTrait>(
     db: &C,
     tail: &mut Tail,
     case: &NewCase,
-    seed: &[u8; 32],
+    keys: &Secrets,
 ) -> AppResult<Recorded> {
     if let Some(existing) = find_by_idempotency(db, case.idempotency_key.as_deref()).await? {
         if existing.lookup_key_hash != lookup_key_hash(&case.lookup_key) {
@@ -227,12 +228,12 @@ pub async fn record_in<C: ConnectionTrait>(
         conclusion_summary: Set(None),
         concluded_at: Set(None),
         idempotency_key: Set(case.idempotency_key.clone()),
-        signature: Set(receipt.seal(seed)),
+        signature: Set(receipt.seal(&keys.signing_seed)),
         ..Default::default()
     }
     .insert(db)
     .await?;
-    insert_identity(db, objection.id, &case.filing.identity).await?;
+    insert_identity(db, &keys.sealer, objection.id, &case.filing.identity).await?;
     let files = insert_attachments(db, objection.id, &case.attachments).await?;
     let at = micros(case.registered_at);
     tail.append(
@@ -349,16 +350,13 @@ async fn unused_receipt_code<C: ConnectionTrait>(db: &C) -> AppResult<String> {
     Err(AppError::internal("no free receipt code after 8 tries"))
 }
 
-async fn insert_identity<C: ConnectionTrait>(db: &C, objection_id: i32, id: &Identity) -> AppResult<()> {
-    let row = objector_identities::ActiveModel {
-        objection_id: Set(objection_id),
-        name: Set(id.name.clone()),
-        phone: Set(id.phone.clone()),
-        email: Set(id.email.clone()),
-        organization: Set(id.organization.clone()),
-        contact_person: Set(id.contact_person.clone()),
-        erased_at: Set(None),
-    };
+async fn insert_identity<C: ConnectionTrait>(
+    db: &C,
+    sealer: &crate::keys::Sealer,
+    objection_id: i32,
+    id: &Identity,
+) -> AppResult<()> {
+    let row = super::identity::sealed_row(sealer, objection_id, id);
     objector_identities::Entity::insert(row).exec_without_returning(db).await?;
     Ok(())
 }

@@ -89,7 +89,7 @@ pub async fn sealed_letter(state: Data<AppState>, actor: Actor, id: Path<i32>) -
 }
 
 pub async fn identity(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResult<HttpResponse> {
-    let view = workflow::view_identity(&state.db, &actor, *id, state.now()).await?;
+    let view = workflow::view_identity(&state.db, &state.secrets.sealer, &actor, *id, state.now()).await?;
     Ok(HttpResponse::Ok().insert_header((CACHE_CONTROL, "no-store")).json(view))
 }
 
@@ -142,8 +142,7 @@ pub async fn register(
         channel: b.channel,
         claimed_at: b.claimed_at,
     };
-    let seed = state.secrets.signing_seed;
-    let recorded = workflow::register(&state.db, &seed, &actor, *id, &input, state.now()).await?;
+    let recorded = workflow::register(&state.db, &state.secrets, &actor, *id, &input, state.now()).await?;
     let o = &recorded.objection;
     Ok(HttpResponse::Created().insert_header((CACHE_CONTROL, "no-store")).json(json!({
         "id": o.id,

@@ -186,7 +186,7 @@ pub async fn identity(
     actor: Actor,
     id: Path<i32>,
 ) -> PageResult<HttpResponse> {
-    let identity = workflow::view_identity(&state.db, &actor, *id, state.now()).await?;
+    let identity = workflow::view_identity(&state.db, &state.secrets.sealer, &actor, *id, state.now()).await?;
     let page = IdentityPage { title: "异议人身份", id: *id, identity };
     Ok(render(&req, &actor, "objections/admin_identity.html", &page)?)
 }
@@ -323,8 +323,7 @@ pub async fn register(
         let errors = [FieldError::new("notice_id", "请选择公示")];
         return Ok(register_page(&state, &req, &actor, &input, None, &errors, None).await?);
     };
-    let seed = state.secrets.signing_seed;
-    match workflow::register(&state.db, &seed, &actor, notice_id, &input, state.now()).await {
+    match workflow::register(&state.db, &state.secrets, &actor, notice_id, &input, state.now()).await {
         Ok(recorded) => {
             let registered = Registered {
                 receipt_code: super::codes::grouped(&recorded.objection.receipt_code),

@@ -238,26 +238,21 @@ pub struct IdentityView {
 /// Access refusals (only admins and handlers of the notice's unit); database failure.
 pub async fn view_identity(
     db: &DatabaseConnection,
+    sealer: &crate::keys::Sealer,
     actor: &Actor,
     id: i32,
     now: DateTime<Utc>,
 ) -> AppResult<IdentityView> {
     let txn = crate::db::begin_write(db).await?;
     let (case, _) = case_for(&txn, actor, Action::ViewObjectorIdentity, id).await?;
-    let identity = objector_identities::Entity::find_by_id(id).one(&txn).await?.unwrap_or(objector_identities::Model {
-        objection_id: id,
-        name: None,
-        phone: None,
-        email: None,
-        organization: None,
-        contact_person: None,
-        erased_at: None,
-    });
+    let row = objector_identities::Entity::find_by_id(id).one(&txn).await?;
+    let identity = row.as_ref().map(|r| super::identity::open(sealer, r)).transpose()?.unwrap_or_default();
+    let erased = row.is_some_and(|r| r.erased_at.is_some());
     audit::record(&txn, actor.audit("objection.identity.view", "objection", Some(id.to_string())), now).await?;
     txn.commit().await?;
     Ok(IdentityView {
         objector_kind: ObjectorKind::parse(&case.objector_kind).map_or("", ObjectorKind::label),
-        erased: identity.erased_at.is_some(),
+        erased,
         name: identity.name,
         phone: identity.phone,
         email: identity.email,
@@ -294,7 +289,7 @@ pub fn parse_china_time(s: &str) -> Option<DateTime<Utc>> {
 /// `Validation` for a malformed entry; access refusals; database failure.
 pub async fn register(
     db: &DatabaseConnection,
-    seed: &[u8; 32],
+    keys: &crate::secrets::Secrets,
     actor: &Actor,
     notice_id: i32,
     input: &RegistrationInput,
@@ -327,7 +322,7 @@ pub async fn register(
     let (Some(channel), Some(claimed)) = (channel, claimed) else { return Err(AppError::Validation(errors)) };
     let case = registration_case(&notice, filing, channel, claimed, Some(actor.user_id), now);
     let txn = crate::db::begin_write(db).await?;
-    let recorded = service::record(&txn, &case, seed).await?;
+    let recorded = service::record(&txn, &case, keys).await?;
     let mut entry = actor.audit("objection.register", "objection", Some(recorded.objection.id.to_string()));
     entry.detail = Some(format!("{}，{}{}", channel.label(), claimed_label(channel), datetime_zh(claimed)));
     audit::record(&txn, entry, now).await?;

@@ -106,6 +106,12 @@ impl TestApp {
         self.dir.path().join("data")
     }
 
+    /// The master key the app made in its data folder, as `GONGSHI_MASTER_KEY` would carry it:
+    /// another instance on the same database needs it.
+    pub fn master_key(&self) -> String {
+        std::fs::read_to_string(self.data_dir().join("master.key")).expect("key file").trim().to_owned()
+    }
+
     pub async fn get(&self, path: &str) -> reqwest::Response {
         self.client.get(self.url(path)).send().await.expect("request sent")
     }

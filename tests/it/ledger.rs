@@ -114,7 +114,12 @@ db_test!(editing_the_ledger_itself_breaks_the_chain_from_that_entry, |app| {
 db_test!(two_instances_on_one_database_filing_at_once_keep_one_chain, |app| {
     let s = scene(&app).await;
     let url = app.database_url.clone();
-    let other = TestApp::spawn_with(app.backend, |settings| settings.database_url = url).await;
+    let key = app.master_key();
+    let other = TestApp::spawn_with(app.backend, |settings| {
+        settings.database_url = url;
+        settings.master_key = Some(key);
+    })
+    .await;
     other.clock.set(during());
     let bodies: Vec<Value> = (0..24).map(|i| objection(s.projects[i % 2])).collect();
     let mut filings = Vec::new();

@@ -5,8 +5,9 @@ use crate::db_test;
 use gongshi::loadgen::{LoadgenCommand, run};
 use serde_json::{Value, json};
 
-fn fill(projects: usize, notices: usize, objections: usize) -> LoadgenCommand {
+fn fill(app: &crate::helpers::TestApp, projects: usize, notices: usize, objections: usize) -> LoadgenCommand {
     LoadgenCommand::Fill {
+        data_dir: app.data_dir(),
         database: None,
         size: "small".into(),
         projects: Some(projects),
@@ -17,7 +18,7 @@ fn fill(projects: usize, notices: usize, objections: usize) -> LoadgenCommand {
 }
 
 db_test!(a_generated_data_set_verifies_and_takes_new_objections, |app| {
-    run(&app.database_url, fill(60, 12, 300)).await.expect("loadgen fill");
+    run(&app.database_url, fill(&app, 60, 12, 300)).await.expect("loadgen fill");
     let head = gongshi::verify::verify(&app.db).await.expect("database").expect("the ledger verifies");
     assert!(head.count >= 300 * 2, "ledger of {} entries", head.count);
 
@@ -51,12 +52,12 @@ db_test!(a_generated_data_set_verifies_and_takes_new_objections, |app| {
     assert_eq!(res.status().as_u16(), 201, "{}", res.text().await.unwrap_or_default());
     gongshi::verify::verify(&app.db).await.expect("database").expect("still verifies after a new case");
 
-    let again = run(&app.database_url, fill(10, 1, 1)).await;
+    let again = run(&app.database_url, fill(&app, 10, 1, 1)).await;
     assert!(again.is_err(), "a second fill into the same database is refused");
 });
 
 db_test!(the_campaign_page_shows_a_phone_s_worth_of_notices_a_page, |app| {
-    run(&app.database_url, fill(200, 40, 10)).await.expect("loadgen fill");
+    run(&app.database_url, fill(&app, 200, 40, 10)).await.expect("loadgen fill");
     app.clock.set(chrono::Utc::now());
     let total = app.get("/api/v1/notices?campaign=2025&per_page=1").await.json::<Value>().await.unwrap()["total"]
         .as_u64()

@@ -19,6 +19,7 @@ mod hardening;
 mod hostile;
 mod import;
 mod import_docs;
+mod keys;
 mod ledger;
 mod loadgen;
 mod login_limits;

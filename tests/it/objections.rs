@@ -39,8 +39,10 @@ db_test!(filing_through_the_form_shows_a_signed_receipt_in_china_time, |app| {
     assert!(o.in_time);
     assert_eq!(o.channel, "web");
     assert_eq!(o.received_at, during());
-    let identity = objector_identities::Entity::find_by_id(o.id).one(&app.db).await.unwrap().unwrap();
+    let row = objector_identities::Entity::find_by_id(o.id).one(&app.db).await.unwrap().unwrap();
+    let identity = gongshi::objections::identity::open(&app.state.secrets.sealer, &row).unwrap();
     assert_eq!(identity.name.as_deref(), Some("王五"), "identity kept apart from the case");
+    assert_ne!(row.name.as_deref(), Some("王五"), "and sealed at rest");
 });
 
 db_test!(a_form_with_mistakes_comes_back_with_messages_beside_the_fields_and_what_was_typed, |app| {
@@ -250,7 +252,12 @@ db_test!(the_objection_api_is_described_in_the_openapi_document, |app| {
 db_test!(the_same_keyed_request_sent_to_two_instances_at_once_files_one_objection, |app| {
     let s = scene(&app).await;
     let url = app.database_url.clone();
-    let other = crate::helpers::TestApp::spawn_with(app.backend, |settings| settings.database_url = url).await;
+    let key = app.master_key();
+    let other = crate::helpers::TestApp::spawn_with(app.backend, |settings| {
+        settings.database_url = url;
+        settings.master_key = Some(key);
+    })
+    .await;
     other.clock.set(during());
     let body = objection(s.projects[0]);
     let send = |target: &crate::helpers::TestApp| {

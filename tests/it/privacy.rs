@@ -237,6 +237,7 @@ db_test!(identities_are_erased_after_the_retention_period_and_the_case_stays, |a
     assert_eq!((erased.name, erased.phone, erased.email), (None, None, None));
     assert!(erased.erased_at.is_some());
     let kept = entity::objector_identities::Entity::find_by_id(rows[1].id).one(&app.db).await.unwrap().unwrap();
+    let kept = gongshi::objections::identity::open(&app.state.secrets.sealer, &kept).unwrap();
     assert_eq!(kept.name.as_deref(), Some("王五"), "an open case keeps its objector reachable");
     assert_eq!(objections(&app).await.len(), 2, "the cases stay");
     assert!(gongshi::verify::verify(&app.db).await.unwrap().is_ok(), "and the ledger still verifies");
