@@ -95,6 +95,48 @@ async fn check_recommended_here<C: ConnectionTrait>(
     }
 }
 
+/// 再次公示 after an upheld objection (异议成立): the unit may notice the project again at the
+/// same level only with a recorded correction — a changed project record (its public fields
+/// differ from what the upheld notice showed) or a written statement of what was verified and
+/// handled (经核实处理情况), published with the notice as its 说明. Asked when a new notice is
+/// first published.
+///
+/// # Errors
+/// `Validation` (field `note`) naming each project re-noticed unchanged without a statement;
+/// database failure.
+pub async fn check_renotice<C: ConnectionTrait>(
+    db: &C,
+    notice: &notices::Model,
+    items: &[crate::notices::service::Item],
+    has_statement: bool,
+) -> AppResult<()> {
+    if has_statement {
+        return Ok(());
+    }
+    let level = Level::try_from(notice)?;
+    let mut errors = Vec::new();
+    for item in items {
+        let Some(latest) = latest_result(db, item.project_id, level, Some(notice.unit_id)).await? else { continue };
+        if CLEAN_OUTCOMES.contains(&latest.outcome.as_str()) {
+            continue;
+        }
+        let before = crate::notices::service::items(db, latest.report.revision_id).await?;
+        let unchanged = before.iter().any(|b| b.project_id == item.project_id && b.snapshot == item.snapshot);
+        if unchanged {
+            errors.push(FieldError::new(
+                "note",
+                format!(
+                    "项目《{}》在本单位此前的{}中异议成立（报告{}），再次公示须先更正项目登记表，或填写经核实处理情况（再次公示说明，将随公示公开）",
+                    item.snapshot.name,
+                    level.label(),
+                    latest.report.code
+                ),
+            ));
+        }
+    }
+    if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
+}
+
 async fn unit_name<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<String> {
     Ok(units::Entity::find_by_id(id).one(db).await?.map_or_else(|| format!("单位{id}"), |u| u.name))
 }

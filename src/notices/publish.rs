@@ -69,6 +69,9 @@ pub async fn publish(
     }
     let differences = consistency::differences(&txn, &notice, &items).await?;
     let previous = service::latest_published(&txn, notice_id).await?;
+    if previous.is_none() {
+        super::gate::check_renotice(&txn, &notice, &items, note.is_some()).await?;
+    }
     let (period, restarted) =
         period_of(&txn, &notice, &draft, &items, previous.as_ref(), &differences, note.is_some(), now).await?;
     let is_correction = previous.is_some();

@@ -258,7 +258,10 @@ db_test!(a_report_whose_every_project_was_noticed_again_says_it_is_superseded, |
     conclude(&app, &token, case, "upheld", "经核查，专利权属存在争议，异议成立。").await;
     app.clock.set(cn(2025, 3, 16, 9, 0, 0));
     let first = issued(&app, &token, first_notice).await;
-    let again = notice_at(&app, &t, t.enterprise, Level::Applicant, &ids, day(2025, 3, 17), app.clock_now()).await;
+    // 再次公示 with the statement of what was verified and handled (an upheld project is noticed
+    // again only with a recorded correction).
+    let statement = "经核实，专利权属争议已由双方书面确认解决，现再次公示";
+    let again = renotice_at(&app, &t, &ids, day(2025, 3, 17), app.clock_now(), statement).await;
     app.clock.set(cn(2025, 3, 22, 0, 0, 0));
     let second = issued(&app, &token, again).await;
     let old = result_reports::Entity::find()
@@ -394,4 +397,39 @@ db_test!(a_level_two_notice_takes_only_projects_recommended_to_its_own_unit, |ap
     assert!(messages(err.unwrap_err()).contains("尚未推荐至本单位"));
     // The county lists the one recommended to it.
     generate(&app.db, &generate_req(&s, s.t.county, Level::Recommender, &s.ids[..1]), app.clock_now()).await.unwrap();
+});
+
+db_test!(a_project_held_back_by_an_upheld_objection_is_noticed_again_only_with_a_recorded_correction, |app| {
+    use gongshi::notices::publish::{PublishRequest, publish};
+    let s = setup(&app).await;
+    app.clock.set(cn(2025, 3, 12, 9, 0, 0));
+    let case = object(&app, s.l1, s.ids[0], "personnel").await;
+    conclude(&app, &s.e_token, case, "upheld", "经核查，第三完成人未参与研制，异议成立。").await;
+    app.clock.set(cn(2025, 3, 16, 9, 0, 0));
+    let code = issued(&app, &s.e_token, s.l1).await;
+
+    // Noticed again exactly as before, with nothing said: refused, and nothing published.
+    let mut req = generate_req(&s, s.t.enterprise, Level::Applicant, &s.ids[..1]);
+    req.starts_on = Some(day(2025, 3, 17));
+    let again = generate(&app.db, &req, app.clock_now()).await.unwrap();
+    let err = publish(&app.db, again.notice_id, &PublishRequest::default(), app.clock_now()).await.unwrap_err();
+    let said = messages(err);
+    assert_eq!(
+        said,
+        format!(
+            "项目《{P}》在本单位此前的申报单位公示中异议成立（报告{code}），再次公示须先更正项目登记表，或填写经核实处理情况（再次公示说明，将随公示公开）"
+        )
+    );
+    assert!(gongshi::notices::service::latest_published(&app.db, again.notice_id).await.unwrap().is_none());
+
+    // With the statement of what was verified and handled, it is published, and says so.
+    let statement = "经核实，第三完成人确未参与研制，已取消其完成人资格，项目其余内容经复核无误";
+    let with_note = PublishRequest { note: Some(statement.to_owned()), ..PublishRequest::default() };
+    publish(&app.db, again.notice_id, &with_note, app.clock_now()).await.unwrap();
+    app.clock.set(cn(2025, 3, 17, 9, 0, 0));
+    let (_, page) = app.get_text(&format!("/notices/{}", again.notice_id)).await;
+    assert!(page.contains(statement), "the statement is published with the notice");
+
+    // A corrected record differs from what was published before, which asks for the 说明 too
+    // (the consistency rule): either way the public reads why the project is noticed again.
 });
