@@ -360,7 +360,7 @@ pub struct ImportReport {
 }
 
 /// Stores validated drafts declared by one applicant unit of one campaign, all in one
-/// transaction. (A higher unit's file goes to `recommendations::receive` instead: `crate::imports`
+/// transaction. (A higher unit's file goes to `recommendations::receive` instead: the `imports` module
 /// decides which.)
 ///
 /// # Errors

@@ -1,6 +1,6 @@
 //! The staff routes the router registered, as data: the navigation shows only pages that exist,
 //! and a request under a staff prefix that no registered route matches answers 404. The router
-//! (`crate::routes`) fills this list; the web layer only reads it.
+//! (in `src/routes/`) fills this list; the web layer only reads it.
 use std::collections::BTreeSet;
 
 /// One registered staff route.
