@@ -208,32 +208,33 @@ db_test!(hostile_import_files_are_refused_on_the_api_and_the_page, |app| {
 
 async fn evidence_form(app: &TestApp, s: &Scene, file: &files::Case) -> reqwest::Response {
     let (_, page) = form_page(app, s.notice).await;
-    let mut form = reqwest::multipart::Form::new()
+    let form = reqwest::multipart::Form::new()
         .text("_csrf", csrf_in(&page))
         .text("idempotency_key", hidden(&page, "idempotency_key"));
-    for (k, v) in form_fields(s.projects[0]) {
-        form = form.text(k, v);
-    }
-    let part = file.body.clone().part().file_name(file.file_name.to_owned()).mime_str(file.content_type).unwrap();
-    form = form.part("attachments", part);
-    app.client
-        .post(app.url(&format!("/notices/{}/objection", s.notice)))
-        .header("x-forwarded-for", some_client())
-        .multipart(form)
-        .send()
-        .await
-        .expect("an answer")
+    post_evidence(app, s, file, form, &format!("/notices/{}/objection", s.notice)).await
 }
 
 async fn evidence_api(app: &TestApp, s: &Scene, file: &files::Case) -> reqwest::Response {
-    let mut form = reqwest::multipart::Form::new();
+    let path = format!("/api/v1/notices/{}/objections", s.notice);
+    post_evidence(app, s, file, reqwest::multipart::Form::new(), &path).await
+}
+
+/// Files an objection with `file` as its evidence: `form` holds what the path needs besides the
+/// objection's fields.
+async fn post_evidence(
+    app: &TestApp,
+    s: &Scene,
+    file: &files::Case,
+    mut form: reqwest::multipart::Form,
+    path: &str,
+) -> reqwest::Response {
     for (k, v) in form_fields(s.projects[0]) {
         form = form.text(k, v);
     }
     let part = file.body.clone().part().file_name(file.file_name.to_owned()).mime_str(file.content_type).unwrap();
     form = form.part("attachments", part);
     app.client
-        .post(app.url(&format!("/api/v1/notices/{}/objections", s.notice)))
+        .post(app.url(path))
         .header("x-forwarded-for", some_client())
         .multipart(form)
         .send()
