@@ -3,8 +3,7 @@
 use crate::error::AppError;
 use crate::projects::import::{self, Format, ImportReport};
 use chrono::{DateTime, Utc};
-use entity::{campaigns, units};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 use std::path::Path;
 
 /// The CLI's import: campaign and unit by code, the file by path.
@@ -18,9 +17,9 @@ pub async fn import_file(
     path: &Path,
     now: DateTime<Utc>,
 ) -> anyhow::Result<ImportReport> {
-    let campaign = campaigns::Entity::find().filter(campaigns::Column::Code.eq(campaign_code)).one(db).await?;
+    let campaign = crate::campaigns::find_by_code(db, campaign_code).await?;
     let campaign = campaign.ok_or_else(|| anyhow::anyhow!("征集活动 {campaign_code} 不存在"))?;
-    let unit = units::Entity::find().filter(units::Column::Code.eq(unit_code)).one(db).await?;
+    let unit = crate::units::service::find_by_code(db, unit_code).await?;
     let unit = unit.ok_or_else(|| anyhow::anyhow!("单位 {unit_code} 不存在"))?;
     let bytes = std::fs::read(path).map_err(|e| anyhow::anyhow!("无法读取 {}：{e}", path.display()))?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();

@@ -5,8 +5,7 @@ use crate::notices::generate::{GenerateRequest, generate};
 use crate::notices::publish::{PublishRequest, publish};
 use crate::notices::{Level, service};
 use chrono::{DateTime, NaiveDate, Utc};
-use entity::{campaigns, units};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 
 /// The `gongshi notice …` subcommands.
 #[derive(clap::Subcommand, Debug)]
@@ -123,9 +122,9 @@ pub async fn generate_cmd(
     now: DateTime<Utc>,
 ) -> anyhow::Result<GenerateOutcome> {
     let level = Level::from_number(level).ok_or_else(|| anyhow::anyhow!("层级应为1、2或3"))?;
-    let campaign = campaigns::Entity::find().filter(campaigns::Column::Code.eq(campaign_code)).one(db).await?;
+    let campaign = crate::campaigns::find_by_code(db, campaign_code).await?;
     let campaign = campaign.ok_or_else(|| anyhow::anyhow!("征集活动 {campaign_code} 不存在"))?;
-    let unit = units::Entity::find().filter(units::Column::Code.eq(unit_code)).one(db).await?;
+    let unit = crate::units::service::find_by_code(db, unit_code).await?;
     let unit = unit.ok_or_else(|| anyhow::anyhow!("单位 {unit_code} 不存在"))?;
     let project_ids = match project_ids {
         Some(ids) => ids,

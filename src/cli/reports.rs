@@ -5,8 +5,7 @@ use crate::error::AppError;
 use crate::reports::document::{self, Format};
 use crate::reports::service;
 use chrono::{DateTime, Utc};
-use entity::{campaigns, units};
-use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter};
+use sea_orm::DatabaseConnection;
 use std::path::PathBuf;
 
 /// The `gongshi report …` subcommands.
@@ -93,9 +92,9 @@ pub async fn run(db: &DatabaseConnection, command: ReportCommand, now: DateTime<
             println!("已写入 {}", out.display());
         }
         ReportCommand::SummaryTable { campaign, unit, out, .. } => {
-            let campaign = campaigns::Entity::find().filter(campaigns::Column::Code.eq(&campaign)).one(db).await?;
+            let campaign = crate::campaigns::find_by_code(db, &campaign).await?;
             let campaign = campaign.ok_or_else(|| anyhow::anyhow!("征集活动不存在"))?;
-            let unit = units::Entity::find().filter(units::Column::Code.eq(&unit)).one(db).await?;
+            let unit = crate::units::service::find_by_code(db, &unit).await?;
             let unit = unit.ok_or_else(|| anyhow::anyhow!("单位不存在"))?;
             let table = crate::summary_table::build(db, campaign.id, unit.id, now).await.map_err(explain)?;
             let bytes = match out.extension().and_then(|e| e.to_str()) {
