@@ -3,6 +3,7 @@
 //! notice is withdrawn, a correction restarts the period, or a letter posted inside the period
 //! is registered after the report. Only a report that is 有效 clears; the gate, the verify page,
 //! the API and the staff pages all read the standing from [`of`], so they cannot disagree.
+//! The rule: docs/RULES.md#report-standing.
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
 use entity::{notice_revisions, notices, objections, result_reports};

@@ -6,7 +6,7 @@
 //! restarted period, not suspended by a late in-time objection); level 3 takes only projects proposed for 三等奖 or above. Notice generation
 //! calls [`check_can_enter`]; recommending a project to the next unit (the recommendation pages,
 //! API and the import into a higher unit) calls [`check_can_recommend`], so the rule lives here
-//! alone.
+//! alone. The rule: docs/RULES.md#the-gate.
 use crate::error::{AppError, AppResult, FieldError};
 use crate::notices::Level;
 use crate::projects::Grade;
