@@ -15,6 +15,31 @@ pub const PUBLIC_TABLES: [&str; 7] =
 
 const BUMP: &str = "UPDATE public_changes SET generation = generation + 1 WHERE id = 1";
 
+/// Makes every insert, update or delete on `tables` bump the counter (later migrations call
+/// this for the public tables they add).
+///
+/// # Errors
+/// Database failure.
+pub async fn add_public_triggers(manager: &SchemaManager<'_>, tables: &[&str]) -> Result<(), DbErr> {
+    let db = manager.get_connection();
+    for table in tables {
+        if manager.get_database_backend() == DatabaseBackend::Postgres {
+            db.execute_unprepared(&format!(
+                "CREATE TRIGGER {table}_public_change AFTER INSERT OR UPDATE OR DELETE ON {table} \
+                 FOR EACH STATEMENT EXECUTE FUNCTION public_changes_bump()"
+            ))
+            .await?;
+            continue;
+        }
+        for event in ["INSERT", "UPDATE", "DELETE"] {
+            let name = format!("{table}_public_{}", event.to_lowercase());
+            db.execute_unprepared(&format!("CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {BUMP}; END"))
+                .await?;
+        }
+    }
+    Ok(())
+}
+
 #[async_trait::async_trait]
 impl MigrationTrait for Migration {
     async fn up(&self, manager: &SchemaManager) -> Result<(), DbErr> {
@@ -24,33 +49,14 @@ impl MigrationTrait for Migration {
         )
         .await?;
         db.execute_unprepared("INSERT INTO public_changes (id, generation) VALUES (1, 0)").await?;
-        match manager.get_database_backend() {
-            DatabaseBackend::Postgres => {
-                db.execute_unprepared(&format!(
-                    "CREATE FUNCTION public_changes_bump() RETURNS trigger LANGUAGE plpgsql AS $$ \
-                     BEGIN {BUMP}; RETURN NULL; END $$"
-                ))
-                .await?;
-                for table in PUBLIC_TABLES {
-                    db.execute_unprepared(&format!(
-                        "CREATE TRIGGER {table}_public_change AFTER INSERT OR UPDATE OR DELETE ON {table} \
-                         FOR EACH STATEMENT EXECUTE FUNCTION public_changes_bump()"
-                    ))
-                    .await?;
-                }
-            }
-            _ => {
-                for table in PUBLIC_TABLES {
-                    for event in ["INSERT", "UPDATE", "DELETE"] {
-                        let name = format!("{table}_public_{}", event.to_lowercase());
-                        db.execute_unprepared(&format!(
-                            "CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {BUMP}; END"
-                        ))
-                        .await?;
-                    }
-                }
-            }
+        if manager.get_database_backend() == DatabaseBackend::Postgres {
+            db.execute_unprepared(&format!(
+                "CREATE FUNCTION public_changes_bump() RETURNS trigger LANGUAGE plpgsql AS $$ \
+                 BEGIN {BUMP}; RETURN NULL; END $$"
+            ))
+            .await?;
         }
+        add_public_triggers(manager, &PUBLIC_TABLES).await?;
         Ok(())
     }
 
