@@ -42,6 +42,7 @@ fn draft(i: usize) -> ProjectDraft {
         exclusions_declared: true,
         proposed_grade: Some(Grade::Second),
         summary: None,
+        over_limit_reason: None,
     }
 }
 

@@ -1,7 +1,9 @@
-//! `gongshi verify`: the ledger chain, then the rows it covers. The chain must link from the
-//! first entry to the head; each entry's content hash must match the content rebuilt from
-//! its row now; every objection and every objection event must have its entry; and each
-//! case's current status must be the one its last event set. The first thing that fails is
+//! `gongshi verify`: the ledger chain, then the rows it covers (objections and their handling,
+//! notice revisions and withdrawals, result reports, recommendations and their withdrawals, and
+//! the province's grades). The chain must link from the first entry to the head; each entry's
+//! content hash must match the content rebuilt from its row now; every objection and every
+//! objection event must have its entry; and each case's current status must be the one its last
+//! event set. The first thing that fails is
 //! named, so an operator knows where to look.
 use crate::error::{AppError, AppResult};
 use crate::ledger::{self, Head};
@@ -126,6 +128,10 @@ async fn check_entry<C: ConnectionTrait>(
         rows.content(&e.entity_type, e.entity_id)
     } else if e.entity_type == crate::reports::ledger::REPORT {
         crate::reports::ledger::content(db, e.entity_id).await?
+    } else if crate::recommendations::ledger::covers(&e.entity_type) {
+        crate::recommendations::ledger::content(db, &e.entity_type, e.entity_id).await?
+    } else if e.entity_type == crate::projects::review_grade::REVIEW_GRADE {
+        crate::projects::review_grade::content(db, e.entity_id).await?
     } else {
         match crate::notices::ledger::ledger_content(db, &e.entity_type, e.entity_id).await {
             Ok(content) => content,
@@ -159,6 +165,9 @@ fn describe(entity_type: &str, id: i32) -> String {
         crate::notices::ledger::REVISION => "公示版本",
         crate::notices::ledger::NOTICE => "公示撤销记录",
         crate::reports::ledger::REPORT => "公示结果报告",
+        crate::recommendations::ledger::RECOMMENDATION => "推荐记录",
+        crate::recommendations::ledger::WITHDRAWAL => "撤回推荐记录",
+        crate::projects::review_grade::REVIEW_GRADE => "拟评等级记录",
         other => other,
     };
     format!("{kind} #{id}")

@@ -3,6 +3,7 @@ use sea_orm::entity::prelude::*;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
+#[cfg_attr(feature = "utoipa", derive(utoipa::ToSchema), schema(as = RecommendationWithdrawalSchema))]
 #[sea_orm(table_name = "recommendation_withdrawals")]
 pub struct Model {
     #[sea_orm(primary_key)]
@@ -17,11 +18,13 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub over_limit_reason: Option<String>,
     pub recommended_by: Option<i32>,
+    #[cfg_attr(feature = "utoipa", schema(value_type = chrono::DateTime<chrono::Utc>))]
     pub recommended_at: DateTimeUtc,
     #[sea_orm(column_type = "Text")]
     pub reason: String,
     pub withdrawn_by_unit_id: i32,
     pub withdrawn_by: Option<i32>,
+    #[cfg_attr(feature = "utoipa", schema(value_type = chrono::DateTime<chrono::Utc>))]
     pub withdrawn_at: DateTimeUtc,
 }
 

@@ -33,8 +33,7 @@ pub async fn add_public_triggers(manager: &SchemaManager<'_>, tables: &[&str]) -
         }
         for event in ["INSERT", "UPDATE", "DELETE"] {
             let name = format!("{table}_public_{}", event.to_lowercase());
-            db.execute_unprepared(&format!("CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {BUMP}; END"))
-                .await?;
+            db.execute_unprepared(&format!("CREATE TRIGGER {name} AFTER {event} ON {table} BEGIN {BUMP}; END")).await?;
         }
     }
     Ok(())

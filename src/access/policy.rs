@@ -49,6 +49,8 @@ pub enum Action {
     ViewObjectorIdentity,
     ViewReport,
     IssueReport,
+    /// Set the grade the province proposes after review (拟评等级).
+    ProposeGrade,
 }
 
 /// How far an action reaches from the actor's own unit.
@@ -87,7 +89,8 @@ impl Action {
             | Self::EditProject
             | Self::Recommend
             | Self::ManageNotice
-            | Self::IssueReport => &[Role::Admin],
+            | Self::IssueReport
+            | Self::ProposeGrade => &[Role::Admin],
         }
     }
 
@@ -97,7 +100,7 @@ impl Action {
             Self::ViewObjection | Self::EditUnit | Self::ViewUsers | Self::ManageUsers | Self::ViewAudit => {
                 Reach::OwnOrProvince
             }
-            Self::CreateUnit => Reach::Province,
+            Self::CreateUnit | Self::ProposeGrade => Reach::Province,
             Self::EditProject
             | Self::Recommend
             | Self::ManageNotice
@@ -111,7 +114,7 @@ impl Action {
     fn seeing(self) -> Action {
         match self {
             Self::EditUnit | Self::CreateUnit | Self::ViewUsers | Self::ManageUsers | Self::ViewAudit => Self::ViewUnit,
-            Self::EditProject | Self::Recommend => Self::ViewProject,
+            Self::EditProject | Self::Recommend | Self::ProposeGrade => Self::ViewProject,
             Self::ManageNotice => Self::ViewNotice,
             Self::HandleObjection | Self::ViewObjectorIdentity => Self::ViewObjection,
             Self::IssueReport => Self::ViewReport,

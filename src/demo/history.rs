@@ -64,6 +64,9 @@ enum Step {
         unit: &'static str,
         level: Level,
     },
+    /// The province, after its review, proposes a grade (拟评) for each project it holds: the
+    /// demo takes the grade the applicant asked for as the review's conclusion.
+    Review,
     /// The unit recommends its notice's projects to the unit above, all but `except`.
     Recommend {
         unit: &'static str,
@@ -278,6 +281,7 @@ const PLAN: &[(i64, &str, Step)] = &[
         },
     ),
     (-1, "14:00", Step::Handle { tag: "rmyy", to: Status::Accepted, reason: None, note: "异议已受理。" }),
+    (-1, "14:30", Step::Review),
     (-1, "15:00", Step::Publish { unit: "GS", level: Province, start: 0 }),
     (-1, "16:00", Step::Publish { unit: "WW-LZ", level: Recommender, start: 0 }),
     (
@@ -435,6 +439,7 @@ impl Ctx<'_> {
                 let id = self.publish_upper(unit, level, self.today + Duration::days(start), done).await?;
                 done.notices.insert((unit, level.number()), id);
             }
+            Step::Review => self.review("GS").await?,
             Step::Correct { unit } => {
                 let id = notice_of(done, unit, Applicant)?;
                 start_correction(self.db, id, &Who::default(), self.at).await?;
@@ -490,6 +495,25 @@ impl Ctx<'_> {
         let unit = self.unit(code).await?;
         let projects = crate::projects::service::list_ids_for_unit(self.db, self.campaign_id, unit.id).await?;
         self.generate_and_publish(&unit, Applicant, projects, start).await
+    }
+
+    /// The grades `code` proposes for the projects it holds.
+    async fn review(&self, code: &str) -> AppResult<()> {
+        use crate::projects::{Grade, review_grade};
+        let unit = self.unit(code).await?;
+        let held = projects::Entity::find()
+            .filter(projects::Column::CampaignId.eq(self.campaign_id))
+            .filter(projects::Column::HolderUnitId.eq(unit.id))
+            .order_by_asc(projects::Column::Id)
+            .all(self.db)
+            .await?;
+        let txn = crate::db::begin_write(self.db).await?;
+        for p in &held {
+            let Some(grade) = p.proposed_grade.as_deref().and_then(Grade::parse) else { continue };
+            review_grade::record(&txn, p, grade, Some("经省总工会评审"), &Who::default(), unit.id, self.at).await?;
+        }
+        txn.commit().await?;
+        Ok(())
     }
 
     /// The notice of `unit` at `level` for the projects recommended to it and not yet in one.

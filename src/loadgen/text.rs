@@ -153,6 +153,7 @@ impl Words {
             exclusions_declared: true,
             proposed_grade: Some([Grade::First, Grade::Second, Grade::Third, Grade::Merit][self.below(4)]),
             summary: None,
+            over_limit_reason: None,
         }
     }
 

@@ -153,8 +153,8 @@ pub fn snapshot(level: Level, record: &ProjectRecord) -> Result<Snapshot, FieldE
         }),
         Level::Recommender => Ok(Snapshot { name: p.name.clone(), units, completers: names_only(record), ..empty() }),
         Level::Province => {
-            let grade = p.proposed_grade.as_deref().and_then(Grade::parse);
-            match grade {
+            // The grade the province proposed after its review, never the applicant's own.
+            match record.review_grade {
                 Some(g) if g.is_third_or_above() => Ok(Snapshot {
                     name: p.name.clone(),
                     units,
@@ -168,7 +168,7 @@ pub fn snapshot(level: Level, record: &ProjectRecord) -> Result<Snapshot, FieldE
                 )),
                 None => Err(FieldError::new(
                     "projects",
-                    format!("项目《{}》尚无拟评等级，省总工会公示只列拟评三等奖以上的项目", p.name),
+                    format!("项目《{}》尚无省总工会评审后的拟评等级，省总工会公示只列拟评三等奖以上的项目", p.name),
                 )),
             }
         }
@@ -242,6 +242,7 @@ pub(crate) mod tests {
             },
             units: vec![project_units::Model { id: 1, project_id: 1, position: 1, name: "甲公司".into() }],
             completers: vec![completer(1, "张三"), completer(2, "李四"), completer(3, "王五"), completer(4, "赵六")],
+            review_grade: grade.and_then(Grade::parse),
             ip_items: vec![project_ip_items::Model {
                 id: 1,
                 project_id: 1,

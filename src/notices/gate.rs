@@ -3,7 +3,7 @@
 //! recommended to the publishing unit, each resting on a clean result (公示无异议 or 异议不成立)
 //! of the unit that recommended it, on its latest result report that covers the project, is
 //! not superseded and still stands (`report_standing`: not voided by a withdrawal or a
-//! restarted period, not suspended by a late in-time objection); level 3 takes only projects proposed for 三等奖 or above. Notice generation
+//! restarted period, not suspended by a late in-time objection); level 3 takes only projects the province proposed (拟评) for 三等奖 or above. Notice generation
 //! calls [`check_can_enter`]; recommending a project to the next unit (the recommendation pages,
 //! API and the import into a higher unit) calls [`check_can_recommend`], so the rule lives here
 //! alone. The rule: docs/RULES.md#the-gate.
@@ -28,9 +28,11 @@ pub async fn check_can_enter<C: ConnectionTrait>(db: &C, project_id: i32, level:
     };
     check_unit(db, &project, level, unit_id).await?;
     if level == Level::Province {
-        let grade = project.proposed_grade.as_deref().and_then(Grade::parse);
+        // The grade the province proposed after its review (拟评), not the applicant's 拟推荐等级.
+        let grade = crate::projects::review_grade::current(db, project.id).await?;
         if !grade.is_some_and(Grade::is_third_or_above) {
-            let what = grade.map_or_else(|| "尚无拟评等级".to_owned(), |g| format!("拟评{}", g.label()));
+            let what =
+                grade.map_or_else(|| "尚无省总工会评审后的拟评等级".to_owned(), |g| format!("拟评{}", g.label()));
             return Err(refuse(format!("项目《{}》{what}，省总工会公示只列拟评三等奖以上的项目", project.name)));
         }
     }

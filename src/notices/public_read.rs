@@ -17,6 +17,17 @@ pub struct ReportRef {
     pub issued_at: DateTime<Utc>,
 }
 
+/// A recommendation to the notice's unit of a project it lists, withdrawn (撤回推荐): the
+/// recommendation was public on the notice, so its withdrawal is too.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct WithdrawnRecommendation {
+    pub project_id: i32,
+    pub project_name: String,
+    pub from_unit_name: String,
+    pub withdrawn_at: DateTime<Utc>,
+    pub reason: String,
+}
+
 /// One non-draft notice with what its public pages show, whatever the instant.
 #[derive(Debug, Clone)]
 pub struct PublicState {
@@ -26,6 +37,8 @@ pub struct PublicState {
     /// Published revisions, oldest first.
     pub revisions: Vec<notice_revisions::Model>,
     pub reports: Vec<ReportRef>,
+    /// Filled for the notice's own pages (levels 2 and 3), empty in lists.
+    pub withdrawn_recommendations: Vec<WithdrawnRecommendation>,
     level: Level,
     lifecycle: Lifecycle,
 }
@@ -41,7 +54,7 @@ impl PublicState {
         reports: Vec<ReportRef>,
     ) -> AppResult<Self> {
         let (level, lifecycle) = (Level::try_from(&notice)?, Lifecycle::try_from(&notice)?);
-        Ok(Self { notice, unit, campaign, revisions, reports, level, lifecycle })
+        Ok(Self { notice, unit, campaign, revisions, reports, withdrawn_recommendations: Vec::new(), level, lifecycle })
     }
 
     #[must_use]
@@ -110,7 +123,45 @@ pub async fn notice_state<C: ConnectionTrait>(db: &C, notice_id: i32) -> AppResu
     let unit = service::unit(db, notice.unit_id).await?;
     let campaign = service::campaign(db, notice.campaign_id).await?;
     let reports = live_reports(db, &[notice_id]).await?.remove(&notice_id).unwrap_or_default();
-    Ok(Some(PublicState::new(notice, unit, campaign, revisions, reports)?))
+    let mut state = PublicState::new(notice, unit, campaign, revisions, reports)?;
+    if state.level() != Level::Applicant {
+        state.withdrawn_recommendations = withdrawn_recommendations(db, &state).await?;
+    }
+    Ok(Some(state))
+}
+
+/// Withdrawn recommendations to the notice's unit of projects its published revisions list.
+async fn withdrawn_recommendations<C: ConnectionTrait>(
+    db: &C,
+    state: &PublicState,
+) -> AppResult<Vec<WithdrawnRecommendation>> {
+    use entity::{notice_items, recommendation_withdrawals as withdrawals};
+    let listed: Vec<i32> = notice_items::Entity::find()
+        .filter(notice_items::Column::RevisionId.is_in(state.revisions.iter().map(|r| r.id)))
+        .all(db)
+        .await?
+        .into_iter()
+        .map(|i| i.project_id)
+        .collect();
+    let rows = withdrawals::Entity::find()
+        .filter(withdrawals::Column::ToUnitId.eq(state.notice.unit_id))
+        .filter(withdrawals::Column::ProjectId.is_in(listed))
+        .order_by_asc(withdrawals::Column::Id)
+        .find_also_related(entity::projects::Entity)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for (w, project) in rows {
+        let from = service::unit(db, w.from_unit_id).await?;
+        out.push(WithdrawnRecommendation {
+            project_id: w.project_id,
+            project_name: project.map(|p| p.name).unwrap_or_default(),
+            from_unit_name: from.name,
+            withdrawn_at: w.withdrawn_at,
+            reason: w.reason,
+        });
+    }
+    Ok(out)
 }
 
 async fn live_reports<C: ConnectionTrait>(db: &C, notice_ids: &[i32]) -> AppResult<HashMap<i32, Vec<ReportRef>>> {

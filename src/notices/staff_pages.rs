@@ -383,6 +383,7 @@ pub async fn preview(state: Data<AppState>, actor: Actor, id: Path<String>) -> P
         withdraw_reason: n.notice.withdraw_reason.clone(),
         revisions: Vec::new(),
         reports: Vec::new(),
+        withdrawn_recommendations: Vec::new(),
         unit_name: n.unit.name.clone(),
         display_class: "",
     };

@@ -138,8 +138,19 @@ pub struct Live {
     pub withdraw_reason: Option<String>,
     pub revisions: Vec<RevisionLink>,
     pub reports: Vec<ReportLink>,
+    /// Recommendations of listed projects withdrawn since (撤回推荐), with the reason.
+    pub withdrawn_recommendations: Vec<WithdrawnRecommendationView>,
     pub unit_name: String,
     pub display_class: &'static str,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct WithdrawnRecommendationView {
+    pub project_id: i32,
+    pub project_name: String,
+    pub from_unit_name: String,
+    pub withdrawn_text: String,
+    pub reason: String,
 }
 
 impl Live {
@@ -203,6 +214,18 @@ pub fn live(
                 code: r.code.clone(),
                 url: format!("/reports/{}", r.code),
                 issued_text: date_zh(r.issued_on),
+            })
+            .collect(),
+        withdrawn_recommendations: state
+            .withdrawn_recommendations
+            .iter()
+            .filter(|w| w.withdrawn_at <= now)
+            .map(|w| WithdrawnRecommendationView {
+                project_id: w.project_id,
+                project_name: w.project_name.clone(),
+                from_unit_name: w.from_unit_name.clone(),
+                withdrawn_text: datetime_zh(w.withdrawn_at),
+                reason: w.reason.clone(),
             })
             .collect(),
         unit_name: state.unit.name.clone(),

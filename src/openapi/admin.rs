@@ -30,6 +30,7 @@ use utoipa::{Modify, OpenApi};
         crate::projects::staff_api::get,
         crate::projects::staff_api::create,
         crate::projects::staff_api::update,
+        crate::projects::staff_api::review_grade,
         crate::imports::api::import_file,
     ),
     components(schemas(
@@ -38,6 +39,7 @@ use utoipa::{Modify, OpenApi};
         entity::units::Model,
         crate::units::service::TreeRow,
         entity::projects::Model,
+        entity::review_grades::Model,
         crate::projects::service::ProjectRecord,
         crate::projects::CompleterDraft
     )),

@@ -56,6 +56,7 @@ pub const COLUMNS: &[Column] = &[
     col("拟推荐等级", false, "特等奖、一等奖、二等奖、三等奖或优秀奖", ""),
     col("完成人联系电话", false, "不公开；与完成人一一对应，用“；”分隔", "13900000001；13900000002；13900000003"),
     col("项目简介", false, "", ""),
+    col("超额推荐理由", false, "仅上级单位导入下级推荐的项目且本单位推荐已达限额时填写；申报单位留空", ""),
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -303,6 +304,7 @@ fn draft_from_row(view: &RowView<'_>) -> Result<ProjectDraft, Vec<FieldError>> {
         exclusions_declared: is_yes(get("无不得推荐情形声明")),
         proposed_grade,
         summary: Some(get("项目简介").to_owned()).filter(|s| !s.is_empty()),
+        over_limit_reason: Some(get("超额推荐理由").to_owned()).filter(|s| !s.is_empty()),
     };
     if errors.is_empty() {
         return Ok(draft);

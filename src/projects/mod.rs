@@ -4,6 +4,7 @@ pub mod import;
 pub mod pages;
 pub mod personal;
 pub mod preview;
+pub mod review_grade;
 pub mod service;
 pub mod staff_api;
 pub mod staff_form;
@@ -193,6 +194,11 @@ pub struct ProjectDraft {
     pub proposed_grade: Option<Grade>,
     #[serde(default)]
     pub summary: Option<String>,
+    /// 超额推荐理由: read only when a higher unit's file receives the project from below and
+    /// the unit has reached its limit of recommendations; ignored elsewhere.
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    pub over_limit_reason: Option<String>,
 }
 
 pub const MAX_NAME_CHARS: usize = 100;
@@ -428,6 +434,7 @@ mod tests {
             exclusions_declared: true,
             proposed_grade: None,
             summary: None,
+            over_limit_reason: None,
         }
     }
 

@@ -1,6 +1,6 @@
 //! Reading and writing projects. Functions take any connection, so callers choose the
 //! transaction.
-use super::{ProjectDraft, eligibility_label};
+use super::{Grade, ProjectDraft, eligibility_label};
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Utc};
 use entity::{project_completers as completers, project_ip_items as ip_items, project_units as punits, projects};
@@ -26,6 +26,11 @@ pub struct ProjectRecord {
     /// `{id, project_id, position, kind, title, reference}`
     #[schema(value_type = Vec<serde_json::Value>)]
     pub ip_items: Vec<ip_items::Model>,
+    /// The grade the province proposed after its review (拟评等级: `special`, `first`, `second`,
+    /// `third` or `merit`); `null` until it has. The provincial notice reads this, not
+    /// `project.proposed_grade` (the applicant's 拟推荐等级).
+    #[schema(value_type = Option<String>)]
+    pub review_grade: Option<Grade>,
 }
 
 impl ProjectRecord {
@@ -172,7 +177,8 @@ pub async fn load<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<ProjectRecor
     let completers =
         project.find_related(completers::Entity).order_by_asc(completers::Column::Position).all(db).await?;
     let ip_items = project.find_related(ip_items::Entity).order_by_asc(ip_items::Column::Position).all(db).await?;
-    Ok(ProjectRecord { project, units, completers, ip_items })
+    let review_grade = super::review_grade::current(db, project.id).await?;
+    Ok(ProjectRecord { project, units, completers, ip_items, review_grade })
 }
 
 /// Every project a unit declared in a campaign, by id.

@@ -113,3 +113,28 @@ pub async fn update(
 ) -> ApiResult<Json<ProjectRecord>> {
     Ok(Json(staff_service::update(&state.db, &actor, *id, draft.into_inner(), state.now()).await?))
 }
+
+/// The province's 拟评等级 for a project, with an optional review remark.
+#[derive(Deserialize, utoipa::ToSchema)]
+pub struct ReviewGradeBody {
+    grade: super::Grade,
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    note: Option<String>,
+}
+
+/// Records the grade the province proposes after its review (拟评等级) for a project it holds
+/// (the province's admins); the provincial notice lists only projects proposed for 三等奖 or above.
+#[utoipa::path(post, path = "/api/v1/admin/projects/{id}/review-grade", tag = "admin", security(("bearer_token" = [])),
+    params(("id" = i32, Path)), request_body = ReviewGradeBody,
+    responses((status = 201, body = entity::review_grades::Model), (status = 403, body = crate::web::errors::Problem), (status = 404, body = crate::web::errors::Problem), (status = 409, body = crate::web::errors::Problem, description = "The project has not been recommended to the province"), (status = 422, body = crate::web::errors::Problem)))]
+pub async fn review_grade(
+    state: Data<AppState>,
+    actor: Actor,
+    id: Path<i32>,
+    body: Json<ReviewGradeBody>,
+) -> ApiResult<HttpResponse> {
+    let row = super::review_grade::set_as(&state.db, &actor, *id, body.grade.code(), body.note.as_deref(), state.now())
+        .await?;
+    Ok(HttpResponse::Created().json(row))
+}

@@ -137,6 +137,7 @@ pub fn draft_of(record: &ProjectRecord) -> ProjectDraft {
         exclusions_declared: p.exclusions_declared,
         proposed_grade: p.proposed_grade.as_deref().and_then(Grade::parse),
         summary: p.summary.clone(),
+        over_limit_reason: None,
     }
 }
 
@@ -192,6 +193,7 @@ pub fn draft_from_fields(fields: &[(String, String)]) -> ProjectDraft {
         exclusions_declared: map.contains_key("exclusions_declared"),
         proposed_grade: Grade::parse(&get("proposed_grade")),
         summary: some(map.get("summary").copied()),
+        over_limit_reason: None,
     }
 }
 

@@ -3,11 +3,13 @@
 //! row records the report it rests on, and the project is then held by the unit above. A unit
 //! recommending to the province beyond the campaign's limit (原则上不超过5项), or beyond a quota's
 //! maximum, must record a reason, which every list and the summary table show.
+pub mod ledger;
 pub mod receive;
 pub mod service;
 pub mod staff_api;
 pub mod staff_pages;
 pub mod status;
+pub mod withdraw;
 
 use crate::access::{Action, Actor, policy};
 use crate::audit::Who;
@@ -203,6 +205,8 @@ pub async fn recommend_in<C: ConnectionTrait>(
     }
     .insert(db)
     .await?;
+    let entry = ledger::recommendation_content(&row);
+    crate::ledger::append(db, "recommendation.make", ledger::RECOMMENDATION, row.id, &entry, now).await?;
     let name = project.name.clone();
     let mut p: projects::ActiveModel = project.into();
     p.holder_unit_id = Set(to.id);

@@ -100,7 +100,16 @@ async fn receive_in<C: ConnectionTrait>(
             ));
             continue;
         }
-        match super::recommend_in(txn, project.id, project.holder_unit_id, None, &Who::default(), now).await {
+        match super::recommend_in(
+            txn,
+            project.id,
+            project.holder_unit_id,
+            d.over_limit_reason.as_deref(),
+            &Who::default(),
+            now,
+        )
+        .await
+        {
             Ok(_) => {
                 report.received += 1;
                 report.project_ids.push(project.id);

@@ -4,6 +4,7 @@ use super::status::{self, Step};
 use crate::access::{Action, Actor, policy};
 use crate::china_time::date_zh;
 use crate::error::{AppError, AppResult};
+use crate::projects::Grade;
 use chrono::{DateTime, Utc};
 use entity::{campaigns, projects, recommendations, result_reports, units};
 use sea_orm::{ColumnTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
@@ -17,6 +18,10 @@ pub struct HeldRow {
     pub name: String,
     pub applicant: String,
     pub step: Step,
+    /// 拟推荐等级, as the applicant asked.
+    pub asked_grade: Option<&'static str>,
+    /// 拟评等级, as the province proposed after review (at the province only).
+    pub review_grade: Option<&'static str>,
 }
 
 /// A recommendation made or received.
@@ -32,6 +37,20 @@ pub struct SentRow {
     /// the receiving unit must not build on it.
     pub report_standing: Option<StandingFlag>,
     pub over_limit_reason: Option<String>,
+    pub on: String,
+    /// The project is still where this recommendation brought it, so either end may withdraw it.
+    pub can_withdraw: bool,
+}
+
+/// A recommendation from or to the unit that was withdrawn, and why.
+#[derive(Debug, Serialize)]
+pub struct WithdrawnRow {
+    pub project_id: i32,
+    pub name: String,
+    pub from: String,
+    pub to: String,
+    pub withdrawn_by: String,
+    pub reason: String,
     pub on: String,
 }
 
@@ -51,6 +70,7 @@ pub struct Overview {
     pub held: Vec<HeldRow>,
     pub sent: Vec<SentRow>,
     pub received: Vec<SentRow>,
+    pub withdrawn: Vec<WithdrawnRow>,
     /// Toward the parent: how many sent, and the limit before a reason is needed.
     pub used: Option<usize>,
     pub limit: Option<usize>,
@@ -67,6 +87,7 @@ pub async fn overview(db: &DatabaseConnection, actor: &Actor, campaign: &campaig
     let parent = me.parent_id.and_then(|p| all.get(&p));
     let held = held_rows(db, campaign, actor.unit_id, &all).await?;
     let (sent, received) = sent_and_received(db, campaign, actor.unit_id, &all).await?;
+    let withdrawn = withdrawn_rows(db, campaign, actor.unit_id, &all).await?;
     let limit = match parent {
         Some(parent) => super::limit(db, campaign, me, parent).await?,
         None => None,
@@ -79,6 +100,7 @@ pub async fn overview(db: &DatabaseConnection, actor: &Actor, campaign: &campaig
         held,
         sent,
         received,
+        withdrawn,
         used: limit.map(|l| l.used),
         limit: limit.map(|l| l.limit),
     })
@@ -102,16 +124,21 @@ async fn held_rows(
         .all(db)
         .await?;
     let steps = status::steps(db, campaign, &held_projects, all).await?;
-    Ok(held_projects
-        .iter()
-        .zip(steps)
-        .map(|(p, step)| HeldRow {
+    let at_top = all.get(&unit_id).is_some_and(|u| u.parent_id.is_none());
+    let mut rows = Vec::with_capacity(held_projects.len());
+    for (p, step) in held_projects.iter().zip(steps) {
+        let review_grade =
+            if at_top { crate::projects::review_grade::current(db, p.id).await?.map(Grade::label) } else { None };
+        rows.push(HeldRow {
             project_id: p.id,
             name: p.name.clone(),
             applicant: name_in(all, p.applicant_unit_id),
             step,
-        })
-        .collect())
+            asked_grade: p.proposed_grade.as_deref().and_then(Grade::parse).map(Grade::label),
+            review_grade,
+        });
+    }
+    Ok(rows)
 }
 
 /// The campaign's recommendations the unit made (sent) and those made to it (received).
@@ -154,10 +181,46 @@ async fn sent_and_received(
             report_standing: r.report_id.and_then(|id| codes.get(&id)).and_then(|(_, flag)| flag.clone()),
             over_limit_reason: r.over_limit_reason.clone(),
             on: date_zh(crate::china_time::day_of(r.created_at)),
+            can_withdraw: p.holder_unit_id == r.to_unit_id,
         };
         if r.from_unit_id == unit_id { sent.push(row) } else { received.push(row) }
     }
     Ok((sent, received))
+}
+
+/// The campaign's withdrawn recommendations from or to the unit, newest first.
+async fn withdrawn_rows(
+    db: &DatabaseConnection,
+    campaign: &campaigns::Model,
+    unit_id: i32,
+    all: &HashMap<i32, units::Model>,
+) -> AppResult<Vec<WithdrawnRow>> {
+    use entity::recommendation_withdrawals as withdrawals;
+    let rows = withdrawals::Entity::find()
+        .filter(
+            sea_orm::Condition::any()
+                .add(withdrawals::Column::FromUnitId.eq(unit_id))
+                .add(withdrawals::Column::ToUnitId.eq(unit_id)),
+        )
+        .order_by_desc(withdrawals::Column::Id)
+        .find_also_related(projects::Entity)
+        .all(db)
+        .await?;
+    Ok(rows
+        .into_iter()
+        .filter_map(|(w, p)| {
+            let p = p.filter(|p| p.campaign_id == campaign.id)?;
+            Some(WithdrawnRow {
+                project_id: p.id,
+                name: p.name,
+                from: name_in(all, w.from_unit_id),
+                to: name_in(all, w.to_unit_id),
+                withdrawn_by: name_in(all, w.withdrawn_by_unit_id),
+                reason: w.reason,
+                on: date_zh(crate::china_time::day_of(w.withdrawn_at)),
+            })
+        })
+        .collect())
 }
 
 /// A unit's name, for the message after recommending.

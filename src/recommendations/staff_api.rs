@@ -1,4 +1,5 @@
-//! The staff API for recommending (`/api/v1/admin/recommendations`): the overview and recommending.
+//! The staff API for recommending (`/api/v1/admin/recommendations`): the overview, recommending,
+//! and withdrawing a recommendation.
 use super::service;
 use super::staff_pages::CampaignQuery;
 use crate::access::Actor;
@@ -24,6 +25,19 @@ pub struct RecommendBody {
 pub async fn recommend_api(state: Data<AppState>, actor: Actor, body: Json<RecommendBody>) -> ApiResult<HttpResponse> {
     let row =
         super::recommend_as(&state.db, &actor, body.project_id, body.over_limit_reason.as_deref(), state.now()).await?;
+    let mut res = crate::reports::api::json(&row)?;
+    *res.status_mut() = StatusCode::CREATED;
+    Ok(res)
+}
+
+#[derive(Deserialize)]
+pub struct WithdrawBody {
+    project_id: i32,
+    reason: String,
+}
+
+pub async fn withdraw_api(state: Data<AppState>, actor: Actor, body: Json<WithdrawBody>) -> ApiResult<HttpResponse> {
+    let row = super::withdraw::withdraw_as(&state.db, &actor, body.project_id, &body.reason, state.now()).await?;
     let mut res = crate::reports::api::json(&row)?;
     *res.status_mut() = StatusCode::CREATED;
     Ok(res)

@@ -24,6 +24,8 @@ struct Page<'a> {
     title: &'static str,
     o: service::Overview,
     can_recommend: bool,
+    can_review: bool,
+    grades: Vec<(&'static str, &'static str)>,
     errors: &'a [FieldError],
     project_id: Option<i32>,
 }
@@ -42,6 +44,8 @@ async fn show(
         title: "推荐上报",
         o: service::overview(&state.db, actor, &campaign).await?,
         can_recommend: policy::allows(actor.role, actor.is_province, Action::Recommend, Relation::Own),
+        can_review: policy::allows(actor.role, actor.is_province, Action::ProposeGrade, Relation::Own),
+        grades: crate::projects::Grade::ALL.iter().map(|g| (g.code(), g.label())).collect(),
         errors,
         project_id,
     };
@@ -85,6 +89,81 @@ pub async fn recommend_form(
         }
         Err(AppError::Conflict { message, .. }) => {
             let errors = [FieldError::new("project_id", message)];
+            Ok(show(&state, &req, &actor, None, StatusCode::CONFLICT, &errors, Some(project_id)).await?)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct WithdrawForm {
+    #[serde(default)]
+    project_id: String,
+    #[serde(default)]
+    reason: String,
+}
+
+pub async fn withdraw_form(
+    state: Data<AppState>,
+    req: HttpRequest,
+    actor: Actor,
+    form: Form<WithdrawForm>,
+) -> PageResult<HttpResponse> {
+    let Ok(project_id) = form.project_id.trim().parse::<i32>() else {
+        return Err(AppError::invalid("project_id", "请选择要撤回推荐的项目").into());
+    };
+    match super::withdraw::withdraw_as(&state.db, &actor, project_id, &form.reason, state.now()).await {
+        Ok(row) => {
+            let back_to = service::unit_name(&state.db, row.from_unit_id).await?;
+            flash(&req, format!("已撤回推荐，项目退回{back_to}"));
+            Ok(see_other("/admin/recommendations"))
+        }
+        Err(AppError::Validation(errors)) => {
+            Ok(show(&state, &req, &actor, None, StatusCode::UNPROCESSABLE_ENTITY, &errors, Some(project_id)).await?)
+        }
+        Err(other) => Err(other.into()),
+    }
+}
+
+#[derive(Deserialize)]
+pub struct ReviewGradeForm {
+    #[serde(default)]
+    project_id: String,
+    #[serde(default)]
+    grade: String,
+    #[serde(default)]
+    note: String,
+}
+
+/// The province's 拟评等级 for a project it holds, set from the recommendation page.
+pub async fn review_grade_form(
+    state: Data<AppState>,
+    req: HttpRequest,
+    actor: Actor,
+    form: Form<ReviewGradeForm>,
+) -> PageResult<HttpResponse> {
+    let Ok(project_id) = form.project_id.trim().parse::<i32>() else {
+        return Err(AppError::invalid("project_id", "请选择要拟评等级的项目").into());
+    };
+    let set = crate::projects::review_grade::set_as(
+        &state.db,
+        &actor,
+        project_id,
+        &form.grade,
+        Some(&form.note),
+        state.now(),
+    )
+    .await;
+    match set {
+        Ok(_) => {
+            flash(&req, "已记录拟评等级".to_owned());
+            Ok(see_other("/admin/recommendations"))
+        }
+        Err(AppError::Validation(errors)) => {
+            Ok(show(&state, &req, &actor, None, StatusCode::UNPROCESSABLE_ENTITY, &errors, Some(project_id)).await?)
+        }
+        Err(AppError::Conflict { message, .. }) => {
+            let errors = [FieldError::new("grade", message)];
             Ok(show(&state, &req, &actor, None, StatusCode::CONFLICT, &errors, Some(project_id)).await?)
         }
         Err(other) => Err(other.into()),

@@ -23,7 +23,8 @@ pub fn register(r: &mut AdminRoutes) {
         .post("/api/v1/admin/projects", projects::staff_api::create)
         .post("/api/v1/admin/projects/import", imports::api::import_file)
         .get("/api/v1/admin/projects/{id}", projects::staff_api::get)
-        .put("/api/v1/admin/projects/{id}", projects::staff_api::update);
+        .put("/api/v1/admin/projects/{id}", projects::staff_api::update)
+        .post("/api/v1/admin/projects/{id}/review-grade", projects::staff_api::review_grade);
     r.get("/api/v1/admin/notices", notices::staff_api::list)
         .post("/api/v1/admin/notices", notices::staff_api::create)
         .get("/api/v1/admin/notices/{id}", notices::staff_api::get)
@@ -43,6 +44,7 @@ pub fn register(r: &mut AdminRoutes) {
         .post("/api/v1/admin/reports", reports::staff_api::issue_api)
         .get("/api/v1/admin/reports/readiness/{notice_id}", reports::staff_api::readiness_api);
     r.get("/api/v1/admin/recommendations", recommendations::staff_api::list_api)
-        .post("/api/v1/admin/recommendations", recommendations::staff_api::recommend_api);
+        .post("/api/v1/admin/recommendations", recommendations::staff_api::recommend_api)
+        .post("/api/v1/admin/recommendations/withdrawals", recommendations::staff_api::withdraw_api);
     r.get("/api/v1/admin/campaign", progress::api::dashboard);
 }

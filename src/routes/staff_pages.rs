@@ -57,6 +57,8 @@ pub fn register(r: &mut AdminRoutes) {
         .post("/admin/reports/issue/{notice_id}", reports::staff_pages::issue_form);
     r.get("/admin/recommendations", recommendations::staff_pages::page)
         .post("/admin/recommendations", recommendations::staff_pages::recommend_form)
+        .post("/admin/recommendations/withdraw", recommendations::staff_pages::withdraw_form)
+        .post("/admin/recommendations/review-grade", recommendations::staff_pages::review_grade_form)
         .get("/admin/recommendations/summary.xlsx", recommendations::staff_pages::summary_xlsx)
         .get("/admin/recommendations/summary.csv", recommendations::staff_pages::summary_csv);
     r.get("/admin/campaign", progress::pages::dashboard);

@@ -469,6 +469,7 @@ pub fn project_draft(key: &str, name: &str) -> gongshi::projects::ProjectDraft {
         exclusions_declared: true,
         proposed_grade: None,
         summary: None,
+        over_limit_reason: None,
     }
 }
 

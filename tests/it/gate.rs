@@ -289,6 +289,7 @@ db_test!(a_report_whose_every_project_was_noticed_again_says_it_is_superseded, |
 db_test!(the_provincial_notice_takes_only_third_prize_or_above_and_only_from_a_clean_level_two, |app| {
     let c = chain(&app, 4).await;
     recommend_all(&app, &c.tokens.city, &c.projects).await;
+    crate::notices_support::reviewed(&app, &c.projects).await;
     // Grades in the chain: 一等, 二等, 三等, 优秀.
     let req = |ids: &[i32]| GenerateRequest {
         campaign_id: c.t.campaign,

@@ -8,7 +8,7 @@ use entity::{project_completers, project_ip_items, project_units, projects, unit
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, PaginatorTrait, QueryFilter, QueryOrder};
 use std::process::Command;
 
-const HEADER: &str = "申报编号,项目名称,完成单位,完成人,完成人工作单位,完成人职务职称,第一完成人贡献,第一完成人工作量,第二完成人贡献,第二完成人工作量,第三完成人贡献,第三完成人工作量,关键技术与创新点,知识产权,申报条件,无不得推荐情形声明,拟推荐等级,完成人联系电话,项目简介";
+const HEADER: &str = "申报编号,项目名称,完成单位,完成人,完成人工作单位,完成人职务职称,第一完成人贡献,第一完成人工作量,第二完成人贡献,第二完成人工作量,第三完成人贡献,第三完成人工作量,关键技术与创新点,知识产权,申报条件,无不得推荐情形声明,拟推荐等级,完成人联系电话,项目简介,超额推荐理由";
 
 fn row(key: &str, name: &str) -> String {
     format!(

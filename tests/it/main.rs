@@ -48,6 +48,8 @@ mod reports_demo;
 mod reports_matrix;
 mod reports_summary;
 mod reports_support;
+mod review_grades;
 mod security;
 mod token_lifetime;
 mod transport;
+mod withdrawals;

@@ -31,6 +31,7 @@ fn evil_project() -> ProjectDraft {
         exclusions_declared: true,
         proposed_grade: Some(Grade::First),
         summary: Some(evil("简介")),
+        over_limit_reason: None,
     }
 }
 

@@ -91,6 +91,7 @@ pub fn draft(key: &str, name: &str, grade: Option<Grade>) -> ProjectDraft {
         exclusions_declared: true,
         proposed_grade: grade,
         summary: None,
+        over_limit_reason: None,
     }
 }
 
@@ -131,6 +132,25 @@ pub async fn carried_to(app: &TestApp, unit: i32, ids: &[i32]) {
         let mut row: projects::ActiveModel = project.into();
         row.holder_unit_id = Set(unit);
         row.update(&app.db).await.unwrap();
+    }
+    let target = units::Entity::find_by_id(unit).one(&app.db).await.unwrap();
+    if target.is_some_and(|u| u.parent_id.is_none()) {
+        reviewed(app, ids).await;
+    }
+}
+
+/// The province's review, as its admins would record it: each project's 拟评等级 is the grade
+/// its applicant asked for.
+pub async fn reviewed(app: &TestApp, ids: &[i32]) {
+    use entity::projects;
+    use sea_orm::EntityTrait;
+    for id in ids {
+        let project = projects::Entity::find_by_id(*id).one(&app.db).await.unwrap().expect("a project");
+        let Some(grade) = project.proposed_grade.as_deref().and_then(Grade::parse) else { continue };
+        let who = gongshi::audit::Who::default();
+        gongshi::projects::review_grade::record(&app.db, &project, grade, None, &who, project.holder_unit_id, now(app))
+            .await
+            .expect("grade recorded");
     }
 }
 

@@ -41,6 +41,7 @@ pub async fn fixture(app: &TestApp, campaign_code: &str, unit: i32) -> Objection
         exclusions_declared: true,
         proposed_grade: None,
         summary: None,
+        over_limit_reason: None,
     };
     let drafts = vec![draft.validate().expect("valid")];
     let project = gongshi::imports::store(&app.db, campaign, unit, drafts, now).await.expect("stored").project_ids[0];

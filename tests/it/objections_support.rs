@@ -53,6 +53,7 @@ fn project(key: &str, name: &str) -> ProjectDraft {
         exclusions_declared: true,
         proposed_grade: None,
         summary: None,
+        over_limit_reason: None,
     }
 }
 

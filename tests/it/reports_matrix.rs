@@ -63,6 +63,28 @@ fn recommend(r: Role, s: Standpoint) -> Expect {
     }
 }
 
+/// Withdrawing a recommendation of O's project kept at home (none to withdraw: the answer is
+/// the 422 that says so): admins who see it; other roles are refused before anything is read;
+/// admins who do not see it learn nothing (404).
+fn withdraw(r: Role, s: Standpoint) -> Expect {
+    match (r, s) {
+        (Role::Admin, Standpoint::Own | Standpoint::Province) => Expect::Allow,
+        (Role::Admin, _) => Expect::Hidden,
+        _ => Expect::Forbidden,
+    }
+}
+
+/// The province's 拟评等级 for O's project kept at home: the province's admins (then told it is
+/// not at the province, 409); O's staff and the province's other roles see it and are refused
+/// (403); the parent and a sibling do not see it (404).
+fn review_grade(r: Role, s: Standpoint) -> Expect {
+    match (r, s) {
+        (_, Standpoint::Parent | Standpoint::Other) => Expect::Hidden,
+        (Role::Admin, Standpoint::Province) => Expect::Allow,
+        _ => Expect::Forbidden,
+    }
+}
+
 pub fn cases() -> Vec<Case> {
     vec![
         Case {
@@ -126,6 +148,42 @@ pub fn cases() -> Vec<Case> {
                 Req::json("/api/v1/admin/recommendations", serde_json::json!({ "project_id": f.projects.home }))
             },
             expect: recommend,
+        },
+        Case {
+            method: "POST",
+            pattern: "/admin/recommendations/withdraw",
+            request: |f, _| {
+                let id = f.projects.home.to_string();
+                Req::form("/admin/recommendations/withdraw", &[("project_id", &id), ("reason", "矩阵")])
+            },
+            expect: withdraw,
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/admin/recommendations/withdrawals",
+            request: |f, _| {
+                let body = serde_json::json!({ "project_id": f.projects.home, "reason": "矩阵" });
+                Req::json("/api/v1/admin/recommendations/withdrawals", body)
+            },
+            expect: withdraw,
+        },
+        Case {
+            method: "POST",
+            pattern: "/admin/recommendations/review-grade",
+            request: |f, _| {
+                let id = f.projects.home.to_string();
+                Req::form("/admin/recommendations/review-grade", &[("project_id", &id), ("grade", "third")])
+            },
+            expect: review_grade,
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/admin/projects/{id}/review-grade",
+            request: |f, _| {
+                let path = format!("/api/v1/admin/projects/{}/review-grade", f.projects.home);
+                Req::json(path, serde_json::json!({ "grade": "third" }))
+            },
+            expect: review_grade,
         },
         Case {
             method: "GET",

@@ -65,6 +65,7 @@ pub fn project(key: &str, name: &str, grade: Option<Grade>) -> ProjectDraft {
         exclusions_declared: true,
         proposed_grade: grade,
         summary: None,
+        over_limit_reason: None,
     }
 }
 
