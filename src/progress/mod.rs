@@ -1,10 +1,12 @@
 //! The campaign dashboard for staff: each unit's progress against the limit to the province
 //! (原则上不超过5项, more only with a recorded reason) and the quotas (Wuwei's minimums), the
-//! backward planner from each deadline, and the projects the gate holds back, with why. Every
-//! figure is scoped to the units the staff member sees.
+//! backward planner from each deadline, the projects the gate holds back, with why, and what
+//! holds each project where it is (the report its recommendation rests on, and whether that
+//! report still stands). Every figure is scoped to the units the staff member sees.
 pub mod api;
 pub mod pages;
 pub mod planner;
+pub mod standings;
 
 use crate::access::{Action, Actor, Scope, policy};
 use crate::china_time::{date_zh, day_of};
@@ -70,6 +72,9 @@ pub struct Dashboard {
     pub quotas: Vec<QuotaProgress>,
     pub deadlines: Vec<DeadlinePlan>,
     pub blocked: Vec<Blocked>,
+    /// Each project above its applicant with the report that holds it there; those whose
+    /// report no longer stands first, flagged.
+    pub standings: Vec<standings::ProjectStanding>,
 }
 
 /// Everything the dashboard shows to `actor` for a campaign at `now`.
@@ -124,6 +129,9 @@ pub async fn build<C: ConnectionTrait>(
             blocked.push(Blocked { project_id: p.id, name: p.name.clone(), holder, reason: reason.to_owned() });
         }
     }
+    let above_applicant: Vec<&projects::Model> =
+        in_scope.iter().filter(|p| p.holder_unit_id != p.applicant_unit_id).collect();
+    let standings = standings::of(db, &above_applicant, &all).await?;
     Ok(Dashboard {
         campaign_code: campaign.code.clone(),
         campaign_title: campaign.title.clone(),
@@ -133,6 +141,7 @@ pub async fn build<C: ConnectionTrait>(
         quotas: quotas(db, campaign, &all, &scope).await?,
         deadlines: deadlines(db, campaign, &all, now).await?,
         blocked,
+        standings,
     })
 }
 

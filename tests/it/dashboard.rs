@@ -119,3 +119,29 @@ db_test!(the_dashboard_lists_projects_blocked_at_the_gate_with_the_reason, |app|
     let (_, d) = api(&app, &token, reqwest::Method::GET, "/api/v1/admin/campaign", None).await;
     assert_eq!(d["blocked"].as_array().unwrap().len(), 0, "cleared: {d}");
 });
+
+db_test!(the_dashboard_flags_projects_whose_report_no_longer_stands_to_the_receiving_unit_and_the_province, |app| {
+    use entity::notices;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let c = chain(&app, 2).await;
+    let province = admin_token(&app, c.t.province, "gs-dash").await;
+    let (_, d) = api(&app, &c.tokens.city, reqwest::Method::GET, "/api/v1/admin/campaign", None).await;
+    let standings = d["standings"].as_array().unwrap();
+    assert_eq!(standings.len(), 2, "{d}");
+    assert!(standings.iter().all(|s| s["clears"] == true && s["standing"] == "有效" && s["from"] == "凉州区总工会"));
+
+    // The county withdraws its level-2 notice: the report both recommendations rest on is void.
+    let county_notice =
+        notices::Entity::find().filter(notices::Column::UnitId.eq(c.t.county)).one(&app.db).await.unwrap().unwrap().id;
+    gongshi::notices::publish::withdraw(&app.db, county_notice, "公示内容有误", None, app.clock_now()).await.unwrap();
+    for token in [&c.tokens.city, &province] {
+        let (_, d) = api(&app, token, reqwest::Method::GET, "/api/v1/admin/campaign", None).await;
+        let first = &d["standings"][0];
+        assert_eq!(first["clears"], false, "{d}");
+        assert_eq!(first["standing"], "已失效");
+        assert!(first["reason"].as_str().unwrap().contains("该公示已被撤销"), "{first}");
+    }
+    let staff = app.sign_in(c.t.city, "viewer", "ww-dash-viewer").await;
+    let (_, page) = staff.get_text("/admin/campaign").await;
+    assert!(page.contains("项目所依据的公示结果报告") && page.contains("报告已失效"), "{page}");
+});
