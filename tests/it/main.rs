@@ -14,6 +14,7 @@ mod feeds;
 mod foundation;
 mod freshness;
 mod gate;
+mod gate_journey;
 mod handling_notes;
 mod hardening;
 mod hostile;
