@@ -612,7 +612,7 @@ impl Ctx<'_> {
             .validate(&notice.project_ids())
             .map_err(|e| AppError::internal(format!("demo objection refused: {e:?}")))?;
         let case = match by.claimed {
-            None => NewCase::web(&notice, filing, crate::objections::codes::new_lookup_key(), self.at),
+            None => NewCase::web(&notice, filing, Vec::new(), crate::objections::codes::new_lookup_key(), self.at),
             Some((day, minute)) => {
                 let claimed = instant_on(self.today + Duration::days(day), minute).min(self.at);
                 registration_case(&notice, filing, by.channel, claimed, None, self.at)

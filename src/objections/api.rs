@@ -95,6 +95,13 @@ fn answer(recorded: &Recorded, closes_at: chrono::DateTime<chrono::Utc>, missing
             json!({ "objection_status": "refused", "refusal_reason": "anonymous" }),
             reference,
         ),
+        (Some(Status::Refused), Some(RefusalReason::NoEvidence)) => problem(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "本次征集活动要求异议附有证据材料；未附材料的异议已记录，不予受理",
+            &[],
+            json!({ "objection_status": "refused", "refusal_reason": "no_evidence" }),
+            reference,
+        ),
         _ => {
             let mut body = reference;
             body["status"] = json!(o.status);

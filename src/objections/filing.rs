@@ -115,15 +115,44 @@ impl Filing {
     }
 }
 
+/// The campaign's rules an objection meets on arrival.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ArrivalRules {
+    /// 匿名异议不予受理: an objection without a real name and contact is recorded and refused.
+    pub require_real_name: bool,
+    /// An objection filed with no evidence at all is recorded and refused.
+    pub refuse_without_evidence: bool,
+}
+
+impl ArrivalRules {
+    #[must_use]
+    pub fn of(campaign: &entity::campaigns::Model) -> Self {
+        Self {
+            require_real_name: campaign.require_real_name,
+            refuse_without_evidence: campaign.refuse_without_evidence,
+        }
+    }
+}
+
 /// Whether a well-formed filing received at `at` is refused on arrival, and why. In time
 /// means received strictly before the close: at the closing instant it is late. Lateness
-/// wins: a late anonymous objection is late first.
+/// wins, then the campaign's rules: a late anonymous objection is late first, an anonymous one
+/// without evidence anonymous first. `has_evidence`: files came with it (staff registering a
+/// letter or a call judge the evidence themselves and pass `true`).
 #[must_use]
-pub fn refusal_on_arrival(filing: &Filing, closes_at: DateTime<Utc>, at: DateTime<Utc>) -> Option<RefusalReason> {
+pub fn refusal_on_arrival(
+    filing: &Filing,
+    closes_at: DateTime<Utc>,
+    at: DateTime<Utc>,
+    rules: ArrivalRules,
+    has_evidence: bool,
+) -> Option<RefusalReason> {
     if at >= closes_at {
         Some(RefusalReason::Late)
-    } else if filing.is_anonymous() {
+    } else if rules.require_real_name && filing.is_anonymous() {
         Some(RefusalReason::Anonymous)
+    } else if rules.refuse_without_evidence && !has_evidence {
+        Some(RefusalReason::NoEvidence)
     } else {
         None
     }
@@ -294,17 +323,38 @@ mod tests {
         assert!(!org.validate(&[7]).unwrap().is_anonymous());
     }
 
+    fn filing_again() -> Filing {
+        input().validate(&[7]).unwrap()
+    }
+
     #[test]
     fn the_close_instant_itself_is_late() {
         let closes = Utc.with_ymd_and_hms(2025, 3, 14, 16, 0, 0).unwrap();
         let second = chrono::Duration::seconds(1);
         let filing = input().validate(&[7]).unwrap();
-        assert_eq!(refusal_on_arrival(&filing, closes, closes - second), None);
-        assert_eq!(refusal_on_arrival(&filing, closes, closes), Some(RefusalReason::Late));
+        let rules = ArrivalRules { require_real_name: true, refuse_without_evidence: false };
+        assert_eq!(refusal_on_arrival(&filing, closes, closes - second, rules, false), None);
+        assert_eq!(refusal_on_arrival(&filing, closes, closes, rules, false), Some(RefusalReason::Late));
         let mut anonymous = filing;
         anonymous.identity.name = None;
-        assert_eq!(refusal_on_arrival(&anonymous, closes, closes), Some(RefusalReason::Late));
-        assert_eq!(refusal_on_arrival(&anonymous, closes, closes - second), Some(RefusalReason::Anonymous));
+        let rules = ArrivalRules { require_real_name: true, refuse_without_evidence: true };
+        assert_eq!(
+            refusal_on_arrival(&filing_again(), closes, closes - second, rules, false),
+            Some(RefusalReason::NoEvidence)
+        );
+        assert_eq!(refusal_on_arrival(&anonymous, closes, closes, rules, false), Some(RefusalReason::Late));
+        assert_eq!(
+            refusal_on_arrival(&anonymous, closes, closes - second, rules, false),
+            Some(RefusalReason::Anonymous)
+        );
+        let lenient = ArrivalRules { require_real_name: false, refuse_without_evidence: false };
+        assert_eq!(refusal_on_arrival(&anonymous, closes, closes - second, lenient, false), None);
+        let evidence_only = ArrivalRules { require_real_name: false, refuse_without_evidence: true };
+        assert_eq!(
+            refusal_on_arrival(&anonymous, closes, closes - second, evidence_only, false),
+            Some(RefusalReason::NoEvidence)
+        );
+        assert_eq!(refusal_on_arrival(&anonymous, closes, closes - second, evidence_only, true), None);
     }
 
     #[test]

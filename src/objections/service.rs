@@ -114,9 +114,18 @@ pub struct NewCase {
 
 impl NewCase {
     /// A case filed on the web form or the API at `now`: the server's clock decides whether it
-    /// is in time.
+    /// is in time, and the campaign's rules whether it is taken (real name, evidence).
     #[must_use]
-    pub fn web(notice: &NoticeForObjection, filing: Filing, lookup_key: String, now: DateTime<Utc>) -> Self {
+    pub fn web(
+        notice: &NoticeForObjection,
+        filing: Filing,
+        attachments: Vec<Stored>,
+        lookup_key: String,
+        now: DateTime<Utc>,
+    ) -> Self {
+        let rules = super::filing::ArrivalRules::of(&notice.campaign);
+        let refusal =
+            super::filing::refusal_on_arrival(&filing, notice.closes_at(), now, rules, !attachments.is_empty());
         Self {
             notice_id: notice.id(),
             notice_title: notice.title().to_owned(),
@@ -126,13 +135,13 @@ impl NewCase {
             claimed_at: None,
             registered_at: now,
             registered_by: None,
-            refusal: super::filing::refusal_on_arrival(&filing, notice.closes_at(), now),
+            refusal,
             closes_at: notice.closes_at(),
             handling_due_at: notice.handling_due_at(),
             idempotency_key: None,
             lookup_key,
             sealed_letter: SealedLetter::initial(filing.objector_kind),
-            attachments: Vec::new(),
+            attachments,
             received_note: None,
             filing,
         }
@@ -282,7 +291,10 @@ pub fn refusal_note(reason: RefusalReason, closes_at: DateTime<Utc>, received_at
         RefusalReason::Anonymous => "匿名不予受理：未提供真实姓名和联系方式（以单位名义提出的，须提供单位名称、\
                                      联系人和电话）。如需实名提出异议，请在公示期内重新提交。"
             .to_owned(),
-        other => format!("{}。", other.refusal_label()),
+        RefusalReason::NoEvidence => "不予受理：本次征集活动要求异议附有证据材料，本异议未附任何材料。\
+                                      如有证据，请在公示期内附上材料重新提交。"
+            .to_owned(),
+        RefusalReason::OutOfScope => format!("{}。", RefusalReason::OutOfScope.refusal_label()),
     }
 }
 

@@ -67,8 +67,7 @@ pub async fn file(
             .map_err(AppError::internal)?
     };
     let missing_identity = filing.missing_identity();
-    let case =
-        NewCase { idempotency_key, attachments: placed.clone(), ..NewCase::web(&notice, filing, lookup_key, now) };
+    let case = NewCase { idempotency_key, ..NewCase::web(&notice, filing, placed.clone(), lookup_key, now) };
     match group_commit::for_app(state).submit(case).await {
         Ok(recorded) => {
             if recorded.replayed {

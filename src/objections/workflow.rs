@@ -2,7 +2,7 @@
 //! organisation's sealed letter, looking at who objected, and registering objections that
 //! came by phone, letter, e-mail or in person. Each function checks the actor's right on the
 //! case's unit first (the notice's publishing unit), so pages and the API share one rule.
-use super::filing::{Filing, FilingInput, refusal_on_arrival};
+use super::filing::{ArrivalRules, Filing, FilingInput, refusal_on_arrival};
 use super::service::{self, NewCase, NoticeForObjection, Recorded, notice_for_objection};
 use super::{Channel, Move, MoveError, ObjectorKind, RefusalReason, SealedLetter, Status};
 use crate::access::{Action, Actor, policy};
@@ -359,7 +359,8 @@ pub fn registration_case(
         claimed_at: Some(claimed),
         registered_at: now,
         registered_by,
-        refusal: refusal_on_arrival(&filing, notice.closes_at(), claimed),
+        // Staff registering a letter, a call or an e-mail judge its evidence themselves.
+        refusal: refusal_on_arrival(&filing, notice.closes_at(), claimed, ArrivalRules::of(&notice.campaign), true),
         closes_at: notice.closes_at(),
         handling_due_at: notice.handling_due_at(),
         idempotency_key: None,
