@@ -23,6 +23,17 @@ pub struct Model {
     #[sea_orm(column_type = "Text")]
     pub award_grades: String,
     pub created_at: DateTimeUtc,
+    /// The source document's title (文件标题).
+    #[sea_orm(column_type = "Text")]
+    pub doc_title: Option<String>,
+    /// The day the campaign starts (发文日期); deadlines fall after it.
+    pub starts_on: Option<Date>,
+    /// A closed campaign takes no new notices.
+    pub is_open: bool,
+    /// `postmark` or `arrival`: which date decides whether a letter is in time.
+    pub letters_by: String,
+    /// The lowest grade the provincial notice lists (`third`: 三等奖以上).
+    pub province_min_grade: String,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -51,6 +51,8 @@ pub enum Action {
     IssueReport,
     /// Set the grade the province proposes after review (拟评等级).
     ProposeGrade,
+    /// Create, change, copy and delete campaigns (the province runs them).
+    ManageCampaign,
 }
 
 /// How far an action reaches from the actor's own unit.
@@ -90,7 +92,8 @@ impl Action {
             | Self::Recommend
             | Self::ManageNotice
             | Self::IssueReport
-            | Self::ProposeGrade => &[Role::Admin],
+            | Self::ProposeGrade
+            | Self::ManageCampaign => &[Role::Admin],
         }
     }
 
@@ -100,7 +103,7 @@ impl Action {
             Self::ViewObjection | Self::EditUnit | Self::ViewUsers | Self::ManageUsers | Self::ViewAudit => {
                 Reach::OwnOrProvince
             }
-            Self::CreateUnit | Self::ProposeGrade => Reach::Province,
+            Self::CreateUnit | Self::ProposeGrade | Self::ManageCampaign => Reach::Province,
             Self::EditProject
             | Self::Recommend
             | Self::ManageNotice
@@ -113,7 +116,12 @@ impl Action {
     /// The seeing counterpart: refusing an action on a thing one may see is 403, not 404.
     fn seeing(self) -> Action {
         match self {
-            Self::EditUnit | Self::CreateUnit | Self::ViewUsers | Self::ManageUsers | Self::ViewAudit => Self::ViewUnit,
+            Self::EditUnit
+            | Self::CreateUnit
+            | Self::ViewUsers
+            | Self::ManageUsers
+            | Self::ViewAudit
+            | Self::ManageCampaign => Self::ViewUnit,
             Self::EditProject | Self::Recommend | Self::ProposeGrade => Self::ViewProject,
             Self::ManageNotice => Self::ViewNotice,
             Self::HandleObjection | Self::ViewObjectorIdentity => Self::ViewObjection,

@@ -1,6 +1,7 @@
 //! The command line: `gongshi serve | migrate | import | …`. Flags win over `GONGSHI_*`
 //! variables, which win over defaults.
 pub mod accounts;
+pub mod campaigns;
 pub mod import;
 pub mod keys;
 pub mod notices;
@@ -86,6 +87,11 @@ enum Command {
         #[arg(long)]
         unit: String,
         file: PathBuf,
+    },
+    /// Campaigns (征集活动): create, edit, show, list, copy from last year.
+    Campaign {
+        #[command(subcommand)]
+        action: campaigns::CampaignCommand,
     },
     /// Staff accounts: `user add` makes the first admin of a new install.
     User {
@@ -199,6 +205,10 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
                 println!("导入完成：新增 {} 项，更新 {} 项", report.created, report.updated);
             }
             Ok(())
+        }
+        Command::Campaign { action } => {
+            let db = crate::db::connect_and_migrate(&DatabaseArg { database: action.database() }.url()).await?;
+            campaigns::run(&db, action, chrono::Utc::now()).await
         }
         Command::Notice { action } => {
             let db = crate::db::connect_and_migrate(&DatabaseArg { database: action.database() }.url()).await?;

@@ -113,12 +113,12 @@ impl Snapshot {
     }
 }
 
-/// Builds the snapshot a level must show. Level 3 takes only projects proposed for 三等奖 or
-/// above.
+/// Builds the snapshot a level must show. Level 3 shows the grade the province proposed (the
+/// gate decides which grades the campaign lists).
 ///
 /// # Errors
-/// A field error naming the project when a level-3 notice is given a project without such a
-/// grade.
+/// A field error naming the project when a level-3 notice is given a project without a
+/// proposed grade.
 pub fn snapshot(level: Level, record: &ProjectRecord) -> Result<Snapshot, FieldError> {
     let p = &record.project;
     let units = record.unit_names();
@@ -153,22 +153,19 @@ pub fn snapshot(level: Level, record: &ProjectRecord) -> Result<Snapshot, FieldE
         }),
         Level::Recommender => Ok(Snapshot { name: p.name.clone(), units, completers: names_only(record), ..empty() }),
         Level::Province => {
-            // The grade the province proposed after its review, never the applicant's own.
+            // The grade the province proposed after its review, never the applicant's own; the
+            // gate has already asked whether the campaign lists it.
             match record.review_grade {
-                Some(g) if g.is_third_or_above() => Ok(Snapshot {
+                Some(g) => Ok(Snapshot {
                     name: p.name.clone(),
                     units,
                     completers: names_only(record),
                     grade: Some(g.code().to_owned()),
                     ..empty()
                 }),
-                Some(g) => Err(FieldError::new(
-                    "projects",
-                    format!("项目《{}》拟评{}，省总工会公示只列拟评三等奖以上的项目", p.name, g.label()),
-                )),
                 None => Err(FieldError::new(
                     "projects",
-                    format!("项目《{}》尚无省总工会评审后的拟评等级，省总工会公示只列拟评三等奖以上的项目", p.name),
+                    format!("项目《{}》尚无省总工会评审后的拟评等级，不能列入省总工会公示", p.name),
                 )),
             }
         }
@@ -290,10 +287,10 @@ pub(crate) mod tests {
         let s = snapshot(Level::Province, &record(Some("third"))).unwrap();
         assert_eq!(s.grade_label(), Some("三等奖"));
         assert!(!s.to_json().contains("contribution"));
-        let refused = snapshot(Level::Province, &record(Some("merit"))).unwrap_err();
-        assert!(refused.message.contains("优秀奖"), "{}", refused.message);
-        assert!(refused.message.contains("智能巡检机器人"));
-        assert!(snapshot(Level::Province, &record(None)).is_err());
+        let merit = snapshot(Level::Province, &record(Some("merit"))).unwrap();
+        assert_eq!(merit.grade_label(), Some("优秀奖"), "which grades a campaign lists is the gate's to say");
+        let refused = snapshot(Level::Province, &record(None)).unwrap_err();
+        assert!(refused.message.contains("智能巡检机器人") && refused.message.contains("尚无省总工会评审后的拟评等级"));
     }
 
     #[test]

@@ -30,10 +30,15 @@ pub async fn check_can_enter<C: ConnectionTrait>(db: &C, project_id: i32, level:
     if level == Level::Province {
         // The grade the province proposed after its review (拟评), not the applicant's 拟推荐等级.
         let grade = crate::projects::review_grade::current(db, project.id).await?;
-        if !grade.is_some_and(Grade::is_third_or_above) {
+        let lowest = lowest_provincial_grade(db, project.campaign_id).await?;
+        if !grade.is_some_and(|g| g.is_at_least(lowest)) {
             let what =
                 grade.map_or_else(|| "尚无省总工会评审后的拟评等级".to_owned(), |g| format!("拟评{}", g.label()));
-            return Err(refuse(format!("项目《{}》{what}，省总工会公示只列拟评三等奖以上的项目", project.name)));
+            return Err(refuse(format!(
+                "项目《{}》{what}，省总工会公示只列拟评{}以上的项目",
+                project.name,
+                lowest.label()
+            )));
         }
     }
     if level == Level::Applicant {
@@ -137,6 +142,14 @@ pub async fn check_renotice<C: ConnectionTrait>(
         }
     }
     if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
+}
+
+/// The lowest grade the campaign's provincial notice lists (三等奖以上 unless it says otherwise).
+async fn lowest_provincial_grade<C: ConnectionTrait>(db: &C, campaign_id: i32) -> AppResult<Grade> {
+    let campaign = entity::campaigns::Entity::find_by_id(campaign_id).one(db).await?;
+    Ok(campaign.map_or(crate::campaigns::CampaignSettings::DEFAULT.province_min_grade, |c| {
+        crate::campaigns::CampaignSettings::of(&c).province_min_grade
+    }))
 }
 
 async fn unit_name<C: ConnectionTrait>(db: &C, id: i32) -> AppResult<String> {

@@ -65,6 +65,12 @@ pub async fn generate_with(
     let now = stamp(now);
     let txn = crate::db::begin_write(db).await?;
     let campaign = service::campaign(&txn, req.campaign_id).await?;
+    if !campaign.is_open {
+        return Err(AppError::invalid(
+            "campaign_id",
+            format!("征集活动《{}》已关闭，不再发布新的公示", campaign.title),
+        ));
+    }
     let unit = service::unit(&txn, req.unit_id).await?;
     let items = build_items(&txn, req.campaign_id, req.unit_id, req.level, &req.project_ids).await?;
     let start = req.starts_on.unwrap_or_else(|| default_start(now));

@@ -306,6 +306,11 @@ mod tests {
             refuse_without_evidence: false,
             award_grades: String::new(),
             created_at: Utc::now(),
+            doc_title: None,
+            starts_on: None,
+            is_open: true,
+            letters_by: "postmark".into(),
+            province_min_grade: "third".into(),
         };
         assert_eq!(PeriodRules::of(&c), PeriodRules::default());
         c.notice_days = 7;

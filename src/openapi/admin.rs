@@ -32,6 +32,12 @@ use utoipa::{Modify, OpenApi};
         crate::projects::staff_api::update,
         crate::projects::staff_api::review_grade,
         crate::imports::api::import_file,
+        crate::campaigns::staff_api::list,
+        crate::campaigns::staff_api::get,
+        crate::campaigns::staff_api::create,
+        crate::campaigns::staff_api::update,
+        crate::campaigns::staff_api::delete,
+        crate::campaigns::staff_api::copy,
     ),
     components(schemas(
         Problem,
@@ -41,10 +47,12 @@ use utoipa::{Modify, OpenApi};
         entity::projects::Model,
         entity::review_grades::Model,
         crate::projects::service::ProjectRecord,
-        crate::projects::CompleterDraft
+        crate::projects::CompleterDraft,
+        crate::campaigns::input::CampaignInput,
+        crate::campaigns::service::CampaignSummary
     )),
     modifiers(&BearerToken),
-    tags((name = "admin", description = "工作人员管理接口：单位、用户、令牌、操作日志、项目（Bearer 令牌认证）"))
+    tags((name = "admin", description = "工作人员管理接口：单位、用户、令牌、操作日志、项目、征集活动（Bearer 令牌认证）"))
 )]
 pub struct AdminApi;
 

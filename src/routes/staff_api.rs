@@ -2,7 +2,8 @@
 //! staff pages, as JSON. Documented in `/api/openapi.json` (`crate::openapi::admin`).
 use super::AdminRoutes;
 use crate::{
-    audit_log, imports, notices, objections, progress, projects, recommendations, reports, tokens, units, users,
+    audit_log, campaigns, imports, notices, objections, progress, projects, recommendations, reports, tokens, units,
+    users,
 };
 
 pub fn register(r: &mut AdminRoutes) {
@@ -47,4 +48,10 @@ pub fn register(r: &mut AdminRoutes) {
         .post("/api/v1/admin/recommendations", recommendations::staff_api::recommend_api)
         .post("/api/v1/admin/recommendations/withdrawals", recommendations::staff_api::withdraw_api);
     r.get("/api/v1/admin/campaign", progress::api::dashboard);
+    r.get("/api/v1/admin/campaigns", campaigns::staff_api::list)
+        .post("/api/v1/admin/campaigns", campaigns::staff_api::create)
+        .get("/api/v1/admin/campaigns/{code}", campaigns::staff_api::get)
+        .put("/api/v1/admin/campaigns/{code}", campaigns::staff_api::update)
+        .delete("/api/v1/admin/campaigns/{code}", campaigns::staff_api::delete)
+        .post("/api/v1/admin/campaigns/{code}/copy", campaigns::staff_api::copy);
 }

@@ -1,8 +1,8 @@
 //! Staff pages under `/admin` (session cookie + CSRF token). Fixed segments come before `{id}`.
 use super::AdminRoutes;
 use crate::{
-    accounts, audit_log, imports, notices, objections, progress, projects, recommendations, reports, tokens, units,
-    users,
+    accounts, audit_log, campaigns, imports, notices, objections, progress, projects, recommendations, reports, tokens,
+    units, users,
 };
 
 pub fn register(r: &mut AdminRoutes) {
@@ -26,6 +26,14 @@ pub fn register(r: &mut AdminRoutes) {
         .post("/admin/tokens", tokens::pages::create_page)
         .post("/admin/tokens/{id}/revoke", tokens::pages::revoke_page);
     r.get("/admin/audit", audit_log::pages::page);
+    r.get("/admin/campaigns", campaigns::staff_pages::list)
+        .get("/admin/campaigns/new", campaigns::staff_pages::new_form)
+        .post("/admin/campaigns", campaigns::staff_pages::create)
+        .get("/admin/campaigns/{code}", campaigns::staff_pages::show)
+        .get("/admin/campaigns/{code}/edit", campaigns::staff_pages::edit_form)
+        .post("/admin/campaigns/{code}", campaigns::staff_pages::update)
+        .post("/admin/campaigns/{code}/copy", campaigns::staff_pages::copy)
+        .post("/admin/campaigns/{code}/delete", campaigns::staff_pages::delete);
     r.get("/admin/projects", projects::staff_pages::list)
         .get("/admin/projects/import", imports::pages::import_form)
         .post("/admin/projects/import", imports::pages::import_preview)

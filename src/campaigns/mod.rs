@@ -8,6 +8,14 @@
 //! (`objections`). Two copies cannot take their values from here and are checked against them
 //! in `tests/it/migrations.rs`: the schema's column defaults (the initial migration) and
 //! `PeriodRules::default()`.
+pub mod grade;
+pub mod input;
+pub mod service;
+pub mod staff_api;
+pub mod staff_pages;
+
+pub use grade::Grade;
+
 use crate::error::AppResult;
 use entity::campaigns;
 use sea_orm::ActiveValue::Set;
@@ -48,12 +56,49 @@ pub struct CampaignSettings {
     pub require_real_name: bool,
     /// An objection without evidence or a verifiable lead is refused at once.
     pub refuse_without_evidence: bool,
+    /// Whether a letter is in time by its postmark or by its arrival.
+    pub letters_by: LettersBy,
+    /// The lowest grade the provincial notice lists (三等奖以上).
+    pub province_min_grade: Grade,
+}
+
+/// Which date decides whether a letter is in time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LettersBy {
+    /// 以邮戳为准
+    Postmark,
+    /// 以收到日期为准
+    Arrival,
+}
+
+impl LettersBy {
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::Postmark => "postmark",
+            Self::Arrival => "arrival",
+        }
+    }
+
+    #[must_use]
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Postmark => "以邮戳日期为准",
+            Self::Arrival => "以收到日期为准",
+        }
+    }
+
+    #[must_use]
+    pub fn parse(s: &str) -> Option<Self> {
+        [Self::Postmark, Self::Arrival].into_iter().find(|l| l.code() == s.trim())
+    }
 }
 
 impl CampaignSettings {
     /// A new campaign's settings: five-day notices closing at 24:00, five recommendations to the
     /// province, ten days to handle objections, identities kept a year after the conclusion,
-    /// real names required, evidence not.
+    /// real names required, evidence not, letters by postmark, 三等奖以上 at the province.
     pub const DEFAULT: Self = Self {
         notice_days: 5,
         closing_minute: 1440,
@@ -62,6 +107,8 @@ impl CampaignSettings {
         retention_days: 365,
         require_real_name: true,
         refuse_without_evidence: false,
+        letters_by: LettersBy::Postmark,
+        province_min_grade: Grade::Third,
     };
 
     /// A new campaign row holding these settings; its code, year, edition, title, award grades
@@ -77,6 +124,11 @@ impl CampaignSettings {
             retention_days: Set(self.retention_days),
             require_real_name: Set(self.require_real_name),
             refuse_without_evidence: Set(self.refuse_without_evidence),
+            letters_by: Set(self.letters_by.code().to_owned()),
+            province_min_grade: Set(self.province_min_grade.code().to_owned()),
+            doc_title: Set(None),
+            starts_on: Set(None),
+            is_open: Set(true),
             ..Default::default()
         }
     }
@@ -92,6 +144,8 @@ impl CampaignSettings {
             retention_days: campaign.retention_days,
             require_real_name: campaign.require_real_name,
             refuse_without_evidence: campaign.refuse_without_evidence,
+            letters_by: LettersBy::parse(&campaign.letters_by).unwrap_or(Self::DEFAULT.letters_by),
+            province_min_grade: Grade::parse(&campaign.province_min_grade).unwrap_or(Self::DEFAULT.province_min_grade),
         }
     }
 }
