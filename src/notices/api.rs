@@ -1,8 +1,9 @@
 //! The public JSON API: `GET /api/v1/notices` (filters, pagination) and
 //! `GET /api/v1/notices/{id}`. Only what is public at the instant: a scheduled notice is a 404
 //! here too. Times are RFC 3339 in China time; dates are ISO days.
+use super::consistency::Change;
 use super::content::Snapshot;
-use super::pages::{load_items, load_state, parse_id};
+use super::pages::{load_changes, load_items, load_state, parse_id};
 use super::public_listing::{Listing, Seen};
 use super::public_read::{Filter, PublicState};
 use super::{Level, Period, http};
@@ -22,7 +23,7 @@ use utoipa::{OpenApi, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     paths(list, detail),
-    components(schemas(NoticeList, NoticeSummary, NoticeDetail, UnitRef, ApiItem, ApiCompleter, ApiIpItem, ApiRevision, Channels)),
+    components(schemas(NoticeList, NoticeSummary, NoticeDetail, UnitRef, ApiItem, ApiCompleter, ApiIpItem, ApiChange, ApiLowerNotice, ApiRevision, Channels)),
     tags((name = "notices", description = "公示：列表与详情"))
 )]
 pub struct NoticesApi;
@@ -115,6 +116,34 @@ pub struct ApiIpItem {
     pub reference: Option<String>,
 }
 
+/// The lower-level notice a project rests on, as published when this revision was.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiLowerNotice {
+    pub id: i32,
+    pub title: String,
+    /// 1 or 2
+    pub level: i32,
+    pub level_label: String,
+    pub unit_name: String,
+    /// The revision compared with
+    pub revision_no: i32,
+    pub url: String,
+}
+
+/// A field that reads differently from the lower-level notice (原为 … 现为 …).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct ApiChange {
+    /// `name`, `units` or `completers`
+    pub field: String,
+    /// 项目名称, 完成单位及排序 or 完成人及排序
+    pub label: String,
+    /// As the lower-level notice reads (names joined with 、)
+    pub was: String,
+    /// As this notice reads
+    pub now: String,
+    pub lower_notice: ApiLowerNotice,
+}
+
 /// A project as the notice lists it: the fields its level shows, nothing else.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct ApiItem {
@@ -131,6 +160,8 @@ pub struct ApiItem {
     /// Level 3: `special`, `first`, `second` or `third`
     pub grade: Option<String>,
     pub grade_label: Option<String>,
+    /// Levels 2 and 3: where the project reads differently from the lower-level notice
+    pub changes_from_lower: Vec<ApiChange>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -199,7 +230,26 @@ fn summary(
     }
 }
 
-fn item(position: i32, project_id: i32, s: &Snapshot) -> ApiItem {
+fn change(c: &Change, base: &crate::settings::Settings) -> ApiChange {
+    let lower = &c.lower_notice;
+    ApiChange {
+        field: c.field.to_owned(),
+        label: c.label.to_owned(),
+        was: c.was.clone(),
+        now: c.now.clone(),
+        lower_notice: ApiLowerNotice {
+            id: lower.id,
+            title: lower.title.clone(),
+            level: lower.level,
+            level_label: lower.level_label.to_owned(),
+            unit_name: lower.unit_name.clone(),
+            revision_no: lower.revision_no,
+            url: base.absolute_url(&format!("/notices/{}/revisions/{}", lower.id, lower.revision_no)),
+        },
+    }
+}
+
+fn item(position: i32, project_id: i32, s: &Snapshot, changes: Vec<ApiChange>) -> ApiItem {
     ApiItem {
         position,
         project_id,
@@ -227,6 +277,7 @@ fn item(position: i32, project_id: i32, s: &Snapshot) -> ApiItem {
         }),
         grade: s.grade.clone(),
         grade_label: s.grade_label().map(str::to_owned),
+        changes_from_lower: changes,
     }
 }
 
@@ -348,6 +399,7 @@ pub async fn detail(req: HttpRequest, state: Data<AppState>, id: Path<String>) -
     let s = load_state(&state, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
     let rev = s.current(now).cloned().ok_or(AppError::NotFound)?;
     let items = load_items(&state, rev.id).await?;
+    let changes = load_changes(&state, &s, &rev, &items).await?;
     let revisions = s
         .public_revisions(now)
         .into_iter()
@@ -378,7 +430,13 @@ pub async fn detail(req: HttpRequest, state: Data<AppState>, id: Path<String>) -
         },
         withdrawn_at: s.notice.withdrawn_at.map(rfc3339_china),
         withdraw_reason: s.notice.withdraw_reason.clone(),
-        items: items.iter().map(|i| item(i.position, i.project_id, &i.snapshot)).collect(),
+        items: items
+            .iter()
+            .map(|i| {
+                let found = changes.get(&i.project_id).into_iter().flatten();
+                item(i.position, i.project_id, &i.snapshot, found.map(|c| change(c, &state.settings)).collect())
+            })
+            .collect(),
         revisions,
     };
     json(&req, &detail)

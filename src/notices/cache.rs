@@ -9,6 +9,7 @@
 //!
 //! Caches are per database (two apps on one database share them; tests on separate
 //! databases never see each other's notices).
+use super::consistency::Change;
 use super::public_read::PublicState;
 use super::service::Item;
 use bytes::Bytes;
@@ -38,6 +39,9 @@ struct StateEntry {
     state: Option<Arc<PublicState>>,
 }
 
+/// A revision's changes from the lower level, by project id.
+pub type Changes = HashMap<i32, Vec<Change>>;
+
 /// (page kind, revision id, display variant)
 type PageKey = (&'static str, i32, u8);
 
@@ -45,6 +49,7 @@ type PageKey = (&'static str, i32, u8);
 pub struct Caches {
     states: RwLock<HashMap<i32, StateEntry>>,
     items: RwLock<HashMap<i32, Arc<Vec<Item>>>>,
+    changes: RwLock<HashMap<i32, Arc<Changes>>>,
     pages: RwLock<HashMap<PageKey, Arc<Rendered>>>,
 }
 
@@ -99,6 +104,20 @@ impl Caches {
             map.clear();
         }
         map.insert(revision_id, items);
+    }
+
+    /// A published revision's changes from the lower level: read as of its publication, they
+    /// never change either.
+    pub fn changes(&self, revision_id: i32) -> Option<Arc<Changes>> {
+        self.changes.read().unwrap_or_else(PoisonError::into_inner).get(&revision_id).cloned()
+    }
+
+    pub fn put_changes(&self, revision_id: i32, changes: Arc<Changes>) {
+        let mut map = self.changes.write().unwrap_or_else(PoisonError::into_inner);
+        if map.len() > 10_000 {
+            map.clear();
+        }
+        map.insert(revision_id, changes);
     }
 
     /// The rendered page of `kind` for a revision in display `variant`, if made under `key`.

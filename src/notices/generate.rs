@@ -3,7 +3,7 @@
 //! opening a correction draft on a published notice.
 use super::content::{Snapshot, snapshot};
 use super::period::{check_start, default_start};
-use super::{Level, NoticeState, PeriodRules, service, text};
+use super::{Level, NoticeState, PeriodRules, consistency, service, text};
 use crate::audit::Who;
 use crate::error::{AppError, AppResult, FieldError};
 use crate::notices::gate;
@@ -72,7 +72,7 @@ pub async fn generate_with(
         ));
     }
     let unit = service::unit(&txn, req.unit_id).await?;
-    let items = build_items(&txn, req.campaign_id, req.unit_id, req.level, &req.project_ids).await?;
+    let items = build_items(&txn, req.campaign_id, req.unit_id, req.level, &req.project_ids, now).await?;
     let start = req.starts_on.unwrap_or_else(|| default_start(now));
     let warning = check_start(start, now)?;
     let period = PeriodRules::of(&campaign).period(start);
@@ -109,13 +109,15 @@ pub async fn generate_with(
 }
 
 /// Checks every project against the gate and the level's content rules and builds its
-/// snapshot; all refusals are reported together.
+/// snapshot, which may not add or remove completers from the lower-level notice it rests on;
+/// all refusals are reported together.
 async fn build_items<C: ConnectionTrait>(
     db: &C,
     campaign_id: i32,
     unit_id: i32,
     level: Level,
     project_ids: &[i32],
+    now: DateTime<Utc>,
 ) -> AppResult<Vec<(i32, Snapshot)>> {
     if project_ids.is_empty() {
         return Err(AppError::invalid("projects", "请至少选择一个项目"));
@@ -148,6 +150,8 @@ async fn build_items<C: ConnectionTrait>(
             Err(e) => errors.push(e),
         }
     }
+    let listed: Vec<_> = items.iter().map(|(id, s)| (*id, s)).collect();
+    errors.extend(consistency::completer_refusals(db, level, unit_id, &listed, now).await?);
     if errors.is_empty() { Ok(items) } else { Err(AppError::Validation(errors)) }
 }
 
@@ -214,7 +218,7 @@ pub async fn update_draft(
         }
         Err(other) => return Err(other),
     };
-    let items = match build_items(&txn, notice.campaign_id, notice.unit_id, level, &edit.project_ids).await {
+    let items = match build_items(&txn, notice.campaign_id, notice.unit_id, level, &edit.project_ids, now).await {
         Ok(items) => items,
         Err(AppError::Validation(mut list)) => {
             errors.append(&mut list);

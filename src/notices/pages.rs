@@ -1,6 +1,6 @@
 //! Public notice pages: the notice as it stands, each revision at its own URL, and the A4
 //! poster. A notice that has not opened yet is a 404, decided per request by the clock.
-use super::cache::{self, Caches, Rendered};
+use super::cache::{self, Caches, Changes, Rendered};
 use super::public_read::{self, PublicState};
 use super::service::{self, Item};
 use super::{Period, Status, http, views};
@@ -55,6 +55,29 @@ pub async fn load_items(state: &AppState, revision_id: i32) -> AppResult<Arc<Vec
     let items = Arc::new(service::items(&state.db, revision_id).await?);
     caches.put_items(revision_id, items.clone());
     Ok(items)
+}
+
+/// A published revision's items' changes from the lower-level notices they rest on, as they
+/// stood when it was published: read once.
+///
+/// # Errors
+/// Database failure.
+pub async fn load_changes(
+    state: &AppState,
+    ps: &PublicState,
+    shown: &notice_revisions::Model,
+    items: &[Item],
+) -> AppResult<Arc<Changes>> {
+    let caches = caches(state);
+    if let Some(found) = caches.changes(shown.id) {
+        return Ok(found);
+    }
+    let as_of = shown.published_at.unwrap_or_else(|| state.now());
+    let found = Arc::new(super::consistency::changes_from_lower(&state.db, &ps.notice, items, as_of).await?);
+    if shown.published_at.is_some() {
+        caches.put_changes(shown.id, found.clone());
+    }
+    Ok(found)
 }
 
 /// The public state and the revision the public sees now, or 404.
@@ -133,7 +156,8 @@ async fn serve(
         Some(page) => page,
         None => {
             let items = load_items(state, shown.id).await?;
-            let mut ctx = views::notice_page(ps, shown, &items, &live, &state.settings);
+            let changes = load_changes(state, ps, shown, &items).await?;
+            let mut ctx = views::notice_page(ps, shown, &items, &changes, &live, &state.settings);
             if matches!(kind, Kind::Poster) {
                 ctx.qr_svg = super::poster::qr_svg(&state.settings.absolute_url(&ctx.current_url));
             }

@@ -53,12 +53,7 @@ pub async fn publish(
     let now = stamp(now);
     let txn = crate::db::begin_write(db).await?;
     let (notice, draft, items) = load_draft(&txn, notice_id).await?;
-    // The gate again, on the day of publishing: a report the draft rested on may have been
-    // voided or suspended, or a recommendation withdrawn, since the draft was made.
-    let level = super::Level::try_from(&notice)?;
-    for item in &items {
-        super::gate::check_can_enter(&txn, item.project_id, level, notice.unit_id).await?;
-    }
+    check_can_list(&txn, &notice, &items, now).await?;
     let note = clean_note(req.note.as_deref())?;
     let unit = service::unit(&txn, notice.unit_id).await?;
     // Scanned here, inside the transaction, on exactly what is about to be published.
@@ -120,6 +115,30 @@ async fn load_draft<C: ConnectionTrait>(
         return Err(AppError::invalid("projects", "公示至少要有一个项目"));
     }
     Ok((notice, draft, items))
+}
+
+/// The gate again, on the day of publishing (a report the draft rested on may have been voided
+/// or suspended, or a recommendation withdrawn, since the draft was made), and the rule that
+/// completers are added or removed at the lower level first (a lower notice may have been
+/// corrected meanwhile). Every refusal is reported together.
+async fn check_can_list<C: ConnectionTrait>(
+    txn: &C,
+    notice: &notices::Model,
+    items: &[service::Item],
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let level = super::Level::try_from(notice)?;
+    let mut errors = Vec::new();
+    for item in items {
+        match super::gate::check_can_enter(txn, item.project_id, level, notice.unit_id).await {
+            Ok(()) => {}
+            Err(AppError::Validation(mut list)) => errors.append(&mut list),
+            Err(other) => return Err(other),
+        }
+    }
+    let listed: Vec<_> = items.iter().map(|i| (i.project_id, &i.snapshot)).collect();
+    errors.extend(consistency::completer_refusals(txn, level, notice.unit_id, &listed, now).await?);
+    if errors.is_empty() { Ok(()) } else { Err(AppError::Validation(errors)) }
 }
 
 /// The public note (更正说明 / 说明), trimmed; blank is none.

@@ -387,7 +387,10 @@ pub async fn preview(state: Data<AppState>, actor: Actor, id: Path<String>) -> P
         unit_name: n.unit.name.clone(),
         display_class: "",
     };
-    let mut ctx = views::notice_page(&ps, &shown, &items, &live, &state.settings);
+    // As the public will read it: compared with the lower level as published now.
+    let as_of = shown.published_at.unwrap_or(now);
+    let changes = super::consistency::changes_from_lower(&state.db, &n.notice, &items, as_of).await?;
+    let mut ctx = views::notice_page(&ps, &shown, &items, &changes, &live, &state.settings);
     ctx.preview_of = Some(if shown.published_at.is_some() {
         "已发布版本".to_owned()
     } else {

@@ -1,5 +1,6 @@
 //! Turning notices into template contexts. The time-dependent part of a notice page is its own
 //! struct ([`Live`]) so the page cache can key on exactly that.
+use super::consistency::Change;
 use super::content::Snapshot;
 use super::public_read::PublicState;
 use super::service::Item;
@@ -9,6 +10,7 @@ use crate::settings::Settings;
 use chrono::{DateTime, Utc};
 use entity::{notice_revisions, units};
 use serde::Serialize;
+use std::collections::HashMap;
 
 #[derive(Debug, Serialize)]
 pub struct UnitView {
@@ -62,6 +64,8 @@ pub struct ItemView {
     pub key_technology: Option<String>,
     pub ip_items: Option<Vec<IpView>>,
     pub grade_label: Option<&'static str>,
+    /// Levels 2 and 3: how the project read on the lower-level notice it rests on (原为 … 现为 …).
+    pub changes_from_lower: Vec<Change>,
 }
 
 impl ItemView {
@@ -96,13 +100,21 @@ impl ItemView {
                     .collect()
             }),
             grade_label: s.grade_label(),
+            changes_from_lower: Vec::new(),
         }
     }
 }
 
+/// The items as listed, each with its changes from the lower-level notice (by project id).
 #[must_use]
-pub fn item_views(items: &[Item]) -> Vec<ItemView> {
-    items.iter().map(|i| ItemView::of(i.position, i.project_id, &i.snapshot)).collect()
+pub fn item_views(items: &[Item], changes: &HashMap<i32, Vec<Change>>) -> Vec<ItemView> {
+    items
+        .iter()
+        .map(|i| ItemView {
+            changes_from_lower: changes.get(&i.project_id).cloned().unwrap_or_default(),
+            ..ItemView::of(i.position, i.project_id, &i.snapshot)
+        })
+        .collect()
 }
 
 #[derive(Debug, Serialize, PartialEq, Eq)]
@@ -255,6 +267,8 @@ pub struct NoticePage<'a> {
     pub body_html: String,
     pub items: Vec<ItemView>,
     pub item_count: usize,
+    /// Whether any item reads differently from its lower-level notice.
+    pub has_changes: bool,
     pub url: String,
     pub canonical_url: String,
     pub current_url: String,
@@ -274,12 +288,13 @@ pub struct NoticePage<'a> {
     pub live: &'a Live,
 }
 
-/// Builds the whole page context for a revision.
+/// Builds the whole page context for a revision, with its items' changes from the lower level.
 #[must_use]
 pub fn notice_page<'a>(
     state: &PublicState,
     shown: &notice_revisions::Model,
     items: &[Item],
+    changes: &HashMap<i32, Vec<Change>>,
     live: &'a Live,
     settings: &Settings,
 ) -> NoticePage<'a> {
@@ -306,8 +321,9 @@ pub fn notice_page<'a>(
         board_location: shown.board_location.clone(),
         media: shown.media.clone(),
         body_html: crate::markdown::to_safe_html(&shown.body_md),
-        items: item_views(items),
+        items: item_views(items, changes),
         item_count: items.len(),
+        has_changes: !changes.is_empty(),
         url: shown_path.clone(),
         canonical_url: settings.absolute_url(if live.is_current_revision { &path } else { &shown_path }),
         current_url: path.clone(),

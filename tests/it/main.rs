@@ -27,6 +27,7 @@ mod ledger;
 mod loadgen;
 mod login_limits;
 mod migrations;
+mod notice_differences;
 mod notices;
 mod notices_admin;
 mod notices_demo;

@@ -235,7 +235,7 @@ db_test!(publishing_a_listing_that_differs_from_the_level_below_needs_a_note, |a
     let n1 = published(&app, &w, w.enterprise, Level::Applicant, &ids, day(2025, 3, 10)).await;
     result(&app, n1, Level::Applicant, &[(ids[0], "no_objection")]).await;
     let mut renamed = draft("A1", "输电线路覆冰在线监测", None);
-    renamed.completers.truncate(3);
+    renamed.completers.swap(0, 1);
     projects(&app, &w, vec![renamed]).await;
     let req = GenerateRequest {
         campaign_id: w.campaign,
@@ -252,13 +252,13 @@ db_test!(publishing_a_listing_that_differs_from_the_level_below_needs_a_note, |a
     assert!(refused.contains("项目名称：本公示为“输电线路覆冰在线监测”"), "{refused}");
     assert!(refused.contains("完成人及排序"), "{refused}");
     let note = PublishRequest {
-        note: Some("项目名称按专家意见规范，第四完成人退出".into()),
+        note: Some("项目名称按专家意见规范，第一、第二完成人排序对调".into()),
         ..PublishRequest::default()
     };
     let p = publish(&app.db, g.notice_id, &note, now(&app)).await.unwrap();
     assert_eq!(p.differences.len(), 2);
     let rev = service::revision(&app.db, p.revision_id).await.unwrap();
-    assert_eq!(rev.correction_note.as_deref(), Some("项目名称按专家意见规范，第四完成人退出"));
+    assert_eq!(rev.correction_note.as_deref(), Some("项目名称按专家意见规范，第一、第二完成人排序对调"));
 });
 
 db_test!(publication_correction_and_withdrawal_are_in_the_ledger_and_recompute, |app| {
