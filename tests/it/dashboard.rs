@@ -180,3 +180,52 @@ db_test!(the_margin_before_a_deadline_is_a_campaign_setting, |app| {
         assert_eq!(city["steps"][0]["latest_start_text"], start, "margin {margin}");
     }
 });
+
+// The demo holds the 2025 campaign as history and the next one under way: the dashboard opens on
+// the live campaign, whose every latest start is still ahead, and 2025 stays one parameter away.
+#[actix_web::test]
+async fn the_demo_dashboard_opens_on_a_live_campaign_with_days_to_come() {
+    use entity::units;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    for backend in crate::helpers::backends() {
+        let app = crate::helpers::TestApp::spawn_with(backend, |s| s.demo = true).await;
+        let city = units::Entity::find()
+            .filter(units::Column::Code.eq("WW"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("武威市总工会");
+        let token = admin_token(&app, city.id, "ww-live").await;
+        let (status, d) = api(&app, &token, reqwest::Method::GET, "/api/v1/admin/campaign", None).await;
+        assert_eq!(status, 200, "{d}");
+        assert_eq!(d["campaign_code"], "2026", "{backend:?}: the live campaign by default");
+        let deadlines = d["deadlines"].as_array().unwrap();
+        assert_eq!(deadlines.len(), 2);
+        assert_eq!(deadlines[0]["days_left"], 42);
+        for step in deadlines.iter().flat_map(|dl| dl["steps"].as_array().unwrap()) {
+            assert!(step["days_left"].as_i64().unwrap() > 0, "{backend:?}: {step}");
+        }
+        // Nothing declared yet in the live campaign; the quotas start from nought.
+        assert!(d["quotas"].as_array().unwrap().iter().all(|q| q["count"] == 0), "{d}");
+
+        let (_, old) = api(&app, &token, reqwest::Method::GET, "/api/v1/admin/campaign?campaign=2025", None).await;
+        assert_eq!(old["campaign_code"], "2025");
+        assert_eq!(old["deadlines"][0]["due_on"], "2025年4月8日");
+        assert!(old["units"].as_array().unwrap().iter().any(|u| u["declared"].as_u64() > Some(0)), "{old}");
+
+        let staff = app.sign_in(city.id, "viewer", "ww-live-viewer").await;
+        let (status, page) = staff.get_text("/admin/campaign").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("2026年度甘肃省职工技术成果征集活动") && page.contains("还有42天"), "{page}");
+        assert!(!page.contains("（已过）"), "{backend:?}: no day of the live campaign has passed");
+        // The 2025 round is one link away, and shows its history there.
+        assert!(
+            page.contains(r#"<a href="/admin/campaign?campaign=2025">2025年度甘肃省职工技术成果征集活动</a>"#),
+            "{page}"
+        );
+        let (status, page) = staff.get_text("/admin/campaign?campaign=2025").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("2025年4月8日前报送武威市总工会（还有30天）"), "{page}");
+        assert!(page.contains(r#"href="/admin/campaign?campaign=2026""#), "{page}");
+    }
+}
