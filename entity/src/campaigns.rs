@@ -17,6 +17,8 @@ pub struct Model {
     pub closing_minute: i32,
     pub recommend_limit: i32,
     pub handling_days: i32,
+    /// Days before a deadline by which the materials are to be ready ("…前" means before that day).
+    pub deadline_margin_days: i32,
     pub retention_days: i32,
     pub require_real_name: bool,
     pub refuse_without_evidence: bool,

@@ -51,6 +51,10 @@ pub struct CampaignInput {
     #[serde(default = "default_handling_days")]
     #[schema(minimum = 1, maximum = 365)]
     pub handling_days: i32,
+    /// Days before a deadline (“…前报送”) the last report is planned, so the papers arrive in time
+    #[serde(default = "default_margin_days")]
+    #[schema(minimum = 0, maximum = 30)]
+    pub deadline_margin_days: i32,
     /// Days after a case's conclusion before the objector's identity is erased
     #[serde(default = "default_retention_days")]
     #[schema(minimum = 1, maximum = 3650)]
@@ -110,6 +114,9 @@ fn default_limit() -> i32 {
 }
 fn default_handling_days() -> i32 {
     CampaignSettings::DEFAULT.handling_days
+}
+fn default_margin_days() -> i32 {
+    CampaignSettings::DEFAULT.deadline_margin_days
 }
 fn default_retention_days() -> i32 {
     CampaignSettings::DEFAULT.retention_days
@@ -172,6 +179,7 @@ impl CampaignInput {
             closing_minute: closing.unwrap_or(1440),
             recommend_limit: self.recommend_limit,
             handling_days: self.handling_days,
+            deadline_margin_days: self.deadline_margin_days,
             retention_days: self.retention_days,
             require_real_name: self.require_real_name,
             refuse_without_evidence: self.refuse_without_evidence,
@@ -215,6 +223,7 @@ impl CampaignInput {
         range("notice_days", self.notice_days, 1, 30, "公示天数");
         range("recommend_limit", self.recommend_limit, 1, 1000, "推荐限额");
         range("handling_days", self.handling_days, 1, 365, "异议处理天数");
+        range("deadline_margin_days", self.deadline_margin_days, 0, 30, "报送期限前预留天数");
         range("retention_days", self.retention_days, 1, 3650, "异议人身份信息保存天数");
         if self.award_grades.is_empty() {
             errors.push(FieldError::new("award_grades", "至少设一个奖励等级"));

@@ -50,6 +50,9 @@ pub struct CampaignSettings {
     pub recommend_limit: i32,
     /// Days after a notice closes within which its objections are to be concluded.
     pub handling_days: i32,
+    /// Days before a deadline ("2025年4月8日前") by which the last report is to be issued: the
+    /// papers must arrive before that day, not on it.
+    pub deadline_margin_days: i32,
     /// Days after a case's conclusion before the objector's identity is erased.
     pub retention_days: i32,
     /// Objections must name a real person or unit (匿名异议不予受理).
@@ -97,13 +100,15 @@ impl LettersBy {
 
 impl CampaignSettings {
     /// A new campaign's settings: five-day notices closing at 24:00, five recommendations to the
-    /// province, ten days to handle objections, identities kept a year after the conclusion,
-    /// real names required, evidence not, letters by postmark, 三等奖以上 at the province.
+    /// province, ten days to handle objections, reports ready two days before a deadline,
+    /// identities kept a year after the conclusion, real names required, evidence not, letters by
+    /// postmark, 三等奖以上 at the province.
     pub const DEFAULT: Self = Self {
         notice_days: 5,
         closing_minute: 1440,
         recommend_limit: 5,
         handling_days: 10,
+        deadline_margin_days: 2,
         retention_days: 365,
         require_real_name: true,
         refuse_without_evidence: false,
@@ -121,6 +126,7 @@ impl CampaignSettings {
             closing_minute: Set(self.closing_minute),
             recommend_limit: Set(self.recommend_limit),
             handling_days: Set(self.handling_days),
+            deadline_margin_days: Set(self.deadline_margin_days),
             retention_days: Set(self.retention_days),
             require_real_name: Set(self.require_real_name),
             refuse_without_evidence: Set(self.refuse_without_evidence),
@@ -141,6 +147,7 @@ impl CampaignSettings {
             closing_minute: campaign.closing_minute,
             recommend_limit: campaign.recommend_limit,
             handling_days: campaign.handling_days,
+            deadline_margin_days: campaign.deadline_margin_days,
             retention_days: campaign.retention_days,
             require_real_name: campaign.require_real_name,
             refuse_without_evidence: campaign.refuse_without_evidence,

@@ -91,6 +91,7 @@ pub async fn record<C: ConnectionTrait>(db: &C, code: &str) -> AppResult<Campaig
         closing_time: closing_time_text(s.closing_minute),
         recommend_limit: s.recommend_limit,
         handling_days: s.handling_days,
+        deadline_margin_days: s.deadline_margin_days,
         retention_days: s.retention_days,
         require_real_name: s.require_real_name,
         refuse_without_evidence: s.refuse_without_evidence,

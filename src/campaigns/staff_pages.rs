@@ -61,6 +61,7 @@ pub struct CampaignForm {
     closing_time: String,
     recommend_limit: String,
     handling_days: String,
+    deadline_margin_days: String,
     retention_days: String,
     require_real_name: Option<String>,
     refuse_without_evidence: Option<String>,
@@ -91,6 +92,7 @@ impl CampaignForm {
             closing_time: i.closing_time.clone(),
             recommend_limit: i.recommend_limit.to_string(),
             handling_days: i.handling_days.to_string(),
+            deadline_margin_days: i.deadline_margin_days.to_string(),
             retention_days: i.retention_days.to_string(),
             require_real_name: on(i.require_real_name),
             refuse_without_evidence: on(i.refuse_without_evidence),
@@ -133,6 +135,7 @@ impl CampaignForm {
         let notice_days = int("notice_days", &self.notice_days, "公示天数");
         let recommend_limit = int("recommend_limit", &self.recommend_limit, "推荐限额");
         let handling_days = int("handling_days", &self.handling_days, "异议处理天数");
+        let deadline_margin_days = int("deadline_margin_days", &self.deadline_margin_days, "报送期限前预留天数");
         let retention_days = int("retention_days", &self.retention_days, "身份信息保存天数");
         let starts_on = match self.starts_on.trim() {
             "" => None,
@@ -157,6 +160,7 @@ impl CampaignForm {
             closing_time: self.closing_time.clone(),
             recommend_limit,
             handling_days,
+            deadline_margin_days,
             retention_days,
             require_real_name: self.require_real_name.is_some(),
             refuse_without_evidence: self.refuse_without_evidence.is_some(),

@@ -1,6 +1,7 @@
 //! The demo: the 2025 Gansu campaign from the seed notice, the unit tree down to Wuwei's
 //! counties and enterprises, and projects in every state, dated around today so a new user
-//! always finds a live site.
+//! always finds a live site; and the next campaign, just opened, whose deadlines lie weeks
+//! ahead, so the dashboard's planner shows days to come and not only days gone by.
 mod history;
 mod units;
 
@@ -35,6 +36,7 @@ pub async fn seed_if_empty(
     let campaign = seed_campaign(db, &units, entered).await?;
     seed_projects(db, campaign.id, &units, entered).await?;
     history::replay(db, campaign.id, base_url, keys, now).await?;
+    seed_live_campaign(db, &units, now).await?;
     tracing::info!("demo data loaded");
     Ok(())
 }
@@ -61,12 +63,68 @@ async fn seed_campaign(
     }
     .insert(db)
     .await?;
-    for (unit, due, what) in [
-        ("WW", date(2025, 4, 8), "书面材料及电子版报武威市总工会"),
-        ("GS", date(2025, 5, 1), "书面材料及电子版报省科学技术交流站"),
-    ] {
+    seed_deadlines_and_quotas(db, campaign.id, units, [date(2025, 4, 8), date(2025, 5, 1)]).await?;
+    Ok(campaign)
+}
+
+/// Days from the demo's today to the live campaign's deadline at the city, and at the province:
+/// far enough for every tier's latest start to lie ahead (the province's chain needs about 50).
+const LIVE_CITY_DEADLINE_DAYS: i64 = 42;
+const LIVE_PROVINCE_DEADLINE_DAYS: i64 = 65;
+
+/// The campaign under way: the rules and unit tree of 2025, deadlines weeks after today, no
+/// projects declared yet. Its year is the city deadline's, and never 2025's.
+async fn seed_live_campaign(
+    db: &DatabaseConnection,
+    units: &HashMap<&'static str, i32>,
+    now: DateTime<Utc>,
+) -> Result<campaigns::Model, AppError> {
+    use chrono::Datelike;
+    let today = crate::china_time::day_of(now);
+    let city_due = today + Duration::days(LIVE_CITY_DEADLINE_DAYS);
+    let year = city_due.year().max(2026);
+    let campaign = campaigns::ActiveModel {
+        code: Set(year.to_string()),
+        year: Set(year),
+        edition: Set(format!("第{}届", edition_zh(year))),
+        title: Set(format!("{year}年度甘肃省职工技术成果征集活动")),
+        doc_number: Set(None),
+        organizer_unit_id: Set(units.get("GS").copied()),
+        award_grades: Set(r#"["special","first","second","third","merit"]"#.into()),
+        created_at: Set(now),
+        ..CampaignSettings::DEFAULT.row()
+    }
+    .insert(db)
+    .await?;
+    let province_due = today + Duration::days(LIVE_PROVINCE_DEADLINE_DAYS);
+    seed_deadlines_and_quotas(db, campaign.id, units, [city_due, province_due]).await?;
+    Ok(campaign)
+}
+
+/// The edition in Chinese numerals: 2025 is the eighteenth (第十八届).
+fn edition_zh(year: i32) -> String {
+    const DIGITS: [&str; 10] = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"];
+    let n = usize::try_from(year - 2007).unwrap_or(18).clamp(1, 99);
+    let tens = match n / 10 {
+        0 => String::new(),
+        1 => "十".to_owned(),
+        t => format!("{}十", DIGITS[t]),
+    };
+    format!("{tens}{}", DIGITS[n % 10])
+}
+
+/// Wuwei's deadline toward the city and the province's, and Wuwei's minimums toward the city.
+async fn seed_deadlines_and_quotas(
+    db: &DatabaseConnection,
+    campaign_id: i32,
+    units: &HashMap<&'static str, i32>,
+    [city_due, province_due]: [NaiveDate; 2],
+) -> Result<(), AppError> {
+    for (unit, due, what) in
+        [("WW", city_due, "书面材料及电子版报武威市总工会"), ("GS", province_due, "书面材料及电子版报省科学技术交流站")]
+    {
         campaign_deadlines::ActiveModel {
-            campaign_id: Set(campaign.id),
+            campaign_id: Set(campaign_id),
             unit_id: Set(units[unit]),
             due_on: Set(due),
             description: Set(Some(what.into())),
@@ -77,7 +135,7 @@ async fn seed_campaign(
     }
     for (unit, min) in [("WW-LZ", 10), ("WW-MQ", 5), ("WW-GL", 5), ("WW-TZ", 5), ("WW-SZ", 1)] {
         campaign_quotas::ActiveModel {
-            campaign_id: Set(campaign.id),
+            campaign_id: Set(campaign_id),
             unit_id: Set(units[unit]),
             target_unit_id: Set(units["WW"]),
             min_projects: Set(Some(min)),
@@ -87,7 +145,7 @@ async fn seed_campaign(
         .insert(db)
         .await?;
     }
-    Ok(campaign)
+    Ok(())
 }
 
 #[derive(serde::Deserialize)]
@@ -117,6 +175,14 @@ async fn seed_projects(
 mod tests {
     use super::*;
     use std::collections::HashSet;
+
+    #[test]
+    fn editions_count_from_the_eighteenth_in_2025() {
+        assert_eq!(edition_zh(2025), "十八");
+        assert_eq!(edition_zh(2026), "十九");
+        assert_eq!(edition_zh(2027), "二十");
+        assert_eq!(edition_zh(2028), "二十一");
+    }
 
     fn demo_projects() -> Vec<DemoProject> {
         serde_json::from_str(PROJECTS_JSON).expect("projects.json is a list of projects")

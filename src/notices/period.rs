@@ -301,6 +301,7 @@ mod tests {
             closing_minute: 0,
             recommend_limit: 5,
             handling_days: 10,
+            deadline_margin_days: 2,
             retention_days: 365,
             require_real_name: true,
             refuse_without_evidence: false,

@@ -4,6 +4,7 @@
 //! holds each project where it is (the report its recommendation rests on, and whether that
 //! report still stands). Every figure is scoped to the units the staff member sees.
 pub mod api;
+pub mod holidays;
 pub mod pages;
 pub mod planner;
 pub mod standings;
@@ -15,7 +16,7 @@ use crate::notices::Level;
 use crate::recommendations::{self, status};
 use chrono::{DateTime, Utc};
 use entity::{campaign_deadlines, campaign_quotas, campaigns, projects, units};
-use planner::{PlanStep, Tier};
+use planner::{PlanStep, Spans, Tier};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -51,6 +52,8 @@ pub struct DeadlinePlan {
     pub due_on: String,
     pub description: Option<String>,
     pub days_left: i64,
+    /// Days before the deadline the last report is due (the campaign's margin).
+    pub margin_days: i64,
     pub steps: Vec<PlanStep>,
 }
 
@@ -239,6 +242,11 @@ async fn deadlines<C: ConnectionTrait>(
         .await?;
     let today = day_of(now);
     let rules = crate::notices::PeriodRules::of(campaign);
+    let spans = Spans {
+        notice_days: i64::from(rules.notice_days),
+        handling_days: i64::from(campaign.handling_days),
+        margin_days: i64::from(campaign.deadline_margin_days.max(0)),
+    };
     Ok(rows
         .into_iter()
         .map(|d| DeadlinePlan {
@@ -246,13 +254,8 @@ async fn deadlines<C: ConnectionTrait>(
             due_on: date_zh(d.due_on),
             description: d.description.clone(),
             days_left: (d.due_on - today).num_days(),
-            steps: planner::plan(
-                d.due_on,
-                &tiers(all, d.unit_id),
-                i64::from(rules.notice_days),
-                i64::from(campaign.handling_days),
-                today,
-            ),
+            margin_days: spans.margin_days,
+            steps: planner::plan(d.due_on, &tiers(all, d.unit_id), spans, today),
         })
         .collect())
 }

@@ -17,6 +17,14 @@ pub struct CampaignQuery {
 struct Page {
     title: &'static str,
     d: Dashboard,
+    /// The other campaigns, newest first, to switch to (the default is the newest).
+    others: Vec<Other>,
+}
+
+#[derive(Serialize)]
+struct Other {
+    code: String,
+    title: String,
 }
 
 pub async fn dashboard(
@@ -27,5 +35,12 @@ pub async fn dashboard(
 ) -> PageResult<HttpResponse> {
     let campaign = crate::recommendations::campaign(&state.db, q.campaign.as_deref()).await?;
     let d = super::build(&state.db, &actor, &campaign, state.now()).await?;
-    Ok(crate::web::shell::render(&req, &actor, "dashboard/campaign.html", &Page { title: "征集进度", d })?)
+    let others = crate::campaigns::newest_first(&state.db)
+        .await?
+        .into_iter()
+        .filter(|c| c.id != campaign.id)
+        .map(|c| Other { code: c.code, title: c.title })
+        .collect();
+    let page = Page { title: "征集进度", d, others };
+    Ok(crate::web::shell::render(&req, &actor, "dashboard/campaign.html", &page)?)
 }

@@ -191,6 +191,7 @@ db_test!(the_campaign_pages_create_show_and_refuse_like_the_api, |app| {
         ("closing_time", "18:00"),
         ("recommend_limit", "5"),
         ("handling_days", "10"),
+        ("deadline_margin_days", "2"),
         ("retention_days", "365"),
         ("require_real_name", "on"),
         ("letters_by", "postmark"),
@@ -210,7 +211,7 @@ db_test!(the_campaign_pages_create_show_and_refuse_like_the_api, |app| {
     let mut bad = fields.to_vec();
     bad[0] = ("code", "2026x");
     bad[6] = ("closing_time", "晚上");
-    bad[16] = ("deadlines", "WW 四月八日");
+    bad[17] = ("deadlines", "WW 四月八日");
     let res = gs.post_form("/admin/campaigns", &bad).await;
     assert_eq!(res.status().as_u16(), 422);
     let text = res.text().await.unwrap();

@@ -48,19 +48,30 @@ db_test!(the_planner_counts_back_from_each_deadline_and_the_quotas_show_progress
 
     let (status, d) = api(&app, &c.tokens.city, reqwest::Method::GET, "/api/v1/admin/campaign", None).await;
     assert_eq!(status, 200, "{d}");
-    // The city deadline: counties notice by 3月24日 (5 days, 10 days' handling, report 4月8日),
-    // applicants by 3月8日 so that their report is out the day before.
+    // The city deadline "4月8日前": the papers arrive before that day, so with the default margin
+    // of two days the counties' report is due 4月6日 (was 4月8日 without a margin); 10 days'
+    // handling and 5 days' 公示 before it put their latest start at 3月22日; the applicants'
+    // report is due the day before (3月21日), so they start by 3月6日.
     let city = &d["deadlines"][0];
     assert_eq!(city["due_on"], "2025年4月8日");
+    assert_eq!(city["margin_days"], 2);
     assert_eq!(city["steps"][0]["level_label"], "推荐单位公示");
-    assert_eq!(city["steps"][0]["latest_start_text"], "2025年3月24日");
-    assert_eq!(city["steps"][0]["period_text"], "2025年3月24日至2025年3月28日");
-    assert_eq!(city["steps"][0]["report_by_text"], "2025年4月8日");
+    assert_eq!(city["steps"][0]["latest_start_text"], "2025年3月22日");
+    assert_eq!(city["steps"][0]["period_text"], "2025年3月22日至2025年3月26日");
+    assert_eq!(city["steps"][0]["report_by_text"], "2025年4月6日");
     assert_eq!(city["steps"][1]["level_label"], "申报单位公示");
-    assert_eq!(city["steps"][1]["latest_start_text"], "2025年3月8日");
-    // The province deadline: the city notices by 4月16日, the counties before, the applicants first.
+    assert_eq!(city["steps"][1]["latest_start_text"], "2025年3月6日");
+    // 3月22日 is a Saturday and 4月6日 the last day of 清明节: both warned about.
+    assert_eq!(
+        city["steps"][0]["warnings"],
+        serde_json::json!(["最晚开始公示：2025年3月22日是周六", "最晚出具报告：2025年4月6日是清明节假期"])
+    );
+    assert_eq!(city["steps"][1]["warnings"], serde_json::json!([]));
+    // The province deadline "5月1日前": the city reports by 4月29日 and notices by 4月14日, the
+    // counties before, the applicants first.
     let province = &d["deadlines"][1];
-    assert_eq!(province["steps"][0]["latest_start_text"], "2025年4月16日");
+    assert_eq!(province["steps"][0]["latest_start_text"], "2025年4月14日");
+    assert_eq!(province["steps"][0]["report_by_text"], "2025年4月29日");
     assert_eq!(province["steps"].as_array().unwrap().len(), 3);
     assert_eq!(province["steps"][2]["level_label"], "申报单位公示");
 
@@ -80,7 +91,8 @@ db_test!(the_planner_counts_back_from_each_deadline_and_the_quotas_show_progress
     let staff = app.sign_in(c.t.city, "viewer", "ww-viewer").await;
     let (status, page) = staff.get_text("/admin/campaign").await;
     assert_eq!(status, 200);
-    for expected in ["倒排工期", "2025年3月24日", "尚差4项", reason, "6 / 5"] {
+    for expected in ["倒排工期", "2025年3月22日", "尚差4项", reason, "6 / 5", "截止日前2天", "2025年4月6日是清明节假期"]
+    {
         assert!(page.contains(expected), "dashboard lacks {expected}");
     }
 });
@@ -145,3 +157,75 @@ db_test!(the_dashboard_flags_projects_whose_report_no_longer_stands_to_the_recei
     let (_, page) = staff.get_text("/admin/campaign").await;
     assert!(page.contains("项目所依据的公示结果报告") && page.contains("报告已失效"), "{page}");
 });
+
+// The margin is the campaign's: with none the report may be issued on the deadline itself, with
+// five days it is due five days before, and every step below moves with it.
+db_test!(the_margin_before_a_deadline_is_a_campaign_setting, |app| {
+    use entity::campaigns;
+    use sea_orm::EntityTrait;
+    let t = tree(&app).await;
+    deadlines_and_quota(&app, &t).await;
+    let token = admin_token(&app, t.city, "ww-margin").await;
+    for (margin, report_by, start) in [(0, "2025年4月8日", "2025年3月24日"), (5, "2025年4月3日", "2025年3月19日")]
+    {
+        let mut row: campaigns::ActiveModel =
+            campaigns::Entity::find_by_id(t.campaign).one(&app.db).await.unwrap().unwrap().into();
+        row.deadline_margin_days = Set(margin);
+        row.update(&app.db).await.unwrap();
+        let (status, d) = api(&app, &token, reqwest::Method::GET, "/api/v1/admin/campaign", None).await;
+        assert_eq!(status, 200, "{d}");
+        let city = &d["deadlines"][0];
+        assert_eq!(city["margin_days"], margin);
+        assert_eq!(city["steps"][0]["report_by_text"], report_by, "margin {margin}");
+        assert_eq!(city["steps"][0]["latest_start_text"], start, "margin {margin}");
+    }
+});
+
+// The demo holds the 2025 campaign as history and the next one under way: the dashboard opens on
+// the live campaign, whose every latest start is still ahead, and 2025 stays one parameter away.
+#[actix_web::test]
+async fn the_demo_dashboard_opens_on_a_live_campaign_with_days_to_come() {
+    use entity::units;
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    for backend in crate::helpers::backends() {
+        let app = crate::helpers::TestApp::spawn_with(backend, |s| s.demo = true).await;
+        let city = units::Entity::find()
+            .filter(units::Column::Code.eq("WW"))
+            .one(&app.db)
+            .await
+            .unwrap()
+            .expect("武威市总工会");
+        let token = admin_token(&app, city.id, "ww-live").await;
+        let (status, d) = api(&app, &token, reqwest::Method::GET, "/api/v1/admin/campaign", None).await;
+        assert_eq!(status, 200, "{d}");
+        assert_eq!(d["campaign_code"], "2026", "{backend:?}: the live campaign by default");
+        let deadlines = d["deadlines"].as_array().unwrap();
+        assert_eq!(deadlines.len(), 2);
+        assert_eq!(deadlines[0]["days_left"], 42);
+        for step in deadlines.iter().flat_map(|dl| dl["steps"].as_array().unwrap()) {
+            assert!(step["days_left"].as_i64().unwrap() > 0, "{backend:?}: {step}");
+        }
+        // Nothing declared yet in the live campaign; the quotas start from nought.
+        assert!(d["quotas"].as_array().unwrap().iter().all(|q| q["count"] == 0), "{d}");
+
+        let (_, old) = api(&app, &token, reqwest::Method::GET, "/api/v1/admin/campaign?campaign=2025", None).await;
+        assert_eq!(old["campaign_code"], "2025");
+        assert_eq!(old["deadlines"][0]["due_on"], "2025年4月8日");
+        assert!(old["units"].as_array().unwrap().iter().any(|u| u["declared"].as_u64() > Some(0)), "{old}");
+
+        let staff = app.sign_in(city.id, "viewer", "ww-live-viewer").await;
+        let (status, page) = staff.get_text("/admin/campaign").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("2026年度甘肃省职工技术成果征集活动") && page.contains("还有42天"), "{page}");
+        assert!(!page.contains("（已过）"), "{backend:?}: no day of the live campaign has passed");
+        // The 2025 round is one link away, and shows its history there.
+        assert!(
+            page.contains(r#"<a href="/admin/campaign?campaign=2025">2025年度甘肃省职工技术成果征集活动</a>"#),
+            "{page}"
+        );
+        let (status, page) = staff.get_text("/admin/campaign?campaign=2025").await;
+        assert_eq!(status, 200);
+        assert!(page.contains("2025年4月8日前报送武威市总工会（还有30天）"), "{page}");
+        assert!(page.contains(r#"href="/admin/campaign?campaign=2026""#), "{page}");
+    }
+}
