@@ -66,6 +66,10 @@ enum Command {
         /// Testing only: a clock that POST /api/__test__/clock (from loopback) can move
         #[arg(long, hide = true, env = "GONGSHI_TEST_CLOCK")]
         test_clock: bool,
+        /// A reverse proxy's address range (CIDR) whose X-Forwarded-For/-Proto are believed;
+        /// repeatable, or comma-separated in the variable. Default: none
+        #[arg(long = "trusted-proxy", env = "GONGSHI_TRUSTED_PROXY", value_delimiter = ',', value_parser = crate::settings::parse_range)]
+        trusted_proxies: Vec<ipnet::IpNet>,
     },
     /// Apply migrations (or roll the last one back with `down`).
     Migrate {
@@ -158,6 +162,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             evidence_total_bytes,
             demo,
             test_clock,
+            trusted_proxies,
         } => {
             let mut settings = Settings::new(database.url());
             settings.base_url = base_url.unwrap_or_else(|| format!("http://{bind}"));
@@ -168,6 +173,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             settings.master_key = std::env::var(crate::keys::ENV_VAR).ok();
             settings.demo = demo;
             settings.test_clock = test_clock;
+            settings.trusted_proxies = trusted_proxies;
             let app = Application::build(settings, Arc::new(SystemClock)).await?;
             // Load the report font now, off the request path, so the first PDF is not the slow one.
             std::thread::spawn(|| {
