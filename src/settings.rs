@@ -39,6 +39,8 @@ pub struct Settings {
     /// Peers whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed (`--trusted-proxy`);
     /// none by default, so the peer is the client and the scheme is the connection's.
     pub trusted_proxies: Vec<IpNet>,
+    /// Clients that may read `GET /metrics` (`--metrics-from`); loopback by default.
+    pub metrics_from: Vec<IpNet>,
 }
 
 impl Settings {
@@ -57,6 +59,7 @@ impl Settings {
             request_log: true,
             test_clock: false,
             trusted_proxies: Vec::new(),
+            metrics_from: default_metrics_from(),
         }
     }
 
@@ -76,6 +79,14 @@ impl Settings {
     pub fn absolute_url(&self, path: &str) -> String {
         format!("{}{}", self.base_url.trim_end_matches('/'), path)
     }
+}
+
+/// Who may read `/metrics` unless told otherwise: this host (127.0.0.0/8 and ::1).
+pub const DEFAULT_METRICS_FROM: &str = "127.0.0.0/8,::1/128";
+
+#[must_use]
+pub fn default_metrics_from() -> Vec<IpNet> {
+    DEFAULT_METRICS_FROM.split(',').filter_map(|range| parse_range(range).ok()).collect()
 }
 
 /// Whether `ip` lies in one of `ranges`; an IPv4 address written as IPv6 (`::ffff:a.b.c.d`)

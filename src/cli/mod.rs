@@ -70,6 +70,10 @@ enum Command {
         /// repeatable, or comma-separated in the variable. Default: none
         #[arg(long = "trusted-proxy", env = "GONGSHI_TRUSTED_PROXY", value_delimiter = ',', value_parser = crate::settings::parse_range)]
         trusted_proxies: Vec<ipnet::IpNet>,
+        /// Address range (CIDR) of clients that may read GET /metrics; repeatable, or
+        /// comma-separated in the variable. Others get 404
+        #[arg(long = "metrics-from", env = "GONGSHI_METRICS_FROM", value_delimiter = ',', value_parser = crate::settings::parse_range, default_value = crate::settings::DEFAULT_METRICS_FROM)]
+        metrics_from: Vec<ipnet::IpNet>,
     },
     /// Apply migrations (or roll the last one back with `down`).
     Migrate {
@@ -163,6 +167,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             demo,
             test_clock,
             trusted_proxies,
+            metrics_from,
         } => {
             let mut settings = Settings::new(database.url());
             settings.base_url = base_url.unwrap_or_else(|| format!("http://{bind}"));
@@ -174,6 +179,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             settings.demo = demo;
             settings.test_clock = test_clock;
             settings.trusted_proxies = trusted_proxies;
+            settings.metrics_from = metrics_from;
             let app = Application::build(settings, Arc::new(SystemClock)).await?;
             // Load the report font now, off the request path, so the first PDF is not the slow one.
             std::thread::spawn(|| {

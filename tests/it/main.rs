@@ -24,6 +24,7 @@ mod keys;
 mod ledger;
 mod loadgen;
 mod login_limits;
+mod metrics;
 mod migrations;
 mod notices;
 mod notices_admin;
