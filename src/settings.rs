@@ -10,6 +10,16 @@ pub const DEFAULT_EVIDENCE_NOTICE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 /// Evidence kept in all: 50 GiB.
 pub const DEFAULT_EVIDENCE_TOTAL_BYTES: u64 = 50 * 1024 * 1024 * 1024;
 
+/// How log lines are written to standard error (`--log-format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
+
 #[derive(Debug, Clone)]
 #[expect(clippy::struct_excessive_bools, reason = "independent switches, each a command-line flag of its own")]
 pub struct Settings {

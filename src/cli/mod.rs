@@ -9,7 +9,8 @@ pub mod reports;
 
 use crate::clock::SystemClock;
 use crate::settings::{
-    DEFAULT_BIND, DEFAULT_DATABASE_URL, DEFAULT_EVIDENCE_NOTICE_BYTES, DEFAULT_EVIDENCE_TOTAL_BYTES, Settings,
+    DEFAULT_BIND, DEFAULT_DATABASE_URL, DEFAULT_EVIDENCE_NOTICE_BYTES, DEFAULT_EVIDENCE_TOTAL_BYTES, LogFormat,
+    Settings,
 };
 use crate::startup::Application;
 use clap::{Args, Parser, Subcommand};
@@ -20,6 +21,9 @@ use std::sync::Arc;
 #[derive(Parser)]
 #[command(name = "gongshi", version, about = "公示与异议管理：职工技术成果三级公示")]
 struct Cli {
+    /// Log lines as readable text or as one JSON object per line (for log collectors)
+    #[arg(long, global = true, env = "GONGSHI_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -145,8 +149,9 @@ enum Command {
 }
 
 pub async fn run() -> ExitCode {
-    init_tracing();
-    match dispatch(Cli::parse().command).await {
+    let cli = Cli::parse();
+    init_tracing(cli.log_format);
+    match dispatch(cli.command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("错误：{e:#}");
@@ -252,8 +257,13 @@ async fn migrate(url: &str, direction: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn init_tracing() {
+fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("GONGSHI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let logger = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => logger.try_init(),
+        // Fields at the top level, so a collector reads `message` and `target` without unwrapping.
+        LogFormat::Json => logger.json().flatten_event(true).try_init(),
+    };
 }

@@ -23,6 +23,7 @@ mod import_docs;
 mod keys;
 mod ledger;
 mod loadgen;
+mod logging;
 mod login_limits;
 mod metrics;
 mod migrations;
