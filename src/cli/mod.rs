@@ -141,6 +141,29 @@ enum Command {
         #[command(subcommand)]
         action: keys::KeysCommand,
     },
+    /// Back up a SQLite install while it runs: database, evidence files and master key in one zip.
+    Backup {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// The data folder to include (evidence files, master.key)
+        #[arg(long, env = "GONGSHI_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// The archive to write (must not exist yet)
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Unpack a backup into a new SQLite database file and a new data folder.
+    Restore {
+        /// The archive `gongshi backup` wrote
+        #[arg(long)]
+        from: PathBuf,
+        /// Where the restored database goes: sqlite://FILE (FILE must not exist)
+        #[arg(long)]
+        database: String,
+        /// Where the data folder goes (must be new or empty)
+        #[arg(long)]
+        data_dir: PathBuf,
+    },
     /// Objection maintenance (erasing identities after the retention period).
     Objections {
         #[command(subcommand)]
@@ -236,6 +259,19 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
         Command::Keys { action } => {
             let url = DatabaseArg { database: action.database() }.url();
             keys::run(&url, action).await
+        }
+        Command::Backup { database, data_dir, out } => {
+            let summary = crate::backup::backup(&database.url(), &data_dir, &out).await?;
+            println!("备份完成：{}（数据库及 {} 个文件，共 {} 字节）", out.display(), summary.files - 1, summary.bytes);
+            Ok(())
+        }
+        Command::Restore { from, database, data_dir } => {
+            let summary = crate::backup::restore(&from, &database, &data_dir)?;
+            println!(
+                "恢复完成：{} 个文件，共 {} 字节。请先运行 gongshi verify --database {database} 核对，再启动服务。",
+                summary.files, summary.bytes
+            );
+            Ok(())
         }
         Command::Objections { action } => {
             let url = DatabaseArg { database: action.database() }.url();

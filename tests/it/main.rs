@@ -8,6 +8,7 @@ mod access_matrix;
 mod accounts;
 mod admin_api;
 mod architecture;
+mod backup;
 mod cross_site_filing;
 mod dashboard;
 mod feeds;
