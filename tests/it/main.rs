@@ -11,6 +11,7 @@ mod architecture;
 mod backup;
 mod cross_site_filing;
 mod dashboard;
+mod deploy;
 mod feeds;
 mod foundation;
 mod freshness;
