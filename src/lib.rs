@@ -6,6 +6,7 @@ pub mod access;
 pub mod accounts;
 pub mod audit;
 pub mod audit_log;
+pub mod backup;
 pub mod campaigns;
 pub mod china_time;
 pub mod cli;

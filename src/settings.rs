@@ -1,4 +1,6 @@
 //! One typed settings struct, filled from flags, then `GONGSHI_*` variables, then defaults.
+use ipnet::IpNet;
+use std::net::IpAddr;
 use std::path::PathBuf;
 
 pub const DEFAULT_DATABASE_URL: &str = "sqlite://data/gongshi.db";
@@ -7,6 +9,16 @@ pub const DEFAULT_BIND: &str = "127.0.0.1:8080";
 pub const DEFAULT_EVIDENCE_NOTICE_BYTES: u64 = 2 * 1024 * 1024 * 1024;
 /// Evidence kept in all: 50 GiB.
 pub const DEFAULT_EVIDENCE_TOTAL_BYTES: u64 = 50 * 1024 * 1024 * 1024;
+
+/// How log lines are written to standard error (`--log-format`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, clap::ValueEnum)]
+pub enum LogFormat {
+    /// One readable line per event.
+    #[default]
+    Text,
+    /// One JSON object per line, for log collectors.
+    Json,
+}
 
 #[derive(Debug, Clone)]
 #[expect(clippy::struct_excessive_bools, reason = "independent switches, each a command-line flag of its own")]
@@ -34,6 +46,11 @@ pub struct Settings {
     pub request_log: bool,
     /// Run on a clock that `POST /api/__test__/clock` can move (end-to-end tests only).
     pub test_clock: bool,
+    /// Peers whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed (`--trusted-proxy`);
+    /// none by default, so the peer is the client and the scheme is the connection's.
+    pub trusted_proxies: Vec<IpNet>,
+    /// Clients that may read `GET /metrics` (`--metrics-from`); loopback by default.
+    pub metrics_from: Vec<IpNet>,
 }
 
 impl Settings {
@@ -51,6 +68,8 @@ impl Settings {
             cheap_password_hashing: false,
             request_log: true,
             test_clock: false,
+            trusted_proxies: Vec::new(),
+            metrics_from: default_metrics_from(),
         }
     }
 
@@ -60,8 +79,59 @@ impl Settings {
         self.base_url.starts_with("https://")
     }
 
+    /// Whether a peer at `ip` is a reverse proxy whose forwarding headers are believed.
+    #[must_use]
+    pub fn is_trusted_proxy(&self, ip: IpAddr) -> bool {
+        in_ranges(&self.trusted_proxies, ip)
+    }
+
     #[must_use]
     pub fn absolute_url(&self, path: &str) -> String {
         format!("{}{}", self.base_url.trim_end_matches('/'), path)
+    }
+}
+
+/// Who may read `/metrics` unless told otherwise: this host (127.0.0.0/8 and ::1).
+pub const DEFAULT_METRICS_FROM: &str = "127.0.0.0/8,::1/128";
+
+#[must_use]
+pub fn default_metrics_from() -> Vec<IpNet> {
+    DEFAULT_METRICS_FROM.split(',').filter_map(|range| parse_range(range).ok()).collect()
+}
+
+/// Whether `ip` lies in one of `ranges`; an IPv4 address written as IPv6 (`::ffff:a.b.c.d`)
+/// is matched as the IPv4 address it is.
+#[must_use]
+pub fn in_ranges(ranges: &[IpNet], ip: IpAddr) -> bool {
+    let ip = match ip {
+        IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(ip, IpAddr::V4),
+        IpAddr::V4(_) => ip,
+    };
+    ranges.iter().any(|range| range.contains(&ip))
+}
+
+/// Parses an address range for a flag: `10.0.0.0/8`, `::1/128`, or a single address.
+///
+/// # Errors
+/// A Chinese message naming the text that is not a range.
+pub fn parse_range(text: &str) -> Result<IpNet, String> {
+    let text = text.trim();
+    text.parse::<IpNet>()
+        .or_else(|_| text.parse::<IpAddr>().map(IpNet::from))
+        .map_err(|_| format!("“{text}”不是有效的地址段（应如 127.0.0.1/32 或 10.0.0.0/8）"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_accept_cidr_and_single_addresses() {
+        let ranges = vec![parse_range("127.0.0.1/32").unwrap(), parse_range(" 10.1.2.3 ").unwrap()];
+        assert!(in_ranges(&ranges, "127.0.0.1".parse().unwrap()));
+        assert!(in_ranges(&ranges, "::ffff:10.1.2.3".parse().unwrap()));
+        assert!(!in_ranges(&ranges, "127.0.0.2".parse().unwrap()));
+        assert!(parse_range("10.0.0.0/33").is_err());
+        assert!(parse_range("localhost").is_err());
     }
 }

@@ -45,7 +45,9 @@ impl Application {
             .map_err(|e| anyhow::anyhow!("setup link: {e}"))?
             .map(|secret| settings.absolute_url(&format!("/setup/{secret}")));
         let staff_routes = routes::staff_routes();
-        let state = AppState { db, clock, settings: Arc::new(settings), secrets, limits, staff_routes, test_clock };
+        let metrics = Arc::default();
+        let state =
+            AppState { db, clock, settings: Arc::new(settings), secrets, limits, staff_routes, test_clock, metrics };
         let listener = TcpListener::bind(&state.settings.bind)?;
         let port = listener.local_addr()?.port();
         let server = serve(listener, state.clone())?;
@@ -93,6 +95,7 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .wrap(web::headers::security_headers())
             .wrap(middleware::from_fn(web::headers::strict_transport))
             .wrap(middleware::Compress::default())
+            .wrap(middleware::from_fn(web::metrics::measure))
             .wrap(middleware::Condition::new(request_log, tracing_actix_web::TracingLogger::default()))
     })
     .on_connect(|conn, _| {

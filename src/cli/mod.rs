@@ -10,7 +10,8 @@ pub mod reports;
 
 use crate::clock::SystemClock;
 use crate::settings::{
-    DEFAULT_BIND, DEFAULT_DATABASE_URL, DEFAULT_EVIDENCE_NOTICE_BYTES, DEFAULT_EVIDENCE_TOTAL_BYTES, Settings,
+    DEFAULT_BIND, DEFAULT_DATABASE_URL, DEFAULT_EVIDENCE_NOTICE_BYTES, DEFAULT_EVIDENCE_TOTAL_BYTES, LogFormat,
+    Settings,
 };
 use crate::startup::Application;
 use clap::{Args, Parser, Subcommand};
@@ -21,6 +22,9 @@ use std::sync::Arc;
 #[derive(Parser)]
 #[command(name = "gongshi", version, about = "公示与异议管理：职工技术成果三级公示")]
 struct Cli {
+    /// Log lines as readable text or as one JSON object per line (for log collectors)
+    #[arg(long, global = true, env = "GONGSHI_LOG_FORMAT", value_enum, default_value_t = LogFormat::Text)]
+    log_format: LogFormat,
     #[command(subcommand)]
     command: Command,
 }
@@ -67,6 +71,14 @@ enum Command {
         /// Testing only: a clock that POST /api/__test__/clock (from loopback) can move
         #[arg(long, hide = true, env = "GONGSHI_TEST_CLOCK")]
         test_clock: bool,
+        /// A reverse proxy's address range (CIDR) whose X-Forwarded-For/-Proto are believed;
+        /// repeatable, or comma-separated in the variable. Default: none
+        #[arg(long = "trusted-proxy", env = "GONGSHI_TRUSTED_PROXY", value_delimiter = ',', value_parser = crate::settings::parse_range)]
+        trusted_proxies: Vec<ipnet::IpNet>,
+        /// Address range (CIDR) of clients that may read GET /metrics; repeatable, or
+        /// comma-separated in the variable. Others get 404
+        #[arg(long = "metrics-from", env = "GONGSHI_METRICS_FROM", value_delimiter = ',', value_parser = crate::settings::parse_range, default_value = crate::settings::DEFAULT_METRICS_FROM)]
+        metrics_from: Vec<ipnet::IpNet>,
     },
     /// Apply migrations (or roll the last one back with `down`).
     Migrate {
@@ -135,6 +147,29 @@ enum Command {
         #[command(subcommand)]
         action: keys::KeysCommand,
     },
+    /// Back up a SQLite install while it runs: database, evidence files and master key in one zip.
+    Backup {
+        #[command(flatten)]
+        database: DatabaseArg,
+        /// The data folder to include (evidence files, master.key)
+        #[arg(long, env = "GONGSHI_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+        /// The archive to write (must not exist yet)
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Unpack a backup into a new SQLite database file and a new data folder.
+    Restore {
+        /// The archive `gongshi backup` wrote
+        #[arg(long)]
+        from: PathBuf,
+        /// Where the restored database goes: sqlite://FILE (FILE must not exist)
+        #[arg(long)]
+        database: String,
+        /// Where the data folder goes (must be new or empty)
+        #[arg(long)]
+        data_dir: PathBuf,
+    },
     /// Objection maintenance (erasing identities after the retention period).
     Objections {
         #[command(subcommand)]
@@ -143,8 +178,9 @@ enum Command {
 }
 
 pub async fn run() -> ExitCode {
-    init_tracing();
-    match dispatch(Cli::parse().command).await {
+    let cli = Cli::parse();
+    init_tracing(cli.log_format);
+    match dispatch(cli.command).await {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("错误：{e:#}");
@@ -164,6 +200,8 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             evidence_total_bytes,
             demo,
             test_clock,
+            trusted_proxies,
+            metrics_from,
         } => {
             let mut settings = Settings::new(database.url());
             settings.base_url = base_url.unwrap_or_else(|| format!("http://{bind}"));
@@ -174,6 +212,8 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             settings.master_key = std::env::var(crate::keys::ENV_VAR).ok();
             settings.demo = demo;
             settings.test_clock = test_clock;
+            settings.trusted_proxies = trusted_proxies;
+            settings.metrics_from = metrics_from;
             let app = Application::build(settings, Arc::new(SystemClock)).await?;
             // Load the report font now, off the request path, so the first PDF is not the slow one.
             std::thread::spawn(|| {
@@ -230,6 +270,19 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             let url = DatabaseArg { database: action.database() }.url();
             keys::run(&url, action).await
         }
+        Command::Backup { database, data_dir, out } => {
+            let summary = crate::backup::backup(&database.url(), &data_dir, &out).await?;
+            println!("备份完成：{}（数据库及 {} 个文件，共 {} 字节）", out.display(), summary.files - 1, summary.bytes);
+            Ok(())
+        }
+        Command::Restore { from, database, data_dir } => {
+            let summary = crate::backup::restore(&from, &database, &data_dir)?;
+            println!(
+                "恢复完成：{} 个文件，共 {} 字节。请先运行 gongshi verify --database {database} 核对，再启动服务。",
+                summary.files, summary.bytes
+            );
+            Ok(())
+        }
         Command::Objections { action } => {
             let url = DatabaseArg { database: action.database() }.url();
             objections::run(&url, action).await
@@ -250,8 +303,13 @@ async fn migrate(url: &str, direction: &str) -> anyhow::Result<()> {
     Ok(())
 }
 
-fn init_tracing() {
+fn init_tracing(format: LogFormat) {
     let filter = tracing_subscriber::EnvFilter::try_from_env("GONGSHI_LOG")
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info,sqlx=warn,sea_orm=warn"));
-    let _ = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr).try_init();
+    let logger = tracing_subscriber::fmt().with_env_filter(filter).with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Text => logger.try_init(),
+        // Fields at the top level, so a collector reads `message` and `target` without unwrapping.
+        LogFormat::Json => logger.json().flatten_event(true).try_init(),
+    };
 }

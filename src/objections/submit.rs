@@ -72,6 +72,8 @@ pub async fn file(
         Ok(recorded) => {
             if recorded.replayed {
                 store.remove(&placed);
+            } else {
+                state.metrics.objection_filed();
             }
             Ok((Outcome::Recorded { recorded: Box::new(recorded), missing_identity }, notice))
         }

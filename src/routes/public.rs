@@ -4,6 +4,7 @@ use actix_web::web::{ServiceConfig, get, post};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.route("/healthz", get().to(web::health::healthz))
+        .route("/metrics", get().to(web::metrics::metrics))
         .route("/static/{file}", get().to(web::assets::serve))
         .route("/", get().to(public_site::home))
         .route("/display", get().to(public_site::display))

@@ -20,6 +20,8 @@ pub struct AppState {
     pub staff_routes: &'static super::staff_routes::StaffRoutes,
     /// The movable clock, when the server runs with `--test-clock`.
     pub test_clock: Option<crate::clock::ManualClock>,
+    /// What `GET /metrics` reports.
+    pub metrics: Arc<super::metrics::Metrics>,
 }
 
 impl AppState {

@@ -25,14 +25,14 @@ pub fn security_headers() -> DefaultHeaders {
 pub const HSTS: &str = "max-age=31536000";
 
 /// Whether the request reached the site over HTTPS: the site's public address is `https://…`
-/// (TLS ends at the proxy in front of it), or the reverse proxy on this host says so in
-/// `X-Forwarded-Proto`. The header is believed only from a loopback peer, as
+/// (TLS ends at the proxy in front of it), or a trusted reverse proxy says so in
+/// `X-Forwarded-Proto`. The header is believed only from a `--trusted-proxy` peer, as
 /// `X-Forwarded-For` is (`security::client_ip`).
 #[must_use]
 pub fn came_over_https(req: &HttpRequest) -> bool {
     let public_https = req.app_data::<Data<AppState>>().is_some_and(|s| s.settings.secure_cookies());
     public_https
-        || (super::security::from_local_proxy(req)
+        || (super::security::from_trusted_proxy(req)
             && req
                 .headers()
                 .get("x-forwarded-proto")

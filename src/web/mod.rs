@@ -1,6 +1,6 @@
 //! The bottom of the web layer, shared by every page and API handler: the application state,
 //! the staff page shell, the signed-in actor and the session, templates, static assets,
-//! security headers and middleware, error responses and health checks. Nothing here imports
+//! security headers and middleware, error responses, health checks and metrics. Nothing here imports
 //! a business module or the router.
 pub mod actor;
 pub mod assets;
@@ -13,6 +13,7 @@ pub mod app_state;
 pub mod headers;
 pub mod health;
 pub mod integer;
+pub mod metrics;
 pub mod security;
 pub mod session;
 pub mod shell;

@@ -69,6 +69,11 @@ pub async fn fresh_database_url(backend: Backend, dir: &std::path::Path) -> Stri
     }
 }
 
+/// The range the tests' own requests come from, trusted as a reverse proxy.
+pub fn loopback_proxy() -> ipnet::IpNet {
+    "127.0.0.1/32".parse().expect("a range")
+}
+
 impl TestApp {
     pub async fn spawn(backend: Backend) -> Self {
         Self::spawn_with(backend, |_| {}).await
@@ -82,6 +87,9 @@ impl TestApp {
         settings.data_dir = dir.path().join("data");
         settings.cheap_password_hashing = true;
         settings.request_log = false;
+        // The tests play the reverse proxy from loopback: X-Forwarded-For gives each simulated
+        // client its own address (rate limits key on it) and X-Forwarded-Proto marks HTTPS.
+        settings.trusted_proxies = vec![loopback_proxy()];
         adjust(&mut settings);
         let clock = ManualClock::new(default_now());
         let app = Application::build(settings, Arc::new(clock.clone())).await.expect("app builds");
@@ -262,6 +270,9 @@ impl TestApp {
         settings.data_dir = dir.path().join("data");
         settings.cheap_password_hashing = true;
         settings.request_log = false;
+        // The tests play the reverse proxy from loopback: X-Forwarded-For gives each simulated
+        // client its own address (rate limits key on it) and X-Forwarded-Proto marks HTTPS.
+        settings.trusted_proxies = vec![loopback_proxy()];
         let clock = ManualClock::new(default_now());
         let app = Application::build(settings, Arc::new(clock.clone())).await.expect("app builds");
         let link = app.setup_link().map(str::to_owned);

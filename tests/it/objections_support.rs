@@ -97,7 +97,7 @@ pub fn objection(project_id: i32) -> Value {
 }
 
 /// A different client address for each call, so the per-client rate limit stays out of tests
-/// that are not about it (the app believes `X-Forwarded-For` from a loopback proxy).
+/// that are not about it (the test app trusts its loopback peer as the proxy, see `helpers::loopback_proxy`).
 pub fn some_client() -> String {
     let [a, b, c, ..] = uuid::Uuid::new_v4().as_u128().to_le_bytes();
     format!("10.{c}.{b}.{a}")

@@ -134,3 +134,40 @@ db_test!(the_lookup_key_never_travels_in_an_address, |app| {
     assert_eq!((header["in"].as_str(), header["required"].as_bool()), (Some("header"), Some(true)));
     assert!(params.iter().all(|p| p["in"] != "query"), "no key in the query: {params:?}");
 });
+
+/// Signs `username` in with `X-Forwarded-For: forwarded`; returns the address the audit log
+/// recorded for that sign-in.
+async fn login_ip_recorded(app: &TestApp, username: &str, forwarded: &str) -> Option<String> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+    let client = crate::helpers::browser();
+    let page = client.get(app.url("/login")).send().await.unwrap().text().await.unwrap();
+    let form = [("_csrf", csrf_in(&page)), ("username", username.to_owned()), ("password", TEST_PASSWORD.to_owned())];
+    let res = client.post(app.url("/login")).header("x-forwarded-for", forwarded).form(&form).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 303, "signed in");
+    let login = entity::audit_log::Entity::find()
+        .filter(entity::audit_log::Column::Action.eq("auth.login"))
+        .order_by_desc(entity::audit_log::Column::Id)
+        .one(&app.db)
+        .await
+        .unwrap()
+        .expect("the sign-in is audited");
+    login.ip
+}
+
+db_test!(forwarded_headers_are_believed_only_from_a_trusted_proxy, |app| {
+    // The test app trusts 127.0.0.1/32 as its reverse proxy: the forwarded client is recorded.
+    let unit = app.create_unit(None, "province", "GS", "甘肃省总工会").await;
+    app.create_user(unit, "admin", "wangyj").await;
+    let ip = login_ip_recorded(&app, "wangyj", "203.0.113.7").await;
+    assert_eq!(ip.as_deref(), Some("203.0.113.7"));
+
+    // With no trusted proxy (the default), a loopback peer is just a client: its headers are
+    // ignored, the peer address is recorded, and a claimed HTTPS earns no HSTS.
+    let direct = TestApp::spawn_with(app.backend, |s| s.trusted_proxies.clear()).await;
+    let unit = direct.create_unit(None, "province", "GS", "甘肃省总工会").await;
+    direct.create_user(unit, "admin", "wangyj").await;
+    let ip = login_ip_recorded(&direct, "wangyj", "203.0.113.7").await;
+    assert_eq!(ip.as_deref(), Some("127.0.0.1"));
+    let res = direct.client.get(direct.url("/")).header("x-forwarded-proto", "https").send().await.unwrap();
+    assert!(res.headers().get("strict-transport-security").is_none());
+});

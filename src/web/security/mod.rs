@@ -16,11 +16,13 @@ pub use rate_limit::Limits;
 
 use actix_web::HttpRequest;
 
-/// Whether the peer is a reverse proxy on this host (a loopback address), whose forwarding
-/// headers are believed.
+/// Whether the peer is a reverse proxy named by `--trusted-proxy`, whose forwarding headers
+/// are believed. With none named, no peer is: any client can write those headers.
 #[must_use]
-pub fn from_local_proxy(req: &HttpRequest) -> bool {
-    req.peer_addr().is_some_and(|a| a.ip().is_loopback())
+pub fn from_trusted_proxy(req: &HttpRequest) -> bool {
+    let Some(peer) = req.peer_addr() else { return false };
+    req.app_data::<actix_web::web::Data<crate::web::AppState>>()
+        .is_some_and(|state| state.settings.is_trusted_proxy(peer.ip()))
 }
 
 /// The key a rate limit counts a client under: its IPv4 address, or for IPv6 its /64 — one
@@ -47,13 +49,12 @@ pub fn client_key(req: &HttpRequest) -> String {
     ip.parse().map_or(ip, address_key)
 }
 
-/// The client's address. A loopback peer is a reverse proxy on the same host (the documented
-/// deployment), so its `X-Forwarded-For` is believed — its last entry, which the proxy itself
-/// appended; any other peer is taken as the client.
+/// The client's address. A trusted proxy's `X-Forwarded-For` is believed — its last entry,
+/// which the proxy itself appended; any other peer is taken as the client.
 #[must_use]
 pub fn client_ip(req: &HttpRequest) -> String {
     let peer = req.peer_addr().map(|a| a.ip());
-    if from_local_proxy(req) {
+    if from_trusted_proxy(req) {
         let forwarded = req
             .headers()
             .get("x-forwarded-for")

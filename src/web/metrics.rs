@@ -1,0 +1,146 @@
+//! `GET /metrics` for Prometheus (text format 0.0.4): requests by method, route pattern and
+//! status, their latency, objections filed, and the database pool. Answered only to clients in
+//! `--metrics-from` (loopback by default); anyone else gets the ordinary 404 page, so the
+//! endpoint does not show from outside.
+use crate::error::AppError;
+use crate::web::AppState;
+use actix_web::body::MessageBody;
+use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::middleware::Next;
+use actix_web::web::Data;
+use actix_web::{HttpRequest, HttpResponse};
+use prometheus_client::encoding::EncodeLabelSet;
+use prometheus_client::encoding::prometheus_text::{CONTENT_TYPE, encode};
+use prometheus_client::metrics::counter::Counter;
+use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
+use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
+use prometheus_client::registry::Registry;
+use sea_orm::DbBackend;
+use std::time::Instant;
+
+/// Route a request that matched no route is counted under, so probes for random paths do not
+/// make a series each.
+const UNMATCHED: &str = "unmatched";
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RequestLabels {
+    method: String,
+    route: String,
+    status: u16,
+}
+
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct RouteLabels {
+    route: String,
+}
+
+type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
+
+/// The counters every worker shares.
+pub struct Metrics {
+    registry: Registry,
+    requests: Family<RequestLabels, Counter>,
+    latency: LatencyFamily,
+    objections_filed: Counter,
+    pool_connections: Gauge,
+    pool_idle: Gauge,
+}
+
+/// 1 ms to about 16 s, doubling.
+fn latency_histogram() -> Histogram {
+    Histogram::new(exponential_buckets(0.001, 2.0, 15))
+}
+
+impl Default for Metrics {
+    fn default() -> Self {
+        let mut registry = Registry::with_prefix("gongshi");
+        let requests = Family::<RequestLabels, Counter>::default();
+        let latency: LatencyFamily = Family::new_with_constructor(latency_histogram);
+        let objections_filed = Counter::default();
+        let pool_connections = Gauge::default();
+        let pool_idle = Gauge::default();
+        registry.register("http_requests", "HTTP requests answered, by route pattern and status", requests.clone());
+        registry.register(
+            "http_request_duration_seconds",
+            "Time to answer a request (until the response head), by route pattern",
+            latency.clone(),
+        );
+        registry.register(
+            "objections_filed",
+            "Objections recorded from the web form and the public API",
+            objections_filed.clone(),
+        );
+        registry.register("db_pool_connections", "Database connections open in the pool", pool_connections.clone());
+        registry.register("db_pool_idle_connections", "Open database connections not in use", pool_idle.clone());
+        Self { registry, requests, latency, objections_filed, pool_connections, pool_idle }
+    }
+}
+
+impl Metrics {
+    /// One objection durably recorded (not a replayed submission).
+    pub fn objection_filed(&self) {
+        self.objections_filed.inc();
+    }
+
+    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+        let route = route.to_owned();
+        self.requests.get_or_create(&RequestLabels { method: method.to_owned(), route: route.clone(), status }).inc();
+        self.latency.get_or_create(&RouteLabels { route }).observe(seconds);
+    }
+
+    /// The text a scrape gets, the pool read now.
+    fn render(&self, db: &sea_orm::DatabaseConnection) -> String {
+        let (size, idle) = match db.get_database_backend() {
+            DbBackend::Sqlite => {
+                let pool = db.get_sqlite_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            DbBackend::Postgres => {
+                let pool = db.get_postgres_connection_pool();
+                (pool.size(), pool.num_idle())
+            }
+            _ => (0, 0),
+        };
+        self.pool_connections.set(i64::from(size));
+        self.pool_idle.set(i64::try_from(idle).unwrap_or(i64::MAX));
+        let mut text = String::new();
+        // Writing into a String cannot fail.
+        let _ = encode(&mut text, &self.registry);
+        text
+    }
+}
+
+/// Counts and times every request under its route pattern.
+///
+/// # Errors
+/// Whatever the inner service returns.
+pub async fn measure(
+    req: ServiceRequest,
+    next: Next<impl MessageBody>,
+) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
+    let started = Instant::now();
+    let state = req.app_data::<Data<AppState>>().cloned();
+    let method = req.method().as_str().to_owned();
+    let route = req.match_pattern().unwrap_or_else(|| UNMATCHED.to_owned());
+    let result = next.call(req).await;
+    if let Some(state) = state {
+        // An error answer is counted under the status it will be sent with.
+        let status = match &result {
+            Ok(res) => res.status(),
+            Err(e) => e.as_response_error().status_code(),
+        };
+        state.metrics.observe(&method, &route, status.as_u16(), started.elapsed().as_secs_f64());
+    }
+    result
+}
+
+/// `GET /metrics`.
+pub async fn metrics(state: Data<AppState>, req: HttpRequest) -> HttpResponse {
+    let client = crate::web::security::client_ip(&req).parse().ok();
+    let allowed = client.is_some_and(|ip| crate::settings::in_ranges(&state.settings.metrics_from, ip));
+    if !allowed {
+        return AppError::NotFound.to_page_response();
+    }
+    HttpResponse::Ok().content_type(CONTENT_TYPE).body(state.metrics.render(&state.db))
+}
