@@ -8,6 +8,7 @@ mod m20261210_000004_token_expiry;
 mod m20261210_000005_ended_sessions;
 mod m20261215_000006_sealed_identities;
 mod m20261220_000007_withdrawals_and_review_grades;
+mod m20261220_000008_offline_records;
 
 pub use m20261205_000002_public_changes::PUBLIC_TABLES;
 
@@ -24,6 +25,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000005_ended_sessions::Migration),
             Box::new(m20261215_000006_sealed_identities::Migration),
             Box::new(m20261220_000007_withdrawals_and_review_grades::Migration),
+            Box::new(m20261220_000008_offline_records::Migration),
         ]
     }
 }
