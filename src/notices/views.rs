@@ -252,6 +252,9 @@ pub struct NoticePage<'a> {
     pub restarts_period: bool,
     pub board_location: Option<String>,
     pub media: Option<String>,
+    /// 线下公示: posted on a board or in the media, recorded here after the fact.
+    pub offline: bool,
+    pub posted_where: Option<String>,
     pub body_html: String,
     pub items: Vec<ItemView>,
     pub item_count: usize,
@@ -305,6 +308,8 @@ pub fn notice_page<'a>(
         restarts_period: shown.restarts_period,
         board_location: shown.board_location.clone(),
         media: shown.media.clone(),
+        offline: state.notice.channel == crate::report_standing::OFFLINE_CHANNEL,
+        posted_where: state.notice.posted_where.clone(),
         body_html: crate::markdown::to_safe_html(&shown.body_md),
         items: item_views(items),
         item_count: items.len(),
