@@ -4,8 +4,9 @@
 //! notices — accepts or rejects the record (`review`). They reuse the `notices` and
 //! `result_reports` rows, so public pages, objections and the gate treat them as any notice;
 //! `report_standing` keeps a paper report from clearing until the record is accepted.
-//! `scan` checks and stores the scans; `api` is the edge.
+//! `scan` checks and stores the scans; `api` and `pages` are the edges.
 pub mod api;
+pub mod pages;
 pub mod paper_report;
 pub mod record;
 pub mod review;

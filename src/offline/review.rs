@@ -39,10 +39,19 @@ pub struct OfflineRow {
     pub reviewed_at: Option<String>,
     /// The unit that accepts or rejects it
     pub receiver: String,
+    /// The projects the notice listed, in order
+    pub projects: Vec<ListedProject>,
     /// The latest paper report's verification code, once uploaded
     pub report_code: Option<String>,
     /// Whether the signed-in staff member may accept or reject it now
     pub can_review: bool,
+}
+
+/// A project on an offline notice.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ListedProject {
+    pub project_id: i32,
+    pub name: String,
 }
 
 /// The offline records the actor's unit recorded, and those it is to decide on.
@@ -99,6 +108,11 @@ async fn row<C: ConnectionTrait>(db: &C, actor: &Actor, n: notices::Model) -> Ap
         .order_by_desc(result_reports::Column::Id)
         .one(db)
         .await?;
+    let projects = service::items(db, revision.id)
+        .await?
+        .into_iter()
+        .map(|i| ListedProject { project_id: i.project_id, name: i.snapshot.name })
+        .collect();
     let review = Review::of(&n).unwrap_or(Review::Pending);
     let level = Level::try_from(&n)?;
     Ok(OfflineRow {
@@ -116,6 +130,7 @@ async fn row<C: ConnectionTrait>(db: &C, actor: &Actor, n: notices::Model) -> Ap
         reviewed_at: n.offline_reviewed_at.map(rfc3339_china),
         can_review: may_review(actor, receiver.id) && n.withdrawn_at.is_none(),
         receiver: receiver.name,
+        projects,
         report_code: report.map(|r| r.code),
     })
 }

@@ -9,7 +9,8 @@ use entity::offline_scans;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ConnectionTrait};
 
 /// The largest scan accepted.
-pub const MAX_SCAN_BYTES: usize = 10 * 1024 * 1024;
+/// Kept under the JSON body limit once base64-encoded, so the API and the page take the same.
+pub const MAX_SCAN_BYTES: usize = 1024 * 1024;
 
 /// A checked scan, not yet stored.
 pub struct Scan {

@@ -1,7 +1,7 @@
 //! Offline notices and paper reports (线下公示): a unit records a notice it posted on a board,
 //! with past dates and a scan; uploads its paper 公示结果报告; and the unit above accepts or
 //! rejects the record. Until accepted, the gate does not let the project go up.
-use crate::access_matrix::{Case, Expect, Req, Standpoint, admins, everyone, view_chain};
+use crate::access_matrix::{Body, Case, Expect, Req, Standpoint, admins, everyone, view_chain};
 use crate::db_test;
 use crate::helpers::TestApp;
 use crate::notices_support::cn;
@@ -190,8 +190,44 @@ fn upload_rule(r: Role, s: Standpoint) -> Expect {
     }
 }
 
+fn junk_scan() -> (String, String, Vec<u8>) {
+    ("scan".into(), "scan.txt".into(), b"not a scan".to_vec())
+}
+
 pub fn matrix_cases() -> Vec<Case> {
     vec![
+        Case {
+            method: "GET",
+            pattern: "/admin/offline",
+            request: |_, _| Req::path("/admin/offline"),
+            expect: everyone,
+        },
+        Case {
+            method: "POST",
+            pattern: "/admin/offline/notices",
+            request: |_, _| Req {
+                path: "/admin/offline/notices".into(),
+                body: Body::Multipart(vec![("campaign_id".into(), "0".into())], junk_scan()),
+            },
+            expect: admins,
+        },
+        Case {
+            method: "POST",
+            pattern: "/admin/offline/notices/{id}/report",
+            request: |f, _| Req {
+                path: format!("/admin/offline/notices/{}/report", f.reports.offline),
+                body: Body::Multipart(Vec::new(), junk_scan()),
+            },
+            expect: upload_rule,
+        },
+        Case {
+            method: "POST",
+            pattern: "/admin/offline/notices/{id}/review",
+            request: |f, _| {
+                Req::form(format!("/admin/offline/notices/{}/review", f.reports.offline), &[("decision", "accept")])
+            },
+            expect: decide,
+        },
         Case {
             method: "GET",
             pattern: "/api/v1/admin/offline",
@@ -234,3 +270,60 @@ pub fn matrix_cases() -> Vec<Case> {
         },
     ]
 }
+
+db_test!(the_receiving_unit_rejects_and_accepts_on_the_staff_page, |app| {
+    let t = tree(&app).await;
+    let ids = declare(&app, &t, t.enterprise, vec![project("OFF-3", "线下页面测试项目", None)]).await;
+    app.clock.set(cn(2025, 3, 20, 9, 0, 0));
+    let unit = app.sign_in(t.enterprise, "admin", "off-page-e").await;
+    let token = unit.csrf().await;
+    let scan = |bytes: Vec<u8>, name: &str| reqwest::multipart::Part::bytes(bytes).file_name(name.to_owned());
+    let form = |scan_part| {
+        reqwest::multipart::Form::new()
+            .text("_csrf", token.clone())
+            .text("campaign_id", t.campaign.to_string())
+            .text("level", "1")
+            .text("title", "关于职工技术创新成果申报项目的公示")
+            .text("posted_where", "《甘肃工人报》")
+            .text("starts_on", "2025-03-10")
+            .text("ends_on", "2025-03-14")
+            .text("project_ids", ids[0].to_string())
+            .part("scan", scan_part)
+    };
+    // A file that is not a scan is refused with the reason, and nothing is recorded.
+    let res = unit
+        .client
+        .post(unit.url("/admin/offline/notices"))
+        .multipart(form(scan(b"hello".to_vec(), "a.png")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(res.text().await.unwrap().contains("扫描件只能是PDF、JPEG或PNG文件"));
+    let png = base64::engine::general_purpose::STANDARD.decode(png()).unwrap();
+    let res = unit
+        .client
+        .post(unit.url("/admin/offline/notices"))
+        .multipart(form(scan(png, "board.png")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 303);
+    let (_, page) = unit.get_text("/admin/offline").await;
+    assert!(page.contains("已登记线下公示") && page.contains("《甘肃工人报》") && page.contains("待确认"), "{page}");
+    let notice =
+        notices::Entity::find().filter(notices::Column::Channel.eq("offline")).one(&app.db).await.unwrap().unwrap().id;
+
+    let county = app.sign_in(t.county, "admin", "off-page-county").await;
+    let path = format!("/admin/offline/notices/{notice}/review");
+    let res = county.post_form(&path, &[("decision", "reject"), ("reason", "照片看不清公示期")]).await;
+    assert_eq!(res.status().as_u16(), 303);
+    let (_, page) = unit.get_text("/admin/offline").await;
+    assert!(page.contains("已退回") && page.contains("照片看不清公示期"), "{page}");
+    let res = unit.post_form(&path, &[("decision", "accept"), ("reason", "自己确认")]).await;
+    assert_eq!(res.status().as_u16(), 403, "the recording unit does not decide");
+    let res = county.post_form(&path, &[("decision", "accept"), ("reason", "已核对报纸原件")]).await;
+    assert_eq!(res.status().as_u16(), 303);
+    let (_, page) = county.get_text("/admin/offline").await;
+    assert!(page.contains("已确认") && page.contains("已核对报纸原件"), "{page}");
+});
