@@ -348,6 +348,8 @@ pub struct NoticeCard {
     pub time_left: String,
     pub item_count: usize,
     pub revision_no: i32,
+    /// Where a notice posted offline (线下公示) was posted; `None` for one published here.
+    pub offline_at: Option<String>,
     /// Matching project names when the list answers a search.
     pub matched: Vec<String>,
 }
@@ -380,6 +382,8 @@ pub fn card(state: &PublicState, item_count: usize, now: DateTime<Utc>) -> Optio
         time_left: if open { period.time_left_text(now) } else { String::new() },
         item_count,
         revision_no: rev.revision_no,
+        offline_at: (state.notice.channel == crate::report_standing::OFFLINE_CHANNEL)
+            .then(|| state.notice.posted_where.clone().unwrap_or_default()),
         matched: Vec::new(),
     })
 }

@@ -133,6 +133,33 @@ db_test!(an_offline_notice_counts_for_the_gate_only_once_the_receiving_unit_acce
     let public: Value = app.get(&format!("/api/v1/notices/{notice}")).await.json().await.unwrap();
     assert_eq!(public["channel"], "offline");
     assert_eq!(public["posted_where"], "单位公示栏（办公楼一层）");
+    let (_, feed) = app.get_text("/feeds/notices.rss").await;
+    assert!(feed.contains("【线下公示】") && feed.contains("单位公示栏（办公楼一层）"), "{feed}");
+    let (_, staff) = api(&app, &unit, reqwest::Method::GET, &format!("/api/v1/admin/notices/{notice}"), None).await;
+    assert_eq!(
+        (staff["channel"].as_str(), staff["posted_where"].as_str()),
+        (Some("offline"), Some("单位公示栏（办公楼一层）"))
+    );
+});
+
+db_test!(objections_received_on_paper_are_registered_against_an_offline_notice, |app| {
+    let t = tree(&app).await;
+    let ids = declare(&app, &t, t.enterprise, vec![project("OFF-4", "线下异议测试项目", None)]).await;
+    let unit = admin_token(&app, t.enterprise, "off-objection").await;
+    app.clock.set(cn(2025, 3, 20, 9, 0, 0));
+    let (status, row) = record(&app, &unit, record_body(&t, &ids, "2025-03-10", "2025-03-14", &png())).await;
+    assert_eq!(status, 201, "{row}");
+    let notice = row["notice_id"].as_i64().unwrap();
+    let letter = json!({ "channel": "letter", "claimed_at": "2025-03-13", "objector_kind": "individual", "name": "赵六",
+        "phone": "0935-2212345", "project_id": ids[0], "category": "ip", "content": "该专利权属存在争议。" });
+    let path = format!("/api/v1/admin/notices/{notice}/objections");
+    let (status, body) = api(&app, &unit, reqwest::Method::POST, &path, Some(letter)).await;
+    assert_eq!(status, 201, "{body}");
+    assert_eq!(body["in_time"], true, "postmarked inside the posted period");
+    // The paper report waits until the objection is concluded, as an issued one would.
+    let (status, body) = upload(&app, &unit, i32::try_from(notice).unwrap(), ids[0]).await;
+    assert_eq!(status, 409, "{body}");
+    assert!(body.to_string().contains("异议"), "{body}");
 });
 
 db_test!(an_offline_record_needs_a_real_scan_and_the_campaign_period, |app| {
@@ -313,6 +340,8 @@ db_test!(the_receiving_unit_rejects_and_accepts_on_the_staff_page, |app| {
     assert!(page.contains("已登记线下公示") && page.contains("《甘肃工人报》") && page.contains("待确认"), "{page}");
     let notice =
         notices::Entity::find().filter(notices::Column::Channel.eq("offline")).one(&app.db).await.unwrap().unwrap().id;
+    let (_, list) = unit.get_text("/admin/notices").await;
+    assert!(list.contains("线下公示") && list.contains("《甘肃工人报》"), "{list}");
 
     let county = app.sign_in(t.county, "admin", "off-page-county").await;
     let path = format!("/admin/offline/notices/{notice}/review");
