@@ -201,3 +201,19 @@ pub async fn review_form(
     .await;
     answer(&state, &req, &actor, done).await
 }
+
+/// A scan, as a download (never shown inline: it is a file a unit uploaded).
+pub async fn scan_file(state: Data<AppState>, actor: Actor, id: Path<i32>) -> PageResult<HttpResponse> {
+    use actix_web::http::header::{CACHE_CONTROL, CONTENT_DISPOSITION};
+    let scan = scan::find_as(&state.db, &actor, *id).await?;
+    let extension = match scan.media_type.as_str() {
+        "application/pdf" => "pdf",
+        "image/png" => "png",
+        _ => "jpg",
+    };
+    Ok(HttpResponse::Ok()
+        .content_type(scan.media_type)
+        .insert_header((CONTENT_DISPOSITION, format!("attachment; filename=\"offline-scan-{}.{extension}\"", scan.id)))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .body(scan.bytes))
+}

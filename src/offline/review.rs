@@ -39,6 +39,10 @@ pub struct OfflineRow {
     pub reviewed_at: Option<String>,
     /// The unit that accepts or rejects it
     pub receiver: String,
+    /// The photo or scan of the posted notice (staff only: `/admin/offline/scans/{id}`)
+    pub notice_scan_id: Option<i32>,
+    /// The scan of the latest paper report
+    pub report_scan_id: Option<i32>,
     /// The projects the notice listed, in order
     pub projects: Vec<ListedProject>,
     /// The latest paper report's verification code, once uploaded
@@ -131,6 +135,8 @@ async fn row<C: ConnectionTrait>(db: &C, actor: &Actor, n: notices::Model) -> Ap
         can_review: may_review(actor, receiver.id) && n.withdrawn_at.is_none(),
         receiver: receiver.name,
         projects,
+        notice_scan_id: n.offline_scan_id,
+        report_scan_id: report.as_ref().and_then(|r| r.paper_scan_id),
         report_code: report.map(|r| r.code),
     })
 }

@@ -50,6 +50,21 @@ pub fn from_base64(field: &str, text: &str) -> AppResult<Scan> {
     check(field, bytes)
 }
 
+/// A stored scan, for staff who may see the unit's notices.
+///
+/// # Errors
+/// `NotFound` for an unknown scan or one the actor may not see; database failure.
+pub async fn find_as(
+    db: &sea_orm::DatabaseConnection,
+    actor: &crate::access::Actor,
+    scan_id: i32,
+) -> AppResult<offline_scans::Model> {
+    use sea_orm::EntityTrait as _;
+    let scan = offline_scans::Entity::find_by_id(scan_id).one(db).await?.ok_or(AppError::NotFound)?;
+    crate::access::policy::require(db, actor, crate::access::Action::ViewNotice, scan.unit_id).await?;
+    Ok(scan)
+}
+
 /// Stores the scan for `unit_id`; `kind` is `notice` or `report`.
 ///
 /// # Errors

@@ -64,6 +64,7 @@ pub fn register(r: &mut AdminRoutes) {
     r.get("/admin/offline", offline::pages::list_page)
         .post("/admin/offline/notices", offline::pages::record_form)
         .post("/admin/offline/notices/{id}/report", offline::pages::report_form)
-        .post("/admin/offline/notices/{id}/review", offline::pages::review_form);
+        .post("/admin/offline/notices/{id}/review", offline::pages::review_form)
+        .get("/admin/offline/scans/{id}", offline::pages::scan_file);
     r.get("/admin/campaign", progress::pages::dashboard);
 }

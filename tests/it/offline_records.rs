@@ -186,16 +186,21 @@ db_test!(an_offline_record_needs_a_real_scan_and_the_campaign_period, |app| {
     assert!(n.is_empty(), "nothing refused was recorded");
 });
 
-/// Turns a published notice into an offline record waiting for the receiving unit (for the
-/// authorisation matrix).
+/// Turns a published notice into an offline record waiting for the receiving unit, with a
+/// scan (for the authorisation matrix); returns the scan's id.
 pub async fn mark_offline(app: &TestApp, notice: i32) -> i32 {
     let row = notices::Entity::find_by_id(notice).one(&app.db).await.unwrap().unwrap();
+    let unit = row.unit_id;
     let mut n: notices::ActiveModel = row.into();
     n.channel = Set("offline".into());
     n.posted_where = Set(Some("矩阵公示栏".into()));
     n.offline_review = Set(Some("pending".into()));
+    let scan = gongshi::offline::scan::check("scan", base64::engine::general_purpose::STANDARD.decode(png()).unwrap());
+    let stored = gongshi::offline::scan::store(&app.db, scan.unwrap(), unit, "notice", None, app.clock_now()).await;
+    let scan_id = stored.unwrap().id;
+    n.offline_scan_id = Set(Some(scan_id));
     n.update(&app.db).await.unwrap();
-    notice
+    scan_id
 }
 
 /// Admins of the receiving unit (the parent of O) decide; O's own and the province see the
@@ -228,6 +233,12 @@ pub fn matrix_cases() -> Vec<Case> {
             pattern: "/admin/offline",
             request: |_, _| Req::path("/admin/offline"),
             expect: everyone,
+        },
+        Case {
+            method: "GET",
+            pattern: "/admin/offline/scans/{id}",
+            request: |f, _| Req::path(format!("/admin/offline/scans/{}", f.reports.offline_scan)),
+            expect: view_chain,
         },
         Case {
             method: "POST",
@@ -344,6 +355,12 @@ db_test!(the_receiving_unit_rejects_and_accepts_on_the_staff_page, |app| {
     assert!(list.contains("线下公示") && list.contains("《甘肃工人报》"), "{list}");
 
     let county = app.sign_in(t.county, "admin", "off-page-county").await;
+    let (_, page) = county.get_text("/admin/offline").await;
+    let scan_id = notices::Entity::find_by_id(notice).one(&app.db).await.unwrap().unwrap().offline_scan_id.unwrap();
+    assert!(page.contains(&format!("/admin/offline/scans/{scan_id}")), "the receiving unit sees the photo: {page}");
+    let res = county.get(&format!("/admin/offline/scans/{scan_id}")).await;
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert!(res.bytes().await.unwrap().starts_with(b"\x89PNG"));
     let path = format!("/admin/offline/notices/{notice}/review");
     let res = county.post_form(&path, &[("decision", "reject"), ("reason", "照片看不清公示期")]).await;
     assert_eq!(res.status().as_u16(), 303);

@@ -15,8 +15,9 @@ use gongshi::notices::publish::{PublishRequest, publish};
 pub struct ReportFixture {
     /// A closed notice of O with no report yet (another one has its report issued).
     pub waiting: i32,
-    /// An offline notice of O (线下公示) waiting for the city's decision.
+    /// An offline notice of O (线下公示) waiting for the city's decision, and its scan.
     pub offline: i32,
+    pub offline_scan: i32,
 }
 
 /// Three level-1 notices of `O` that ran in February (long closed on the matrix clock), one
@@ -42,8 +43,8 @@ pub async fn fixture(app: &TestApp, own: i32) -> ReportFixture {
     }
     let who = gongshi::audit::Who::default();
     gongshi::reports::issue(&app.db, notices[0], &who, "http://127.0.0.1:8080", app.clock_now()).await.unwrap();
-    let offline = crate::offline_records::mark_offline(app, notices[2]).await;
-    ReportFixture { waiting: notices[1], offline }
+    let offline_scan = crate::offline_records::mark_offline(app, notices[2]).await;
+    ReportFixture { waiting: notices[1], offline: notices[2], offline_scan }
 }
 
 /// Issuing for O: O's admin; those who see O's notice are refused (403); a sibling learns
