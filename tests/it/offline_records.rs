@@ -373,3 +373,21 @@ db_test!(the_receiving_unit_rejects_and_accepts_on_the_staff_page, |app| {
     let (_, page) = county.get_text("/admin/offline").await;
     assert!(page.contains("已确认") && page.contains("已核对报纸原件"), "{page}");
 });
+
+db_test!(the_offline_api_is_in_the_openapi_document, |app| {
+    let doc: Value = app.get("/api/openapi.json").await.json().await.unwrap();
+    let paths = &doc["paths"];
+    for (path, method) in [
+        ("/api/v1/admin/offline", "get"),
+        ("/api/v1/admin/offline/notices", "post"),
+        ("/api/v1/admin/offline/notices/{id}", "get"),
+        ("/api/v1/admin/offline/notices/{id}/report", "post"),
+        ("/api/v1/admin/offline/notices/{id}/review", "post"),
+    ] {
+        assert!(paths[path][method].is_object(), "{method} {path} is documented");
+    }
+    let row = &doc["components"]["schemas"]["OfflineRow"]["properties"];
+    assert!(row["channel"].is_object() && row["posted_where"].is_object() && row["review_reason"].is_object(), "{row}");
+    let summary = &doc["components"]["schemas"]["NoticeSummary"]["properties"];
+    assert!(summary["channel"].is_object() && summary["posted_where"].is_object(), "{summary}");
+});
