@@ -89,6 +89,15 @@ db_test!(an_offline_notice_counts_for_the_gate_only_once_the_receiving_unit_acce
     let (status, refused) = recommend(&app, &unit, ids[0], None).await;
     assert_eq!(status, 422, "{refused}");
     assert!(message(&refused).contains("线下公示结果报告尚待凉州区总工会确认"), "{refused}");
+    // Its verify page says so too, and the API states it does not clear.
+    let code = report["code"].as_str().unwrap().to_owned();
+    let (_, verify) = app.get_text(&format!("/reports/{code}")).await;
+    assert!(verify.contains("待确认") && verify.contains("尚待凉州区总工会确认"), "{verify}");
+    let answer: Value = app.get(&format!("/api/v1/reports/{code}")).await.json().await.unwrap();
+    assert_eq!(
+        (answer["standing"]["code"].as_str(), answer["standing"]["clears"].as_bool()),
+        (Some("unconfirmed"), Some(false))
+    );
 
     // Only the county decides: not the unit itself, not the city above, not a sibling.
     let city = admin_token(&app, t.city, "off-city").await;
@@ -120,6 +129,7 @@ db_test!(an_offline_notice_counts_for_the_gate_only_once_the_receiving_unit_acce
     assert_eq!((status, row["review"].as_str()), (200, Some("accepted")), "{row}");
     let (status, body) = recommend(&app, &unit, ids[0], None).await;
     assert_eq!(status, 201, "{body}");
+    assert!(gongshi::verify::verify(&app.db).await.unwrap().is_ok(), "the ledger covers the offline records");
     let logged = audit_log::Entity::find()
         .filter(audit_log::Column::Action.is_in(["notice.offline.accept", "notice.offline.reject"]))
         .all(&app.db)
