@@ -22,6 +22,7 @@ pub mod loadgen;
 pub mod markdown;
 pub mod notices;
 pub mod objections;
+pub mod offline;
 pub mod openapi;
 pub mod personal_data;
 pub mod progress;

@@ -1,12 +1,13 @@
 //! A 公示结果报告's standing (报告效力): whether an issued 公示结果报告 still clears the projects it
 //! reports. A report is never edited, but what it rests on can change after it is issued: the
 //! notice is withdrawn, a correction restarts the period, or a letter posted inside the period
-//! is registered after the report. Only a report that is 有效 clears; the gate, the verify page,
+//! is registered after the report. A paper report of an offline notice (线下公示) clears only
+//! once the receiving unit has accepted the record. Only a report that is 有效 clears; the gate, the verify page,
 //! the API and the staff pages all read the standing from [`of`], so they cannot disagree.
 //! The rule: docs/RULES.md#report-standing.
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
-use entity::{notice_revisions, notices, objections, result_reports};
+use entity::{notice_revisions, notices, objections, result_reports, units};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
@@ -18,6 +19,26 @@ pub enum VoidReason {
     Withdrawn,
     /// A correction restarted the period (公示期重新计算): the period reported on no longer stands.
     PeriodRestarted,
+}
+
+/// `notices.channel` of a notice posted offline (张榜、媒体) and recorded after the fact.
+pub const OFFLINE_CHANNEL: &str = "offline";
+
+/// The unit that accepts or rejects an offline record of `unit_id`: the unit above it, or the
+/// province itself for its own (level 3) notices.
+///
+/// # Errors
+/// `NotFound` for an unknown unit; database failure.
+pub async fn receiver<C: ConnectionTrait>(db: &C, unit_id: i32) -> AppResult<units::Model> {
+    let unit = units::Entity::find_by_id(unit_id).one(db).await?.ok_or(crate::error::AppError::NotFound)?;
+    match unit.parent_id {
+        Some(parent) => units::Entity::find_by_id(parent).one(db).await?.ok_or(crate::error::AppError::NotFound),
+        None => Ok(unit),
+    }
+}
+
+async fn receiver_name<C: ConnectionTrait>(db: &C, unit_id: i32) -> AppResult<String> {
+    Ok(receiver(db, unit_id).await?.name)
 }
 
 /// What an issued report is worth now.
@@ -32,6 +53,9 @@ pub enum Standing {
     /// 暂停: objections in time for its period (by postmark or arrival) were registered after it
     /// was issued; it holds nothing up until a new report that accounts for them replaces it.
     Suspended { receipts: Vec<String>, since: DateTime<Utc> },
+    /// 待确认 / 已退回: the paper report of an offline notice, not (or not yet) accepted by the
+    /// receiving unit `receiver`; `rejected` holds its reason once it was rejected.
+    Unconfirmed { receiver: String, rejected: Option<String> },
 }
 
 impl Standing {
@@ -42,6 +66,8 @@ impl Standing {
             Self::Superseded { .. } => "superseded",
             Self::Void { .. } => "void",
             Self::Suspended { .. } => "suspended",
+            Self::Unconfirmed { rejected: None, .. } => "unconfirmed",
+            Self::Unconfirmed { rejected: Some(_), .. } => "rejected",
         }
     }
 
@@ -52,6 +78,8 @@ impl Standing {
             Self::Superseded { .. } => "已被取代",
             Self::Void { .. } => "已失效",
             Self::Suspended { .. } => "暂停",
+            Self::Unconfirmed { rejected: None, .. } => "待确认",
+            Self::Unconfirmed { rejected: Some(_), .. } => "已退回",
         }
     }
 
@@ -66,7 +94,7 @@ impl Standing {
     pub fn since(&self) -> Option<DateTime<Utc>> {
         match self {
             Self::Void { since, .. } | Self::Suspended { since, .. } => Some(*since),
-            Self::Valid | Self::Superseded { .. } => None,
+            Self::Valid | Self::Superseded { .. } | Self::Unconfirmed { .. } => None,
         }
     }
 
@@ -84,6 +112,10 @@ impl Standing {
                 "报告出具后登记了公示期内寄出（或送达）的异议（回执编号{}），待处理完毕并出具新的公示结果报告",
                 receipts.join("、")
             ),
+            Self::Unconfirmed { receiver, rejected: None } => format!("线下公示结果报告尚待{receiver}确认"),
+            Self::Unconfirmed { receiver, rejected: Some(why) } => {
+                format!("线下公示结果报告已被{receiver}退回（理由：{why}）")
+            }
         }
     }
 }
@@ -98,10 +130,13 @@ pub struct Facts<'a> {
     pub later_revisions: &'a [notice_revisions::Model],
     /// The notice's objections received in time but registered after the report was issued.
     pub late_objections: &'a [objections::Model],
+    /// For an offline notice, the unit that accepts or rejects it.
+    pub receiver: Option<&'a str>,
 }
 
 /// The rule, without I/O. Superseded first (the newer report speaks for the projects), then
-/// void (the ground is gone whatever else happened), then suspended.
+/// void (the ground is gone whatever else happened), then an offline record the receiving unit
+/// has not accepted, then suspended.
 #[must_use]
 pub fn decide(f: &Facts) -> Standing {
     if let Some(by) = f.superseded_by {
@@ -114,11 +149,24 @@ pub fn decide(f: &Facts) -> Standing {
     if let Some(at) = restart {
         return Standing::Void { why: VoidReason::PeriodRestarted, since: at };
     }
+    if let Some(unconfirmed) = unconfirmed(f) {
+        return unconfirmed;
+    }
     if let Some(first) = f.late_objections.iter().map(|o| o.registered_at).min() {
         let receipts = f.late_objections.iter().map(|o| o.receipt_code.clone()).collect();
         return Standing::Suspended { receipts, since: first };
     }
     Standing::Valid
+}
+
+/// An offline notice's report stands only once the receiving unit accepted the record.
+fn unconfirmed(f: &Facts) -> Option<Standing> {
+    if f.notice.channel != OFFLINE_CHANNEL || f.notice.offline_review.as_deref() == Some("accepted") {
+        return None;
+    }
+    let rejected = (f.notice.offline_review.as_deref() == Some("rejected"))
+        .then(|| f.notice.offline_review_reason.clone().unwrap_or_default());
+    Some(Standing::Unconfirmed { receiver: f.receiver.unwrap_or("接收单位").to_owned(), rejected })
 }
 
 /// The standing of `report` now.
@@ -139,12 +187,15 @@ pub async fn of<C: ConnectionTrait>(db: &C, report: &result_reports::Model) -> A
         .all(db)
         .await?;
     let late_objections = late_objections(db, report).await?;
+    let receiver =
+        if notice.channel == OFFLINE_CHANNEL { Some(receiver_name(db, notice.unit_id).await?) } else { None };
     Ok(decide(&Facts {
         report,
         superseded_by: superseded_by.as_deref(),
         notice: &notice,
         later_revisions: &later_revisions,
         late_objections: &late_objections,
+        receiver: receiver.as_deref(),
     }))
 }
 
@@ -183,6 +234,7 @@ mod tests {
             content: String::new(),
             sha256: String::new(),
             superseded_by: None,
+            paper_scan_id: None,
         }
     }
 
@@ -198,6 +250,13 @@ mod tests {
             created_at: at(9, 0),
             withdrawn_at,
             withdraw_reason: withdrawn_at.map(|_| "误发".to_owned()),
+            channel: "online".into(),
+            posted_where: None,
+            offline_scan_id: None,
+            offline_review: None,
+            offline_review_reason: None,
+            offline_reviewed_by: None,
+            offline_reviewed_at: None,
         }
     }
 
@@ -228,7 +287,14 @@ mod tests {
         late: &[objections::Model],
         by: Option<&str>,
     ) -> Standing {
-        decide(&Facts { report: &report(), superseded_by: by, notice, later_revisions: later, late_objections: late })
+        decide(&Facts {
+            report: &report(),
+            superseded_by: by,
+            notice,
+            later_revisions: later,
+            late_objections: late,
+            receiver: None,
+        })
     }
 
     #[test]
@@ -249,6 +315,23 @@ mod tests {
         let restarted = standing(&notice(None), &[revision(12, true, Some(at(17, 2)))], &[], None);
         assert_eq!(restarted, Standing::Void { why: VoidReason::PeriodRestarted, since: at(17, 2) });
         assert!(restarted.reason().contains("公示期重新计算"));
+    }
+
+    #[test]
+    fn an_offline_report_clears_only_once_accepted() {
+        let mut offline = notice(None);
+        offline.channel = "offline".into();
+        offline.offline_review = Some("pending".into());
+        let pending = standing(&offline, &[], &[], None);
+        assert!(!pending.clears());
+        assert_eq!(pending.reason(), "线下公示结果报告尚待接收单位确认");
+        offline.offline_review = Some("rejected".into());
+        offline.offline_review_reason = Some("扫描件不清晰".into());
+        let rejected = standing(&offline, &[], &[], None);
+        assert_eq!(rejected.label(), "已退回");
+        assert!(rejected.reason().contains("扫描件不清晰"));
+        offline.offline_review = Some("accepted".into());
+        assert_eq!(standing(&offline, &[], &[], None), Standing::Valid);
     }
 
     #[test]

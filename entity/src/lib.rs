@@ -15,6 +15,7 @@ pub mod objection_attachments;
 pub mod objection_events;
 pub mod objections;
 pub mod objector_identities;
+pub mod offline_scans;
 pub mod project_completers;
 pub mod project_ip_items;
 pub mod project_units;

@@ -17,6 +17,19 @@ pub struct Model {
     pub withdrawn_at: Option<DateTimeUtc>,
     #[sea_orm(column_type = "Text")]
     pub withdraw_reason: Option<String>,
+    /// `online` (published here) or `offline` (张榜/媒体, recorded after the fact).
+    pub channel: String,
+    /// Where an offline notice was posted (单位公示栏, 《甘肃工人报》…).
+    #[sea_orm(column_type = "Text")]
+    pub posted_where: Option<String>,
+    /// The photo or scan of the posted notice (`offline_scans`).
+    pub offline_scan_id: Option<i32>,
+    /// The receiving unit's decision on an offline record: `pending`, `accepted`, `rejected`.
+    pub offline_review: Option<String>,
+    #[sea_orm(column_type = "Text")]
+    pub offline_review_reason: Option<String>,
+    pub offline_reviewed_by: Option<i32>,
+    pub offline_reviewed_at: Option<DateTimeUtc>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

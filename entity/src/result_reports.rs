@@ -17,6 +17,8 @@ pub struct Model {
     pub content: String,
     pub sha256: String,
     pub superseded_by: Option<i32>,
+    /// Set for a paper report of an offline notice: its scan (`offline_scans`).
+    pub paper_scan_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -8,6 +8,7 @@ mod m20261210_000004_token_expiry;
 mod m20261210_000005_ended_sessions;
 mod m20261215_000006_sealed_identities;
 mod m20261220_000007_withdrawals_and_review_grades;
+mod m20261220_000008_offline_records;
 mod m20261220_000009_planner_margin;
 mod m20261220_000010_campaign_records;
 
@@ -26,6 +27,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261210_000005_ended_sessions::Migration),
             Box::new(m20261215_000006_sealed_identities::Migration),
             Box::new(m20261220_000007_withdrawals_and_review_grades::Migration),
+            Box::new(m20261220_000008_offline_records::Migration),
             Box::new(m20261220_000009_planner_margin::Migration),
             Box::new(m20261220_000010_campaign_records::Migration),
         ]

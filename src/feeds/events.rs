@@ -2,6 +2,7 @@
 use crate::notices::Period;
 use crate::notices::public_listing::{EventRef, Listing};
 use crate::notices::public_read::{Filter, PublicState, ReportRef};
+use crate::report_standing::OFFLINE_CHANNEL;
 use chrono::{DateTime, Utc};
 use entity::notice_revisions;
 
@@ -69,7 +70,11 @@ fn event<'a>(
         What::Revision(rev) => {
             let period = Period::of_revision(rev).text();
             let projects = project_list(names(rev.id));
-            let (title, category, summary) = if rev.revision_no == 1 {
+            let (title, category, summary) = if rev.revision_no == 1 && s.notice.channel == OFFLINE_CHANNEL {
+                let at = s.notice.posted_where.clone().unwrap_or_default();
+                let summary = format!("{}登记线下公示（{at}）：{level}。{period}。{projects}", s.unit.name);
+                (format!("【线下公示】{}", rev.title), "publication", summary)
+            } else if rev.revision_no == 1 {
                 (rev.title.clone(), "publication", format!("{}发布{level}。{period}。{projects}", s.unit.name))
             } else {
                 let note = rev.correction_note.clone().unwrap_or_default();

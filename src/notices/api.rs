@@ -89,6 +89,11 @@ pub struct NoticeSummary {
     pub url: String,
     /// The result report's code once issued
     pub report_code: Option<String>,
+    /// `online` (published here) or `offline` (线下公示: posted on a board or in the media and
+    /// recorded here after the fact)
+    pub channel: String,
+    /// Where an offline notice was posted (单位公示栏, 《甘肃工人报》…)
+    pub posted_where: Option<String>,
 }
 
 #[derive(Debug, Serialize, ToSchema)]
@@ -227,6 +232,8 @@ fn summary(
         item_count,
         url: base.absolute_url(&format!("/notices/{}", s.notice.id)),
         report_code: s.reports.iter().rfind(|r| r.issued_at <= now).map(|r| r.code.clone()),
+        channel: s.notice.channel.clone(),
+        posted_where: s.notice.posted_where.clone(),
     }
 }
 

@@ -111,7 +111,7 @@ pub async fn generate_with(
 /// Checks every project against the gate and the level's content rules and builds its
 /// snapshot, which may not add or remove completers from the lower-level notice it rests on;
 /// all refusals are reported together.
-async fn build_items<C: ConnectionTrait>(
+pub(crate) async fn build_items<C: ConnectionTrait>(
     db: &C,
     campaign_id: i32,
     unit_id: i32,
@@ -155,7 +155,11 @@ async fn build_items<C: ConnectionTrait>(
     if errors.is_empty() { Ok(items) } else { Err(AppError::Validation(errors)) }
 }
 
-async fn insert_items<C: ConnectionTrait>(db: &C, revision_id: i32, items: &[(i32, Snapshot)]) -> AppResult<()> {
+pub(crate) async fn insert_items<C: ConnectionTrait>(
+    db: &C,
+    revision_id: i32,
+    items: &[(i32, Snapshot)],
+) -> AppResult<()> {
     let rows = items.iter().enumerate().map(|(i, (project_id, s))| notice_items::ActiveModel {
         revision_id: Set(revision_id),
         project_id: Set(*project_id),

@@ -254,7 +254,12 @@ fn needs_note(differences: &[Difference]) -> AppError {
 
 /// Hashes the published revision as the ledger will see it, stores the hash on the row and
 /// appends the ledger entry.
-async fn seal_revision<C: ConnectionTrait>(db: &C, revision_id: i32, kind: &str, now: DateTime<Utc>) -> AppResult<()> {
+pub(crate) async fn seal_revision<C: ConnectionTrait>(
+    db: &C,
+    revision_id: i32,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
     let content = ledger::revision_content(db, revision_id)
         .await?
         .ok_or_else(|| AppError::internal("published revision vanished inside its transaction"))?;

@@ -54,6 +54,9 @@ struct NoticeOut {
     published: Vec<RevisionOut>,
     draft: Option<RevisionOut>,
     withdraw_reason: Option<String>,
+    /// `online`, or `offline` for a notice posted on a board or in the media (线下公示)
+    channel: String,
+    posted_where: Option<String>,
 }
 
 fn notice_out(n: &StaffNotice) -> NoticeOut {
@@ -68,6 +71,8 @@ fn notice_out(n: &StaffNotice) -> NoticeOut {
         published: n.published.iter().map(revision_out).collect(),
         draft: n.draft.as_ref().map(revision_out),
         withdraw_reason: n.notice.withdraw_reason.clone(),
+        channel: n.notice.channel.clone(),
+        posted_where: n.notice.posted_where.clone(),
     }
 }
 

@@ -56,6 +56,8 @@ struct Row {
     range_text: String,
     status_label: &'static str,
     has_draft: bool,
+    /// Where an offline notice (线下公示) was posted.
+    offline_at: Option<String>,
 }
 
 fn row(n: &StaffNotice, now: chrono::DateTime<chrono::Utc>) -> Row {
@@ -74,7 +76,13 @@ fn row(n: &StaffNotice, now: chrono::DateTime<chrono::Utc>) -> Row {
             _ => "草稿",
         },
         has_draft: n.draft.is_some(),
+        offline_at: offline_at(&n.notice),
     }
+}
+
+/// Where a notice recorded as posted offline was posted; `None` for one published here.
+fn offline_at(notice: &entity::notices::Model) -> Option<String> {
+    (notice.channel == crate::report_standing::OFFLINE_CHANNEL).then(|| notice.posted_where.clone().unwrap_or_default())
 }
 
 fn state_label(s: NoticeState) -> &'static str {
@@ -131,6 +139,7 @@ struct ShowPage {
     campaign_title: String,
     level: i32,
     level_label: &'static str,
+    offline_at: Option<String>,
     state: &'static str,
     state_label: &'static str,
     can_manage: bool,
@@ -205,6 +214,7 @@ async fn show_context(state: &AppState, actor: &Actor, id: i32) -> AppResult<Sho
         campaign_title: n.campaign.title.clone(),
         level: level.number(),
         level_label: level.label(),
+        offline_at: offline_at(&n.notice),
         state: n.state().code(),
         state_label: state_label(n.state()),
         can_manage: n.can_manage,

@@ -264,6 +264,9 @@ pub struct NoticePage<'a> {
     pub restarts_period: bool,
     pub board_location: Option<String>,
     pub media: Option<String>,
+    /// 线下公示: posted on a board or in the media, recorded here after the fact.
+    pub offline: bool,
+    pub posted_where: Option<String>,
     pub body_html: String,
     pub items: Vec<ItemView>,
     pub item_count: usize,
@@ -320,6 +323,8 @@ pub fn notice_page<'a>(
         restarts_period: shown.restarts_period,
         board_location: shown.board_location.clone(),
         media: shown.media.clone(),
+        offline: state.notice.channel == crate::report_standing::OFFLINE_CHANNEL,
+        posted_where: state.notice.posted_where.clone(),
         body_html: crate::markdown::to_safe_html(&shown.body_md),
         items: item_views(items, changes),
         item_count: items.len(),
@@ -359,6 +364,8 @@ pub struct NoticeCard {
     pub time_left: String,
     pub item_count: usize,
     pub revision_no: i32,
+    /// Where a notice posted offline (线下公示) was posted; `None` for one published here.
+    pub offline_at: Option<String>,
     /// Matching project names when the list answers a search.
     pub matched: Vec<String>,
 }
@@ -391,6 +398,8 @@ pub fn card(state: &PublicState, item_count: usize, now: DateTime<Utc>) -> Optio
         time_left: if open { period.time_left_text(now) } else { String::new() },
         item_count,
         revision_no: rev.revision_no,
+        offline_at: (state.notice.channel == crate::report_standing::OFFLINE_CHANNEL)
+            .then(|| state.notice.posted_where.clone().unwrap_or_default()),
         matched: Vec::new(),
     })
 }

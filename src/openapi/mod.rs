@@ -8,8 +8,13 @@ use std::sync::LazyLock;
 use utoipa::openapi::{Content, InfoBuilder, OpenApi, OpenApiBuilder, Ref, RefOr, Response};
 
 /// Every module's API description. Add yours here.
-pub const PARTS: &[fn() -> OpenApi] =
-    &[crate::notices::api::openapi, crate::objections::openapi::openapi, crate::reports::api::openapi, admin::openapi];
+pub const PARTS: &[fn() -> OpenApi] = &[
+    crate::notices::api::openapi,
+    crate::objections::openapi::openapi,
+    crate::reports::api::openapi,
+    crate::offline::api::openapi,
+    admin::openapi,
+];
 
 /// The merged document.
 #[must_use]

@@ -65,9 +65,10 @@ pub struct ReportAnswer {
 /// A report's standing (报告效力) as the API states it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct StandingAnswer {
-    /// `valid` (有效), `superseded` (已被取代), `void` (已失效) or `suspended` (暂停)
+    /// `valid` (有效), `superseded` (已被取代), `void` (已失效), `suspended` (暂停), or for the
+    /// paper report of an offline notice `unconfirmed` (待确认) / `rejected` (已退回)
     pub code: &'static str,
-    /// 有效 / 已被取代 / 已失效 / 暂停
+    /// 有效 / 已被取代 / 已失效 / 暂停 / 待确认 / 已退回
     pub label: &'static str,
     /// Why, in Chinese
     pub reason: String,

@@ -77,10 +77,11 @@ struct NotStanding {
 }
 
 impl NotStanding {
-    /// Voided or suspended reports say so on their page; superseded ones have their own banner.
+    /// Voided, suspended and unconfirmed (offline) reports say so on their page; superseded ones
+    /// have their own banner.
     fn of(s: &crate::report_standing::Standing) -> Option<Self> {
         use crate::report_standing::Standing;
-        matches!(s, Standing::Void { .. } | Standing::Suspended { .. }).then(|| Self {
+        matches!(s, Standing::Void { .. } | Standing::Suspended { .. } | Standing::Unconfirmed { .. }).then(|| Self {
             label: s.label(),
             reason: s.reason(),
             since_text: s.since().map(datetime_zh),

@@ -171,14 +171,14 @@ pub fn refusal(blockers: &[Blocker]) -> AppError {
 
 /// Two staff pressing "issue" at once must not both pass the checks: on PostgreSQL the notice
 /// row is locked for the transaction; SQLite's write lock (BEGIN IMMEDIATE) already serialises.
-async fn lock_notice<C: ConnectionTrait>(db: &C, notice_id: i32) -> AppResult<()> {
+pub(crate) async fn lock_notice<C: ConnectionTrait>(db: &C, notice_id: i32) -> AppResult<()> {
     if db.get_database_backend() == DbBackend::Postgres {
         notice_rows::Entity::find_by_id(notice_id).lock_exclusive().one(db).await?;
     }
     Ok(())
 }
 
-async fn unused_code<C: ConnectionTrait>(db: &C) -> AppResult<String> {
+pub(crate) async fn unused_code<C: ConnectionTrait>(db: &C) -> AppResult<String> {
     for _ in 0..8 {
         let code = new_code();
         let taken = result_reports::Entity::find().filter(result_reports::Column::Code.eq(&code)).one(db).await?;
@@ -240,7 +240,7 @@ pub async fn replaced_projects<C: ConnectionTrait>(
 /// Marks earlier live reports of the same unit and level as superseded by `new` when every
 /// project they covered has now been reported again. A report only partly replaced stays live
 /// for its other projects; its verify page names the projects replaced.
-async fn supersede_earlier<C: ConnectionTrait>(
+pub(crate) async fn supersede_earlier<C: ConnectionTrait>(
     db: &C,
     new: &result_reports::Model,
     notice: &notice_rows::Model,

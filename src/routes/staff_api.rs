@@ -2,8 +2,8 @@
 //! staff pages, as JSON. Documented in `/api/openapi.json` (`crate::openapi::admin`).
 use super::AdminRoutes;
 use crate::{
-    audit_log, campaigns, imports, notices, objections, progress, projects, recommendations, reports, tokens, units,
-    users,
+    audit_log, campaigns, imports, notices, objections, offline, progress, projects, recommendations, reports, tokens,
+    units, users,
 };
 
 pub fn register(r: &mut AdminRoutes) {
@@ -47,6 +47,11 @@ pub fn register(r: &mut AdminRoutes) {
     r.get("/api/v1/admin/recommendations", recommendations::staff_api::list_api)
         .post("/api/v1/admin/recommendations", recommendations::staff_api::recommend_api)
         .post("/api/v1/admin/recommendations/withdrawals", recommendations::staff_api::withdraw_api);
+    r.get("/api/v1/admin/offline", offline::api::list)
+        .post("/api/v1/admin/offline/notices", offline::api::record)
+        .get("/api/v1/admin/offline/notices/{id}", offline::api::get)
+        .post("/api/v1/admin/offline/notices/{id}/report", offline::api::upload_report)
+        .post("/api/v1/admin/offline/notices/{id}/review", offline::api::review);
     r.get("/api/v1/admin/campaign", progress::api::dashboard);
     r.get("/api/v1/admin/campaigns", campaigns::staff_api::list)
         .post("/api/v1/admin/campaigns", campaigns::staff_api::create)

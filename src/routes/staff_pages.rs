@@ -1,8 +1,8 @@
 //! Staff pages under `/admin` (session cookie + CSRF token). Fixed segments come before `{id}`.
 use super::AdminRoutes;
 use crate::{
-    accounts, audit_log, campaigns, imports, notices, objections, progress, projects, recommendations, reports, tokens,
-    units, users,
+    accounts, audit_log, campaigns, imports, notices, objections, offline, progress, projects, recommendations,
+    reports, tokens, units, users,
 };
 
 pub fn register(r: &mut AdminRoutes) {
@@ -69,5 +69,10 @@ pub fn register(r: &mut AdminRoutes) {
         .post("/admin/recommendations/review-grade", recommendations::staff_pages::review_grade_form)
         .get("/admin/recommendations/summary.xlsx", recommendations::staff_pages::summary_xlsx)
         .get("/admin/recommendations/summary.csv", recommendations::staff_pages::summary_csv);
+    r.get("/admin/offline", offline::pages::list_page)
+        .post("/admin/offline/notices", offline::pages::record_form)
+        .post("/admin/offline/notices/{id}/report", offline::pages::report_form)
+        .post("/admin/offline/notices/{id}/review", offline::pages::review_form)
+        .get("/admin/offline/scans/{id}", offline::pages::scan_file);
     r.get("/admin/campaign", progress::pages::dashboard);
 }

@@ -442,6 +442,7 @@ pub fn cases() -> Vec<Case> {
     .chain(crate::notices_admin::matrix_cases())
     .chain(crate::objections_matrix::cases())
     .chain(crate::reports_matrix::cases())
+    .chain(crate::offline_records::matrix_cases())
     .collect()
 }
 

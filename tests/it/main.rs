@@ -44,6 +44,7 @@ mod objections_lookup;
 mod objections_matrix;
 mod objections_staff;
 mod objections_support;
+mod offline_records;
 mod pdf_read;
 mod personal_data;
 mod privacy;

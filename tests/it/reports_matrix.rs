@@ -15,17 +15,20 @@ use gongshi::notices::publish::{PublishRequest, publish};
 pub struct ReportFixture {
     /// A closed notice of O with no report yet (another one has its report issued).
     pub waiting: i32,
+    /// An offline notice of O (线下公示) waiting for the city's decision, and its scan.
+    pub offline: i32,
+    pub offline_scan: i32,
 }
 
-/// Two level-1 notices of `O` that ran in February (long closed on the matrix clock), one with
-/// its report issued.
+/// Three level-1 notices of `O` that ran in February (long closed on the matrix clock), one
+/// with its report issued, one recorded as offline.
 pub async fn fixture(app: &TestApp, own: i32) -> ReportFixture {
     let then = cn(2025, 1, 20, 9, 0, 0);
     let campaign = CampaignFixture::new("MATRIX-REP").title("矩阵报告征集活动").created_at(then).insert(app).await;
     let drafts = vec![crate::reports_support::project("MR-1", "矩阵报告项目", None).validate().unwrap()];
     let ids = gongshi::imports::store(&app.db, campaign, own, drafts, then).await.unwrap().project_ids;
     let mut notices = Vec::new();
-    for start in [day(2025, 2, 1), day(2025, 2, 10)] {
+    for start in [day(2025, 2, 1), day(2025, 2, 10), day(2025, 2, 20)] {
         let req = GenerateRequest {
             campaign_id: campaign,
             unit_id: own,
@@ -40,7 +43,8 @@ pub async fn fixture(app: &TestApp, own: i32) -> ReportFixture {
     }
     let who = gongshi::audit::Who::default();
     gongshi::reports::issue(&app.db, notices[0], &who, "http://127.0.0.1:8080", app.clock_now()).await.unwrap();
-    ReportFixture { waiting: notices[1] }
+    let offline_scan = crate::offline_records::mark_offline(app, notices[2]).await;
+    ReportFixture { waiting: notices[1], offline: notices[2], offline_scan }
 }
 
 /// Issuing for O: O's admin; those who see O's notice are refused (403); a sibling learns
