@@ -1,12 +1,14 @@
 //! One project's whole way from an enterprise to the province, with the gate asked at every
 //! step: refused before any report, held back by an upheld objection, refused a re-notice
 //! without a correction, cleared by the corrected re-notice, recommended by mistake and
-//! withdrawn, recommended again, noticed by the county and the city, refused by the province
-//! until it proposes a grade, and listed at level 3.
+//! withdrawn, recommended again, noticed by the county on its board (an offline record the city
+//! must accept first) and by the city online, refused by the province until it proposes a
+//! grade, and listed at level 3.
 use crate::db_test;
 use crate::helpers::TestApp;
 use crate::notices_support::{cn, day};
 use crate::reports_support::*;
+use base64::Engine as _;
 use gongshi::notices::Level;
 use gongshi::notices::generate::{GenerateRequest, generate};
 use gongshi::notices::publish::{PublishRequest, publish};
@@ -104,13 +106,33 @@ db_test!(one_project_walks_from_the_enterprise_to_the_province_through_the_gate_
     assert!(refusal(gone).contains("尚未推荐至本单位"), "withdrawn, the county cannot list it");
     try_recommend(&app, &e, p).await.unwrap();
 
-    // 6. The county's notice (3月24日–28日) and report; on to the city.
-    app.clock.set(cn(2025, 3, 23, 9, 0, 0));
-    let l2_county = notice_at(&app, &t, t.county, Level::Recommender, &[p], day(2025, 3, 24), app.clock_now()).await;
-    let early = try_recommend(&app, &county, p).await.unwrap_err();
-    assert!(early.contains("尚无凉州区总工会的推荐单位公示结果报告"), "{early}");
+    // 6. The county posts its notice on its board (3月24日–28日) and records it afterwards with
+    //    a photo and its paper report; the gate waits for the city to accept the record.
     app.clock.set(cn(2025, 3, 29, 9, 0, 0));
-    issued(&app, &county, l2_county).await;
+    let scan = base64::engine::general_purpose::STANDARD.encode(b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n");
+    let record = json!({
+        "campaign_id": t.campaign,
+        "level": 2,
+        "title": "凉州区总工会关于职工技术成果推荐项目的公示",
+        "posted_where": "凉州区总工会公示栏",
+        "starts_on": "2025-03-24",
+        "ends_on": "2025-03-28",
+        "project_ids": [p],
+        "scan_base64": scan,
+    });
+    let (status, row) = api(&app, &county, reqwest::Method::POST, "/api/v1/admin/offline/notices", Some(record)).await;
+    assert_eq!(status, 201, "{row}");
+    let offline = row["notice_id"].as_i64().unwrap();
+    let paper = json!({ "outcomes": [{ "project_id": p, "outcome": "no_objection" }], "scan_base64": scan });
+    let path = format!("/api/v1/admin/offline/notices/{offline}/report");
+    let (status, body) = api(&app, &county, reqwest::Method::POST, &path, Some(paper)).await;
+    assert_eq!(status, 201, "{body}");
+    let waiting = try_recommend(&app, &county, p).await.unwrap_err();
+    assert!(waiting.contains("尚待武威市总工会确认"), "{waiting}");
+    let path = format!("/api/v1/admin/offline/notices/{offline}/review");
+    let verdict = json!({ "decision": "accept", "reason": "已核对公示照片和结果报告原件" });
+    let (status, body) = api(&app, &city, reqwest::Method::POST, &path, Some(verdict)).await;
+    assert!(status == 200 || status == 201, "{body}");
     try_recommend(&app, &county, p).await.unwrap();
 
     // 7. The city's notice (3月31日–4月4日) and report; on to the province.
