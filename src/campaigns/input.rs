@@ -19,6 +19,7 @@ pub struct CampaignInput {
     #[schema(min_length = 1, max_length = 200)]
     pub title: String,
     #[schema(minimum = 2000, maximum = 2100)]
+    #[serde(deserialize_with = "crate::web::integer::i32")]
     pub year: i32,
     /// 届次, e.g. 第十九届
     #[serde(default)]
@@ -37,26 +38,27 @@ pub struct CampaignInput {
     #[serde(default = "yes")]
     pub open: bool,
     /// 公示期, calendar days
-    #[serde(default = "default_notice_days")]
+    #[serde(default = "default_notice_days", deserialize_with = "crate::web::integer::i32")]
     #[schema(minimum = 1, maximum = 30)]
     pub notice_days: i32,
-    /// When a notice closes on its last day: `24:00`, or e.g. `18:00`
+    /// When a notice closes on its last day: `24:00`, or e.g. `18:00` (00:01 to 24:00)
     #[serde(default = "default_closing_time")]
+    #[schema(pattern = "^(00:(0[1-9]|[1-5][0-9])|(0[1-9]|1[0-9]|2[0-3]):[0-5][0-9]|24:00)$")]
     pub closing_time: String,
     /// Projects a unit recommends to the province 原则上 (more need a recorded reason)
-    #[serde(default = "default_limit")]
+    #[serde(default = "default_limit", deserialize_with = "crate::web::integer::i32")]
     #[schema(minimum = 1, maximum = 1000)]
     pub recommend_limit: i32,
     /// Days after the close to conclude objections
-    #[serde(default = "default_handling_days")]
+    #[serde(default = "default_handling_days", deserialize_with = "crate::web::integer::i32")]
     #[schema(minimum = 1, maximum = 365)]
     pub handling_days: i32,
     /// Days before a deadline (“…前报送”) the last report is planned, so the papers arrive in time
-    #[serde(default = "default_margin_days")]
+    #[serde(default = "default_margin_days", deserialize_with = "crate::web::integer::i32")]
     #[schema(minimum = 0, maximum = 30)]
     pub deadline_margin_days: i32,
     /// Days after a case's conclusion before the objector's identity is erased
-    #[serde(default = "default_retention_days")]
+    #[serde(default = "default_retention_days", deserialize_with = "crate::web::integer::i32")]
     #[schema(minimum = 1, maximum = 3650)]
     pub retention_days: i32,
     #[serde(default = "yes")]
@@ -67,6 +69,7 @@ pub struct CampaignInput {
     pub letters_by: LettersBy,
     /// The grades the campaign awards, highest first
     #[serde(default = "all_grades")]
+    #[schema(min_items = 1)]
     pub award_grades: Vec<Grade>,
     /// The lowest grade the provincial notice lists (三等奖以上: `third`)
     #[serde(default = "default_min_grade")]
@@ -94,9 +97,11 @@ pub struct DeadlineInput {
 pub struct QuotaInput {
     /// The sending unit's code, e.g. `WW-LZ`; it sends to the unit directly above it
     pub unit: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::web::integer::option_i32")]
+    #[schema(minimum = 0)]
     pub min: Option<i32>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "crate::web::integer::option_i32")]
+    #[schema(minimum = 1)]
     pub max: Option<i32>,
 }
 
@@ -234,12 +239,6 @@ impl CampaignInput {
                 errors.push(FieldError::new("award_grades", format!("奖励等级“{}”重复", g.label())));
             }
             seen.push(*g);
-        }
-        if !self.award_grades.contains(&self.province_min_grade) {
-            errors.push(FieldError::new(
-                "province_min_grade",
-                format!("省总工会公示的最低等级“{}”不在本活动的奖励等级中", self.province_min_grade.label()),
-            ));
         }
     }
 

@@ -267,7 +267,7 @@ async fn checked<C: ConnectionTrait>(db: &C, input: CampaignInput, id: Option<i3
     let valid = input.validate(&units);
     match (valid, taken) {
         (Ok(v), None) => Ok(v),
-        (Ok(v), Some(_)) => Err(AppError::invalid("code", format!("活动代码“{}”已被使用", v.input.code.trim()))),
+        (Ok(v), Some(_)) => Err(AppError::taken("code", format!("活动代码“{}”已被使用", v.input.code.trim()))),
         (Err(mut errors), taken) => {
             if let Some(t) = taken {
                 errors.insert(0, FieldError::new("code", format!("活动代码“{}”已被使用", t.code)));

@@ -30,7 +30,7 @@ pub async fn get(state: Data<AppState>, _actor: Actor, code: Path<String>) -> Ap
 /// Creates a campaign (the root unit's admins).
 #[utoipa::path(post, path = "/api/v1/admin/campaigns", tag = "admin", security(("bearer_token" = [])),
     request_body = CampaignInput,
-    responses((status = 201, body = CampaignInput), (status = 403, body = crate::web::errors::Problem), (status = 422, body = crate::web::errors::Problem, description = "Every problem, by field (a code in use, an unknown unit, a closing time outside 00:01–24:00…); nothing saved")))]
+    responses((status = 201, body = CampaignInput), (status = 403, body = crate::web::errors::Problem), (status = 409, body = crate::web::errors::Problem, description = "The code is in use"), (status = 422, body = crate::web::errors::Problem, description = "Every problem, by field (an unknown unit, a deadline before the start, a closing time outside 00:01–24:00…); nothing saved")))]
 pub async fn create(state: Data<AppState>, actor: Actor, body: Json<Value>) -> ApiResult<HttpResponse> {
     service::require_manager(&actor)?;
     let input = from_json(body.into_inner())?;
@@ -77,7 +77,7 @@ pub struct CopyBody {
 /// Starts a new campaign from this one: settings, deadlines and quotas, a year later.
 #[utoipa::path(post, path = "/api/v1/admin/campaigns/{code}/copy", tag = "admin", security(("bearer_token" = [])),
     params(("code" = String, Path)), request_body = CopyBody,
-    responses((status = 201, body = CampaignInput), (status = 403, body = crate::web::errors::Problem), (status = 404, body = crate::web::errors::Problem), (status = 422, body = crate::web::errors::Problem)))]
+    responses((status = 201, body = CampaignInput), (status = 403, body = crate::web::errors::Problem), (status = 404, body = crate::web::errors::Problem), (status = 409, body = crate::web::errors::Problem, description = "The new code is in use"), (status = 422, body = crate::web::errors::Problem)))]
 pub async fn copy(
     state: Data<AppState>,
     actor: Actor,

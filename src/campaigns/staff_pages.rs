@@ -279,7 +279,7 @@ pub async fn create(
             flash(&req, format!("已新建征集活动《{}》", row.title));
             Ok(see_other(&format!("/admin/campaigns/{}", row.code)))
         }
-        Err(AppError::Validation(errors)) => {
+        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
             Ok(form_page(&req, &actor, None, &form, &errors, StatusCode::UNPROCESSABLE_ENTITY)?)
         }
         Err(other) => Err(other.into()),
@@ -303,7 +303,7 @@ pub async fn update(
             flash(&req, format!("已保存征集活动《{}》", row.title));
             Ok(see_other(&format!("/admin/campaigns/{}", row.code)))
         }
-        Err(AppError::Validation(errors)) => {
+        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
             Ok(form_page(&req, &actor, Some(&code), &form, &errors, StatusCode::UNPROCESSABLE_ENTITY)?)
         }
         Err(other) => Err(other.into()),
@@ -362,7 +362,7 @@ pub async fn copy(
             flash(&req, format!("已从{from}复制为新的征集活动，请核对日期和文号"));
             Ok(see_other(&format!("/admin/campaigns/{}/edit", row.code)))
         }
-        Err(AppError::Validation(errors)) => {
+        Err(AppError::Validation(errors) | AppError::Taken(errors)) => {
             let page = ListPage {
                 title: "征集活动",
                 campaigns: service::list(&state.db).await?,

@@ -37,8 +37,10 @@ pub async fn list(state: Data<AppState>, actor: Actor) -> ApiResult<HttpResponse
 /// An offline notice to record.
 #[derive(Deserialize, ToSchema)]
 pub struct RecordBody {
+    #[serde(deserialize_with = "crate::web::integer::i32")]
     pub campaign_id: i32,
     /// 1 申报单位公示, 2 推荐单位公示, 3 省总工会公示
+    #[serde(deserialize_with = "crate::web::integer::i32")]
     pub level: i32,
     pub title: String,
     /// Where it was posted: 单位公示栏, 《甘肃工人报》…
@@ -48,6 +50,7 @@ pub struct RecordBody {
     /// Last day: the campaign's five calendar days from `starts_on`
     pub ends_on: String,
     /// The projects it listed, in order
+    #[serde(deserialize_with = "crate::web::integer::vec_i32")]
     pub project_ids: Vec<i32>,
     /// The photo or scan of the posted notice (PDF, JPEG or PNG), base64
     pub scan_base64: String,
@@ -84,6 +87,7 @@ pub async fn get(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiResul
 /// One project's outcome as the paper report states it.
 #[derive(Deserialize, ToSchema)]
 pub struct OutcomeBody {
+    #[serde(deserialize_with = "crate::web::integer::i32")]
     pub project_id: i32,
     /// `no_objection` (公示无异议), `dismissed` (异议不成立) or `upheld` (异议成立)
     pub outcome: String,
@@ -139,6 +143,7 @@ pub async fn upload_report(
 #[derive(Deserialize, ToSchema)]
 pub struct ReviewBody {
     /// `accept` (确认) or `reject` (退回)
+    #[schema(pattern = "^(accept|reject)$")]
     pub decision: String,
     /// Why; shown to the recording unit
     pub reason: String,

@@ -71,6 +71,20 @@ pub fn option_i32<'de, D: Deserializer<'de>>(d: D) -> Result<Option<i32>, D::Err
     d.deserialize_option(OptionI32)
 }
 
+/// As [`i32`], for every item of a list.
+///
+/// # Errors
+/// As [`i32`], for any item.
+pub fn vec_i32<'de, D: Deserializer<'de>>(d: D) -> Result<Vec<i32>, D::Error> {
+    struct Item(i32);
+    impl<'de> serde::Deserialize<'de> for Item {
+        fn deserialize<E: Deserializer<'de>>(d: E) -> Result<Self, E::Error> {
+            i32(d).map(Item)
+        }
+    }
+    Ok(<Vec<Item> as serde::Deserialize>::deserialize(d)?.into_iter().map(|i| i.0).collect())
+}
+
 #[cfg(test)]
 mod tests {
     #[derive(serde::Deserialize)]

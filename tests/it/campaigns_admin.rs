@@ -97,8 +97,7 @@ db_test!(bad_campaigns_are_refused_field_by_field_and_nothing_is_saved, |app| {
     bad["quotas"][0]["unit"] = "NOWHERE".into();
     bad["recommend_limit"] = 0.into();
     bad["closing_time"] = "25:00".into();
-    bad["province_min_grade"] = "merit".into();
-    bad["award_grades"] = json!(["first", "second"]);
+    bad["award_grades"] = json!([]);
     let (status, body) = api(&app, &f.gs, reqwest::Method::POST, "/api/v1/admin/campaigns", Some(bad)).await;
     assert_eq!(status, 422, "{body}");
     let messages: Vec<(String, String)> = body["errors"]
@@ -110,7 +109,7 @@ db_test!(bad_campaigns_are_refused_field_by_field_and_nothing_is_saved, |app| {
     let has = |field: &str, text: &str| messages.iter().any(|(f, m)| f == field && m.contains(text));
     assert!(has("closing_time", "00:01至24:00"), "{messages:?}");
     assert!(has("recommend_limit", "推荐限额应在1至1000之间"), "{messages:?}");
-    assert!(has("province_min_grade", "不在本活动的奖励等级中"), "{messages:?}");
+    assert!(has("award_grades", "至少设一个奖励等级"), "{messages:?}");
     assert!(has("deadlines[0]", "早于活动开始日期2026-03-01"), "{messages:?}");
     assert!(has("quotas[0]", "单位代码“NOWHERE”不存在"), "{messages:?}");
     assert_eq!(count(&app).await, 0, "nothing saved");
@@ -125,7 +124,7 @@ db_test!(bad_campaigns_are_refused_field_by_field_and_nothing_is_saved, |app| {
     assert_eq!(status, 201);
     let (status, body) =
         api(&app, &f.gs, reqwest::Method::POST, "/api/v1/admin/campaigns", Some(campaign_2026())).await;
-    assert_eq!(status, 422);
+    assert_eq!(status, 409, "a code in use conflicts with what exists");
     assert_eq!(body["errors"][0]["message"], "活动代码“2026”已被使用");
     assert_eq!(count(&app).await, 1);
 

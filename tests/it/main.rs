@@ -15,6 +15,7 @@ mod cross_site_filing;
 mod dashboard;
 mod deploy;
 mod feeds;
+mod first_campaign;
 mod foundation;
 mod freshness;
 mod gate;
