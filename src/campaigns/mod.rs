@@ -8,6 +8,7 @@
 //! (`objections`). Two copies cannot take their values from here and are checked against them
 //! in `tests/it/migrations.rs`: the schema's column defaults (the initial migration) and
 //! `PeriodRules::default()`.
+pub mod api;
 pub mod grade;
 pub mod input;
 pub mod service;
@@ -154,6 +155,37 @@ impl CampaignSettings {
             letters_by: LettersBy::parse(&campaign.letters_by).unwrap_or(Self::DEFAULT.letters_by),
             province_min_grade: Grade::parse(&campaign.province_min_grade).unwrap_or(Self::DEFAULT.province_min_grade),
         }
+    }
+}
+
+impl CampaignSettings {
+    /// The rules in force, as the public campaign page states them, one sentence each.
+    #[must_use]
+    pub fn rules_zh(&self) -> Vec<String> {
+        let closing = if self.closing_minute >= 1440 {
+            "最后一日24时截止".to_owned()
+        } else if self.closing_minute % 60 == 0 {
+            format!("最后一日{}时截止", self.closing_minute / 60)
+        } else {
+            format!("最后一日{}时{:02}分截止", self.closing_minute / 60, self.closing_minute % 60)
+        };
+        vec![
+            format!("公示期为{}个自然日（含节假日），{closing}。", self.notice_days),
+            if self.require_real_name {
+                "异议须实名提出：个人须提供真实姓名和联系方式，单位须提供单位名称、联系人和电话，并加盖公章；匿名异议不予受理。".to_owned()
+            } else {
+                "异议可以不署名提出，但请尽量留下联系方式以便核实和答复。".to_owned()
+            },
+            if self.refuse_without_evidence {
+                "异议须附证据材料或可核查的线索，未附材料的网上异议不予受理。".to_owned()
+            } else {
+                "异议应尽量附上证据材料或可核查的线索。".to_owned()
+            },
+            format!("信函提出的异议，是否在公示期内{}。", self.letters_by.label()),
+            format!("受理的异议在公示结束后{}日内办结，并向异议人反馈。", self.handling_days),
+            format!("各推荐单位向省总工会推荐的项目原则上不超过{}项。", self.recommend_limit),
+            format!("省总工会公示列入拟评{}以上的项目。", self.province_min_grade.label()),
+        ]
     }
 }
 

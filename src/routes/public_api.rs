@@ -1,9 +1,10 @@
 //! The public JSON API (`/api/v1/…`) and its OpenAPI document; docs/OBJECTIONS.md keeps it stable.
-use crate::{notices, objections, openapi, reports};
+use crate::{campaigns, notices, objections, openapi, reports};
 use actix_web::web::{ServiceConfig, get, post};
 
 pub fn configure(cfg: &mut ServiceConfig) {
     cfg.route("/api/openapi.json", get().to(openapi::serve))
+        .route("/api/v1/campaigns/{code}", get().to(campaigns::api::get))
         .route("/api/v1/notices", get().to(notices::api::list))
         .route("/api/v1/notices/{id}", get().to(notices::api::detail))
         .route("/api/v1/notices/{id}/objections", post().to(objections::api::file))

@@ -274,3 +274,31 @@ db_test!(a_campaigns_closing_hour_closed_state_and_lowest_provincial_grade_are_h
         gongshi::notices::gate::check_can_enter(&app.db, ids[0], Level::Province, f.province).await.unwrap_err();
     assert!(format!("{refused:?}").contains("拟评三等奖，省总工会公示只列拟评二等奖以上的项目"), "{refused:?}");
 });
+
+db_test!(the_public_campaign_page_and_api_state_the_rules_in_force, |app| {
+    let f = fresh(&app).await;
+    let (status, _) = api(&app, &f.gs, reqwest::Method::POST, "/api/v1/admin/campaigns", Some(campaign_2026())).await;
+    assert_eq!(status, 201);
+    let (status, page) = app.get_text("/campaigns/2026").await;
+    assert_eq!(status, 200);
+    assert!(page.contains("本届公示和异议规则"), "{page}");
+    assert!(page.contains("公示期为5个自然日（含节假日），最后一日18时截止。"), "{page}");
+    assert!(page.contains("异议须附证据材料或可核查的线索，未附材料的网上异议不予受理。"));
+    assert!(page.contains("信函提出的异议，是否在公示期内以收到日期为准。"));
+    assert!(page.contains("受理的异议在公示结束后7日内办结"));
+    assert!(page.contains("省总工会公示列入拟评二等奖以上的项目。"));
+    assert!(page.contains("武威市总工会：2026年4月8日前"), "the deadlines");
+    let res = app.client.get(app.url("/api/v1/campaigns/2026")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let body: Value = res.json().await.unwrap();
+    assert_eq!(body["closing_time"], "18:00");
+    assert_eq!(body["deadlines"][0]["unit"], "WW");
+    assert!(body["rules"][0].as_str().unwrap().contains("18时截止"), "{body}");
+    let res = app.client.get(app.url("/api/v1/campaigns/nope")).send().await.unwrap();
+    assert_eq!(res.status().as_u16(), 404);
+    let mut shut = campaign_2026();
+    shut["open"] = false.into();
+    api(&app, &f.gs, reqwest::Method::PUT, "/api/v1/admin/campaigns/2026", Some(shut)).await;
+    let (_, page) = app.get_text("/campaigns/2026").await;
+    assert!(page.contains("本届征集活动已结束，不再发布新的公示。"), "{page}");
+});

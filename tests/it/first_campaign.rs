@@ -26,7 +26,8 @@ fn add_first_admin(app: &TestApp) -> (bool, String) {
 }
 
 async fn unit(app: &TestApp, token: &str, parent: i64, kind: &str, code: &str, name: &str) -> i64 {
-    let body = json!({ "parent_id": parent, "kind": kind, "code": code, "name": name, "contact_phone": "0935-2211234" });
+    let body =
+        json!({ "parent_id": parent, "kind": kind, "code": code, "name": name, "contact_phone": "0935-2211234" });
     let (status, created) = api(app, token, reqwest::Method::POST, "/api/v1/admin/units", Some(body)).await;
     assert_eq!(status, 201, "{created}");
     created["id"].as_i64().unwrap()
@@ -35,7 +36,8 @@ async fn unit(app: &TestApp, token: &str, parent: i64, kind: &str, code: &str, n
 db_test!(a_fresh_install_goes_from_nothing_to_a_published_notice_closing_at_the_campaigns_hour, |app| {
     let (ok, said) = add_first_admin(&app);
     assert!(ok, "{said}");
-    let admin = users::Entity::find().filter(users::Column::Username.eq("gs.admin")).one(&app.db).await.unwrap().unwrap();
+    let admin =
+        users::Entity::find().filter(users::Column::Username.eq("gs.admin")).one(&app.db).await.unwrap().unwrap();
     let token = app.api_token(admin.id).await;
     let city = unit(&app, &token, i64::from(admin.unit_id), "city", "WW", "武威市总工会").await;
     unit(&app, &token, city, "applicant", "E-GDGS", "国网武威供电公司").await;
