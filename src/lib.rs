@@ -16,6 +16,7 @@ pub mod demo;
 pub mod error;
 pub mod feeds;
 pub mod imports;
+pub mod jobs;
 pub mod keys;
 pub mod ledger;
 pub mod loadgen;

@@ -51,6 +51,9 @@ pub struct Settings {
     pub trusted_proxies: Vec<IpNet>,
     /// Clients that may read `GET /metrics` (`--metrics-from`); loopback by default.
     pub metrics_from: Vec<IpNet>,
+    /// Run the timed jobs (`jobs`) in this process; tests that move the clock by hand turn
+    /// them off and call them when they mean to.
+    pub run_jobs: bool,
 }
 
 impl Settings {
@@ -68,6 +71,7 @@ impl Settings {
             cheap_password_hashing: false,
             request_log: true,
             test_clock: false,
+            run_jobs: true,
             trusted_proxies: Vec::new(),
             metrics_from: default_metrics_from(),
         }

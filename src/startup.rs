@@ -44,6 +44,9 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("setup link: {e}"))?
             .map(|secret| settings.absolute_url(&format!("/setup/{secret}")));
+        if settings.run_jobs {
+            crate::jobs::spawn(db.clone(), clock.clone());
+        }
         let staff_routes = routes::staff_routes();
         let metrics = Arc::default();
         let state =

@@ -7,6 +7,7 @@ pub mod campaign_deadlines;
 pub mod campaign_quotas;
 pub mod campaigns;
 pub mod ended_sessions;
+pub mod job_leases;
 pub mod ledger;
 pub mod notice_items;
 pub mod notice_revisions;

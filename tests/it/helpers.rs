@@ -87,6 +87,8 @@ impl TestApp {
         settings.data_dir = dir.path().join("data");
         settings.cheap_password_hashing = true;
         settings.request_log = false;
+        // Jobs on a timer would race tests that move the clock; tests call them when they mean to.
+        settings.run_jobs = false;
         // The tests play the reverse proxy from loopback: X-Forwarded-For gives each simulated
         // client its own address (rate limits key on it) and X-Forwarded-Proto marks HTTPS.
         settings.trusted_proxies = vec![loopback_proxy()];
@@ -270,6 +272,7 @@ impl TestApp {
         settings.data_dir = dir.path().join("data");
         settings.cheap_password_hashing = true;
         settings.request_log = false;
+        settings.run_jobs = false;
         // The tests play the reverse proxy from loopback: X-Forwarded-For gives each simulated
         // client its own address (rate limits key on it) and X-Forwarded-Proto marks HTTPS.
         settings.trusted_proxies = vec![loopback_proxy()];

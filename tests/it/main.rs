@@ -25,6 +25,7 @@ mod hardening;
 mod hostile;
 mod import;
 mod import_docs;
+mod jobs;
 mod keys;
 mod ledger;
 mod loadgen;

@@ -1,0 +1,146 @@
+//! Jobs that must happen on time run inside the server, not in an operator's cron: erasing
+//! objectors' identities once their retention has run out, and whatever later needs a clock.
+//! Every instance on the database ticks once a minute; a job runs only in the instance that
+//! takes its lease (a row in `job_leases`, taken by one conditional UPDATE, so two instances
+//! never run it at once), and only when its interval has passed since it last ran — so a job
+//! missed while every server was down runs at the next start.
+use crate::error::AppResult;
+use chrono::{DateTime, Duration, Utc};
+use entity::job_leases;
+use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Statement, Value};
+
+/// How long an instance may hold a job before another may take it over (a crashed holder).
+const LEASE: Duration = Duration::minutes(10);
+
+/// A job: its name (the lease row), how often it runs, and what it does.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Job {
+    /// Erase identities whose retention period has passed (`objections::retention`).
+    EraseExpiredIdentities,
+}
+
+impl Job {
+    pub const ALL: [Job; 1] = [Job::EraseExpiredIdentities];
+
+    #[must_use]
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::EraseExpiredIdentities => "erase_expired_identities",
+        }
+    }
+
+    #[must_use]
+    pub fn every(self) -> Duration {
+        match self {
+            Self::EraseExpiredIdentities => Duration::hours(1),
+        }
+    }
+
+    async fn run(self, db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<String> {
+        match self {
+            Self::EraseExpiredIdentities => {
+                let erased = crate::objections::retention::erase_expired(db, now).await?;
+                Ok(format!("erased {erased}"))
+            }
+        }
+    }
+}
+
+/// Runs every job that is due and whose lease this instance takes; returns what ran.
+///
+/// # Errors
+/// Database failure taking or releasing a lease. A job's own failure is recorded as its result
+/// and logged; the other jobs still run.
+pub async fn run_due(db: &DatabaseConnection, instance: &str, now: DateTime<Utc>) -> AppResult<Vec<(Job, String)>> {
+    let mut ran = Vec::new();
+    for job in Job::ALL {
+        ensure_row(db, job).await?;
+        if !take_lease(db, job, instance, now).await? {
+            continue;
+        }
+        let last = job_leases::Entity::find_by_id(job.name()).one(db).await?.and_then(|l| l.last_run_at);
+        if last.is_some_and(|t| t + job.every() > now) {
+            finish(db, job, instance, now, None).await?;
+            continue;
+        }
+        let result = match job.run(db, now).await {
+            Ok(said) => said,
+            Err(e) => {
+                tracing::warn!(job = job.name(), "job failed: {e}");
+                format!("failed: {e}")
+            }
+        };
+        finish(db, job, instance, now, Some(&result)).await?;
+        ran.push((job, result));
+    }
+    Ok(ran)
+}
+
+/// Ticks once at start (a job missed while down runs now) and then every minute, until the
+/// process ends.
+pub fn spawn(db: DatabaseConnection, clock: crate::clock::SharedClock) {
+    let instance = uuid::Uuid::new_v4().to_string();
+    tokio::spawn(async move {
+        loop {
+            if let Err(e) = run_due(&db, &instance, clock.now()).await {
+                tracing::warn!("jobs: {e}");
+            }
+            tokio::time::sleep(std::time::Duration::from_mins(1)).await;
+        }
+    });
+}
+
+fn sql(db: &DatabaseConnection, sqlite: &str, values: Vec<Value>) -> Statement {
+    let backend = db.get_database_backend();
+    let text = if backend == DbBackend::Postgres {
+        // `?1`-style numbered placeholders become PostgreSQL's `$1`.
+        sqlite.replace('?', "$")
+    } else {
+        sqlite.to_owned()
+    };
+    Statement::from_sql_and_values(backend, text, values)
+}
+
+async fn ensure_row(db: &DatabaseConnection, job: Job) -> AppResult<()> {
+    let stmt = sql(
+        db,
+        "INSERT INTO job_leases (name, holder, leased_until) VALUES (?1, '', ?2) ON CONFLICT (name) DO NOTHING",
+        vec![job.name().into(), DateTime::<Utc>::UNIX_EPOCH.into()],
+    );
+    db.execute_raw(stmt).await?;
+    Ok(())
+}
+
+/// Takes the lease if it is free, expired, or already this instance's.
+async fn take_lease(db: &DatabaseConnection, job: Job, instance: &str, now: DateTime<Utc>) -> AppResult<bool> {
+    let stmt = sql(
+        db,
+        "UPDATE job_leases SET holder = ?1, leased_until = ?2 WHERE name = ?3 AND (leased_until < ?4 OR holder = ?1)",
+        vec![instance.into(), (now + LEASE).into(), job.name().into(), now.into()],
+    );
+    Ok(db.execute_raw(stmt).await?.rows_affected() == 1)
+}
+
+/// Releases the lease, recording the run when there was one.
+async fn finish(
+    db: &DatabaseConnection,
+    job: Job,
+    instance: &str,
+    now: DateTime<Utc>,
+    result: Option<&str>,
+) -> AppResult<()> {
+    let stmt = match result {
+        Some(result) => sql(
+            db,
+            "UPDATE job_leases SET leased_until = ?1, last_run_at = ?1, last_result = ?2 WHERE name = ?3 AND holder = ?4",
+            vec![now.into(), result.into(), job.name().into(), instance.into()],
+        ),
+        None => sql(
+            db,
+            "UPDATE job_leases SET leased_until = ?1 WHERE name = ?2 AND holder = ?3",
+            vec![now.into(), job.name().into(), instance.into()],
+        ),
+    };
+    db.execute_raw(stmt).await?;
+    Ok(())
+}
