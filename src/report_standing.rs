@@ -278,6 +278,7 @@ mod tests {
             published_at,
             published_by: None,
             content_hash: None,
+            rules_json: None,
         }
     }
 

@@ -24,6 +24,9 @@ pub struct Model {
     pub published_at: Option<DateTimeUtc>,
     pub published_by: Option<i32>,
     pub content_hash: Option<String>,
+    /// The objection rules in force when it was published (JSON, `campaigns::NoticeRules`).
+    #[sea_orm(column_type = "Text")]
+    pub rules_json: Option<String>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

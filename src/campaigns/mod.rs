@@ -189,6 +189,60 @@ impl CampaignSettings {
     }
 }
 
+/// The objection rules a notice keeps from the moment it is first published: changing the
+/// campaign afterwards changes later notices, never a published one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+pub struct NoticeRules {
+    pub require_real_name: bool,
+    pub refuse_without_evidence: bool,
+    pub letters_by: LettersBy,
+    pub handling_days: i32,
+}
+
+impl NoticeRules {
+    #[must_use]
+    pub fn of(campaign: &campaigns::Model) -> Self {
+        let s = CampaignSettings::of(campaign);
+        Self {
+            require_real_name: s.require_real_name,
+            refuse_without_evidence: s.refuse_without_evidence,
+            letters_by: s.letters_by,
+            handling_days: s.handling_days,
+        }
+    }
+
+    /// The rules stored on a revision, or the campaign's for a revision published before
+    /// rules were kept.
+    #[must_use]
+    pub fn stored_or(stored: Option<&str>, campaign: &campaigns::Model) -> Self {
+        stored.and_then(|json| serde_json::from_str(json).ok()).unwrap_or_else(|| Self::of(campaign))
+    }
+
+    #[must_use]
+    pub fn to_json(&self) -> String {
+        serde_json::to_string(self).unwrap_or_default()
+    }
+
+    /// The rules as the notice page states them, one sentence each.
+    #[must_use]
+    pub fn sentences(&self) -> Vec<String> {
+        vec![
+            if self.require_real_name {
+                "异议须实名提出，匿名异议不予受理。".to_owned()
+            } else {
+                "异议可以不署名提出，但请尽量留下联系方式以便核实和答复。".to_owned()
+            },
+            if self.refuse_without_evidence {
+                "网上提出的异议须附证据材料，未附材料的不予受理。".to_owned()
+            } else {
+                "请尽量附上证据材料或可核查的线索。".to_owned()
+            },
+            format!("信函提出的异议，是否在公示期内{}。", self.letters_by.label()),
+            format!("受理的异议在公示结束后{}日内办结。", self.handling_days),
+        ]
+    }
+}
+
 impl Default for CampaignSettings {
     fn default() -> Self {
         Self::DEFAULT

@@ -39,6 +39,18 @@ pub struct Published {
     pub differences: Vec<Difference>,
 }
 
+/// The objection rules the revision is published under: a correction keeps the notice's, a
+/// first publication takes the campaign's as they are now.
+async fn rules_in_force<C: ConnectionTrait>(
+    db: &C,
+    notice: &notices::Model,
+    previous: Option<&service::PublishedNotice>,
+) -> AppResult<String> {
+    let campaign = service::campaign(db, notice.campaign_id).await?;
+    let stored = previous.and_then(|p| p.revision.rules_json.as_deref());
+    Ok(crate::campaigns::NoticeRules::stored_or(stored, &campaign).to_json())
+}
+
 /// Publishes the notice's draft revision: the first publication, or a correction.
 ///
 /// # Errors
@@ -78,6 +90,7 @@ pub async fn publish(
     row.restarts_period = Set(restarted);
     row.published_at = Set(Some(now));
     row.published_by = Set(req.by);
+    row.rules_json = Set(Some(rules_in_force(&txn, &notice, previous.as_ref()).await?));
     row.update(&txn).await?;
     if !is_correction {
         let mut n: notices::ActiveModel = notice.clone().into();

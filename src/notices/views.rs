@@ -268,6 +268,8 @@ pub struct NoticePage<'a> {
     pub offline: bool,
     pub posted_where: Option<String>,
     pub body_html: String,
+    /// The objection rules this notice was published under.
+    pub objection_rules: Vec<String>,
     pub items: Vec<ItemView>,
     pub item_count: usize,
     /// Whether any item reads differently from its lower-level notice.
@@ -326,6 +328,8 @@ pub fn notice_page<'a>(
         offline: state.notice.channel == crate::report_standing::OFFLINE_CHANNEL,
         posted_where: state.notice.posted_where.clone(),
         body_html: crate::markdown::to_safe_html(&shown.body_md),
+        objection_rules: crate::campaigns::NoticeRules::stored_or(shown.rules_json.as_deref(), &state.campaign)
+            .sentences(),
         items: item_views(items, changes),
         item_count: items.len(),
         has_changes: !changes.is_empty(),

@@ -57,6 +57,7 @@ mod tests {
             published_at: Some(published),
             published_by: None,
             content_hash: None,
+            rules_json: None,
         }
     }
 

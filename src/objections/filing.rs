@@ -125,12 +125,10 @@ pub struct ArrivalRules {
 }
 
 impl ArrivalRules {
+    /// The rules of the notice the objection is filed against.
     #[must_use]
-    pub fn of(campaign: &entity::campaigns::Model) -> Self {
-        Self {
-            require_real_name: campaign.require_real_name,
-            refuse_without_evidence: campaign.refuse_without_evidence,
-        }
+    pub fn of(rules: &crate::campaigns::NoticeRules) -> Self {
+        Self { require_real_name: rules.require_real_name, refuse_without_evidence: rules.refuse_without_evidence }
     }
 }
 

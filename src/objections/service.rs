@@ -63,7 +63,13 @@ impl NoticeForObjection {
     /// Handling is due `handling_days` after the close (docs/RULES.md#objection-handling: default 10 days).
     #[must_use]
     pub fn handling_due_at(&self) -> DateTime<Utc> {
-        self.closes_at() + Duration::days(i64::from(self.campaign.handling_days.max(0)))
+        self.closes_at() + Duration::days(i64::from(self.rules().handling_days.max(0)))
+    }
+
+    /// The objection rules the notice was published under.
+    #[must_use]
+    pub fn rules(&self) -> crate::campaigns::NoticeRules {
+        crate::campaigns::NoticeRules::stored_or(self.published.revision.rules_json.as_deref(), &self.campaign)
     }
 }
 
@@ -123,7 +129,7 @@ impl NewCase {
         lookup_key: String,
         now: DateTime<Utc>,
     ) -> Self {
-        let rules = super::filing::ArrivalRules::of(&notice.campaign);
+        let rules = super::filing::ArrivalRules::of(&notice.rules());
         let refusal =
             super::filing::refusal_on_arrival(&filing, notice.closes_at(), now, rules, !attachments.is_empty());
         Self {

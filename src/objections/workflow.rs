@@ -360,7 +360,7 @@ pub fn registration_case(
         registered_at: now,
         registered_by,
         // Staff registering a letter, a call or an e-mail judge its evidence themselves.
-        refusal: refusal_on_arrival(&filing, notice.closes_at(), claimed, ArrivalRules::of(&notice.campaign), true),
+        refusal: refusal_on_arrival(&filing, notice.closes_at(), claimed, ArrivalRules::of(&notice.rules()), true),
         closes_at: notice.closes_at(),
         handling_due_at: notice.handling_due_at(),
         idempotency_key: None,

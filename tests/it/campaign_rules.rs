@@ -6,6 +6,28 @@ use crate::objections_support::*;
 use sea_orm::ConnectionTrait;
 use serde_json::Value;
 
+/// A second notice of the scene's projects (3月10日–14日), published once the campaign's rules
+/// have changed: it is published under the new ones.
+async fn notice_under_current_rules(app: &crate::helpers::TestApp, s: &Scene) -> i32 {
+    use gongshi::notices::generate::{GenerateRequest, generate};
+    use gongshi::notices::publish::{PublishRequest, publish};
+    let during = app.clock_now();
+    let before = cn(2025, 3, 9, 9, 0, 0);
+    let campaign = <entity::campaigns::Entity as sea_orm::EntityTrait>::find().one(&app.db).await.unwrap().unwrap();
+    let req = GenerateRequest {
+        campaign_id: campaign.id,
+        unit_id: s.unit,
+        level: gongshi::notices::Level::Applicant,
+        project_ids: s.projects.clone(),
+        starts_on: chrono::NaiveDate::from_ymd_opt(2025, 3, 10),
+        created_by: None,
+    };
+    let id = generate(&app.db, &req, before).await.unwrap().notice_id;
+    publish(&app.db, id, &PublishRequest::default(), before).await.unwrap();
+    app.clock.set(during);
+    id
+}
+
 async fn set_rule(app: &crate::helpers::TestApp, column: &str, value: bool) {
     let sql = format!("UPDATE campaigns SET {column} = {}", if value { "true" } else { "false" });
     app.db.execute_unprepared(&sql).await.unwrap();
@@ -14,15 +36,15 @@ async fn set_rule(app: &crate::helpers::TestApp, column: &str, value: bool) {
 db_test!(a_campaign_that_does_not_require_real_names_takes_an_anonymous_objection, |app| {
     let s = scene(&app).await;
     set_rule(&app, "require_real_name", false).await;
+    let notice = notice_under_current_rules(&app, &s).await;
     let mut body = objection(s.projects[0]);
     body["name"] = "".into();
     body["phone"] = "".into();
-    let res = file_api(&app, s.notice, &body).await;
+    let res = file_api(&app, notice, &body).await;
     assert_eq!(res.status().as_u16(), 201, "{}", res.text().await.unwrap());
     let rows = objections(&app).await;
     assert_eq!((rows[0].status.as_str(), rows[0].refusal_reason.as_deref()), ("received", None));
-    // Switched back on, the same objection is recorded and refused as anonymous.
-    set_rule(&app, "require_real_name", true).await;
+    // The scene's notice was published while real names were required: refused there.
     let res = file_api(&app, s.notice, &body).await;
     assert_eq!(res.status().as_u16(), 422);
 });
@@ -32,7 +54,8 @@ db_test!(a_campaign_that_refuses_objections_without_evidence_refuses_one_with_no
     let res = file_api(&app, s.notice, &objection(s.projects[0])).await;
     assert_eq!(res.status().as_u16(), 201, "by default evidence is not required");
     set_rule(&app, "refuse_without_evidence", true).await;
-    let res = file_api(&app, s.notice, &objection(s.projects[0])).await;
+    let notice = notice_under_current_rules(&app, &s).await;
+    let res = file_api(&app, notice, &objection(s.projects[0])).await;
     assert_eq!(res.status().as_u16(), 422);
     let answer: Value = res.json().await.unwrap();
     assert_eq!(answer["refusal_reason"], "no_evidence");
@@ -41,7 +64,7 @@ db_test!(a_campaign_that_refuses_objections_without_evidence_refuses_one_with_no
     assert_eq!((rows[1].status.as_str(), rows[1].refusal_reason.as_deref()), ("refused", Some("no_evidence")));
     assert!(rows[1].in_time, "recorded in time, and refused for the campaign's rule");
 
-    let res = file_form(&app, s.notice, &form_fields(s.projects[0]), vec![("证据.pdf", pdf())]).await;
+    let res = file_form(&app, notice, &form_fields(s.projects[0]), vec![("证据.pdf", pdf())]).await;
     assert_eq!(res.status().as_u16(), 200);
     let rows = objections(&app).await;
     assert_eq!(
@@ -49,4 +72,22 @@ db_test!(a_campaign_that_refuses_objections_without_evidence_refuses_one_with_no
         ("received", None),
         "with a file it is taken"
     );
+});
+
+db_test!(a_published_notice_keeps_the_objection_rules_it_was_published_under, |app| {
+    let s = scene(&app).await;
+    // After publication the campaign drops the real-name rule and starts requiring evidence.
+    set_rule(&app, "require_real_name", false).await;
+    set_rule(&app, "refuse_without_evidence", true).await;
+    let (_, page) = app.get_text(&format!("/notices/{}", s.notice)).await;
+    assert!(page.contains("异议须实名提出，匿名异议不予受理。"), "{page}");
+    assert!(page.contains("请尽量附上证据材料或可核查的线索。"));
+    let res = file_api(&app, s.notice, &objection(s.projects[0])).await;
+    assert_eq!(res.status().as_u16(), 201, "no evidence was required when this notice was published");
+    let mut anonymous = objection(s.projects[0]);
+    anonymous["name"] = "".into();
+    let res = file_api(&app, s.notice, &anonymous).await;
+    assert_eq!(res.status().as_u16(), 422, "real names were required when this notice was published");
+    let answer: Value = res.json().await.unwrap();
+    assert_eq!(answer["refusal_reason"], "anonymous");
 });
