@@ -9,7 +9,7 @@ use crate::error::{AppError, AppResult, FieldError};
 use crate::reports::content::{self, Inputs};
 use crate::reports::{Outcome, ledger, readiness, service};
 use chrono::{DateTime, Utc};
-use entity::{notices, report_outcomes, result_reports};
+use entity::{notices, result_reports};
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, DatabaseConnection, EntityTrait};
 
 /// The outcome the paper report states for one project, by its code
@@ -90,35 +90,17 @@ pub async fn upload_as(
     );
     let who = Who { user_id: Some(actor.user_id), ip: actor.ip.clone() };
     let stored = scan::store(&txn, scan, notice.unit_id, "report", who.user_id, now).await?;
-    let (text, sha256) = service::seal(&content)?;
-    let report = result_reports::ActiveModel {
-        notice_id: Set(notice_id),
-        revision_id: Set(latest.revision.id),
-        code: Set(code.clone()),
-        issued_on: Set(content.issued_on),
-        issued_at: Set(now),
-        issued_by: Set(who.user_id),
-        content: Set(text),
-        sha256: Set(sha256),
-        superseded_by: Set(None),
-        paper_scan_id: Set(Some(stored.id)),
-        ..Default::default()
-    }
-    .insert(&txn)
+    let (report, _) = service::record_report(
+        &txn,
+        &ready.notice,
+        latest.revision.id,
+        &content,
+        &who,
+        Some(stored.id),
+        "report.offline.upload",
+        now,
+    )
     .await?;
-    let rows = outcomes.iter().map(|(project_id, o)| report_outcomes::ActiveModel {
-        report_id: Set(report.id),
-        project_id: Set(*project_id),
-        level: Set(notice.level),
-        outcome: Set(o.code().to_owned()),
-        ..Default::default()
-    });
-    report_outcomes::Entity::insert_many(rows).exec_without_returning(&txn).await?;
-    service::supersede_earlier(&txn, &report, &ready.notice).await?;
-    let entry = ledger::content(&txn, report.id)
-        .await?
-        .ok_or_else(|| AppError::internal("recorded report vanished inside its transaction"))?;
-    crate::ledger::append(&txn, "report.offline.upload", ledger::REPORT, report.id, &entry, now).await?;
     back_to_pending(&txn, ready.notice).await?;
     let detail = Some(format!("线下公示{notice_id}的纸质公示结果报告{code}"));
     who.record(&txn, "report.offline.upload", ledger::REPORT, report.id, notice.unit_id, detail, now).await?;

@@ -108,34 +108,8 @@ pub async fn issue_confirming(
     if !unconfirmed.is_empty() {
         return Err(personal_data::refusal(&unconfirmed, "公示结果报告", "出具"));
     }
-    let (text, sha256) = seal(&content)?;
-    let report = result_reports::ActiveModel {
-        notice_id: Set(notice_id),
-        revision_id: Set(latest.revision.id),
-        code: Set(code.clone()),
-        issued_on: Set(content.issued_on),
-        issued_at: Set(now),
-        issued_by: Set(who.user_id),
-        content: Set(text),
-        sha256: Set(sha256),
-        superseded_by: Set(None),
-        ..Default::default()
-    }
-    .insert(&txn)
-    .await?;
-    let outcomes = content.projects.iter().map(|p| report_outcomes::ActiveModel {
-        report_id: Set(report.id),
-        project_id: Set(p.project_id),
-        level: Set(ready.notice.level),
-        outcome: Set(p.outcome.code().to_owned()),
-        ..Default::default()
-    });
-    report_outcomes::Entity::insert_many(outcomes).exec_without_returning(&txn).await?;
-    let superseded = supersede_earlier(&txn, &report, &ready.notice).await?;
-    let entry = ledger::content(&txn, report.id)
-        .await?
-        .ok_or_else(|| AppError::internal("issued report vanished inside its transaction"))?;
-    crate::ledger::append(&txn, "report.issue", ledger::REPORT, report.id, &entry, now).await?;
+    let (report, superseded) =
+        record_report(&txn, &ready.notice, latest.revision.id, &content, who, None, "report.issue", now).await?;
     for f in &found {
         let detail = Some(personal_data::confirmation_detail(f));
         who.record(&txn, "report.personal_data.confirm", ledger::REPORT, report.id, ready.notice.unit_id, detail, now)
@@ -145,6 +119,56 @@ pub async fn issue_confirming(
     who.record(&txn, "report.issue", ledger::REPORT, report.id, ready.notice.unit_id, detail, now).await?;
     txn.commit().await?;
     Ok(Issued { report, content, superseded })
+}
+
+/// Writes a report: its row with the sealed content, one outcome per project as `content`
+/// states them, the earlier reports it supersedes, and its ledger entry (`kind`). Issuing here
+/// and recording a paper report (`offline`) both go through it. Returns the row and the codes
+/// of the reports it fully replaced.
+///
+/// # Errors
+/// Database failure.
+#[expect(clippy::too_many_arguments, reason = "each is one fact the row records")]
+pub(crate) async fn record_report<C: ConnectionTrait>(
+    txn: &C,
+    notice: &notice_rows::Model,
+    revision_id: i32,
+    content: &ReportContent,
+    who: &Who,
+    paper_scan_id: Option<i32>,
+    kind: &str,
+    now: DateTime<Utc>,
+) -> AppResult<(result_reports::Model, Vec<String>)> {
+    let (text, sha256) = seal(content)?;
+    let report = result_reports::ActiveModel {
+        notice_id: Set(notice.id),
+        revision_id: Set(revision_id),
+        code: Set(content.code.clone()),
+        issued_on: Set(content.issued_on),
+        issued_at: Set(now),
+        issued_by: Set(who.user_id),
+        content: Set(text),
+        sha256: Set(sha256),
+        superseded_by: Set(None),
+        paper_scan_id: Set(paper_scan_id),
+        ..Default::default()
+    }
+    .insert(txn)
+    .await?;
+    let outcomes = content.projects.iter().map(|p| report_outcomes::ActiveModel {
+        report_id: Set(report.id),
+        project_id: Set(p.project_id),
+        level: Set(notice.level),
+        outcome: Set(p.outcome.code().to_owned()),
+        ..Default::default()
+    });
+    report_outcomes::Entity::insert_many(outcomes).exec_without_returning(txn).await?;
+    let superseded = supersede_earlier(txn, &report, notice).await?;
+    let entry = ledger::content(txn, report.id)
+        .await?
+        .ok_or_else(|| AppError::internal("recorded report vanished inside its transaction"))?;
+    crate::ledger::append(txn, kind, ledger::REPORT, report.id, &entry, now).await?;
+    Ok((report, superseded))
 }
 
 /// The canonical JSON of the content and its SHA-256.
