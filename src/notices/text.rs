@@ -52,7 +52,7 @@ pub fn default_body(
             body.push_str(&format!("- {label}：{}\n", escape_md(v)));
         }
     }
-    body.push_str(RULES);
+    body.push_str(&rules_text(campaign));
     body
 }
 
@@ -61,14 +61,34 @@ fn campaign_call(campaign: &campaigns::Model) -> String {
     format!("《关于开展{}的通知》", campaign.title.trim())
 }
 
-const RULES: &str = "\n## 异议须知\n\n\
-1. 异议须在公示期内提出，以本系统收到的时间为准（信函以邮戳日期为准），逾期不予受理。\n\
-2. 异议须实名提出：个人须写明真实姓名和联系电话或电子邮箱；单位须写明单位名称、联系人和电话，\
-并寄送加盖公章的书面材料。匿名异议不予受理。\n\
-3. 异议应写明具体事实，并附证据或可核查的线索。\n\
-4. 对评审结果、奖励等级的不同意见，对已有定论的学术观点的争议，以及与项目无关的内容，\
-不属于异议范围，不予受理。\n\
-5. 对异议人的身份予以保护。\n";
+/// 异议须知, as the campaign's rules stand when the notice is written.
+fn rules_text(campaign: &campaigns::Model) -> String {
+    let rules = crate::campaigns::NoticeRules::of(campaign);
+    let letters = match rules.letters_by {
+        crate::campaigns::LettersBy::Postmark => "信函以邮戳日期为准",
+        crate::campaigns::LettersBy::Arrival => "信函以收到日期为准",
+    };
+    let name = if rules.require_real_name {
+        "异议须实名提出：个人须写明真实姓名和联系电话或电子邮箱；单位须写明单位名称、联系人和电话，\
+         并寄送加盖公章的书面材料。匿名异议不予受理。"
+    } else {
+        "异议可以不署名提出，但请尽量留下联系方式，以便核实和答复；以单位名义提出的，须寄送加盖公章的书面材料。"
+    };
+    let evidence = if rules.refuse_without_evidence {
+        "异议应写明具体事实，并须附证据材料或可核查的线索，未附的不予受理。"
+    } else {
+        "异议应写明具体事实，并附证据或可核查的线索。"
+    };
+    format!(
+        "\n## 异议须知\n\n\
+         1. 异议须在公示期内提出，以本系统收到的时间为准（{letters}），逾期不予受理。\n\
+         2. {name}\n\
+         3. {evidence}\n\
+         4. 对评审结果、奖励等级的不同意见，对已有定论的学术观点的争议，以及与项目无关的内容，\
+         不属于异议范围，不予受理。\n\
+         5. 对异议人的身份予以保护。\n"
+    )
+}
 
 /// Contact data comes from unit records: keep Markdown syntax in it from turning into markup.
 fn escape_md(s: &str) -> String {

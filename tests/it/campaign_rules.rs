@@ -91,3 +91,14 @@ db_test!(a_published_notice_keeps_the_objection_rules_it_was_published_under, |a
     let answer: Value = res.json().await.unwrap();
     assert_eq!(answer["refusal_reason"], "anonymous");
 });
+
+db_test!(a_notice_written_under_lenient_rules_does_not_tell_readers_to_give_their_names, |app| {
+    let s = scene(&app).await;
+    set_rule(&app, "require_real_name", false).await;
+    let notice = notice_under_current_rules(&app, &s).await;
+    let (_, page) = app.get_text(&format!("/notices/{notice}")).await;
+    assert!(page.contains("异议可以不署名提出"), "{page}");
+    assert!(!page.contains("匿名异议不予受理"), "neither the notice's text nor the page says so");
+    let (_, poster) = app.get_text(&format!("/notices/{notice}/poster")).await;
+    assert!(!poster.contains("匿名"), "{poster}");
+});
