@@ -26,6 +26,7 @@ pub mod objections;
 pub mod offline;
 pub mod openapi;
 pub mod personal_data;
+pub mod phone;
 pub mod progress;
 pub mod projects;
 pub mod public_site;

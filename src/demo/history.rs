@@ -13,7 +13,7 @@ use crate::notices::generate::{GenerateRequest, generate, start_correction};
 use crate::notices::publish::{PublishRequest, publish, withdraw};
 use crate::objections::filing::FilingInput;
 use crate::objections::service::{NewCase, notice_for_objection, record};
-use crate::objections::workflow::{TransitionRequest, apply_move, registration_case};
+use crate::objections::workflow::{Arrival, TransitionRequest, apply_move, registration_case};
 use crate::objections::{Channel, RefusalReason, Status};
 use crate::secrets::Secrets;
 use chrono::{DateTime, Duration, NaiveDate, Utc};
@@ -615,7 +615,13 @@ impl Ctx<'_> {
             None => NewCase::web(&notice, filing, Vec::new(), crate::objections::codes::new_lookup_key(), self.at),
             Some((day, minute)) => {
                 let claimed = instant_on(self.today + Duration::days(day), minute).min(self.at);
-                registration_case(&notice, filing, by.channel, claimed, None, self.at)
+                registration_case(
+                    &notice,
+                    filing,
+                    Arrival { channel: by.channel, arrived: claimed, postmark: None },
+                    None,
+                    self.at,
+                )
             }
         };
         let txn = crate::db::begin_write(self.db).await?;

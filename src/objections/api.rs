@@ -44,7 +44,7 @@ use serde_json::json;
         (status = 422, description = "Field errors (nothing recorded), or an anonymous objection recorded as 匿名不予受理 (with its reference)", body = super::openapi::ObjectionRecordedAndRefused),
         (status = 403, description = "Sent by a page of another site (`Origin`, or `Sec-Fetch-Site: cross-site`), or a form-encoded / text/plain body without the visitor's CSRF token (nothing recorded)"),
         (status = 404, description = "No such public notice"),
-        (status = 429, description = "Too many submissions from this client (Retry-After)")
+        (status = 429, description = "Held back: too many submissions from this address, or from this sender at this address (Retry-After). problem+json with `retry_after_secs`, `retry_at` and the unit's `other_channels`; nothing recorded")
     )
 )]
 pub async fn file(state: Data<AppState>, req: HttpRequest, id: Path<i32>, payload: Payload) -> ApiResult<HttpResponse> {
@@ -54,20 +54,46 @@ pub async fn file(state: Data<AppState>, req: HttpRequest, id: Path<i32>, payloa
     if csrf::from_another_site(&req, &state.settings.base_url) || (needs_token && !csrf::is_urlencoded(&req)) {
         return Err(csrf::cross_site_refusal().into());
     }
-    rate_limit::check(&state.limits.objection, &client_key(&req))?;
+    if let Err(AppError::Throttled { retry_after_secs }) = rate_limit::check(&state.limits.objection, &client_key(&req))
+    {
+        return Ok(throttled(&state, *id, retry_after_secs).await);
+    }
     let mut quota = Quota::new(&state.db, *id, &state.settings);
     let submission = upload::read(&req, payload, &Store::new(&state.settings.data_dir), &mut quota).await?;
     if needs_token && !csrf::carries_token(&req, submission.extra(csrf::FIELD)) {
         return Err(csrf::cross_site_refusal().into());
     }
     let key = req.headers().get("idempotency-key").and_then(|v| v.to_str().ok()).map(str::to_owned);
-    let (outcome, notice) = submit::file(&state, *id, submission, key.as_deref()).await?;
+    let outcome = submit::file(&state, *id, submission, key.as_deref(), &client_key(&req)).await;
+    let (outcome, notice) = match outcome {
+        Err(AppError::Throttled { retry_after_secs }) => return Ok(throttled(&state, *id, retry_after_secs).await),
+        other => other?,
+    };
     match outcome {
         Outcome::Invalid(errors) => Err(AppError::Validation(errors).into()),
         Outcome::Recorded { recorded, missing_identity } => {
             Ok(answer(&recorded, notice.closes_at(), &missing_identity))
         }
     }
+}
+
+/// 429 with when to retry and the publishing unit's other channels, so someone held back near
+/// the close can still object in time by phone, e-mail or letter.
+async fn throttled(state: &AppState, notice_id: i32, retry_after_secs: u64) -> HttpResponse {
+    let busy = super::throttle::Busy::of(state, notice_id, retry_after_secs).await;
+    HttpResponse::TooManyRequests()
+        .insert_header(("Retry-After", retry_after_secs.to_string()))
+        .insert_header((CACHE_CONTROL, "no-store"))
+        .content_type("application/problem+json")
+        .json(json!({
+            "type": "about:blank",
+            "title": busy.title(),
+            "status": 429,
+            "detail": busy.channels_text(),
+            "retry_after_secs": retry_after_secs,
+            "retry_at": busy.retry_at_rfc3339(),
+            "other_channels": busy.channels,
+        }))
 }
 
 /// 201 for a case taken for handling; 409 (late) or 422 (anonymous) for one recorded and

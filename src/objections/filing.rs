@@ -3,6 +3,7 @@
 //! anonymous. Both kinds of refusal are still recorded (see `service`).
 use super::{Category, ObjectorKind, RefusalReason};
 use crate::error::FieldError;
+use crate::phone::PhoneNumber;
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -169,9 +170,15 @@ impl FilingInput {
         if kind.is_none() {
             fail("objector_kind", "请选择以个人还是单位名义提出");
         }
+        let phone = optional(&self.phone);
+        let normalised_phone = phone.as_deref().map(PhoneNumber::parse);
         let identity = Identity {
             name: optional(&self.name),
-            phone: optional(&self.phone),
+            // Kept as a notice prints it (139 0931 0000, 0931-8123456 转 801).
+            phone: match &normalised_phone {
+                Some(Some(number)) => Some(number.display()),
+                _ => phone,
+            },
             email: optional(&self.email),
             organization: optional(&self.organization),
             contact_person: optional(&self.contact_person),
@@ -179,8 +186,11 @@ impl FilingInput {
         check_len(&mut fail, "name", "姓名", identity.name.as_deref(), MAX_NAME_CHARS);
         check_len(&mut fail, "contact_person", "联系人", identity.contact_person.as_deref(), MAX_NAME_CHARS);
         check_len(&mut fail, "organization", "单位名称", identity.organization.as_deref(), MAX_ORGANIZATION_CHARS);
-        if identity.phone.as_deref().is_some_and(|p| !is_phone(p)) {
-            fail("phone", "电话号码格式不正确，请填写手机号或带区号的固定电话");
+        if matches!(normalised_phone, Some(None)) {
+            fail(
+                "phone",
+                "电话号码格式不正确，请填写手机号（如 139 0931 0000）或带区号的固定电话（如 0931-8123456 转 801）",
+            );
         }
         if identity.email.as_deref().is_some_and(|e| !is_email(e)) {
             fail("email", "电子邮箱格式不正确");
@@ -232,14 +242,11 @@ fn check_len(fail: &mut impl FnMut(&str, &str), field: &str, label: &str, value:
     }
 }
 
-/// A mobile number or a fixed line with area code; spaces, hyphens, brackets and a leading +
-/// are allowed, as people write them.
+/// A mobile number, a fixed line with area code (and extension), or a 400/800 number, as
+/// people write them: see [`PhoneNumber`].
 #[must_use]
 pub fn is_phone(s: &str) -> bool {
-    let body = s.trim().strip_prefix('+').unwrap_or(s.trim());
-    let digits = body.chars().filter(char::is_ascii_digit).count();
-    body.chars().all(|c| c.is_ascii_digit() || matches!(c, ' ' | '-' | '(' | ')' | '（' | '）'))
-        && (7..=15).contains(&digits)
+    PhoneNumber::parse(s).is_some()
 }
 
 /// Loose on purpose: one @, something before, a dot in the domain, no spaces.
@@ -357,7 +364,7 @@ mod tests {
 
     #[test]
     fn phones_and_emails_as_people_write_them() {
-        for ok in ["13909310000", "+86 139 0931 0000", "0931-8123456", "(0935)2212345"] {
+        for ok in ["13909310000", "+86 139 0931 0000", "0931-8123456", "(0935)2212345", "0931-8123456转801"] {
             assert!(is_phone(ok), "{ok}");
         }
         for bad in ["12345", "139O9310000", "tel:139"] {

@@ -8,6 +8,7 @@ use super::service::{self, NewCase, Recorded};
 use crate::error::{AppError, AppResult};
 use crate::secrets::Secrets;
 use crate::web::AppState;
+use crate::web::metrics::Metrics;
 use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, Mutex, Weak};
@@ -31,9 +32,9 @@ pub struct Writer {
 impl Writer {
     /// Starts the writer task on the current runtime.
     #[must_use]
-    pub fn spawn(db: DatabaseConnection, keys: Arc<Secrets>) -> Self {
+    pub fn spawn(db: DatabaseConnection, keys: Arc<Secrets>, metrics: Arc<Metrics>) -> Self {
         let (jobs, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run(db, keys, rx));
+        tokio::spawn(run(db, keys, metrics, rx));
         Self { jobs }
     }
 
@@ -65,14 +66,15 @@ pub fn for_app(state: &AppState) -> Writer {
     {
         return writer.clone();
     }
-    let writer = Writer::spawn(state.db.clone(), state.secrets.clone());
+    let writer = Writer::spawn(state.db.clone(), state.secrets.clone(), state.metrics.clone());
     writers.insert(key, (Arc::downgrade(&state.settings), writer.clone()));
     writer
 }
 
-async fn run(db: DatabaseConnection, keys: Arc<Secrets>, mut rx: mpsc::UnboundedReceiver<Job>) {
+async fn run(db: DatabaseConnection, keys: Arc<Secrets>, metrics: Arc<Metrics>, mut rx: mpsc::UnboundedReceiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
+        metrics.commit_batch(batch.len());
         commit_batch(&db, &keys, std::mem::take(&mut batch)).await;
     }
 }

@@ -19,6 +19,7 @@ pub mod staff_api;
 pub mod staff_pages;
 pub mod submit;
 pub mod summary;
+pub mod throttle;
 pub mod upload;
 pub mod views;
 pub mod workflow;

@@ -65,12 +65,20 @@ pub async fn file(
     id: Path<i32>,
     payload: Payload,
 ) -> PageResult<HttpResponse> {
-    rate_limit::check(&state.limits.objection, &client_key(&req))?;
+    if let Err(AppError::Throttled { retry_after_secs }) = rate_limit::check(&state.limits.objection, &client_key(&req))
+    {
+        return Ok(throttled_page(&state, *id, retry_after_secs).await?);
+    }
     let mut quota = Quota::new(&state.db, *id, &state.settings);
     let submission = upload::read(&req, payload, &Store::new(&state.settings.data_dir), &mut quota).await?;
     let key = submission.extra("idempotency_key").map(str::to_owned);
     let typed = submission.input.clone();
-    let (outcome, notice) = submit::file(&state, *id, submission, key.as_deref()).await?;
+    let (outcome, notice) = match submit::file(&state, *id, submission, key.as_deref(), &client_key(&req)).await {
+        Err(AppError::Throttled { retry_after_secs }) => {
+            return Ok(throttled_page(&state, *id, retry_after_secs).await?);
+        }
+        other => other?,
+    };
     match outcome {
         Outcome::Invalid(errors) => {
             let key = key.unwrap_or_else(new_idempotency_key);
@@ -82,6 +90,17 @@ pub async fn file(
             Ok(private_html(StatusCode::OK, render("objections/receipt.html", &page)?))
         }
     }
+}
+
+/// 429: when to try again, and how else to reach the unit before the close.
+async fn throttled_page(state: &AppState, notice_id: i32, retry_after_secs: u64) -> AppResult<HttpResponse> {
+    let busy = super::throttle::Busy::of(state, notice_id, retry_after_secs).await;
+    let mut res = private_html(StatusCode::TOO_MANY_REQUESTS, render("objections/throttled.html", &busy)?);
+    res.headers_mut().insert(
+        actix_web::http::header::RETRY_AFTER,
+        HeaderValue::from_str(&retry_after_secs.to_string()).map_err(AppError::internal)?,
+    );
+    Ok(res)
 }
 
 /// The receipt page, built from the signed receipt itself so the page shows exactly what was

@@ -100,6 +100,8 @@ pub struct RegisterBody {
     #[serde(default)]
     claimed_at: String,
     #[serde(default)]
+    postmarked_on: String,
+    #[serde(default)]
     objector_kind: String,
     #[serde(default)]
     name: String,
@@ -141,8 +143,10 @@ pub async fn register(
         },
         channel: b.channel,
         claimed_at: b.claimed_at,
+        postmarked_on: b.postmarked_on,
     };
     let recorded = workflow::register(&state.db, &state.secrets, &actor, *id, &input, state.now()).await?;
+    state.metrics.objection_filed(crate::web::metrics::FiledBy::Staff);
     let o = &recorded.objection;
     Ok(HttpResponse::Created().insert_header((CACHE_CONTROL, "no-store")).json(json!({
         "id": o.id,

@@ -222,6 +222,8 @@ struct RegisterPage<'a> {
     errors: std::collections::BTreeMap<String, String>,
     error_list: &'a [FieldError],
     registered: Option<Registered>,
+    /// How the chosen notice's rules judge a letter: 邮戳日期 or 收到日期.
+    letters_by: Option<&'static str>,
 }
 
 #[derive(Serialize)]
@@ -254,10 +256,12 @@ async fn register_page(
         .map(|(id, title)| NoticeChoice { id, title })
         .collect();
     let notice_id = notice_id.filter(|id| notices.iter().any(|n| n.id == *id));
-    let projects = match notice_id {
-        Some(id) => super::service::notice_for_objection(&state.db, id, state.now()).await?.projects,
-        None => Vec::new(),
+    let chosen = match notice_id {
+        Some(id) => Some(super::service::notice_for_objection(&state.db, id, state.now()).await?),
+        None => None,
     };
+    let letters_by = chosen.as_ref().map(|n| workflow::counting_label(Channel::Letter, &n.rules()));
+    let projects = chosen.map(|n| n.projects).unwrap_or_default();
     let mut by_field = std::collections::BTreeMap::new();
     for e in errors {
         by_field
@@ -282,6 +286,7 @@ async fn register_page(
         errors: by_field,
         error_list: errors,
         registered,
+        letters_by,
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     render_with_status(req, actor, status, "objections/admin_register.html", &page)
@@ -307,6 +312,8 @@ pub struct RegisterForm {
     channel: String,
     #[serde(default)]
     claimed_at: String,
+    #[serde(default)]
+    postmarked_on: String,
     #[serde(flatten)]
     filing: FilingInput,
 }
@@ -318,13 +325,19 @@ pub async fn register(
     form: Form<RegisterForm>,
 ) -> PageResult<HttpResponse> {
     let form = form.into_inner();
-    let input = RegistrationInput { filing: form.filing, channel: form.channel, claimed_at: form.claimed_at };
+    let input = RegistrationInput {
+        filing: form.filing,
+        channel: form.channel,
+        claimed_at: form.claimed_at,
+        postmarked_on: form.postmarked_on,
+    };
     let Some(notice_id) = form.notice_id else {
         let errors = [FieldError::new("notice_id", "请选择公示")];
         return Ok(register_page(&state, &req, &actor, &input, None, &errors, None).await?);
     };
     match workflow::register(&state.db, &state.secrets, &actor, notice_id, &input, state.now()).await {
         Ok(recorded) => {
+            state.metrics.objection_filed(crate::web::metrics::FiledBy::Staff);
             let registered = Registered {
                 receipt_code: super::codes::grouped(&recorded.objection.receipt_code),
                 lookup_key: super::codes::grouped(&recorded.lookup_key),

@@ -35,6 +35,7 @@ pub async fn file(
     notice_id: i32,
     submission: Submission,
     client_key: Option<&str>,
+    address: &str,
 ) -> AppResult<(Outcome, NoticeForObjection)> {
     let now = state.now();
     let notice = notice_for_filing(state, notice_id, now).await?;
@@ -53,6 +54,8 @@ pub async fn file(
             return Ok((Outcome::Invalid(errors), notice));
         }
     };
+    let sender = format!("{address}|{}", sender_fingerprint(&input));
+    crate::web::security::rate_limit::check(&state.limits.objection_sender, &sender)?;
     let digest = submission_digest(&input, files.iter().map(|(f, _)| f.sha256.as_str()));
     let idempotency_key = client_key.map(|k| idempotency_fingerprint(k, notice_id, &digest));
     let lookup_key = idempotency_key
@@ -73,7 +76,7 @@ pub async fn file(
             if recorded.replayed {
                 store.remove(&placed);
             } else {
-                state.metrics.objection_filed();
+                state.metrics.objection_filed(crate::web::metrics::FiledBy::Public);
             }
             Ok((Outcome::Recorded { recorded: Box::new(recorded), missing_identity }, notice))
         }
@@ -105,6 +108,23 @@ pub async fn notice_for_filing(state: &AppState, notice_id: i32, now: DateTime<U
 
 /// A digest of everything submitted, so a repeated idempotency key only replays the very
 /// same submission.
+/// Who sends a submission, for the per-sender limit: the identity given (case and spacing
+/// aside), or for an anonymous one what it says.
+fn sender_fingerprint(input: &super::filing::FilingInput) -> String {
+    let identity: Vec<String> = [&input.name, &input.phone, &input.email, &input.organization]
+        .iter()
+        .map(|v| v.split_whitespace().collect::<String>().to_lowercase())
+        .collect();
+    let mut hasher = Sha256::new();
+    if identity.iter().all(String::is_empty) {
+        hasher.update(b"content\n");
+        hasher.update(input.content.split_whitespace().collect::<String>().as_bytes());
+    } else {
+        hasher.update(identity.join("\n").as_bytes());
+    }
+    hex::encode(&hasher.finalize()[..16])
+}
+
 fn submission_digest<'a>(input: &super::filing::FilingInput, files: impl Iterator<Item = &'a str>) -> String {
     let mut hasher = Sha256::new();
     hasher.update(serde_json::to_vec(input).unwrap_or_default());

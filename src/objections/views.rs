@@ -61,6 +61,8 @@ pub struct FormPage<'a> {
     pub idempotency_key: String,
     pub csrf_token: String,
     pub max_content: usize,
+    /// Who may object and how, as the notice's rules say.
+    pub rules_hint: String,
 }
 
 impl<'a> FormPage<'a> {
@@ -89,8 +91,28 @@ impl<'a> FormPage<'a> {
             idempotency_key,
             csrf_token,
             max_content: MAX_CONTENT_CHARS,
+            rules_hint: form_hint(&notice.rules()),
         }
     }
+}
+
+/// The form's opening words, from the rules the notice was published under: whether names are
+/// required and whether evidence must be attached.
+#[must_use]
+pub fn form_hint(rules: &crate::campaigns::NoticeRules) -> String {
+    let who = if rules.require_real_name {
+        "异议须实名提出：个人须填写真实姓名和电话或电子邮箱；以单位名义提出的，须填写单位名称、联系人和电话，\
+         并在提交后寄送加盖公章的书面材料。匿名异议和逾期异议不予受理。"
+    } else {
+        "本公示接受不署名的异议，但请尽量留下电话或电子邮箱，以便核实和答复；以单位名义提出的，\
+         须在提交后寄送加盖公章的书面材料。逾期异议不予受理。"
+    };
+    let evidence = if rules.refuse_without_evidence {
+        "异议须附证据材料（可上传文件），未附证据的不予受理。"
+    } else {
+        "请写明具体事实，并尽量附上证据或可核查的线索。"
+    };
+    format!("公示期内，任何单位和个人均可对公示项目提出异议。{who}{evidence}")
 }
 
 /// The receipt, shown once after filing (with the lookup key) and printable.

@@ -7,6 +7,7 @@ use super::service::{self, NewCase, NoticeForObjection, Recorded, notice_for_obj
 use super::{Channel, Move, MoveError, ObjectorKind, RefusalReason, SealedLetter, Status};
 use crate::access::{Action, Actor, policy};
 use crate::audit;
+use crate::campaigns::{LettersBy, NoticeRules};
 use crate::china_time::datetime_zh;
 use crate::error::{AppError, AppResult, FieldError};
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
@@ -266,8 +267,48 @@ pub async fn view_identity(
 pub struct RegistrationInput {
     pub filing: FilingInput,
     pub channel: String,
-    /// China time: `2025-03-14`, `2025-03-14 18:30` or `2025-03-14T18:30[:ss]`.
+    /// When it reached the unit, China time: `2025-03-14`, `2025-03-14 18:30` or
+    /// `2025-03-14T18:30[:ss]`. For a letter without `postmarked_on` under postmark rules, it is
+    /// taken as the postmark (how letters were always entered).
     pub claimed_at: String,
+    /// A letter's postmark date, same forms; optional.
+    pub postmarked_on: String,
+}
+
+/// When a registered objection reached the unit and, for a letter, its postmark.
+#[derive(Debug, Clone, Copy)]
+pub struct Arrival {
+    pub channel: Channel,
+    pub arrived: DateTime<Utc>,
+    pub postmark: Option<DateTime<Utc>>,
+}
+
+impl Arrival {
+    /// The instant that decides lateness under the notice's rules (campaign setting
+    /// `letters_by`): a letter's postmark when letters count by postmark, else its arrival.
+    #[must_use]
+    pub fn counting(&self, rules: &NoticeRules) -> DateTime<Utc> {
+        match (self.channel, rules.letters_by) {
+            (Channel::Letter, LettersBy::Postmark) => self.postmark.unwrap_or(self.arrived),
+            _ => self.arrived,
+        }
+    }
+
+    /// What the counting instant is called.
+    #[must_use]
+    pub fn counting_label(&self, rules: &NoticeRules) -> &'static str {
+        counting_label(self.channel, rules)
+    }
+}
+
+/// What the instant deciding a registered objection's lateness is called.
+#[must_use]
+pub fn counting_label(channel: Channel, rules: &NoticeRules) -> &'static str {
+    match (channel, rules.letters_by) {
+        (Channel::Letter, LettersBy::Postmark) => "邮戳日期",
+        (Channel::Letter, LettersBy::Arrival) => "收到日期",
+        _ => "收到时间",
+    }
 }
 
 /// Reads a China-time date or date-time. A date alone means its first instant, which is how a
@@ -282,8 +323,9 @@ pub fn parse_china_time(s: &str) -> Option<DateTime<Utc>> {
     Shanghai.from_local_datetime(&local).single().map(|t| t.with_timezone(&Utc))
 }
 
-/// Registers an objection received through another channel. The claimed time (the postmark
-/// for a letter) decides whether it is in time; the time of registering is kept apart.
+/// Registers an objection received through another channel. Its arrival decides whether it is
+/// in time, or for a letter its postmark when the notice's rules count letters by postmark;
+/// the time of registering is kept apart.
 ///
 /// # Errors
 /// `Validation` for a malformed entry; access refusals; database failure.
@@ -302,13 +344,7 @@ pub async fn register(
     if channel.is_none() {
         errors.push(FieldError::new("channel", "请选择收到异议的方式（电话、信函、电子邮件或当面）"));
     }
-    let claimed = parse_china_time(&input.claimed_at);
-    match claimed {
-        None => errors
-            .push(FieldError::new("claimed_at", "请填写收到时间（信函填邮戳日期），如 2025-03-14 或 2025-03-14 18:30")),
-        Some(t) if t > now => errors.push(FieldError::new("claimed_at", "收到时间不能晚于现在")),
-        Some(_) => {}
-    }
+    let arrival = arrival_of(channel, input, now, &mut errors);
     // Staff enter what the objector said; the web form's truthfulness declaration is theirs.
     let filing_input = FilingInput { declaration: true, ..input.filing.clone() };
     let filing = match filing_input.validate(&notice.project_ids()) {
@@ -319,33 +355,78 @@ pub async fn register(
             return Err(AppError::Validation(errors));
         }
     };
-    let (Some(channel), Some(claimed)) = (channel, claimed) else { return Err(AppError::Validation(errors)) };
-    let case = registration_case(&notice, filing, channel, claimed, Some(actor.user_id), now);
+    let Some(arrival) = arrival else { return Err(AppError::Validation(errors)) };
+    let rules = notice.rules();
+    let case = registration_case(&notice, filing, arrival, Some(actor.user_id), now);
     let txn = crate::db::begin_write(db).await?;
     let recorded = service::record(&txn, &case, keys).await?;
     let mut entry = actor.audit("objection.register", "objection", Some(recorded.objection.id.to_string()));
-    entry.detail = Some(format!("{}，{}{}", channel.label(), claimed_label(channel), datetime_zh(claimed)));
+    entry.detail = Some(arrival_text(&arrival, &rules));
     audit::record(&txn, entry, now).await?;
     txn.commit().await?;
     Ok(recorded)
 }
 
-/// What the claimed time is called: the postmark for a letter.
-fn claimed_label(channel: Channel) -> &'static str {
-    if channel == Channel::Letter { "邮戳日期" } else { "收到时间" }
+/// Reads the arrival and postmark of a registration, pushing a message per bad field.
+fn arrival_of(
+    channel: Option<Channel>,
+    input: &RegistrationInput,
+    now: DateTime<Utc>,
+    errors: &mut Vec<FieldError>,
+) -> Option<Arrival> {
+    let arrived = parse_china_time(&input.claimed_at);
+    match arrived {
+        None => errors.push(FieldError::new("claimed_at", "请填写收到时间，如 2025-03-14 或 2025-03-14 18:30")),
+        Some(t) if t > now => errors.push(FieldError::new("claimed_at", "收到时间不能晚于现在")),
+        Some(_) => {}
+    }
+    let postmark = match input.postmarked_on.trim() {
+        "" => None,
+        _ if channel != Some(Channel::Letter) => {
+            errors.push(FieldError::new("postmarked_on", "只有信函才有邮戳日期"));
+            None
+        }
+        text => {
+            let parsed = parse_china_time(text);
+            match (parsed, arrived) {
+                (None, _) => errors.push(FieldError::new("postmarked_on", "邮戳日期格式不对，如 2025-03-14")),
+                (Some(p), Some(a)) if p > a => {
+                    errors.push(FieldError::new("postmarked_on", "邮戳日期不能晚于收到时间"));
+                }
+                _ => {}
+            }
+            parsed
+        }
+    };
+    Some(Arrival { channel: channel?, arrived: arrived?, postmark })
 }
 
-/// The case for an objection staff register: the claimed time decides lateness, the time of
-/// registering is kept apart, and an organisation's letter is its sealed letter.
+/// "信函，邮戳日期2025年3月14日 00:00（收到时间2025年3月17日 09:00）": how it came, the
+/// instant that counts and, when different, the other.
+fn arrival_text(arrival: &Arrival, rules: &NoticeRules) -> String {
+    let counting = arrival.counting(rules);
+    let mut text = format!("{}，{}{}", arrival.channel.label(), arrival.counting_label(rules), datetime_zh(counting));
+    if counting != arrival.arrived {
+        text.push_str(&format!("（收到时间{}）", datetime_zh(arrival.arrived)));
+    } else if let Some(p) = arrival.postmark.filter(|p| *p != counting) {
+        text.push_str(&format!("（邮戳日期{}）", datetime_zh(p)));
+    }
+    text
+}
+
+/// The case for an objection staff register: the counting instant of its arrival decides
+/// lateness, the time of registering is kept apart, and an organisation's letter is its sealed letter.
 #[must_use]
 pub fn registration_case(
     notice: &NoticeForObjection,
     filing: Filing,
-    channel: Channel,
-    claimed: DateTime<Utc>,
+    arrival: Arrival,
     registered_by: Option<i32>,
     now: DateTime<Utc>,
 ) -> NewCase {
+    let rules = notice.rules();
+    let channel = arrival.channel;
+    let counting = arrival.counting(&rules);
     let sealed_letter = match (filing.objector_kind, channel) {
         (ObjectorKind::Organization, Channel::Letter) => SealedLetter::Received,
         (kind, _) => SealedLetter::initial(kind),
@@ -355,24 +436,19 @@ pub fn registration_case(
         notice_title: notice.title().to_owned(),
         project_name: notice.project_name(filing.project_id),
         channel,
-        received_at: claimed,
-        claimed_at: Some(claimed),
+        received_at: counting,
+        claimed_at: Some(counting),
         registered_at: now,
         registered_by,
         // Staff registering a letter, a call or an e-mail judge its evidence themselves.
-        refusal: refusal_on_arrival(&filing, notice.closes_at(), claimed, ArrivalRules::of(&notice.rules()), true),
+        refusal: refusal_on_arrival(&filing, notice.closes_at(), counting, ArrivalRules::of(&rules), true),
         closes_at: notice.closes_at(),
         handling_due_at: notice.handling_due_at(),
         idempotency_key: None,
         lookup_key: super::codes::new_lookup_key(),
         attachments: Vec::new(),
         sealed_letter,
-        received_note: Some(format!(
-            "异议已接收（{}，{}{}），由工作人员登记。",
-            channel.label(),
-            claimed_label(channel),
-            datetime_zh(claimed)
-        )),
+        received_note: Some(format!("异议已接收（{}），由工作人员登记。", arrival_text(&arrival, &rules))),
         filing,
     }
 }

@@ -198,12 +198,15 @@ impl UnitInput {
         };
         let short_name = optional(d.short_name.as_ref(), "short_name", 20, &mut errors);
         let contact_person = optional(d.contact_person.as_ref(), "contact_person", 40, &mut errors);
-        let contact_phone = optional(d.contact_phone.as_ref(), "contact_phone", 40, &mut errors);
-        if contact_phone
-            .as_deref()
-            .is_some_and(|p| !p.chars().all(|c| c.is_ascii_digit() || "-+ ()（）转,，、".contains(c)))
-        {
-            errors.push(FieldError::new("contact_phone", "只能包含数字、空格和“-”"));
+        let mut contact_phone = optional(d.contact_phone.as_ref(), "contact_phone", 40, &mut errors);
+        if let Some(line) = contact_phone.as_deref() {
+            match crate::phone::normalise_list(line) {
+                Some(numbers) => contact_phone = Some(numbers),
+                None => errors.push(FieldError::new(
+                    "contact_phone",
+                    "电话号码格式不正确：请填写手机号或带区号的固定电话（如 0935-2212345 转 801），多个号码用“、”分开",
+                )),
+            }
         }
         let contact_email = optional(d.contact_email.as_ref(), "contact_email", 100, &mut errors);
         if contact_email.as_deref().is_some_and(|e| !looks_like_email(e)) {

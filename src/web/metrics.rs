@@ -35,6 +35,19 @@ struct RouteLabels {
     route: String,
 }
 
+#[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
+struct FiledLabels {
+    /// `public` (web form and public API) or `staff` (registered by phone, letter, e-mail…).
+    by: &'static str,
+}
+
+/// Who put an objection on record.
+#[derive(Debug, Clone, Copy)]
+pub enum FiledBy {
+    Public,
+    Staff,
+}
+
 type LatencyFamily = Family<RouteLabels, Histogram, fn() -> Histogram>;
 
 /// The counters every worker shares.
@@ -42,7 +55,8 @@ pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: LatencyFamily,
-    objections_filed: Counter,
+    objections_filed: Family<FiledLabels, Counter>,
+    batch_sizes: Histogram,
     pool_connections: Gauge,
     pool_idle: Gauge,
 }
@@ -57,7 +71,9 @@ impl Default for Metrics {
         let mut registry = Registry::with_prefix("gongshi");
         let requests = Family::<RequestLabels, Counter>::default();
         let latency: LatencyFamily = Family::new_with_constructor(latency_histogram);
-        let objections_filed = Counter::default();
+        let objections_filed = Family::<FiledLabels, Counter>::default();
+        // 1 to 256 submissions (the group commit's largest batch), doubling.
+        let batch_sizes = Histogram::new(exponential_buckets(1.0, 2.0, 9));
         let pool_connections = Gauge::default();
         let pool_idle = Gauge::default();
         registry.register("http_requests", "HTTP requests answered, by route pattern and status", requests.clone());
@@ -68,19 +84,34 @@ impl Default for Metrics {
         );
         registry.register(
             "objections_filed",
-            "Objections recorded from the web form and the public API",
+            "Objections put on record, by whom: the public (web form, API) or staff registering one",
             objections_filed.clone(),
+        );
+        registry.register(
+            "objection_commit_batch_size",
+            "Submissions recorded per group-commit transaction",
+            batch_sizes.clone(),
         );
         registry.register("db_pool_connections", "Database connections open in the pool", pool_connections.clone());
         registry.register("db_pool_idle_connections", "Open database connections not in use", pool_idle.clone());
-        Self { registry, requests, latency, objections_filed, pool_connections, pool_idle }
+        Self { registry, requests, latency, objections_filed, batch_sizes, pool_connections, pool_idle }
     }
 }
 
 impl Metrics {
     /// One objection durably recorded (not a replayed submission).
-    pub fn objection_filed(&self) {
-        self.objections_filed.inc();
+    pub fn objection_filed(&self, by: FiledBy) {
+        let by = match by {
+            FiledBy::Public => "public",
+            FiledBy::Staff => "staff",
+        };
+        self.objections_filed.get_or_create(&FiledLabels { by }).inc();
+    }
+
+    /// One group-commit transaction of `size` submissions.
+    pub fn commit_batch(&self, size: usize) {
+        #[allow(clippy::cast_precision_loss)] // at most 256
+        self.batch_sizes.observe(size as f64);
     }
 
     fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {

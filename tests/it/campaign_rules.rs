@@ -102,3 +102,92 @@ db_test!(a_notice_written_under_lenient_rules_does_not_tell_readers_to_give_thei
     let (_, poster) = app.get_text(&format!("/notices/{notice}/poster")).await;
     assert!(!poster.contains("匿名"), "{poster}");
 });
+
+/// Registers a letter through the staff API as `token`'s unit; returns (status, answer).
+async fn register_letter(app: &crate::helpers::TestApp, token: &str, notice: i32, fields: Value) -> (u16, Value) {
+    let mut body = serde_json::json!({ "channel": "letter", "objector_kind": "individual", "name": "赵六",
+        "phone": "0935-2212345", "category": "ip", "content": "该专利权属存在争议。" });
+    for (k, v) in fields.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/admin/notices/{notice}/objections")))
+        .bearer_auth(token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    (res.status().as_u16(), res.json().await.unwrap())
+}
+
+db_test!(letters_count_by_postmark_or_by_arrival_as_the_notice_rules_say, |app| {
+    let s = scene(&app).await;
+    app.db.execute_unprepared("UPDATE campaigns SET letters_by = 'arrival'").await.unwrap();
+    let by_arrival = notice_under_current_rules(&app, &s).await;
+    let user = app.create_user(s.unit, "handler", "dengji").await;
+    let token = app.api_token(user).await;
+    // Postmarked on the last day (3月14日), arrived two days after the close.
+    app.clock.set(closes_at() + chrono::Duration::days(2));
+    let letter = serde_json::json!({ "project_id": s.projects[0], "claimed_at": "2025-03-16 09:00", "postmarked_on": "2025-03-14" });
+
+    let (status, by_postmark) = register_letter(&app, &token, s.notice, letter.clone()).await;
+    assert_eq!(status, 201, "{by_postmark}");
+    assert_eq!(
+        (by_postmark["status"].as_str(), by_postmark["in_time"].as_bool()),
+        (Some("received"), Some(true)),
+        "the scene's notice counts letters by postmark"
+    );
+    assert_eq!(by_postmark["received_at"], "2025-03-14T00:00:00+08:00");
+
+    let (status, late) = register_letter(&app, &token, by_arrival, letter).await;
+    assert_eq!(status, 201, "{late}");
+    assert_eq!(
+        (late["status"].as_str(), late["refusal_reason"].as_str()),
+        (Some("refused"), Some("late")),
+        "a notice published under 信函以收到日期为准 counts its arrival"
+    );
+    assert_eq!(late["received_at"], "2025-03-16T09:00:00+08:00");
+
+    let staff = app.sign_in(s.unit, "handler", "chakan").await;
+    let (_, page) = staff.get_text(&format!("/admin/objections/register?notice_id={by_arrival}")).await;
+    assert!(page.contains("本公示的信函以收到日期为准"), "{page}");
+    let (_, page) = staff.get_text(&format!("/admin/objections/register?notice_id={}", s.notice)).await;
+    assert!(page.contains("本公示的信函以邮戳日期为准"), "{page}");
+});
+
+db_test!(a_postmark_after_the_arrival_or_on_a_phone_call_is_refused_field_by_field, |app| {
+    let s = scene(&app).await;
+    let user = app.create_user(s.unit, "handler", "dengji").await;
+    let token = app.api_token(user).await;
+    app.clock.set(closes_at() + chrono::Duration::days(2));
+    let after =
+        serde_json::json!({ "project_id": s.projects[0], "claimed_at": "2025-03-12", "postmarked_on": "2025-03-13" });
+    let (status, answer) = register_letter(&app, &token, s.notice, after).await;
+    assert_eq!(status, 422);
+    assert!(answer.to_string().contains("邮戳日期不能晚于收到时间"), "{answer}");
+    let phone = serde_json::json!({ "channel": "phone", "project_id": s.projects[0], "claimed_at": "2025-03-12", "postmarked_on": "2025-03-11" });
+    let (status, answer) = register_letter(&app, &token, s.notice, phone).await;
+    assert_eq!(status, 422);
+    assert!(answer.to_string().contains("只有信函才有邮戳日期"), "{answer}");
+    let garbage =
+        serde_json::json!({ "project_id": s.projects[0], "claimed_at": "2025-03-12", "postmarked_on": "三月" });
+    let (status, answer) = register_letter(&app, &token, s.notice, garbage).await;
+    assert_eq!(status, 422);
+    assert!(answer.to_string().contains("邮戳日期格式不对"), "{answer}");
+    assert!(objections(&app).await.is_empty(), "nothing saved");
+});
+
+db_test!(the_objection_form_states_the_rules_its_notice_was_published_under, |app| {
+    let s = scene(&app).await;
+    set_rule(&app, "require_real_name", false).await;
+    set_rule(&app, "refuse_without_evidence", true).await;
+    let lenient = notice_under_current_rules(&app, &s).await;
+    let (_, strict_form) = app.get_text(&format!("/notices/{}/objection", s.notice)).await;
+    assert!(strict_form.contains("异议须实名提出"), "{strict_form}");
+    assert!(!strict_form.contains("未附证据的不予受理"));
+    let (_, lenient_form) = app.get_text(&format!("/notices/{lenient}/objection")).await;
+    assert!(lenient_form.contains("本公示接受不署名的异议"), "{lenient_form}");
+    assert!(!lenient_form.contains("异议须实名提出"));
+    assert!(lenient_form.contains("未附证据的不予受理"));
+});

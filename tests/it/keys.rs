@@ -28,7 +28,8 @@ impl Canary {
         let hex = id.simple().to_string();
         Self {
             name: format!("金丝雀{}", &hex[..8]),
-            phone: format!("139{:08}", id.as_u128() % 100_000_000),
+            // Written as it is kept (phone numbers are stored as a notice prints them).
+            phone: format!("139 {:04} {:04}", id.as_u128() % 10_000, (id.as_u128() / 10_000) % 10_000),
             email: format!("canary{}@example.org", &hex[8..20]),
         }
     }

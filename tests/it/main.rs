@@ -14,6 +14,7 @@ mod campaigns_admin;
 mod cross_site_filing;
 mod dashboard;
 mod deploy;
+mod fair_limits;
 mod feeds;
 mod first_campaign;
 mod foundation;

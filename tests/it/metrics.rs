@@ -113,6 +113,7 @@ fn observations(scrape: &[Sample], route: &str) -> u64 {
 const REQUESTS: &str = "gongshi_http_requests_total";
 const LATENCY: &str = "gongshi_http_request_duration_seconds";
 const FILED: &str = "gongshi_objections_filed_total";
+const BATCH: &str = "gongshi_objection_commit_batch_size";
 
 db_test!(metrics_count_requests_latency_and_objections, |app| {
     let s = scene(&app).await;
@@ -134,7 +135,36 @@ db_test!(metrics_count_requests_latency_and_objections, |app| {
     assert!(find(&after, REQUESTS, &[("route", "/no/such/page/anywhere")]).is_none());
     let filing = [("method", "POST"), ("route", "/api/v1/notices/{id}/objections"), ("status", "201")];
     assert_eq!(number(&after, REQUESTS, &filing), 1);
-    assert_eq!(number(&after, FILED, &[]) - number(&before, FILED, &[]), 1);
+    let public = [("by", "public")];
+    assert_eq!(number(&after, FILED, &public) - number(&before, FILED, &public), 1);
+    let batches = number(&after, &format!("{BATCH}_count"), &[]) - number(&before, &format!("{BATCH}_count"), &[]);
+    assert_eq!(batches, 1, "one group-commit transaction took the one submission");
+    let batches_of_one = after
+        .iter()
+        .find(|s| {
+            s.metric == format!("{BATCH}_bucket") && s.labels.get("le").and_then(|l| l.parse::<f64>().ok()) == Some(1.0)
+        })
+        .map(|s| s.value.parse::<u64>().unwrap());
+    assert_eq!(batches_of_one, Some(number(&after, &format!("{BATCH}_count"), &[])), "every batch held one submission");
+
+    // An objection staff register from a letter is counted too, apart from the public's.
+    let user = app.create_user(s.unit, "handler", "dengji").await;
+    let token = app.api_token(user).await;
+    let letter = serde_json::json!({ "channel": "letter", "claimed_at": "2025-03-11", "objector_kind": "individual",
+        "name": "赵六", "phone": "0935-2212345", "project_id": s.projects[0], "category": "ip", "content": "专利权属有争议。" });
+    let res = app
+        .client
+        .post(app.url(&format!("/api/v1/admin/notices/{}/objections", s.notice)))
+        .bearer_auth(&token)
+        .json(&letter)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(res.status().as_u16(), 201);
+    let last = scrape(&app).await;
+    let staff = [("by", "staff")];
+    assert_eq!(number(&last, FILED, &staff) - number(&after, FILED, &staff), 1);
+    assert_eq!(number(&last, FILED, &public), number(&after, FILED, &public));
     assert!(number(&after, "gongshi_db_pool_connections", &[]) >= 1);
     assert!(find(&after, "gongshi_db_pool_idle_connections", &[]).is_some());
 });

@@ -138,7 +138,7 @@ db_test!(the_objector_identity_is_shown_only_to_the_handling_unit_and_each_look_
     let handler = app.sign_in(s.unit, "handler", "chuli").await;
     let (status, page) = handler.get_text(&format!("/admin/objections/{id}/identity")).await;
     assert_eq!(status, 200);
-    assert!(page.contains("王五") && page.contains("13909310000"));
+    assert!(page.contains("王五") && page.contains("139 0931 0000"), "the phone as a notice prints it");
     let views = audit_log::Entity::find()
         .filter(audit_log::Column::Action.eq("objection.identity.view"))
         .all(&app.db)
@@ -170,13 +170,13 @@ db_test!(the_objector_identity_is_shown_only_to_the_handling_unit_and_each_look_
     );
     let (_, token) = handler_token(&app, s.unit, "chuli2").await;
     let res = api(&app, &token, reqwest::Method::GET, &format!("/api/v1/admin/objections/{id}/identity"), None).await;
-    assert_eq!(res.json::<Value>().await.unwrap()["phone"], "13909310000");
+    assert_eq!(res.json::<Value>().await.unwrap()["phone"], "139 0931 0000");
     let detail = api(&app, &token, reqwest::Method::GET, &format!("/api/v1/admin/objections/{id}"), None)
         .await
         .text()
         .await
         .unwrap();
-    assert!(!detail.contains("王五") && !detail.contains("13909310000"), "the case itself carries no identity");
+    assert!(!detail.contains("王五") && !detail.contains("0931 0000"), "the case itself carries no identity");
     let views = audit_log::Entity::find()
         .filter(audit_log::Column::Action.eq("objection.identity.view"))
         .all(&app.db)

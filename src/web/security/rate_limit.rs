@@ -176,6 +176,11 @@ impl FailureWindow {
     }
 }
 
+/// Objections an hour from one client address, whoever sends them.
+pub const OBJECTIONS_PER_ADDRESS: u32 = 200;
+/// Objections an hour from one sender at one address.
+pub const OBJECTIONS_PER_SENDER: u32 = 10;
+
 /// The application's limits, in `AppState::limits`.
 pub struct Limits {
     /// Failed sign-ins (and wrong current passwords): per account and address, per address,
@@ -183,8 +188,14 @@ pub struct Limits {
     pub login: super::login_limit::LoginLimits,
     /// Password hashes in flight.
     pub password_work: super::password_work::PasswordWork,
-    /// Objection submissions per client address (web form and API).
+    /// Objection submissions per client address (web form and API), checked before the body
+    /// is read: high, since offices, schools and mobile networks put many people behind one
+    /// address.
     pub objection: Limiter,
+    /// Objection submissions per client address and sender (who objects, or for an anonymous
+    /// one what it says), checked once the form is read: one person's repeats are held back
+    /// without holding back their neighbours.
+    pub objection_sender: Limiter,
     /// Objection look-ups (code + key) per client address.
     pub lookup: Limiter,
 }
@@ -196,7 +207,8 @@ impl Limits {
         Self {
             login: super::login_limit::LoginLimits::new(clock),
             password_work: super::password_work::PasswordWork::for_this_machine(),
-            objection: Limiter::new("objection", clock.clone(), 10, minutes(60)),
+            objection: Limiter::new("objection", clock.clone(), OBJECTIONS_PER_ADDRESS, minutes(60)),
+            objection_sender: Limiter::new("objection_sender", clock.clone(), OBJECTIONS_PER_SENDER, minutes(60)),
             lookup: Limiter::new("lookup", clock.clone(), 30, minutes(15)),
         }
     }
