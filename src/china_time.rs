@@ -32,6 +32,20 @@ pub fn datetime_zh(at: DateTime<Utc>) -> String {
     format!("{} {:02}:{:02}:{:02}", date_zh(local.date_naive()), local.hour(), local.minute(), local.second())
 }
 
+/// When a period closes, the way people read it: "2025年3月14日24时" for the end of a day
+/// (never "3月15日 00:00:00"), "2025年3月14日18时" or "…17时30分" for a closing hour.
+#[must_use]
+pub fn close_zh(at: DateTime<Utc>) -> String {
+    let local = at.with_timezone(&Shanghai);
+    let day = local.date_naive();
+    match (local.hour(), local.minute(), local.second()) {
+        (0, 0, 0) => format!("{}24时", date_zh(day.pred_opt().unwrap_or(day))),
+        (h, 0, 0) => format!("{}{h}时", date_zh(day)),
+        (h, m, 0) => format!("{}{h}时{m}分", date_zh(day)),
+        _ => datetime_zh(at),
+    }
+}
+
 /// RFC 3339 with the +08:00 offset, as feeds and the API show it.
 #[must_use]
 pub fn rfc3339_china(at: DateTime<Utc>) -> String {
@@ -48,6 +62,16 @@ mod tests {
         assert_eq!(instant_on(d, 0).to_rfc3339(), "2025-03-09T16:00:00+00:00");
         assert_eq!(day_of(instant_on(d, 0)), d);
         assert_eq!(day_of(instant_on(d, 0) - chrono::Duration::seconds(1)), d.pred_opt().unwrap());
+    }
+
+    #[test]
+    fn a_close_at_midnight_is_the_last_days_24th_hour() {
+        let d = NaiveDate::from_ymd_opt(2026, 12, 10).unwrap();
+        assert_eq!(close_zh(instant_on(d, 0)), "2026年12月9日24时");
+        assert_eq!(close_zh(instant_on(d, 18 * 60)), "2026年12月10日18时");
+        assert_eq!(close_zh(instant_on(d, 17 * 60 + 30)), "2026年12月10日17时30分");
+        let first = NaiveDate::from_ymd_opt(2027, 1, 1).unwrap();
+        assert_eq!(close_zh(instant_on(first, 0)), "2026年12月31日24时", "across the year");
     }
 
     #[test]

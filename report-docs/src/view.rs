@@ -186,7 +186,7 @@ fn objection_row(o: &crate::model::ObjectionRecord) -> ObjectionRow {
     };
     ObjectionRow {
         seq: o.seq.to_string(),
-        project: o.project_name.clone().unwrap_or_else(|| "—".to_owned()),
+        project: o.project_name.clone().unwrap_or_else(|| "公示本身".to_owned()),
         category: o.category.clone(),
         received_on: o.received_on.map_or_else(|| "—".to_owned(), chinese_date),
         result,

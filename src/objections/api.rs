@@ -17,7 +17,7 @@ use super::service::Recorded;
 use super::submit::{self, Outcome};
 use super::upload;
 use super::{RefusalReason, Status};
-use crate::china_time::{datetime_zh, rfc3339_china};
+use crate::china_time::{close_zh, rfc3339_china};
 use crate::error::{ApiResult, AppError, FieldError};
 use crate::web::AppState;
 use crate::web::security::{client_key, csrf, rate_limit};
@@ -109,7 +109,7 @@ fn answer(recorded: &Recorded, closes_at: chrono::DateTime<chrono::Utc>, missing
     let mut res = match (recorded.status(), recorded.refusal_reason()) {
         (Some(Status::Refused), Some(RefusalReason::Late)) => problem(
             StatusCode::CONFLICT,
-            &format!("公示已于{}截止，逾期提交的异议已记录，不予受理", datetime_zh(closes_at)),
+            &format!("公示已于{}截止，逾期提交的异议已记录，不予受理", close_zh(closes_at)),
             &[],
             json!({ "closes_at": rfc3339_china(closes_at), "objection_status": "refused", "refusal_reason": "late" }),
             reference,

@@ -19,6 +19,14 @@ pub enum Kind {
     Png,
     Docx,
     Xlsx,
+    /// HEIC/HEIF photos, as iPhones take them.
+    Heic,
+    /// OFD (GB/T 33190), the electronic document format of government units.
+    Ofd,
+    /// Word 97–2003 documents, and WPS 文字 files saved in that format.
+    Doc,
+    /// Excel 97–2003 workbooks, and WPS 表格 (ET) files saved in that format.
+    Xls,
 }
 
 impl Kind {
@@ -30,6 +38,10 @@ impl Kind {
             Self::Png => "image/png",
             Self::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
             Self::Xlsx => "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            Self::Heic => "image/heic",
+            Self::Ofd => "application/ofd",
+            Self::Doc => "application/msword",
+            Self::Xls => "application/vnd.ms-excel",
         }
     }
 
@@ -41,6 +53,10 @@ impl Kind {
             Self::Png => "png",
             Self::Docx => "docx",
             Self::Xlsx => "xlsx",
+            Self::Heic => "heic",
+            Self::Ofd => "ofd",
+            Self::Doc => "doc",
+            Self::Xls => "xls",
         }
     }
 }
@@ -58,9 +74,18 @@ pub fn sniff(bytes: &[u8]) -> Option<Kind> {
     if bytes.starts_with(b"\x89PNG\r\n\x1a\n") && bytes.get(12..16) == Some(b"IHDR") {
         return Some(Kind::Png);
     }
+    if is_heif(bytes) {
+        return Some(Kind::Heic);
+    }
+    if bytes.starts_with(OLE_MAGIC) {
+        return compound_kind(bytes);
+    }
     if bytes.starts_with(b"PK\x03\x04") {
         let names = zip_entry_names(bytes)?;
         let has = |n: &str| names.iter().any(|x| x == n);
+        if has("OFD.xml") {
+            return Some(Kind::Ofd);
+        }
         if !has("[Content_Types].xml") {
             return None;
         }
@@ -72,6 +97,35 @@ pub fn sniff(bytes: &[u8]) -> Option<Kind> {
         }
     }
     None
+}
+
+/// An ISO base media file whose major brand is a HEIF image one (not AVIF, not video).
+fn is_heif(b: &[u8]) -> bool {
+    const BRANDS: [&[u8; 4]; 8] = [b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"];
+    b.get(4..8) == Some(b"ftyp") && b.get(8..12).is_some_and(|brand| BRANDS.iter().any(|x| x.as_slice() == brand))
+}
+
+const OLE_MAGIC: &[u8] = &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1];
+
+/// A compound file (Office 97–2003, and WPS/ET in those formats) by the streams it holds:
+/// `WordDocument` for a document, `Workbook` or `Book` for a workbook. A file that does not
+/// open as one, or holds neither, is not accepted.
+fn compound_kind(bytes: &[u8]) -> Option<Kind> {
+    let file = cfb::CompoundFile::open(std::io::Cursor::new(bytes)).ok()?;
+    let has = |name: &str| file.exists(name) && file.is_stream(name);
+    if has("/WordDocument") {
+        Some(Kind::Doc)
+    } else if has("/Workbook") || has("/Book") {
+        Some(Kind::Xls)
+    } else {
+        None
+    }
+}
+
+/// Whether a compound file carries macros (VBA), which staff opening evidence must never run.
+fn has_macros(bytes: &[u8]) -> bool {
+    let Ok(file) = cfb::CompoundFile::open(std::io::Cursor::new(bytes)) else { return true };
+    file.walk().any(|entry| matches!(entry.name(), "Macros" | "_VBA_PROJECT_CUR" | "VBA" | "_VBA_PROJECT"))
 }
 
 fn u16_at(b: &[u8], at: usize) -> Option<usize> {
@@ -122,7 +176,7 @@ pub enum Refusal {
     TooMany,
     #[error("“{0}”超过10 MB")]
     TooLarge(String),
-    #[error("“{0}”不是PDF、JPEG、PNG、DOCX或XLSX文件（按文件内容判断）")]
+    #[error("“{0}”不是可接收的证据文件（PDF、OFD、图片 JPEG/PNG/HEIC、Word/WPS 文字、Excel/WPS 表格；按文件内容判断）")]
     WrongKind(String),
     #[error("“{0}”是空文件")]
     Empty(String),
@@ -215,10 +269,14 @@ impl Store {
         let kind = sniff(&bytes).ok_or_else(|| CheckError::Refused(Refusal::WrongKind(incoming.file_name.clone())))?;
         // Staff open evidence in Excel, WPS or Word: an archive that would overwhelm them is
         // refused as an import would be.
-        if matches!(kind, Kind::Docx | Kind::Xlsx) {
+        if matches!(kind, Kind::Docx | Kind::Xlsx | Kind::Ofd) {
             crate::projects::xlsx_guard::check(&bytes).map_err(|refused| {
                 CheckError::Refused(Refusal::Unsafe(incoming.file_name.clone(), refused.0.replace("XLSX ", "")))
             })?;
+        }
+        if matches!(kind, Kind::Doc | Kind::Xls) && has_macros(&bytes) {
+            let why = "文件含有宏（VBA），请另存为不含宏的文档或 PDF 后再上传".to_owned();
+            return Err(CheckError::Refused(Refusal::Unsafe(incoming.file_name.clone(), why)));
         }
         Ok(kind)
     }
@@ -316,6 +374,26 @@ pub fn clean_file_name(raw: &str) -> String {
 pub(crate) mod samples {
     //! Minimal files of each kind, for tests here and in the integration suite.
 
+    /// A compound file (Office 97–2003 layout) holding streams with the given paths, each
+    /// starting with the Word file-information-block signature where it is `WordDocument`.
+    #[must_use]
+    pub fn compound_with(streams: &[&str]) -> Vec<u8> {
+        use std::io::Write as _;
+        let mut file = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).expect("in memory");
+        for path in streams {
+            if let Some((parent, _)) = path.rsplit_once('/')
+                && !parent.is_empty()
+            {
+                file.create_storage_all(parent).expect("storage");
+            }
+            let mut stream = file.create_stream(path).expect("stream");
+            let body: &[u8] = if path.ends_with("WordDocument") { &[0xEC, 0xA5, 0xC1, 0x00] } else { b"\x09\x08" };
+            stream.write_all(body).expect("write");
+        }
+        file.flush().expect("flush");
+        file.into_inner().into_inner()
+    }
+
     /// A zip archive holding empty files with the given names (stored, no compression).
     #[must_use]
     pub fn zip_with(names: &[&str]) -> Vec<u8> {
@@ -362,6 +440,23 @@ mod tests {
         assert_eq!(sniff(&docx), Some(Kind::Docx));
         let xlsx = zip_with(&["[Content_Types].xml", "xl/workbook.xml"]);
         assert_eq!(sniff(&xlsx), Some(Kind::Xlsx));
+    }
+
+    #[test]
+    fn the_formats_people_actually_have_are_recognised_by_content() {
+        let heic = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/evidence/photo.heic")).unwrap();
+        assert_eq!(sniff(&heic), Some(Kind::Heic), "a photo as an iPhone saves it");
+        let xls = std::fs::read(concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/evidence/data.xls")).unwrap();
+        assert_eq!(sniff(&xls), Some(Kind::Xls));
+        let ofd = zip_with(&["OFD.xml", "Doc_0/Document.xml", "Doc_0/Pages/Page_0/Content.xml"]);
+        assert_eq!(sniff(&ofd), Some(Kind::Ofd));
+        assert_eq!(sniff(&samples::compound_with(&["/WordDocument", "/1Table"])), Some(Kind::Doc));
+        assert_eq!(sniff(&samples::compound_with(&["/Book"])), Some(Kind::Xls), "Excel 5 and ET workbooks");
+        assert_eq!(sniff(&samples::compound_with(&["/Contents"])), None, "a compound file of another kind");
+        let avif = b"\0\0\0\x1cftypavif\0\0\0\0avifmif1miaf";
+        assert_eq!(sniff(avif), None, "AVIF is not taken for HEIC");
+        assert!(has_macros(&samples::compound_with(&["/WordDocument", "/Macros/VBA/dir"])));
+        assert!(!has_macros(&samples::compound_with(&["/WordDocument", "/1Table"])));
     }
 
     #[test]

@@ -78,7 +78,8 @@ pub struct Identity {
 pub struct Filing {
     pub objector_kind: ObjectorKind,
     pub identity: Identity,
-    pub project_id: i32,
+    /// `None`: the objection is about the notice as a whole (公示程序).
+    pub project_id: Option<i32>,
     pub category: Category,
     pub content: String,
 }
@@ -195,11 +196,28 @@ impl FilingInput {
         if identity.email.as_deref().is_some_and(|e| !is_email(e)) {
             fail("email", "电子邮箱格式不正确");
         }
-        let project_id = self.project_id.trim().parse::<i32>().ok().filter(|id| notice_projects.contains(id));
-        if project_id.is_none() {
-            fail("project_id", "请选择本公示中的一个项目");
-        }
         let category = Category::parse(&self.category);
+        let project_id = match self.project_id.trim() {
+            "" | WHOLE_NOTICE if category == Some(Category::Procedure) => Some(None),
+            WHOLE_NOTICE => {
+                fail("category", "对公示本身提出的异议，异议类别请选择“公示程序”");
+                None
+            }
+            "" => {
+                fail(
+                    "project_id",
+                    "请选择本公示中的一个项目；对公示本身（内容、期限等）提出异议的，请选择“对公示本身”",
+                );
+                None
+            }
+            raw => {
+                let id = raw.parse::<i32>().ok().filter(|id| notice_projects.contains(id));
+                if id.is_none() {
+                    fail("project_id", "请选择本公示中的一个项目");
+                }
+                id.map(Some)
+            }
+        };
         if category.is_none() {
             fail("category", "请选择异议类别");
         }
@@ -241,6 +259,9 @@ fn check_len(fail: &mut impl FnMut(&str, &str), field: &str, label: &str, value:
         fail(field, &format!("{label}不能超过{max}个字"));
     }
 }
+
+/// What the form sends for an objection to the notice as a whole instead of a project.
+pub const WHOLE_NOTICE: &str = "whole";
 
 /// A mobile number, a fixed line with area code (and extension), or a 400/800 number, as
 /// people write them: see [`PhoneNumber`].

@@ -137,6 +137,7 @@ coded! {
         Merit => "merit", "创新性/先进性/实用性/效益";
         Ip => "ip", "知识产权";
         Eligibility => "eligibility", "申报资格";
+        Procedure => "procedure", "公示程序";
         Other => "other", "其他";
     }
 }

@@ -55,8 +55,10 @@ impl NoticeForObjection {
         self.projects.iter().map(|p| p.id).collect()
     }
 
+    /// The project's name, or 公示本身 for an objection to the notice as a whole.
     #[must_use]
-    pub fn project_name(&self, id: i32) -> String {
+    pub fn project_name(&self, id: Option<i32>) -> String {
+        let Some(id) = id else { return WHOLE_NOTICE_NAME.to_owned() };
         self.projects.iter().find(|p| p.id == id).map(|p| p.name.clone()).unwrap_or_default()
     }
 
@@ -72,6 +74,9 @@ impl NoticeForObjection {
         crate::campaigns::NoticeRules::stored_or(self.published.revision.rules_json.as_deref(), &self.campaign)
     }
 }
+
+/// What an objection to the notice as a whole is about, where a project's name would go.
+pub const WHOLE_NOTICE_NAME: &str = "公示本身";
 
 /// The notice the public sees at `now`, with what an objection form needs.
 ///
@@ -211,7 +216,7 @@ pub async fn record_in<C: ConnectionTrait>(
         code: code.clone(),
         notice_id: case.notice_id,
         notice_title: case.notice_title.clone(),
-        project_id: Some(case.filing.project_id),
+        project_id: case.filing.project_id,
         project_name: case.project_name.clone(),
         category: case.filing.category.code().to_owned(),
         channel: case.channel.code().to_owned(),
@@ -223,7 +228,7 @@ pub async fn record_in<C: ConnectionTrait>(
     };
     let objection = objections::ActiveModel {
         notice_id: Set(case.notice_id),
-        project_id: Set(Some(case.filing.project_id)),
+        project_id: Set(case.filing.project_id),
         receipt_code: Set(code),
         lookup_key_hash: Set(lookup_key_hash(&case.lookup_key)),
         channel: Set(case.channel.code().to_owned()),
@@ -291,7 +296,7 @@ pub fn refusal_note(reason: RefusalReason, closes_at: DateTime<Utc>, received_at
     match reason {
         RefusalReason::Late => format!(
             "逾期不予受理：本公示已于{}截止，本异议于{}收到。",
-            datetime_zh(closes_at),
+            crate::china_time::close_zh(closes_at),
             datetime_zh(received_at)
         ),
         RefusalReason::Anonymous => "匿名不予受理：未提供真实姓名和联系方式（以单位名义提出的，须提供单位名称、\

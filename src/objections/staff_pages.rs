@@ -260,7 +260,7 @@ async fn register_page(
         Some(id) => Some(super::service::notice_for_objection(&state.db, id, state.now()).await?),
         None => None,
     };
-    let letters_by = chosen.as_ref().map(|n| workflow::counting_label(Channel::Letter, &n.rules()));
+    let letters_by = chosen.as_ref().map(|n| workflow::counting_label(Channel::Letter, n.rules()));
     let projects = chosen.map(|n| n.projects).unwrap_or_default();
     let mut by_field = std::collections::BTreeMap::new();
     for e in errors {

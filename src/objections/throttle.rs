@@ -1,7 +1,7 @@
 //! What someone held back by the objection limits is told (page and API): when to try again,
 //! and the publishing unit's phone, e-mail and address, so an objection near the close can
 //! still be made in time another way.
-use crate::china_time::{datetime_zh, rfc3339_china};
+use crate::china_time::{close_zh, datetime_zh, rfc3339_china};
 use crate::web::AppState;
 use chrono::{DateTime, Duration, Utc};
 use sea_orm::EntityTrait;
@@ -55,7 +55,7 @@ impl Busy {
             retry_at_text: datetime_zh(retry_at),
             retry_at,
             closes_first: closes_at.is_some_and(|c| now < c && c <= retry_at),
-            closes_at_text: closes_at.map(datetime_zh),
+            closes_at_text: closes_at.map(close_zh),
             channels: Channels {
                 unit: unit.as_ref().map(|u| u.name.clone()),
                 phone: unit.as_ref().and_then(|u| u.contact_phone.clone()),

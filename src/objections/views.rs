@@ -6,7 +6,7 @@ use super::filing::{FilingInput, MAX_CONTENT_CHARS};
 use super::lookup::PublicCase;
 use super::service::{NoticeForObjection, ProjectChoice, Recorded};
 use super::{Category, Channel, ObjectorKind, RefusalReason, Status};
-use crate::china_time::datetime_zh;
+use crate::china_time::{close_zh, datetime_zh};
 use crate::error::{AppResult, FieldError};
 use crate::receipts::Receipt;
 use chrono::{DateTime, Utc};
@@ -40,7 +40,7 @@ impl NoticeHeading {
             id: notice.id(),
             title: notice.title().to_owned(),
             period_text: notice.published.period.text(),
-            closes_at_text: datetime_zh(notice.closes_at()),
+            closes_at_text: close_zh(notice.closes_at()),
             closed: now >= notice.closes_at(),
         }
     }

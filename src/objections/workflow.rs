@@ -287,7 +287,7 @@ impl Arrival {
     /// The instant that decides lateness under the notice's rules (campaign setting
     /// `letters_by`): a letter's postmark when letters count by postmark, else its arrival.
     #[must_use]
-    pub fn counting(&self, rules: &NoticeRules) -> DateTime<Utc> {
+    pub fn counting(&self, rules: NoticeRules) -> DateTime<Utc> {
         match (self.channel, rules.letters_by) {
             (Channel::Letter, LettersBy::Postmark) => self.postmark.unwrap_or(self.arrived),
             _ => self.arrived,
@@ -296,14 +296,14 @@ impl Arrival {
 
     /// What the counting instant is called.
     #[must_use]
-    pub fn counting_label(&self, rules: &NoticeRules) -> &'static str {
+    pub fn counting_label(&self, rules: NoticeRules) -> &'static str {
         counting_label(self.channel, rules)
     }
 }
 
 /// What the instant deciding a registered objection's lateness is called.
 #[must_use]
-pub fn counting_label(channel: Channel, rules: &NoticeRules) -> &'static str {
+pub fn counting_label(channel: Channel, rules: NoticeRules) -> &'static str {
     match (channel, rules.letters_by) {
         (Channel::Letter, LettersBy::Postmark) => "邮戳日期",
         (Channel::Letter, LettersBy::Arrival) => "收到日期",
@@ -361,7 +361,7 @@ pub async fn register(
     let txn = crate::db::begin_write(db).await?;
     let recorded = service::record(&txn, &case, keys).await?;
     let mut entry = actor.audit("objection.register", "objection", Some(recorded.objection.id.to_string()));
-    entry.detail = Some(arrival_text(&arrival, &rules));
+    entry.detail = Some(arrival_text(&arrival, rules));
     audit::record(&txn, entry, now).await?;
     txn.commit().await?;
     Ok(recorded)
@@ -403,7 +403,7 @@ fn arrival_of(
 
 /// "信函，邮戳日期2025年3月14日 00:00（收到时间2025年3月17日 09:00）": how it came, the
 /// instant that counts and, when different, the other.
-fn arrival_text(arrival: &Arrival, rules: &NoticeRules) -> String {
+fn arrival_text(arrival: &Arrival, rules: NoticeRules) -> String {
     let counting = arrival.counting(rules);
     let mut text = format!("{}，{}{}", arrival.channel.label(), arrival.counting_label(rules), datetime_zh(counting));
     if counting != arrival.arrived {
@@ -426,7 +426,7 @@ pub fn registration_case(
 ) -> NewCase {
     let rules = notice.rules();
     let channel = arrival.channel;
-    let counting = arrival.counting(&rules);
+    let counting = arrival.counting(rules);
     let sealed_letter = match (filing.objector_kind, channel) {
         (ObjectorKind::Organization, Channel::Letter) => SealedLetter::Received,
         (kind, _) => SealedLetter::initial(kind),
@@ -448,7 +448,7 @@ pub fn registration_case(
         lookup_key: super::codes::new_lookup_key(),
         attachments: Vec::new(),
         sealed_letter,
-        received_note: Some(format!("异议已接收（{}），由工作人员登记。", arrival_text(&arrival, &rules))),
+        received_note: Some(format!("异议已接收（{}），由工作人员登记。", arrival_text(&arrival, rules))),
         filing,
     }
 }

@@ -278,7 +278,11 @@ pub fn case_lines(cases: &[Case], names: &BTreeMap<i32, &str>) -> Vec<CaseLine> 
         .enumerate()
         .map(|(i, c)| CaseLine {
             seq: count(i + 1),
-            project_name: c.project_id.and_then(|p| names.get(&p)).map(|n| (*n).to_owned()),
+            // An objection to the notice as a whole (公示程序) names no project.
+            project_name: match c.project_id {
+                Some(p) => names.get(&p).map(|n| (*n).to_owned()),
+                None => Some(crate::objections::service::WHOLE_NOTICE_NAME.to_owned()),
+            },
             category: c.category.map_or("其他", Category::label).to_owned(),
             received_on: crate::china_time::day_of(c.received_at),
             result: c.status.code().to_owned(),

@@ -4,7 +4,6 @@
 //! the next report accounts for: the projects as last published and the objections that
 //! arrived since the notice's previous report.
 use super::content::Case;
-use crate::china_time::datetime_zh;
 use crate::error::AppResult;
 use crate::notices::{Item, NoticeState, PublishedNotice, service};
 use crate::objections::{Category, RefusalReason, Status};
@@ -44,7 +43,9 @@ impl Blocker {
         match self {
             Self::NotPublished => "公示尚未发布".to_owned(),
             Self::Withdrawn => "公示已撤销，不出具公示结果报告".to_owned(),
-            Self::NotClosed { closes_at } => format!("公示期尚未结束（{}结束）", datetime_zh(*closes_at)),
+            Self::NotClosed { closes_at } => {
+                format!("公示期尚未结束（{}结束）", crate::china_time::close_zh(*closes_at))
+            }
             Self::AlreadyIssued { code } => {
                 format!("本公示期的公示结果报告已出具（编号{code}），报告出具后不可更改")
             }

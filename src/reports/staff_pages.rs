@@ -4,7 +4,7 @@ use super::readiness::BlockerView;
 use super::{service, staff_service};
 use crate::access::policy::Relation;
 use crate::access::{Action, Actor, policy};
-use crate::china_time::datetime_zh;
+use crate::china_time::close_zh;
 use crate::error::{AppError, AppResult, PageResult};
 use crate::notices::Level;
 use crate::web::AppState;
@@ -68,7 +68,7 @@ async fn issue_page_with(
         notice_title: latest.map(|l| l.revision.title.clone()).unwrap_or_default(),
         level_label: Level::from_number(r.notice.level).map_or("", Level::label).to_owned(),
         period_text: latest.map(|l| l.period.range_text()).unwrap_or_default(),
-        closes_text: latest.map(|l| datetime_zh(l.period.closes_at)).unwrap_or_default(),
+        closes_text: latest.map(|l| close_zh(l.period.closes_at)).unwrap_or_default(),
         ready: r.is_ready(),
         blockers: r.blockers.iter().map(BlockerView::from).collect(),
         preview: staff_service::preview(&r),

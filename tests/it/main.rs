@@ -64,4 +64,5 @@ mod review_grades;
 mod security;
 mod token_lifetime;
 mod transport;
+mod whole_notice_objections;
 mod withdrawals;

@@ -13,7 +13,7 @@ db_test!(the_form_lists_the_notice_projects_and_carries_its_tokens, |app| {
     let (status, page) = form_page(&app, s.notice).await;
     assert_eq!(status, 200);
     assert!(page.contains("输电线路覆冰在线监测装置") && page.contains("变电站智能巡检机器人"), "{page}");
-    assert!(page.contains("截止时间：2025年3月15日 00:00:00"), "{page}");
+    assert!(page.contains("截止时间：2025年3月14日24时"), "{page}");
     assert!(!csrf_in(&page).is_empty());
     assert_eq!(hidden(&page, "idempotency_key").len(), 32);
     let (_, again) = form_page(&app, s.notice).await;
@@ -111,7 +111,7 @@ db_test!(at_the_close_instant_an_objection_is_recorded_as_late_and_answered_409,
     assert_eq!(res.headers()["content-type"], "application/problem+json");
     let body: Value = res.json().await.unwrap();
     assert_eq!(body["closes_at"], "2025-03-15T00:00:00+08:00");
-    assert!(body["title"].as_str().unwrap().contains("2025年3月15日 00:00:00"), "{body}");
+    assert!(body["title"].as_str().unwrap().contains("2025年3月14日24时"), "{body}");
     assert_eq!(body["refusal_reason"], "late");
     let rows = objections(&app).await;
     assert_eq!(rows.len(), 1, "a late objection is recorded, never dropped");
@@ -137,7 +137,7 @@ db_test!(a_late_objection_through_the_form_gets_a_receipt_that_says_so_plainly, 
     let res = file_form(&app, s.notice, &form_fields(s.projects[0]), vec![]).await;
     let page = res.text().await.unwrap();
     assert!(page.contains("逾期不予受理"));
-    assert!(page.contains("本公示已于2025年3月15日 00:00:00截止"), "{page}");
+    assert!(page.contains("本公示已于2025年3月14日24时截止"), "{page}");
     assert!(page.contains("2025年3月15日 03:00:00"));
     assert_eq!(objections(&app).await[0].refusal_reason.as_deref(), Some("late"));
 });

@@ -37,7 +37,7 @@ db_test!(a_file_is_judged_by_its_content_not_its_name, |app| {
         file_form(&app, s.notice, &form_fields(s.projects[0]), vec![("证据.pdf", exe), ("表格.xlsx", plain_zip)]).await;
     assert_eq!(res.status().as_u16(), 422);
     let page = res.text().await.unwrap();
-    assert!(page.contains("“证据.pdf”不是PDF、JPEG、PNG、DOCX或XLSX文件"), "{page}");
+    assert!(page.contains("“证据.pdf”不是可接收的证据文件"), "{page}");
     assert!(page.contains("“表格.xlsx”不是"), "{page}");
     assert!(page.contains("value=\"王五\""), "the rest of the form is kept");
     assert!(objections(&app).await.is_empty());
@@ -185,3 +185,37 @@ async fn the_global_evidence_cap_is_exact_and_filing_goes_on_without_files_once_
         fill_to_the_cap(&app, 4321).await;
     }
 }
+
+db_test!(photos_from_phones_ofd_and_old_office_files_are_accepted_and_macros_refused, |app| {
+    let s = scene(&app).await;
+    let fixture =
+        |name: &str| std::fs::read(format!("{}/tests/fixtures/evidence/{name}", env!("CARGO_MANIFEST_DIR"))).unwrap();
+    let ofd = zip_with(&["OFD.xml", "Doc_0/Document.xml", "Doc_0/Pages/Page_0/Content.xml"]);
+    let doc = compound_with(&["/WordDocument", "/1Table"]);
+    let files = vec![
+        ("IMG_0001.HEIC", fixture("photo.heic")),
+        ("红头文件.ofd", ofd),
+        ("说明.wps", doc),
+        ("数据.et", fixture("data.xls")),
+    ];
+    let res = file_form(&app, s.notice, &form_fields(s.projects[0]), files).await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert!(res.text().await.unwrap().contains("4 个文件"));
+    let rows = objection_attachments::Entity::find().all(&app.db).await.unwrap();
+    let kinds: Vec<_> = rows.iter().map(|r| (r.file_name.as_str(), r.content_type.as_str())).collect();
+    assert_eq!(
+        kinds,
+        [
+            ("IMG_0001.HEIC", "image/heic"),
+            ("红头文件.ofd", "application/ofd"),
+            ("说明.wps", "application/msword"),
+            ("数据.et", "application/vnd.ms-excel")
+        ]
+    );
+
+    let with_macros = compound_with(&["/WordDocument", "/Macros/VBA/dir"]);
+    let res = file_form(&app, s.notice, &form_fields(s.projects[1]), vec![("宏.doc", with_macros)]).await;
+    assert_eq!(res.status().as_u16(), 422);
+    assert!(res.text().await.unwrap().contains("含有宏"));
+    assert_eq!(objections(&app).await.len(), 1, "the one with macros was not recorded");
+});

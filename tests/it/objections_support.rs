@@ -235,3 +235,19 @@ pub async fn objections(app: &TestApp) -> Vec<entity::objections::Model> {
     use sea_orm::{EntityTrait, QueryOrder};
     entity::objections::Entity::find().order_by_asc(entity::objections::Column::Id).all(&app.db).await.expect("rows")
 }
+
+/// A compound file (the Office 97–2003 layout, which WPS/ET files share) holding streams with
+/// these paths; a `WordDocument` stream starts with Word's signature.
+pub fn compound_with(streams: &[&str]) -> Vec<u8> {
+    use std::io::Write as _;
+    let mut file = cfb::CompoundFile::create(std::io::Cursor::new(Vec::new())).expect("in memory");
+    for path in streams {
+        if let Some((parent, _)) = path.rsplit_once('/').filter(|(p, _)| !p.is_empty()) {
+            file.create_storage_all(parent).expect("storage");
+        }
+        let body: &[u8] = if path.ends_with("WordDocument") { &[0xEC, 0xA5, 0xC1, 0x00] } else { b"\x09\x08" };
+        file.create_stream(path).expect("stream").write_all(body).expect("written");
+    }
+    file.flush().expect("flushed");
+    file.into_inner().into_inner()
+}

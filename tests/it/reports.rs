@@ -61,7 +61,7 @@ db_test!(a_report_is_refused_until_the_last_second_of_the_period_has_passed, |ap
     let (status, body) = issue(&app, &s.token, s.notice).await;
     assert_eq!(status, 409, "{body}");
     assert_eq!(body["blockers"][0]["kind"], "not_closed");
-    assert!(body["title"].as_str().unwrap().contains("公示期尚未结束（2025年3月15日 00:00:00结束）"), "{body}");
+    assert!(body["title"].as_str().unwrap().contains("公示期尚未结束（2025年3月14日24时结束）"), "{body}");
     assert_eq!(result_reports::Entity::find().all(&app.db).await.unwrap().len(), 0);
 
     app.clock.set(cn(2025, 3, 15, 0, 0, 0));
