@@ -1,6 +1,7 @@
-// A real gongshi server for the browser: the debug binary on a fresh SQLite file with the demo,
-// the movable test clock, staff accounts made with `gongshi user add`, and a notice of our own
-// opened today so the journey never depends on which demo notices happen to be open.
+// A real gongshi server for the browser: the debug binary on a fresh SQLite file with the demo
+// (or, for a real install, empty — then it prints its one-time setup link), the movable test
+// clock, staff accounts made with `gongshi user add`, and a notice of our own opened today so the
+// journey never depends on which demo notices happen to be open.
 import { spawn, execFile } from 'node:child_process';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { createWriteStream } from 'node:fs';
@@ -53,11 +54,30 @@ async function waitHealthy(base, child, seconds = 60) {
   throw new Error(`gongshi did not answer on ${base} within ${seconds}s`);
 }
 
+/** Resolves with the first `/setup/…` link the server prints on standard output. */
+function setupLinkFrom(stdout) {
+  return new Promise((resolve) => {
+    let seen = '';
+    const look = (chunk) => {
+      seen += chunk;
+      const link = /https?:\/\/\S+\/setup\/[0-9a-f]+/.exec(seen)?.[0];
+      if (link) {
+        stdout.off('data', look);
+        resolve(link);
+      }
+    };
+    stdout.on('data', look);
+    stdout.once('end', () => resolve(null));
+  });
+}
+
 /**
  * Starts `gongshi serve --demo --test-clock` on a free loopback port with its own database and
- * data folder. `name` labels the log file under target/e2e/logs/.
+ * data folder. `name` labels the log file under target/e2e/logs/. With `{ demo: false }` the
+ * database starts empty, as a real install does, and `setupLink()` gives the one-time link the
+ * server printed.
  */
-export async function startServer(name) {
+export async function startServer(name, { demo = true } = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), `gongshi-e2e-${name}-`));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -67,12 +87,13 @@ export async function startServer(name) {
   const env = { ...process.env, GONGSHI_LOG: process.env.GONGSHI_LOG || 'warn' };
   const child = spawn(
     binary(),
-    ['serve', '--demo', '--test-clock', '--bind', `127.0.0.1:${port}`, '--database', database,
+    ['serve', ...(demo ? ['--demo'] : []), '--test-clock', '--bind', `127.0.0.1:${port}`, '--database', database,
       '--data-dir', path.join(dir, 'data'), '--base-url', base],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout.pipe(log);
   child.stderr.pipe(log);
+  const setupLink = setupLinkFrom(child.stdout);
   await waitHealthy(base, child);
 
   const cli = async (args, extraEnv = {}) => {
@@ -89,6 +110,8 @@ export async function startServer(name) {
     dir,
     database,
     cli,
+    /** The one-time `/setup/…` link printed at the start (null once the output ends without one). */
+    setupLink: () => setupLink,
     /** `gongshi user add` for a unit; the password goes through the environment, never argv. */
     async addUser({ unit, username, name: displayName, role, password }) {
       await cli(['user', 'add', '--unit', unit, '--username', username, '--name', displayName, '--role', role],

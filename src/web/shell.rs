@@ -21,13 +21,14 @@ pub struct NavItem {
 }
 
 /// The navigation, in order. An item shows only when its page is registered and the role may use it.
-const NAV: [(&str, &str, &[Role]); 11] = [
+const NAV: [(&str, &str, &[Role]); 12] = [
     ("/admin", "工作台", &[Role::Admin, Role::Handler, Role::Viewer]),
     ("/admin/projects", "项目", &[Role::Admin, Role::Handler, Role::Viewer]),
     ("/admin/notices", "公示", &[Role::Admin, Role::Handler, Role::Viewer]),
     ("/admin/objections", "异议", &[Role::Admin, Role::Handler, Role::Viewer]),
     ("/admin/reports", "结果报告", &[Role::Admin, Role::Handler, Role::Viewer]),
     ("/admin/recommendations", "推荐上报", &[Role::Admin, Role::Handler, Role::Viewer]),
+    ("/admin/campaigns", "征集活动", &[Role::Admin, Role::Handler, Role::Viewer]),
     ("/admin/campaign", "征集进度", &[Role::Admin, Role::Handler, Role::Viewer]),
     ("/admin/units", "单位", &[Role::Admin, Role::Handler, Role::Viewer]),
     ("/admin/users", "用户", &[Role::Admin]),

@@ -221,6 +221,21 @@ db_test!(the_campaign_pages_create_show_and_refuse_like_the_api, |app| {
     assert_eq!(status, 403);
 });
 
+db_test!(every_staff_member_reaches_the_campaigns_from_the_navigation, |app| {
+    let f = fresh(&app).await;
+    let link = r#"<a href="&#x2F;admin&#x2F;campaigns">征集活动</a>"#;
+    let gs = app.sign_in(f.province, "admin", "gs-nav").await;
+    let (_, workbench) = gs.get_text("/admin").await;
+    assert!(workbench.contains(link), "the province admin finds where campaigns are created: {workbench}");
+    let (_, form) = gs.get_text("/admin/campaigns/new").await;
+    assert!(form.contains(r#"href="&#x2F;admin&#x2F;campaigns" aria-current="page""#), "{form}");
+    let viewer = app.sign_in(f.city, "viewer", "ww-nav").await;
+    let (_, workbench) = viewer.get_text("/admin").await;
+    assert!(workbench.contains(link), "everyone reads the campaigns: {workbench}");
+    let (status, _) = viewer.get_text("/admin/campaigns").await;
+    assert_eq!(status, 200);
+});
+
 db_test!(a_campaigns_closing_hour_closed_state_and_lowest_provincial_grade_are_honoured, |app| {
     use gongshi::notices::Level;
     use gongshi::notices::generate::{GenerateRequest, generate};
