@@ -246,9 +246,11 @@ fn form_page(
     render_with_status(req, actor, status, "campaigns/admin_form.html", &page)
 }
 
-pub async fn new_form(req: HttpRequest, actor: Actor) -> PageResult<HttpResponse> {
+pub async fn new_form(state: Data<AppState>, req: HttpRequest, actor: Actor) -> PageResult<HttpResponse> {
     service::require_manager(&actor)?;
-    let defaults = super::input::from_json(serde_json::json!({ "code": "", "title": "", "year": 2026 }))?;
+    // A new campaign is most often this year's (China time).
+    let year = chrono::Datelike::year(&crate::china_time::day_of(state.now()));
+    let defaults = super::input::from_json(serde_json::json!({ "code": "", "title": "", "year": year }))?;
     Ok(form_page(&req, &actor, None, &CampaignForm::of(&defaults), &[], StatusCode::OK)?)
 }
 

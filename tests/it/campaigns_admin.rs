@@ -180,6 +180,8 @@ db_test!(the_campaign_pages_create_show_and_refuse_like_the_api, |app| {
     let (status, form) = gs.get_text("/admin/campaigns/new").await;
     assert_eq!(status, 200);
     assert!(form.contains("最后一日截止时刻"));
+    let this_year = chrono::Datelike::year(&gongshi::china_time::day_of(app.clock_now()));
+    assert!(form.contains(&format!("name=\"year\" value=\"{this_year}\"")), "the year defaults to this year's");
     let fields = [
         ("code", "2026"),
         ("title", "2026年度甘肃省职工技术成果征集活动"),
