@@ -117,9 +117,6 @@ print(max((r for _, r, _, _ in rows), default=0), round(stall, 1), max((w for _,
 PY
 }
 
-# The flood sends each request from an address of its own (X-Forwarded-For): believed from
-# loopback only, so the per-address limit on filings does not throttle it.
-export GONGSHI_TRUSTED_PROXY=127.0.0.1/32
 # -------------------------------------------------------------------------------------------
 prepare_notice
 log "filling to the $SIZE size (gongshi loadgen fill)"
