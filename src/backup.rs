@@ -62,12 +62,22 @@ pub async fn backup(database_url: &str, data_dir: &Path, out: &Path) -> anyhow::
         copy_database(database_url, &snapshot).await?;
         let summary = write_archive(&partial, &snapshot, data_dir, &live)?;
         std::fs::rename(&partial, out).with_context(|| format!("无法写入 {}", out.display()))?;
+        sync_folder(out);
         Ok(summary)
     }
     .await;
     let _ = std::fs::remove_file(&snapshot);
     let _ = std::fs::remove_file(&partial);
     result
+}
+
+/// Makes the archive's name durable (the rename is a change to its folder). Best effort: some
+/// file systems cannot open a folder for syncing.
+fn sync_folder(file: &Path) {
+    let folder = file.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    if let Ok(dir) = File::open(folder) {
+        let _ = dir.sync_all();
+    }
 }
 
 /// `out` with a suffix, in the same folder (so the final rename stays on one file system).
@@ -107,7 +117,11 @@ fn write_archive(partial: &Path, snapshot: &Path, data_dir: &Path, live: &Path) 
             }
         }
     }
-    zip.finish()?.flush()?;
+    // On disk before the rename that names it complete, so a power cut after 备份完成 cannot
+    // leave a truncated archive under the final name.
+    let mut written = zip.finish()?;
+    written.flush()?;
+    written.get_ref().sync_all()?;
     Ok(summary)
 }
 
