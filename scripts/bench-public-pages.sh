@@ -113,7 +113,10 @@ mkdir -p "$WORK/www"
 LOCATIONS=""
 while IFS='|' read -r name path type; do
   curl -fsS "$APP$path" -o "$WORK/www/$name"
-  LOCATIONS+="    location = /$name { default_type \"$type\"; try_files /$name =404; }
+  # The charset apart, or nginx's gzip_types would not match the type and it would not compress.
+  charset=""
+  case $type in *charset=*) charset="charset ${type#*charset=}; charset_types *;" ;; esac
+  LOCATIONS+="    location = /$name { default_type \"${type%%;*}\"; $charset try_files /$name =404; }
 "
 done <<< "$PAGE_LIST"
 cat > "$WORK/nginx.conf" <<CONF
