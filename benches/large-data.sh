@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The large-data benchmark: the home page, a notice page, the RSS feed, the public API and search at a
 # generated size against the demo size, on the same machine and build; p50/p99 of each and the
-# ratio (it should stay within 2x), plus the time `gongshi import` takes for 10,000 projects.
+# ratio (it should stay within 2x), plus the time `gongshi import` takes for 10,000 projects, and
+# the server's resident memory once every notice's page and API answer has been asked for.
 #
 #   bash benches/large-data.sh [small|province|country]      (default: province)
 #
@@ -88,7 +89,7 @@ print("%.2f %.2f %.0f %s %s %s" % (ms("50%"), ms("99%"), float(rps), errors.grou
                                    timeouts.group(1) if timeouts else 0, sys.argv[1]))' "$single"
 }
 
-declare -A RESULT
+declare -A RESULT RSS
 bench() { # bench LABEL DB_FILE
   start "$2"
   local id
@@ -101,7 +102,24 @@ bench() { # bench LABEL DB_FILE
     RESULT["$1:${ep%%:*}"]=$(measure "${ep#*:}")
     echo "  $1 ${ep%%:*} (${ep#*:}): p50 p99 req/s non-2xx timeouts single = ${RESULT["$1:${ep%%:*}"]}"
   done
+  warm_every_notice
+  RSS["$1"]=$(( $(awk '/^VmRSS/ {print $2}' "/proc/$SERVER/status") / 1024 ))
+  echo "  $1 resident memory with every notice's page and API answer stored: ${RSS["$1"]} MB"
   stop
+}
+
+# Asks for every public notice's page and API answer (ids from the API list), so the stored
+# answers and per-notice caches are as full as readers could make them.
+warm_every_notice() {
+  local page=1 ids
+  : > "$TMP/ids"
+  while :; do
+    ids=$(curl -sf "$BASE/api/v1/notices?per_page=100&page=$page" | python3 -c 'import json,sys; print(" ".join(str(n["id"]) for n in json.load(sys.stdin)["items"]))')
+    [ -z "$ids" ] && break
+    printf '%s\n' $ids >> "$TMP/ids"
+    page=$((page + 1))
+  done
+  sed "s|.*|$BASE/notices/&\n$BASE/api/v1/notices/&|" "$TMP/ids" | xargs -P 4 -n 50 curl -s >/dev/null || true
 }
 
 echo "== demo-size database (serve --demo)"
@@ -149,6 +167,9 @@ verdict=0
   done
   echo
   echo "Import of $IMPORT projects (JSON, one file) through \`gongshi import\`: ${IMPORT_SECONDS}s."
+  echo
+  echo "Resident memory of the server after the endpoints above and every notice's page and API answer:"
+  echo "demo ${RSS[demo]} MB, $SIZE ${RSS[$SIZE]} MB."
 } | tee "$REPORT"
 echo "(written to $REPORT)"
 if [ "$verdict" = 1 ] && [ "${BENCH_STRICT:-0}" = 1 ]; then exit 1; fi

@@ -3,10 +3,11 @@
 //! later check that the record they saw has not been rewritten.
 use crate::error::{ApiResult, PageResult};
 use crate::web::AppState;
+use crate::web::precomputed::{self, Page as Stored};
 use crate::web::templates::render;
-use actix_web::HttpResponse;
 use actix_web::http::header::CACHE_CONTROL;
 use actix_web::web::Data;
+use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
 
 /// How many recent entries the page lists.
@@ -18,7 +19,8 @@ struct Transparency {
     head_hash: String,
     /// Ed25519 public key (hex) that signs objection receipts.
     receipt_public_key: String,
-    /// When this answer was made (RFC 3339, China time).
+    /// When this answer was made (RFC 3339, China time); on the page, when the newest entry was
+    /// recorded, which the head stands as of.
     as_of: String,
 }
 
@@ -47,22 +49,27 @@ async fn head(state: &AppState) -> crate::error::AppResult<Transparency> {
     })
 }
 
-pub async fn page(state: Data<AppState>) -> PageResult<HttpResponse> {
-    let recent = crate::ledger::recent(&state.db, RECENT)
-        .await?
-        .into_iter()
-        .map(|e| Entry {
-            seq: e.seq,
-            at: crate::china_time::datetime_zh(e.at),
-            kind: kind_label(&e.kind).to_owned(),
-            entry_hash: e.entry_hash,
-        })
-        .collect();
-    let body = render("transparency.html", &Page { title: "公开核验", head: head(&state).await?, recent })?;
-    Ok(HttpResponse::Ok()
-        .insert_header((CACHE_CONTROL, "no-cache"))
-        .content_type("text/html; charset=utf-8")
-        .body(body))
+/// The page: a stored answer, rebuilt when the ledger moves. It states the head as of the
+/// newest entry, so it holds until the next one.
+pub async fn page(req: HttpRequest, state: Data<AppState>) -> PageResult<HttpResponse> {
+    Ok(precomputed::serve(&req, &state, "transparency".to_owned(), state.now(), || async {
+        let entries = crate::ledger::recent(&state.db, RECENT).await?;
+        let newest = entries.first().map(|e| crate::china_time::datetime_zh(e.at)).unwrap_or_default();
+        let recent = entries
+            .into_iter()
+            .map(|e| Entry {
+                seq: e.seq,
+                at: crate::china_time::datetime_zh(e.at),
+                kind: kind_label(&e.kind).to_owned(),
+                entry_hash: e.entry_hash,
+            })
+            .collect();
+        let mut head = head(&state).await?;
+        head.as_of = newest;
+        let body = render("transparency.html", &Page { title: "公开核验", head, recent })?;
+        Ok(Stored::new(body, "text/html; charset=utf-8").reading_ledger())
+    })
+    .await?)
 }
 
 pub async fn json(state: Data<AppState>) -> ApiResult<HttpResponse> {

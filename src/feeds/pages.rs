@@ -1,10 +1,10 @@
 //! `/feeds/notices.rss` and `/feeds/notices.atom`.
 use super::FeedQuery;
-use super::service::{Prepared, prepare};
-use crate::error::PageResult;
-use crate::notices::http;
+use super::service::{Prepared, key_of, prepare};
+use crate::error::{AppResult, PageResult};
 use crate::web::AppState;
-use actix_web::web::{Bytes, Data, Query};
+use crate::web::precomputed::{self, Page};
+use actix_web::web::{Data, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, FixedOffset, Utc};
 use chrono_tz::Asia::Shanghai;
@@ -26,7 +26,12 @@ fn description_of(p: &Prepared) -> String {
 }
 
 pub async fn rss_feed(req: HttpRequest, state: Data<AppState>, q: Query<FeedQuery>) -> PageResult<HttpResponse> {
-    let p = prepare(&state, &q).await?;
+    let now = state.now();
+    Ok(precomputed::serve(&req, &state, key_of("rss", &q), now, || rss(&state, &q, now)).await?)
+}
+
+async fn rss(state: &AppState, q: &FeedQuery, now: DateTime<Utc>) -> AppResult<Page> {
+    let p = prepare(state, q, now).await?;
     let abs = |path: &str| state.settings.absolute_url(path);
     let items = p
         .events
@@ -52,14 +57,26 @@ pub async fn rss_feed(req: HttpRequest, state: Data<AppState>, q: Query<FeedQuer
         items,
         ..Default::default()
     };
-    let body = Bytes::from(channel.to_string());
-    let last = p.events.first().map(|e| e.at);
-    Ok(http::conditional(&req, "application/rss+xml; charset=utf-8", &http::etag_of(&body), last, body))
+    Ok(stored(channel.to_string(), "application/rss+xml; charset=utf-8", &p))
+}
+
+/// A feed's answer: it shows the ledger's head, so it follows objections too.
+fn stored(body: String, content_type: &'static str, p: &Prepared) -> Page {
+    Page::new(body, content_type)
+        .until(p.valid_until)
+        .read_under(p.generation)
+        .reading_ledger()
+        .last_modified(p.events.first().map(|e| e.at))
 }
 
 pub async fn atom_feed(req: HttpRequest, state: Data<AppState>, q: Query<FeedQuery>) -> PageResult<HttpResponse> {
+    let now = state.now();
+    Ok(precomputed::serve(&req, &state, key_of("atom", &q), now, || atom(&state, &q, now)).await?)
+}
+
+async fn atom(state: &AppState, q: &FeedQuery, now: DateTime<Utc>) -> AppResult<Page> {
     use atom_syndication::{Category, Entry, Feed, Generator, Link, Text};
-    let p = prepare(&state, &q).await?;
+    let p = prepare(state, q, now).await?;
     let abs = |path: &str| state.settings.absolute_url(path);
     let link = |href: String, rel: &str, mime: Option<&str>| Link {
         href,
@@ -96,9 +113,7 @@ pub async fn atom_feed(req: HttpRequest, state: Data<AppState>, q: Query<FeedQue
         entries,
         ..Default::default()
     };
-    let body = Bytes::from(feed.to_string());
-    let last = p.events.first().map(|e| e.at);
-    Ok(http::conditional(&req, "application/atom+xml; charset=utf-8", &http::etag_of(&body), last, body))
+    Ok(stored(feed.to_string(), "application/atom+xml; charset=utf-8", &p))
 }
 
 fn escape_html(s: &str) -> String {

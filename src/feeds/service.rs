@@ -36,14 +36,24 @@ pub struct Prepared {
     pub scope: String,
     pub self_query: String,
     pub ledger: crate::ledger::Head,
+    /// When the events shown next change by the clock alone.
+    pub valid_until: chrono::DateTime<chrono::Utc>,
+    /// The public generation the events were read under.
+    pub generation: i64,
+}
+
+/// The key a feed query's answer is stored under: its filters, empty ones left out.
+#[must_use]
+pub fn key_of(format: &str, q: &FeedQuery) -> String {
+    let value = |v: &Option<String>| v.as_deref().filter(|v| !v.is_empty()).unwrap_or_default().to_owned();
+    format!("feed:{format}:{}:{}:{}", value(&q.level), value(&q.unit), value(&q.campaign))
 }
 
 /// The events a feed query selects, newest first.
 ///
 /// # Errors
 /// `NotFound` for an unknown level, unit or campaign; database failure.
-pub async fn prepare(state: &AppState, q: &FeedQuery) -> AppResult<Prepared> {
-    let now = state.now();
+pub async fn prepare(state: &AppState, q: &FeedQuery, now: chrono::DateTime<chrono::Utc>) -> AppResult<Prepared> {
     let (filter, scope) = filter_of(&state.db, q).await?;
     let listing = crate::notices::public_listing::listing(&state.db, &state.settings.database_url).await?;
     let mut params = url::form_urlencoded::Serializer::new(String::new());
@@ -56,6 +66,8 @@ pub async fn prepare(state: &AppState, q: &FeedQuery) -> AppResult<Prepared> {
     let ledger = crate::ledger::head(&state.db).await?;
     Ok(Prepared {
         events: events(&listing, &filter, now),
+        valid_until: listing.next_change_after(now),
+        generation: listing.generation(),
         scope,
         self_query: if self_query.is_empty() { self_query } else { format!("?{self_query}") },
         ledger,

@@ -3,13 +3,14 @@
 //! here too. Times are RFC 3339 in China time; dates are ISO days.
 use super::consistency::Change;
 use super::content::Snapshot;
-use super::pages::{load_changes, load_items, load_state, parse_id};
+use super::pages::{load_changes, load_items, load_state_read_under, parse_id};
 use super::public_listing::{Listing, Seen};
 use super::public_read::{Filter, PublicState};
 use super::{Level, Period, http};
 use crate::china_time::rfc3339_china;
-use crate::error::{ApiResult, AppError, FieldError};
+use crate::error::{ApiResult, AppError, AppResult, FieldError};
 use crate::web::AppState;
+use crate::web::precomputed::{self, Page};
 use actix_web::web::{Bytes, Data, Path, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, Utc};
@@ -335,21 +336,68 @@ pub async fn list(req: HttpRequest, state: Data<AppState>, q: Query<ListQuery>) 
     if !errors.is_empty() {
         return Err(AppError::Validation(errors).into());
     }
-    let mut filter =
-        Filter { level: level.and_then(|l| i32::try_from(l).ok()).and_then(Level::from_number), ..Filter::default() };
-    if let Some(code) = q.unit.as_deref().filter(|s| !s.is_empty()) {
+    let asked = Asked {
+        level: level.and_then(|l| i32::try_from(l).ok()).and_then(Level::from_number),
+        unit: q.unit.clone().filter(|s| !s.is_empty()),
+        campaign: q.campaign.clone().filter(|s| !s.is_empty()),
+        status: status.map(str::to_owned),
+        term: q.q.as_deref().unwrap_or_default().to_owned(),
+        page: page.unwrap_or(1),
+        per_page: per_page.unwrap_or(DEFAULT_PER_PAGE),
+    };
+    if !asked.term.trim().is_empty() {
+        // Searches are as many as callers type: answered per request.
+        let (list, _, _) = notice_list(&state, &asked, now).await?;
+        return json(&req, &list);
+    }
+    let key = format!(
+        "api-list:{}:{}:{}:{}:{}:{}",
+        asked.level.map_or(0, Level::number),
+        asked.unit.as_deref().unwrap_or_default(),
+        asked.campaign.as_deref().unwrap_or_default(),
+        asked.status.as_deref().unwrap_or_default(),
+        asked.page,
+        asked.per_page
+    );
+    Ok(precomputed::serve(&req, &state, key, now, || async {
+        let (list, valid_until, generation) = notice_list(&state, &asked, now).await?;
+        Ok(Page::json(json_text(&list)?).until(valid_until).read_under(generation))
+    })
+    .await?)
+}
+
+/// A list query once checked.
+struct Asked {
+    level: Option<Level>,
+    unit: Option<String>,
+    campaign: Option<String>,
+    status: Option<String>,
+    term: String,
+    page: usize,
+    per_page: usize,
+}
+
+/// The page of the list asked for, when it next changes by the clock, and the generation it
+/// was read under.
+async fn notice_list(
+    state: &AppState,
+    asked: &Asked,
+    now: DateTime<Utc>,
+) -> AppResult<(NoticeList, DateTime<Utc>, i64)> {
+    let mut filter = Filter { level: asked.level, ..Filter::default() };
+    if let Some(code) = asked.unit.as_deref() {
         let unit = crate::units::service::find_by_code(&state.db, code).await?;
         filter.unit_id = Some(unit.map_or(-1, |u| u.id));
     }
-    if let Some(code) = q.campaign.as_deref().filter(|s| !s.is_empty()) {
+    if let Some(code) = asked.campaign.as_deref() {
         let c = crate::campaigns::find_by_code(&state.db, code).await?;
         filter.campaign_id = Some(c.map_or(-1, |c| c.id));
     }
     let listing = super::public_listing::listing(&state.db, &state.settings.database_url).await?;
-    let term = q.q.as_deref().unwrap_or_default();
+    let term = asked.term.as_str();
+    let status = asked.status.as_deref();
     let standings = listing.standings(now);
-    let per_page = per_page.unwrap_or(DEFAULT_PER_PAGE);
-    let page = page.unwrap_or(1);
+    let (page, per_page) = (asked.page, asked.per_page);
     let window = (page - 1) * per_page..page * per_page;
     let candidates = status.map_or(&standings.seen[..], |code| standings.with_standing(code));
     let (total, shown) = if !term.trim().is_empty() {
@@ -369,7 +417,8 @@ pub async fn list(req: HttpRequest, state: Data<AppState>, q: Query<ListQuery>) 
         .filter_map(|index| listing.shown(index, now))
         .map(|(s, r)| summary(s, r, listing.item_count(r.id), now, &state.settings))
         .collect();
-    json(&req, &NoticeList { items, page, per_page, total })
+    let list = NoticeList { items, page, per_page, total };
+    Ok((list, listing.next_change_after(now), listing.generation()))
 }
 
 /// How many of `seen` the filter admits, and the listing indexes of those in `window`.
@@ -403,10 +452,21 @@ fn paged<'a>(
 )]
 pub async fn detail(req: HttpRequest, state: Data<AppState>, id: Path<String>) -> ApiResult<HttpResponse> {
     let now = state.now();
-    let s = load_state(&state, parse_id(&id)?).await?.ok_or(AppError::NotFound)?;
+    let id = parse_id(&id)?;
+    Ok(precomputed::serve(&req, &state, format!("api-notice:{id}"), now, || async {
+        let (s, generation) = load_state_read_under(&state, id).await?;
+        let s = s.ok_or(AppError::NotFound)?;
+        let detail = notice_detail(&state, &s, now).await?;
+        Ok(Page::json(json_text(&detail)?).until(s.next_change_after(now)).read_under(generation))
+    })
+    .await?)
+}
+
+/// One notice as public at `now`, or 404 before it opens.
+async fn notice_detail(state: &AppState, s: &PublicState, now: DateTime<Utc>) -> AppResult<NoticeDetail> {
     let rev = s.current(now).cloned().ok_or(AppError::NotFound)?;
-    let items = load_items(&state, rev.id).await?;
-    let changes = load_changes(&state, &s, &rev, &items).await?;
+    let items = load_items(state, rev.id).await?;
+    let changes = load_changes(state, s, &rev, &items).await?;
     let revisions = s
         .public_revisions(now)
         .into_iter()
@@ -425,8 +485,8 @@ pub async fn detail(req: HttpRequest, state: Data<AppState>, id: Path<String>) -
             }
         })
         .collect();
-    let detail = NoticeDetail {
-        summary: summary(&s, &rev, items.len(), now, &state.settings),
+    Ok(NoticeDetail {
+        summary: summary(s, &rev, items.len(), now, &state.settings),
         doc_number: s.notice.doc_number.clone(),
         body_md: rev.body_md.clone(),
         correction_note: rev.correction_note.clone(),
@@ -445,16 +505,18 @@ pub async fn detail(req: HttpRequest, state: Data<AppState>, id: Path<String>) -
             })
             .collect(),
         revisions,
-    };
-    json(&req, &detail)
+    })
 }
 
 /// JSON with `<`, `>` and `&` written as `\u003c`-style escapes: still the same JSON, but no
 /// answer can ever carry a raw tag, whatever a project field holds.
-fn json<T: Serialize>(req: &HttpRequest, value: &T) -> ApiResult<HttpResponse> {
+fn json_text<T: Serialize>(value: &T) -> AppResult<String> {
     let text = serde_json::to_string(value).map_err(AppError::internal)?;
     // Outside strings JSON never uses these characters, so replacing them everywhere is safe.
-    let text = text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
-    let body = Bytes::from(text);
+    Ok(text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026"))
+}
+
+fn json<T: Serialize>(req: &HttpRequest, value: &T) -> ApiResult<HttpResponse> {
+    let body = Bytes::from(json_text(value)?);
     Ok(http::conditional(req, "application/json", &http::etag_of(&body), None, body))
 }

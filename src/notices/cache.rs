@@ -1,7 +1,6 @@
-//! Caches for the public side. A published revision never changes, so its items are kept for
-//! good and its rendered page is kept under a key made of everything time-dependent on it
-//! (status, time left, withdrawal, corrections, result): the bytes are reused only while that
-//! key is unchanged, so nothing stale or early is ever served. The notice's state (which
+//! Caches for the public side. A published revision never changes, so its items and its
+//! changes from the lower level are kept for good (the rendered pages are stored answers,
+//! `web::precomputed`). The notice's state (which
 //! revisions exist, withdrawal, reports) is kept with the database's public generation it was
 //! read under (`db::public_generation`, bumped by triggers on every public table): after a
 //! write committed in this process, or after [`STATE_TTL`], that one number is read again and
@@ -12,7 +11,6 @@
 use super::consistency::Change;
 use super::public_read::PublicState;
 use super::service::Item;
-use bytes::Bytes;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
@@ -20,14 +18,6 @@ use std::time::{Duration, Instant};
 /// How long a notice's state is trusted without asking the database; writes in this process
 /// are seen at once, this bounds how late another instance's writes are seen.
 pub const STATE_TTL: Duration = Duration::from_secs(1);
-
-/// A rendered response and the key it is valid under.
-#[derive(Debug)]
-pub struct Rendered {
-    pub key: String,
-    pub etag: String,
-    pub body: Bytes,
-}
 
 struct StateEntry {
     /// When the database's public generation was last compared.
@@ -42,15 +32,11 @@ struct StateEntry {
 /// A revision's changes from the lower level, by project id.
 pub type Changes = HashMap<i32, Vec<Change>>;
 
-/// (page kind, revision id, display variant)
-type PageKey = (&'static str, i32, u8);
-
 #[derive(Default)]
 pub struct Caches {
     states: RwLock<HashMap<i32, StateEntry>>,
     items: RwLock<HashMap<i32, Arc<Vec<Item>>>>,
     changes: RwLock<HashMap<i32, Arc<Changes>>>,
-    pages: RwLock<HashMap<PageKey, Arc<Rendered>>>,
 }
 
 static REGISTRY: LazyLock<RwLock<HashMap<String, Arc<Caches>>>> = LazyLock::new(RwLock::default);
@@ -67,11 +53,12 @@ pub fn for_database(database_url: &str) -> Arc<Caches> {
 impl Caches {
     /// A notice's state if nothing could have changed it: no write committed in this process
     /// since it was checked, and checked within [`STATE_TTL`].
-    pub fn state(&self, notice_id: i32) -> Option<Option<Arc<PublicState>>> {
+    /// With the public generation it was read under.
+    pub fn state(&self, notice_id: i32) -> Option<(Option<Arc<PublicState>>, i64)> {
         let states = self.states.read().unwrap_or_else(PoisonError::into_inner);
         let entry = states.get(&notice_id)?;
         (entry.writes == crate::db::writes_committed() && entry.checked.elapsed() < STATE_TTL)
-            .then(|| entry.state.clone())
+            .then(|| (entry.state.clone(), entry.generation))
     }
 
     /// A notice's state if it was read under the database's current public `generation`;
@@ -118,19 +105,5 @@ impl Caches {
             map.clear();
         }
         map.insert(revision_id, changes);
-    }
-
-    /// The rendered page of `kind` for a revision in display `variant`, if made under `key`.
-    pub fn page(&self, kind: &'static str, revision_id: i32, variant: u8, key: &str) -> Option<Arc<Rendered>> {
-        let pages = self.pages.read().unwrap_or_else(PoisonError::into_inner);
-        pages.get(&(kind, revision_id, variant)).filter(|p| p.key == key).cloned()
-    }
-
-    pub fn put_page(&self, kind: &'static str, revision_id: i32, variant: u8, page: Arc<Rendered>) {
-        let mut pages = self.pages.write().unwrap_or_else(PoisonError::into_inner);
-        if pages.len() > 10_000 {
-            pages.clear();
-        }
-        pages.insert((kind, revision_id, variant), page);
     }
 }

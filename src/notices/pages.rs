@@ -1,13 +1,14 @@
 //! Public notice pages: the notice as it stands, each revision at its own URL, and the A4
 //! poster. A notice that has not opened yet is a 404, decided per request by the clock.
-use super::cache::{self, Caches, Changes, Rendered};
+use super::cache::{self, Caches, Changes};
 use super::public_read::{self, PublicState};
 use super::service::{self, Item};
-use super::{Period, Status, http, views};
+use super::{Period, Status, views};
 use crate::error::{AppError, AppResult, PageResult};
 use crate::web::AppState;
 use crate::web::display::Display;
-use actix_web::web::{Bytes, Data, Path};
+use crate::web::precomputed::{self, Page};
+use actix_web::web::{Data, Path};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
 use entity::notice_revisions;
@@ -28,6 +29,14 @@ pub(crate) fn caches(state: &AppState) -> Arc<Caches> {
 /// # Errors
 /// Database failure.
 pub async fn load_state(state: &AppState, notice_id: i32) -> AppResult<Option<Arc<PublicState>>> {
+    Ok(load_state_read_under(state, notice_id).await?.0)
+}
+
+/// A notice's public state, with the public generation it was read under.
+///
+/// # Errors
+/// Database failure.
+pub async fn load_state_read_under(state: &AppState, notice_id: i32) -> AppResult<(Option<Arc<PublicState>>, i64)> {
     let caches = caches(state);
     if let Some(found) = caches.state(notice_id) {
         return Ok(found);
@@ -36,11 +45,11 @@ pub async fn load_state(state: &AppState, notice_id: i32) -> AppResult<Option<Ar
     let writes = crate::db::writes_committed();
     let generation = crate::db::public_generation(&state.db).await?;
     if let Some(found) = caches.state_if_current(notice_id, generation, writes) {
-        return Ok(found);
+        return Ok((found, generation));
     }
     let loaded = public_read::notice_state(&state.db, notice_id).await?.map(Arc::new);
     caches.put_state(notice_id, loaded.clone(), generation, writes);
-    Ok(loaded)
+    Ok((loaded, generation))
 }
 
 /// A published revision's items: they never change, so they are read once.
@@ -80,21 +89,29 @@ pub async fn load_changes(
     Ok(found)
 }
 
-/// The public state and the revision the public sees now, or 404.
+/// The public state (with the generation it was read under) and the revision the public sees
+/// now, or 404.
 async fn visible(
     state: &AppState,
-    id: &str,
+    notice_id: i32,
     now: DateTime<Utc>,
-) -> AppResult<(Arc<PublicState>, notice_revisions::Model)> {
-    let ps = load_state(state, parse_id(id)?).await?.ok_or(AppError::NotFound)?;
+) -> AppResult<(Arc<PublicState>, i64, notice_revisions::Model)> {
+    let (ps, generation) = load_state_read_under(state, notice_id).await?;
+    let ps = ps.ok_or(AppError::NotFound)?;
     let current = ps.current(now).cloned().ok_or(AppError::NotFound)?;
-    Ok((ps, current))
+    Ok((ps, generation, current))
 }
 
 pub async fn notice_page(req: HttpRequest, state: Data<AppState>, id: Path<String>) -> PageResult<HttpResponse> {
     let now = state.now();
-    let (ps, current) = visible(&state, &id, now).await?;
-    Ok(serve(&req, &state, &ps, &current, Kind::Page, now).await?)
+    let id = parse_id(&id)?;
+    let display = Display::of(&req);
+    let key = format!("notice:{id}:{}", display.variant());
+    Ok(precomputed::serve(&req, &state, key, now, || async {
+        let (ps, generation, current) = visible(&state, id, now).await?;
+        build(&state, &ps, &current, Kind::Page, display, now).await.map(|p| p.read_under(generation))
+    })
+    .await?)
 }
 
 pub async fn revision_page(
@@ -103,17 +120,28 @@ pub async fn revision_page(
     path: Path<(String, String)>,
 ) -> PageResult<HttpResponse> {
     let now = state.now();
-    let (ps, _) = visible(&state, &path.0, now).await?;
-    let no = parse_id(&path.1)?;
-    let shown =
-        ps.public_revisions(now).into_iter().find(|r| r.revision_no == no).cloned().ok_or(AppError::NotFound)?;
-    Ok(serve(&req, &state, &ps, &shown, Kind::Page, now).await?)
+    let (id, no) = (parse_id(&path.0)?, parse_id(&path.1)?);
+    let display = Display::of(&req);
+    let key = format!("revision:{id}:{no}:{}", display.variant());
+    Ok(precomputed::serve(&req, &state, key, now, || async {
+        let (ps, generation, _) = visible(&state, id, now).await?;
+        let shown =
+            ps.public_revisions(now).into_iter().find(|r| r.revision_no == no).cloned().ok_or(AppError::NotFound)?;
+        build(&state, &ps, &shown, Kind::Page, display, now).await.map(|p| p.read_under(generation))
+    })
+    .await?)
 }
 
 pub async fn poster_page(req: HttpRequest, state: Data<AppState>, id: Path<String>) -> PageResult<HttpResponse> {
     let now = state.now();
-    let (ps, current) = visible(&state, &id, now).await?;
-    Ok(serve(&req, &state, &ps, &current, Kind::Poster, now).await?)
+    let id = parse_id(&id)?;
+    let display = Display::of(&req);
+    let key = format!("poster:{id}:{}", display.variant());
+    Ok(precomputed::serve(&req, &state, key, now, || async {
+        let (ps, generation, current) = visible(&state, id, now).await?;
+        build(&state, &ps, &current, Kind::Poster, display, now).await.map(|p| p.read_under(generation))
+    })
+    .await?)
 }
 
 #[derive(Clone, Copy)]
@@ -123,13 +151,6 @@ enum Kind {
 }
 
 impl Kind {
-    fn name(self) -> &'static str {
-        match self {
-            Self::Page => "page",
-            Self::Poster => "poster",
-        }
-    }
-
     fn template(self) -> &'static str {
         match self {
             Self::Page => "notices/page.html",
@@ -138,39 +159,31 @@ impl Kind {
     }
 }
 
-/// Serves a revision's page from the cache while its live part is unchanged, rendering it
-/// once otherwise.
-async fn serve(
-    req: &HttpRequest,
+/// Renders a revision's page, valid until the next instant anything on it reads differently.
+async fn build(
     state: &AppState,
     ps: &PublicState,
     shown: &notice_revisions::Model,
     kind: Kind,
+    display: Display,
     now: DateTime<Utc>,
-) -> AppResult<HttpResponse> {
-    let display = Display::of(req);
+) -> AppResult<Page> {
     let live = views::live(ps, shown, now, display.class());
-    let key = live.key();
-    let caches = caches(state);
-    let page = match caches.page(kind.name(), shown.id, display.variant(), &key) {
-        Some(page) => page,
-        None => {
-            let items = load_items(state, shown.id).await?;
-            let changes = load_changes(state, ps, shown, &items).await?;
-            let mut ctx = views::notice_page(ps, shown, &items, &changes, &live, &state.settings);
-            if matches!(kind, Kind::Poster) {
-                ctx.qr_svg = super::poster::qr_svg(&state.settings.absolute_url(&ctx.current_url));
-            }
-            let body = Bytes::from(crate::web::templates::render(kind.template(), &ctx)?);
-            let page = Arc::new(Rendered { etag: http::etag_of(&body), key, body });
-            caches.put_page(kind.name(), shown.id, display.variant(), page.clone());
-            page
-        }
-    };
-    let last_modified = last_modified(ps, shown, now);
-    Ok(http::conditional(req, "text/html; charset=utf-8", &page.etag, last_modified, page.body.clone()))
+    let items = load_items(state, shown.id).await?;
+    let changes = load_changes(state, ps, shown, &items).await?;
+    let mut ctx = views::notice_page(ps, shown, &items, &changes, &live, &state.settings);
+    if matches!(kind, Kind::Poster) {
+        ctx.qr_svg = super::poster::qr_svg(&state.settings.absolute_url(&ctx.current_url));
+    }
+    let body = crate::web::templates::render(kind.template(), &ctx)?;
+    let mut valid_until = ps.next_change_after(now);
+    if live.is_open {
+        let closes_at = Period::of_revision(shown).closes_at;
+        valid_until =
+            valid_until.min(precomputed::next_minute(now)).min(precomputed::next_countdown_tick(closes_at, now));
+    }
+    Ok(Page::html(body).until(valid_until).last_modified(last_modified(ps, shown, now)))
 }
-
 /// The last change the page shows; while open, the time left changes every minute, so the
 /// start of the current minute bounds it.
 fn last_modified(ps: &PublicState, shown: &notice_revisions::Model, now: DateTime<Utc>) -> Option<DateTime<Utc>> {

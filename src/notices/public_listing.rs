@@ -173,6 +173,23 @@ pub enum EventRef {
 static EMPTY: LazyLock<RevisionFacts> = LazyLock::new(RevisionFacts::default);
 
 impl Listing {
+    /// The database's public generation this listing was read under.
+    #[must_use]
+    pub fn generation(&self) -> i64 {
+        self.generation
+    }
+
+    /// The first instant after `now` at which any list reads differently by the clock alone:
+    /// a notice appearing, opening or closing, or any public event (a correction, withdrawal
+    /// or result report) falling due. The end of time when nothing is due.
+    #[must_use]
+    pub fn next_change_after(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let start = self.timeline.partition_point(|e| e.at > now);
+        let next_event = start.checked_sub(1).and_then(|i| self.timeline.get(i)).map(|e| e.at);
+        let until = self.standings(now).until;
+        next_event.map_or(until, |at| at.min(until))
+    }
+
     /// The facts of a published revision.
     #[must_use]
     pub fn facts(&self, revision_id: i32) -> &RevisionFacts {

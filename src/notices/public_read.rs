@@ -108,6 +108,26 @@ impl PublicState {
         instants.extend(self.reports.iter().map(|r| r.issued_at));
         instants.into_iter().filter(|t| *t <= now).max()
     }
+
+    /// The first instant after `now` at which what the public sees of the notice changes by
+    /// the clock alone: a revision appearing, a period opening or closing, a withdrawal or a
+    /// result report dated ahead. The end of time when nothing is due.
+    #[must_use]
+    pub fn next_change_after(&self, now: DateTime<Utc>) -> DateTime<Utc> {
+        let revisions = self.revisions.iter().flat_map(|r| {
+            let period = Period::of_revision(r);
+            [self.public_from(r), Some(period.opens_at), Some(period.closes_at)]
+        });
+        let withdrawals = self.withdrawn_recommendations.iter().map(|w| Some(w.withdrawn_at));
+        revisions
+            .chain([self.notice.withdrawn_at])
+            .chain(self.reports.iter().map(|r| Some(r.issued_at)))
+            .chain(withdrawals)
+            .flatten()
+            .filter(|t| *t > now)
+            .min()
+            .unwrap_or(DateTime::<Utc>::MAX_UTC)
+    }
 }
 
 /// The public state of one notice; `None` when it does not exist or is still a draft.

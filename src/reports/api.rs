@@ -3,11 +3,12 @@
 use super::content::{CaseLine, ChannelsPart, NoticePart, ProjectPart, ReasonTally, ReportContent, Tally, UnitPart};
 use super::service::{self, Stored};
 use crate::china_time::rfc3339_china;
-use crate::error::{ApiResult, AppError};
+use crate::error::{ApiResult, AppError, AppResult};
 use crate::settings::Settings;
 use crate::web::AppState;
+use crate::web::precomputed::{self, Page};
 use actix_web::web::{Data, Path};
-use actix_web::{HttpResponse, http::header};
+use actix_web::{HttpRequest, HttpResponse, http::header};
 use serde::Serialize;
 use utoipa::{OpenApi, ToSchema};
 
@@ -124,9 +125,14 @@ impl ReportAnswer {
         (status = 404, description = "不存在（problem+json）")
     )
 )]
-pub async fn detail(state: Data<AppState>, code: Path<String>) -> ApiResult<HttpResponse> {
-    let stored = service::find_by_code(&state.db, &code).await?;
-    json(&ReportAnswer::of(&stored, &state.settings))
+pub async fn detail(req: HttpRequest, state: Data<AppState>, code: Path<String>) -> ApiResult<HttpResponse> {
+    let code = super::parse_code(&code).ok_or(AppError::NotFound)?;
+    // The standing follows objections registered later, so the answer follows the ledger.
+    Ok(precomputed::serve(&req, &state, format!("api-report:{code}"), state.now(), || async {
+        let stored = service::find_by_code(&state.db, &code).await?;
+        Ok(Page::json(json_text(&ReportAnswer::of(&stored, &state.settings))?).reading_ledger())
+    })
+    .await?)
 }
 
 /// JSON with `<`, `>` and `&` escaped, as the notices API does: the same JSON, never a raw tag.
@@ -134,10 +140,13 @@ pub async fn detail(state: Data<AppState>, code: Path<String>) -> ApiResult<Http
 /// # Errors
 /// Internal, if the value cannot be serialised.
 pub fn json<T: Serialize>(value: &T) -> ApiResult<HttpResponse> {
-    let text = serde_json::to_string(value).map_err(AppError::internal)?;
-    let text = text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026");
     Ok(HttpResponse::Ok()
         .content_type("application/json")
         .insert_header((header::CACHE_CONTROL, "no-cache"))
-        .body(text))
+        .body(json_text(value)?))
+}
+
+fn json_text<T: Serialize>(value: &T) -> AppResult<String> {
+    let text = serde_json::to_string(value).map_err(AppError::internal)?;
+    Ok(text.replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026"))
 }

@@ -8,6 +8,7 @@ use super::service::{self, Stored};
 use crate::china_time::datetime_zh;
 use crate::error::{AppError, PageResult};
 use crate::web::AppState;
+use crate::web::precomputed::{self, Page};
 use actix_web::http::header;
 use actix_web::web::{Data, Path, Query};
 use actix_web::{HttpRequest, HttpResponse};
@@ -129,6 +130,17 @@ pub async fn show(state: Data<AppState>, req: HttpRequest, file: Path<String>) -
         Some(_) => return Err(AppError::NotFound.into()),
         None => (file.as_str(), None),
     };
+    if format.is_none() && super::parse_code(code).as_deref() == Some(code) {
+        // The verify page at its canonical address: a stored answer. It states the report's
+        // standing, which objections registered later can change, so it follows the ledger.
+        let key = format!("report:{code}");
+        return Ok(precomputed::serve(&req, &state, key, state.now(), || async {
+            let stored = service::find_by_code(&state.db, code).await?;
+            let body = crate::web::templates::render("reports/show.html", &page(&state, &stored))?;
+            Ok(Page::new(body, "text/html; charset=utf-8").reading_ledger())
+        })
+        .await?);
+    }
     let stored = service::find_by_code(&state.db, code).await?;
     // A code typed in lower case or with hyphens is answered at its one canonical address.
     if stored.row.code != code {

@@ -14,6 +14,7 @@ pub mod headers;
 pub mod health;
 pub mod integer;
 pub mod metrics;
+pub mod precomputed;
 pub mod security;
 pub mod session;
 pub mod shell;

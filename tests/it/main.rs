@@ -50,6 +50,7 @@ mod objections_support;
 mod offline_records;
 mod pdf_read;
 mod personal_data;
+mod precomputed;
 mod privacy;
 mod projects_admin;
 mod public_api;
