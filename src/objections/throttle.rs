@@ -75,7 +75,7 @@ impl Busy {
         rfc3339_china(self.retry_at)
     }
 
-    /// "也可以通过电话 0935-2212345、电子邮箱 …、信函（…）向国网武威供电公司提出异议。"
+    /// "也可以直接向国网武威供电公司提出异议：电话 0935-2212345；电子邮箱 …；信函寄至 …。"
     #[must_use]
     pub fn channels_text(&self) -> String {
         let c = &self.channels;
@@ -90,7 +90,7 @@ impl Busy {
             text.push_str(&format!("本公示于{closes}截止，早于可再次提交的时间。"));
         }
         match (&c.unit, ways.is_empty()) {
-            (Some(unit), false) => text.push_str(&format!("也可以通过{}向{unit}提出异议。", ways.join("、"))),
+            (Some(unit), false) => text.push_str(&format!("也可以直接向{unit}提出异议：{}。", ways.join("；"))),
             _ => text.push_str("也可以通过公示所列的电话、电子邮箱或信函提出异议。"),
         }
         text
