@@ -82,3 +82,47 @@ db_test!(feeds_filter_by_level_unit_and_campaign, |app| {
     let (_, page) = app.get_text(&format!("/notices/{n1}")).await;
     assert!(page.contains("application/atom+xml") && page.contains("application/rss+xml"), "autodiscovery links");
 });
+
+/// Undoes one layer of HTML escaping, as a reader rendering an RSS description does.
+fn html_text(html: &str) -> String {
+    html.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"").replace("&#39;", "'").replace("&amp;", "&")
+}
+
+db_test!(a_title_and_a_project_name_with_markup_come_out_of_a_feed_parser_exactly_as_typed, |app| {
+    use entity::notice_revisions;
+    use gongshi::notices::generate::{GenerateRequest, generate};
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
+    let title = r#"关于<b>"甲&乙"</b>与'A&amp;B'项目的公示"#;
+    let name = r#"覆冰<i>监测</i> & "装置" 'X&lt;Y'"#;
+    let w = world(&app).await;
+    let ids = projects(&app, &w, vec![draft("A1", name, None)]).await;
+    let req = GenerateRequest {
+        campaign_id: w.campaign,
+        unit_id: w.enterprise,
+        level: Level::Applicant,
+        project_ids: ids,
+        starts_on: Some(day(2025, 3, 10)),
+        created_by: None,
+    };
+    let g = generate(&app.db, &req, now(&app)).await.unwrap();
+    let rev = notice_revisions::Entity::find_by_id(g.revision_id).one(&app.db).await.unwrap().unwrap();
+    let mut rev: notice_revisions::ActiveModel = rev.into();
+    rev.title = Set(title.to_owned());
+    rev.update(&app.db).await.unwrap();
+    publish(&app.db, g.notice_id, &PublishRequest::default(), now(&app)).await.unwrap();
+    app.clock.set(cn(2025, 3, 10, 9, 0, 0));
+
+    for path in ["/feeds/notices.rss", "/feeds/notices.atom"] {
+        let (text, feed) = parsed(&app, path).await;
+        let entry = &feed.entries[0];
+        assert_eq!(entry.title.as_ref().unwrap().content, title, "{path}: the title is escaped exactly once\n{text}");
+        let summary = entry.summary.as_ref().expect("a description");
+        let shown = if summary.content_type.essence().to_string() == "text/html" {
+            assert!(!summary.content.contains("<i>"), "{path}: the name's markup is not HTML: {}", summary.content);
+            html_text(&summary.content)
+        } else {
+            summary.content.clone()
+        };
+        assert!(shown.contains(&format!("1.{name}")), "{path}: the reader shows the name as typed: {shown}");
+    }
+});
