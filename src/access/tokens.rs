@@ -14,6 +14,8 @@ use sha2::{Digest, Sha256};
 /// Every token starts with this, so secret scanners and people recognise it.
 pub const TOKEN_PREFIX: &str = "gst_";
 pub const MAX_NAME_CHARS: usize = 60;
+/// A token's `name` is what it is for.
+const LABELS: &[(&str, &str)] = &[("name", "令牌用途")];
 /// How long a token works unless its owner chooses otherwise.
 pub const DEFAULT_LIFETIME_DAYS: u16 = 90;
 /// The longest lifetime one may choose.
@@ -74,10 +76,10 @@ pub async fn create_for_days<C: ConnectionTrait>(
     let too_long = name.chars().count() > MAX_NAME_CHARS;
     let name = name.trim();
     if name.is_empty() {
-        return Err(AppError::invalid("name", "请填写令牌用途"));
+        return Err(AppError::invalid("name", "请填写令牌用途").relabelled(LABELS));
     }
     if too_long {
-        return Err(AppError::invalid("name", format!("不能超过{MAX_NAME_CHARS}个字")));
+        return Err(AppError::invalid("name", format!("不能超过{MAX_NAME_CHARS}个字")).relabelled(LABELS));
     }
     let secret = generate();
     let prefix: String = secret.chars().take(TOKEN_PREFIX.len() + 8).collect();

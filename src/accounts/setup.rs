@@ -137,7 +137,7 @@ pub async fn create_province<C: ConnectionTrait>(
 ) -> AppResult<units::Model> {
     let name = name.trim();
     if name.is_empty() {
-        return Err(AppError::invalid("name", "不能为空"));
+        return Err(AppError::invalid("name", "不能为空").relabelled(crate::units::FIELD_LABELS));
     }
     let code = crate::units::parse_code(code)?;
     Ok(units::ActiveModel {

@@ -8,6 +8,9 @@ use entity::units;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 
+/// Where a campaign's fields are named otherwise than in [`crate::error::FIELD_LABELS`].
+pub const FIELD_LABELS: &[(&str, &str)] = &[("code", "活动代码"), ("title", "活动名称"), ("starts_on", "活动开始日期")];
+
 /// A campaign record with every setting. Omitted settings take the defaults of a new campaign.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -177,7 +180,7 @@ impl CampaignInput {
         let deadlines = self.deadlines_in(units, &mut errors);
         let quotas = self.quotas_in(units, &mut errors);
         if !errors.is_empty() {
-            return Err(errors);
+            return Err(crate::error::labelled(errors, FIELD_LABELS));
         }
         let settings = CampaignSettings {
             notice_days: self.notice_days,

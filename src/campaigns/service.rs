@@ -185,7 +185,7 @@ pub async fn update(
     let txn = crate::db::begin_write(db).await?;
     let existing = super::find_by_code(&txn, code).await?.ok_or(AppError::NotFound)?;
     if input.code.trim() != existing.code {
-        return Err(AppError::invalid("code", "活动代码创建后不能修改"));
+        return Err(AppError::invalid("code", "活动代码创建后不能修改").relabelled(super::input::FIELD_LABELS));
     }
     let valid = checked(&txn, input, Some(existing.id)).await?;
     let row = campaigns::ActiveModel { id: Set(existing.id), ..fields(&valid) }.update(&txn).await?;
@@ -267,12 +267,13 @@ async fn checked<C: ConnectionTrait>(db: &C, input: CampaignInput, id: Option<i3
     let valid = input.validate(&units);
     match (valid, taken) {
         (Ok(v), None) => Ok(v),
-        (Ok(v), Some(_)) => Err(AppError::taken("code", format!("活动代码“{}”已被使用", v.input.code.trim()))),
+        (Ok(v), Some(_)) => Err(AppError::taken("code", format!("活动代码“{}”已被使用", v.input.code.trim()))
+            .relabelled(super::input::FIELD_LABELS)),
         (Err(mut errors), taken) => {
             if let Some(t) = taken {
                 errors.insert(0, FieldError::new("code", format!("活动代码“{}”已被使用", t.code)));
             }
-            Err(AppError::Validation(errors))
+            Err(AppError::Validation(errors).relabelled(super::input::FIELD_LABELS))
         }
     }
 }

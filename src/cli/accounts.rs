@@ -67,14 +67,7 @@ fn read_password() -> anyhow::Result<String> {
 }
 
 fn explain(e: crate::error::AppError) -> anyhow::Error {
-    match e {
-        crate::error::AppError::Validation(errors) | crate::error::AppError::Taken(errors) => {
-            let errors = crate::error::labelled(errors, crate::accounts::FIELD_LABELS);
-            let errors = crate::error::labelled(errors, crate::units::FIELD_LABELS);
-            anyhow!("{}", errors.iter().map(|e| format!("{}：{}", e.field, e.message)).collect::<Vec<_>>().join("\n"))
-        }
-        other => anyhow!("{other}"),
-    }
+    super::refusal(e.relabelled(crate::accounts::FIELD_LABELS))
 }
 
 /// Runs a `user` subcommand against the database at `url`.

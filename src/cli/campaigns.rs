@@ -118,10 +118,7 @@ async fn root_unit(db: &DatabaseConnection) -> anyhow::Result<i32> {
 /// A refusal as the operator reads it: every field's message on its own line.
 fn said(e: AppError) -> anyhow::Error {
     match e {
-        AppError::Validation(list) => {
-            anyhow::anyhow!(list.iter().map(|f| format!("{}：{}", f.field, f.message)).collect::<Vec<_>>().join("\n"))
-        }
         AppError::NotFound => anyhow::anyhow!("没有这个征集活动"),
-        other => anyhow::anyhow!(other),
+        other => super::refusal(other),
     }
 }

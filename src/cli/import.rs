@@ -29,11 +29,7 @@ pub async fn import_file(
         anyhow::anyhow!("导入失败，未导入任何项目：\n{}", lines.join("\n"))
     })?;
     crate::imports::store(db, campaign.id, unit.id, drafts, now).await.map_err(|e| match e {
-        AppError::Validation(errors) => {
-            let lines: Vec<_> =
-                errors.into_iter().map(|e| format!("{}：{}", crate::projects::column(&e.field), e.message)).collect();
-            anyhow::anyhow!("{}", lines.join("\n"))
-        }
-        other => anyhow::anyhow!("{other}"),
+        AppError::Validation(errors) => super::refusal(AppError::Validation(crate::projects::by_column(errors))),
+        other => super::refusal(other),
     })
 }

@@ -189,6 +189,18 @@ pub async fn run() -> ExitCode {
     }
 }
 
+/// A refusal as an operator reads it: each field's message on its own line, named by the label
+/// the pages show (活动代码：…), never by the JSON name.
+fn refusal(e: crate::error::AppError) -> anyhow::Error {
+    use crate::error::{AppError, FieldError};
+    match e {
+        AppError::Validation(errors) | AppError::Taken(errors) => {
+            anyhow::anyhow!("{}", errors.iter().map(FieldError::sentence).collect::<Vec<_>>().join("\n"))
+        }
+        other => anyhow::anyhow!("{other}"),
+    }
+}
+
 async fn dispatch(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve {

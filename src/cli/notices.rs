@@ -165,9 +165,6 @@ pub async fn publish_cmd(
 /// Turns an [`AppError`] into the lines a terminal shows.
 fn explain(e: AppError) -> anyhow::Error {
     match e {
-        AppError::Validation(errors) => {
-            anyhow::anyhow!("{}", errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("\n"))
-        }
         AppError::NotFound => anyhow::anyhow!("公示不存在"),
         AppError::Conflict { message, detail: Some(detail) } if detail.get("personal_data").is_some() => {
             let lines = detail["personal_data"].as_array().into_iter().flatten().map(|f| {
@@ -182,7 +179,7 @@ fn explain(e: AppError) -> anyhow::Error {
             });
             anyhow::anyhow!("{message}\n{}", lines.collect::<Vec<_>>().join("\n"))
         }
-        other => anyhow::anyhow!("{other}"),
+        other => super::refusal(other),
     }
 }
 

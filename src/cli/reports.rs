@@ -112,10 +112,7 @@ pub async fn run(db: &DatabaseConnection, command: ReportCommand, now: DateTime<
 /// Turns an [`AppError`] into the lines a terminal shows.
 fn explain(e: AppError) -> anyhow::Error {
     match e {
-        AppError::Validation(errors) => {
-            anyhow::anyhow!("{}", errors.into_iter().map(|e| e.message).collect::<Vec<_>>().join("\n"))
-        }
         AppError::NotFound => anyhow::anyhow!("公示或报告不存在"),
-        other => anyhow::anyhow!("{other}"),
+        other => super::refusal(other),
     }
 }

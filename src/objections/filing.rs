@@ -12,6 +12,9 @@ const MAX_NAME_CHARS: usize = 50;
 const MAX_ORGANIZATION_CHARS: usize = 100;
 const MAX_EMAIL_CHARS: usize = 254;
 
+/// An objector's `name` is their own; the rest are named as [`crate::error::FIELD_LABELS`] does.
+const FIELD_LABELS: &[(&str, &str)] = &[("name", "姓名")];
+
 // The fields as typed, kept as text so a form can be shown again exactly as it was filled; the
 // API document gives the types a request should send. Each field has its own serde default
 // (a container default would put the empty values into the document as `default`).
@@ -113,7 +116,7 @@ impl Filing {
                 lack(id.phone.is_none(), "phone", "未填写联系电话");
             }
         }
-        missing
+        crate::error::labelled(missing, FIELD_LABELS)
     }
 }
 
@@ -244,7 +247,7 @@ impl FilingInput {
             (Some(objector_kind), Some(project_id), Some(category)) if errors.is_empty() => {
                 Ok(Filing { objector_kind, identity, project_id, category, content })
             }
-            _ => Err(errors),
+            _ => Err(crate::error::labelled(errors, FIELD_LABELS)),
         }
     }
 }

@@ -185,7 +185,7 @@ fn parse_json(bytes: &[u8]) -> Parsed {
 /// Names the row and the column: `第7行 项目名称：不能为空`.
 fn at_row(row: &str, e: &FieldError) -> FieldError {
     let field = super::column(&e.field);
-    FieldError { message: format!("{row} {field}：{}", e.message), field }
+    FieldError { message: format!("{row} {field}：{}", e.message), label: field.clone(), field }
 }
 
 fn drafts_from_rows(rows: &[Vec<String>]) -> Parsed {

@@ -216,10 +216,10 @@ pub fn column(field: &str) -> String {
     }
 }
 
-/// Field errors named by their 登记表 column (see [`column`]).
+/// Field errors labelled by their 登记表 column (see [`column`]).
 #[must_use]
 pub fn by_column(errors: Vec<FieldError>) -> Vec<FieldError> {
-    errors.into_iter().map(|e| FieldError { field: column(&e.field), message: e.message }).collect()
+    errors.into_iter().map(|e| FieldError { label: column(&e.field), ..e }).collect()
 }
 
 /// Whether text holds a control character other than tab and line breaks: a NUL cannot be
@@ -437,7 +437,7 @@ mod tests {
             ["name", "completing_units[1]", "completers[0].workload", "eligibility", "exclusions_declared"]
         );
         assert_eq!(errors[0].message, "不能为空");
-        let columns: Vec<_> = by_column(errors).into_iter().map(|e| e.field).collect();
+        let columns: Vec<_> = by_column(errors).into_iter().map(|e| e.label).collect();
         assert_eq!(columns, ["项目名称", "完成单位", "第一完成人工作量", "申报条件", "无不得推荐情形声明"]);
         assert_eq!(column("completers[4].workload"), "完成人");
     }

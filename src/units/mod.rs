@@ -34,7 +34,8 @@ pub fn kind_label(code: &str) -> AppResult<&'static str> {
 
 pub const MAX_NAME_CHARS: usize = 60;
 
-/// The labels the unit form shows beside each field the API names.
+/// The labels the unit form shows beside each field the API names, where they differ from
+/// the general ones of [`crate::error::FIELD_LABELS`].
 pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("parent_id", "上级单位"),
     ("kind", "单位类别"),
@@ -61,7 +62,8 @@ pub fn parse_code(raw: &str) -> AppResult<String> {
     if ok {
         Ok(code)
     } else {
-        Err(AppError::invalid("code", "应为1至32位大写字母、数字或“-”（不以“-”开头），如 WW-LZ"))
+        Err(AppError::invalid("code", "应为1至32位大写字母、数字或“-”（不以“-”开头），如 WW-LZ")
+            .relabelled(FIELD_LABELS))
     }
 }
 
@@ -214,7 +216,7 @@ impl UnitInput {
         }
         let contact_address = optional(d.contact_address.as_ref(), "contact_address", 200, &mut errors);
         if !errors.is_empty() {
-            return Err(AppError::Validation(errors));
+            return Err(AppError::Validation(crate::error::labelled(errors, FIELD_LABELS)));
         }
         Ok(UnitDraft { kind, name, short_name, code, contact_person, contact_phone, contact_email, contact_address })
     }

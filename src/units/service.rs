@@ -126,11 +126,13 @@ pub async fn create(
     policy::require(db, actor, Action::CreateUnit, parent_id).await?;
     let draft = input.validate()?;
     if draft.kind == "province" {
-        return Err(AppError::invalid("kind", "省总工会只能是最上级单位"));
+        return Err(AppError::invalid("kind", "省总工会只能是最上级单位").relabelled(super::FIELD_LABELS));
     }
     let txn = crate::db::begin_write(db).await?;
     if code_taken(&txn, &draft.code, None).await? {
-        return Err(AppError::taken("code", format!("“{}”已被其他单位使用", draft.code)));
+        return Err(
+            AppError::taken("code", format!("“{}”已被其他单位使用", draft.code)).relabelled(super::FIELD_LABELS)
+        );
     }
     let mut row = units::ActiveModel { parent_id: Set(Some(parent_id)), created_at: Set(now), ..Default::default() };
     apply(&mut row, &draft);
@@ -165,7 +167,9 @@ pub async fn update(
         draft.kind = unit.kind.clone();
     }
     if code_taken(&txn, &draft.code, Some(id)).await? {
-        return Err(AppError::taken("code", format!("“{}”已被其他单位使用", draft.code)));
+        return Err(
+            AppError::taken("code", format!("“{}”已被其他单位使用", draft.code)).relabelled(super::FIELD_LABELS)
+        );
     }
     let mut row: units::ActiveModel = unit.into();
     apply(&mut row, &draft);

@@ -30,6 +30,13 @@ impl AppError {
         }
     }
 
+    /// The field errors as one line a person reads (the CLI prints them one per line).
+    #[must_use]
+    pub fn detail(&self) -> Option<String> {
+        let errors = self.field_errors();
+        (!errors.is_empty()).then(|| errors.iter().map(FieldError::sentence).collect::<Vec<_>>().join("；"))
+    }
+
     fn field_errors(&self) -> &[FieldError] {
         match self {
             Self::Validation(errors) | Self::Taken(errors) => errors,
@@ -46,7 +53,12 @@ pub struct Problem<'a> {
     /// In Chinese, e.g. 没有权限
     title: String,
     status: u16,
-    /// Per-field messages of a 422 (and of a 409 for a code or name in use)
+    /// For a 422 (and a 409 for a code or name in use): every field's message in one line,
+    /// each named by its Chinese label, e.g. 活动代码：应为1至32个字母…
+    #[serde(skip_serializing_if = "Option::is_none")]
+    detail: Option<String>,
+    /// Per-field messages of a 422 (and of a 409 for a code or name in use): `field` as the
+    /// request named it, `label` as people read it
     #[serde(skip_serializing_if = "<[FieldError]>::is_empty")]
     #[schema(value_type = Option<Vec<FieldError>>)]
     errors: &'a [FieldError],
@@ -56,7 +68,7 @@ pub struct Problem<'a> {
     /// A conflict's particulars, as further members beside the ones above.
     #[serde(flatten, skip_serializing_if = "Option::is_none")]
     #[schema(ignore)]
-    detail: Option<&'a serde_json::Value>,
+    extensions: Option<&'a serde_json::Value>,
 }
 
 impl AppError {
@@ -67,12 +79,13 @@ impl AppError {
             kind: "about:blank",
             title: self.title(),
             status: self.status().as_u16(),
+            detail: self.detail(),
             errors: self.field_errors(),
             error_id: match self {
                 Self::Internal { error_id } => Some(error_id),
                 _ => None,
             },
-            detail: match self {
+            extensions: match self {
                 Self::Conflict { detail, .. } => detail.as_ref(),
                 _ => None,
             },
@@ -112,9 +125,10 @@ pub fn method_not_allowed(allow: &str) -> HttpResponse {
         kind: "about:blank",
         title: "该地址不支持这种请求方法".to_owned(),
         status: StatusCode::METHOD_NOT_ALLOWED.as_u16(),
+        detail: None,
         errors: &[],
         error_id: None,
-        detail: None,
+        extensions: None,
     };
     HttpResponse::build(StatusCode::METHOD_NOT_ALLOWED)
         .insert_header(("Allow", allow))

@@ -136,7 +136,8 @@ db_test!(bad_campaigns_are_refused_field_by_field_and_nothing_is_saved, |app| {
     again["closing_time"] = "00:00".into();
     std::fs::write(&file, again.to_string()).unwrap();
     let (ok, said) = cli(&app, &["campaign", "create", "--file", file.to_str().unwrap()]);
-    assert!(!ok && said.contains("closing_time：截止时间应为00:01至24:00之间的时刻"), "{said}");
+    assert!(!ok && said.contains("错误：截止时间应为00:01至24:00之间的时刻"), "{said}");
+    assert!(!said.contains("closing_time"), "the field is named as the form names it: {said}");
     assert_eq!(count(&app).await, 1);
 });
 

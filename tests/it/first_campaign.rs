@@ -70,3 +70,53 @@ db_test!(a_fresh_install_goes_from_nothing_to_a_published_notice_closing_at_the_
     assert_eq!(status, 200);
     assert!(page.contains("输电线路覆冰在线监测装置") && page.contains("18时"), "{page}");
 });
+
+db_test!(refusals_name_each_field_by_its_chinese_label_in_the_cli_and_the_api, |app| {
+    let (ok, said) = add_first_admin(&app);
+    assert!(ok, "{said}");
+    let admin =
+        users::Entity::find().filter(users::Column::Username.eq("gs.admin")).one(&app.db).await.unwrap().unwrap();
+    let token = app.api_token(admin.id).await;
+    let example = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/deploy/campaign-2026.json")).unwrap();
+    let mut bad: serde_json::Value = serde_json::from_str(&example).unwrap();
+    bad["code"] = json!("二〇二六 年");
+    bad["year"] = json!(1900);
+    bad["notice_days"] = json!(0);
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("campaign.json");
+    std::fs::write(&file, bad.to_string()).unwrap();
+
+    let (ok, said) = cli(&app, &["campaign", "create", "--file", file.to_str().unwrap()]);
+    assert!(!ok, "{said}");
+    assert!(said.contains("错误：活动代码：活动代码应为") || said.contains("活动代码应为1至32个"), "{said}");
+    assert!(said.contains("年度：年度应在") || said.contains("年度应在2000至2100之间"), "{said}");
+    for raw in ["code：", "year：", "notice_days："] {
+        assert!(!said.contains(raw), "the command line names a field by its JSON name {raw}: {said}");
+    }
+
+    let (status, problem) = api(&app, &token, reqwest::Method::POST, "/api/v1/admin/campaigns", Some(bad)).await;
+    assert_eq!(status, 422, "{problem}");
+    let errors = problem["errors"].as_array().expect("field errors");
+    let code = errors.iter().find(|e| e["field"] == "code").expect("the code's error, under its JSON name");
+    assert_eq!(code["label"], "活动代码", "{problem}");
+    let days = errors.iter().find(|e| e["field"] == "notice_days").expect("notice_days");
+    assert_eq!(days["label"], "公示天数", "{problem}");
+    let detail = problem["detail"].as_str().expect("a detail line");
+    assert!(detail.contains("活动代码应为") && detail.contains("公示天数应在1至30之间"), "{detail}");
+    assert!(!detail.contains("code") && !detail.contains("notice_days"), "{detail}");
+
+    let unit =
+        json!({ "parent_id": admin.unit_id, "kind": "city", "code": "-WW", "name": "", "contact_phone": "电话" });
+    let (status, problem) = api(&app, &token, reqwest::Method::POST, "/api/v1/admin/units", Some(unit)).await;
+    assert_eq!(status, 422, "{problem}");
+    let labels: Vec<(&str, &str)> = problem["errors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| (e["field"].as_str().unwrap(), e["label"].as_str().unwrap()))
+        .collect();
+    for pair in [("code", "单位代码"), ("name", "单位名称"), ("contact_phone", "联系电话")] {
+        assert!(labels.contains(&pair), "{pair:?} in {labels:?}");
+    }
+    assert!(problem["detail"].as_str().unwrap().contains("单位名称：不能为空"), "{problem}");
+});
