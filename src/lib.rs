@@ -7,6 +7,7 @@ pub mod accounts;
 pub mod audit;
 pub mod audit_log;
 pub mod backup;
+pub mod calendar;
 pub mod campaigns;
 pub mod china_time;
 pub mod cli;

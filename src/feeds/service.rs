@@ -9,7 +9,7 @@ use sea_orm::DatabaseConnection;
 
 /// Resolves the query's codes; an unknown value is a 404 rather than an empty feed, so a
 /// typo is noticed.
-async fn filter_of(db: &DatabaseConnection, q: &FeedQuery) -> AppResult<(Filter, String)> {
+pub(crate) async fn filter_of(db: &DatabaseConnection, q: &FeedQuery) -> AppResult<(Filter, String)> {
     let mut filter = Filter::default();
     let mut scope = Vec::new();
     if let Some(level) = q.level.as_deref().filter(|s| !s.is_empty()) {

@@ -1,5 +1,7 @@
 //! Public pages: what readers, objectors and receiving units open in a browser.
-use crate::{accounts, feeds, notices, objections, projects, public_site, reports, test_clock, transparency, web};
+use crate::{
+    accounts, calendar, feeds, notices, objections, projects, public_site, reports, test_clock, transparency, web,
+};
 use actix_web::web::{ServiceConfig, get, post};
 
 pub fn configure(cfg: &mut ServiceConfig) {
@@ -16,6 +18,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route("/campaigns/{code}", get().to(notices::unit_pages::campaign_page))
         .route("/feeds/notices.rss", get().to(feeds::rss_feed))
         .route("/feeds/notices.atom", get().to(feeds::atom_feed))
+        .route("/calendar/notices.ics", get().to(calendar::notices_calendar))
+        .route("/calendar/campaigns/{code}.ics", get().to(calendar::campaign_calendar))
         // Objections: the form, the objector's lookup, receipt verification.
         .route("/notices/{id}/objection", get().to(objections::pages::form))
         .route("/notices/{id}/objection", post().to(objections::pages::file))

@@ -9,6 +9,7 @@ mod accounts;
 mod admin_api;
 mod architecture;
 mod backup;
+mod calendar;
 mod campaign_rules;
 mod campaigns_admin;
 mod cross_site_filing;
