@@ -11,7 +11,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { chinaToday, startServer } from './lib/server.js';
 import { launch, person, shot } from './lib/browser.js';
-import { chain, mainText, signIn, shootAll } from './lib/steps.js';
+import { chain, mainText, openStaffMenu, signIn, shootAll } from './lib/steps.js';
 
 const DIR = 'first-campaign';
 const FIXTURE = path.join(import.meta.dirname, 'fixtures', '登记表-2026.xlsx');
@@ -48,7 +48,8 @@ function addDays(day, days) {
 
 /** Follows the staff navigation to `label`, as a person who does not know the addresses does. */
 async function openNav(page, label) {
-  const link = page.locator('nav.admin-nav a', { hasText: new RegExp(`^${label}$`) });
+  await openStaffMenu(page);
+  const link = page.locator('nav.admin-nav a:visible', { hasText: new RegExp(`^${label}$`) });
   await Promise.all([page.waitForLoadState('load'), link.click()]);
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The browser journey, the first campaign from an empty database (README's "Setting up a real
-# campaign"), the accessibility check and the XSS corpus, in Debian's Chromium
+# campaign"), the accessibility check, the XSS corpus and the phone layout (390 px), in Debian's Chromium
 # (.ci/packages installs chromium and the CJK fonts) driven by playwright-core from e2e/.
 # No browser is ever downloaded. Screenshots and server logs land in target/e2e/.
 set -euo pipefail
@@ -11,4 +11,4 @@ cargo build --bin gongshi
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 rm -rf target/e2e
 cd e2e
-node --test --test-concurrency=1 journey.test.js first-campaign.test.js a11y.test.js xss.test.js
+node --test --test-concurrency=1 journey.test.js first-campaign.test.js a11y.test.js xss.test.js mobile.test.js

@@ -4,8 +4,13 @@
 import { person, tinyPdf } from './browser.js';
 import { signIn } from './steps.js';
 
-/** Files an objection through the public form; returns the receipt's code, key and raw HTML. */
-export async function fileObjection(page, base, noticeId, { name = '张明远', content, category = 'other', projectIndex = 0 }) {
+/**
+ * Files an objection through the public form; returns the receipt's code, key and raw HTML.
+ * `beforeSubmit(page)` runs on the filled-in form (e.g. to screenshot it).
+ */
+export async function fileObjection(page, base, noticeId, {
+  name = '张明远', content, category = 'other', projectIndex = 0, beforeSubmit = async () => {},
+}) {
   await page.goto(`${base}/notices/${noticeId}/objection`);
   await page.fill('#name', name);
   await page.fill('#phone', '13993500123');
@@ -15,6 +20,7 @@ export async function fileObjection(page, base, noticeId, { name = '张明远', 
   await page.fill('#content', content);
   await page.setInputFiles('#attachments', { name: 'evidence.pdf', mimeType: 'application/pdf', buffer: tinyPdf() });
   await page.check('input[name=declaration]');
+  await beforeSubmit(page);
   const [res] = await Promise.all([
     page.waitForResponse((r) => r.request().method() === 'POST' && r.url().endsWith('/objection')),
     page.click('button.submit-once'),

@@ -30,6 +30,17 @@ export async function signIn(page, base, { username, password }, next = '/admin'
   await Promise.all([page.waitForURL((u) => !u.pathname.startsWith('/login')), page.click('form button[type=submit]')]);
 }
 
+/**
+ * Opens the staff menu where it is folded into 菜单 (on a phone); true when there was one to open.
+ * On a wide screen the entries are a row of links and nothing needs opening.
+ */
+export async function openStaffMenu(page) {
+  const summary = page.locator('nav.admin-nav summary');
+  if (!(await summary.isVisible())) return false;
+  if (!(await summary.evaluate((s) => s.parentElement.open))) await summary.click();
+  return true;
+}
+
 /** Screenshots every page of every context of `browser` as failed-<step>-<n>.png. */
 export function shootAll(browser, dir, shot) {
   return async (name) => {

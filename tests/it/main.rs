@@ -64,6 +64,7 @@ mod reports_summary;
 mod reports_support;
 mod review_grades;
 mod security;
+mod staff_tables;
 mod token_lifetime;
 mod transport;
 mod whole_notice_objections;
