@@ -40,6 +40,7 @@ mod notices_admin;
 mod notices_demo;
 mod notices_escaping;
 mod notices_pages;
+mod notice_poster_pdf;
 mod notices_support;
 mod objections;
 mod objections_evidence;
