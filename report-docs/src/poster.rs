@@ -164,7 +164,11 @@ impl PosterProject {
                  实现了覆冰风险的分级预警与融冰决策支持，在省内12条线路推广应用。"
                     .to_owned()
             }),
-            ip: if long { vec!["发明专利：一种输电线路覆冰厚度监测方法（ZL202110000000.1）".to_owned()] } else { Vec::new() },
+            ip: if long {
+                vec!["发明专利：一种输电线路覆冰厚度监测方法（ZL202110000000.1）".to_owned()]
+            } else {
+                Vec::new()
+            },
         }
     }
 }

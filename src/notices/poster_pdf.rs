@@ -26,8 +26,9 @@ impl PaperQuery {
     fn paper(&self) -> AppResult<Paper> {
         match self.paper.as_deref() {
             None | Some("") => Ok(Paper::A4),
-            Some(code) => Paper::from_code(code)
-                .ok_or_else(|| AppError::BadRequest("纸张规格只能是 a4（A4纵向）、a4l（A4横向）或 a3（A3）".to_owned())),
+            Some(code) => Paper::from_code(code).ok_or_else(|| {
+                AppError::BadRequest("纸张规格只能是 a4（A4纵向）、a4l（A4横向）或 a3（A3）".to_owned())
+            }),
         }
     }
 }
@@ -110,10 +111,7 @@ pub fn document(page: &NoticePage<'_>, shown: &notice_revisions::Model, url: &st
         title: page.title.clone(),
         doc_number: page.doc_number.clone(),
         unit_name: page.unit.name.clone(),
-        level: report_docs::Level {
-            number: u8::try_from(page.level).unwrap_or(1),
-            name: page.level_label.to_owned(),
-        },
+        level: report_docs::Level { number: u8::try_from(page.level).unwrap_or(1), name: page.level_label.to_owned() },
         period: format!("{}{}", page.period_text, page.days_text),
         notes,
         projects: page.items.iter().map(project).collect(),

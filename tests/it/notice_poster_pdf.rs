@@ -45,7 +45,8 @@ const A4: (f32, f32) = (595.3, 841.9);
 
 crate::db_test!(a_level_2_notice_of_ten_projects_fits_one_a4_page, |app| {
     let w = world(&app).await;
-    let drafts = (1..=10).map(|i| draft(&format!("P{i}"), &format!("输电线路覆冰在线监测装置研制第{i}号"), None)).collect();
+    let drafts =
+        (1..=10).map(|i| draft(&format!("P{i}"), &format!("输电线路覆冰在线监测装置研制第{i}号"), None)).collect();
     let ids = projects(&app, &w, drafts).await;
     let n1 = published(&app, &w, w.enterprise, Level::Applicant, &ids, day(2025, 3, 10)).await;
     let clean: Vec<(i32, &str)> = ids.iter().map(|p| (*p, "no_objection")).collect();
@@ -58,9 +59,18 @@ crate::db_test!(a_level_2_notice_of_ten_projects_fits_one_a4_page, |app| {
     for i in 1..=10 {
         assert!(text.contains(&format!("输电线路覆冰在线监测装置研制第{i}号")), "project {i}: {text}");
     }
-    for expected in ["推荐排序", "武威市总工会", "公示期：2025年3月10日", "异议方式", "王宝龙", "0935-5810529",
-        "wwghfbb@163.com", "甘肃省武威市凉州区", "李明、王芳、赵赟、钱伟", "1.国网武威供电公司"]
-    {
+    for expected in [
+        "推荐排序",
+        "武威市总工会",
+        "公示期：2025年3月10日",
+        "异议方式",
+        "王宝龙",
+        "0935-5810529",
+        "wwghfbb@163.com",
+        "甘肃省武威市凉州区",
+        "李明、王芳、赵赟、钱伟",
+        "1.国网武威供电公司",
+    ] {
         assert!(text.contains(expected), "{expected}: {text}");
     }
     // Landscape and A3 are what they say.
@@ -86,9 +96,17 @@ crate::db_test!(a_level_1_notice_sets_each_project_as_a_block_on_at_most_a_page_
     let (text, sizes) = poster(&app, id, &format!("/notices/{id}/poster.pdf")).await;
     assert!(sizes.len() <= 2, "{sizes:?}");
     assert!(sizes.iter().all(|s| near(*s, A4)), "{sizes:?}");
-    for expected in ["覆冰监测", "变压器油色谱在线分析", "前三位完成人贡献和工作量", "李明：提出总体方案（占项目工作量40%）",
-        "关键技术与创新点", "拉力与倾角融合，实时计算覆冰厚度", "知识产权情况", "一种输电线路覆冰监测装置", "ZL202420123456.7"]
-    {
+    for expected in [
+        "覆冰监测",
+        "变压器油色谱在线分析",
+        "前三位完成人贡献和工作量",
+        "李明：提出总体方案（占项目工作量40%）",
+        "关键技术与创新点",
+        "拉力与倾角融合，实时计算覆冰厚度",
+        "知识产权情况",
+        "一种输电线路覆冰监测装置",
+        "ZL202420123456.7",
+    ] {
         assert!(text.contains(expected), "{expected}: {text}");
     }
 });
@@ -131,7 +149,8 @@ crate::db_test!(an_unknown_paper_is_refused_in_chinese, |app| {
 });
 
 /// typst markup and HTML in every field a poster prints.
-const MARKUP: &str = r#"#set page(paper: "a6") $x^2$ *粗* _斜_ [链] \ <lbl> @ref // 注释 /* c */ ` <script>alert(1)</script>"#;
+const MARKUP: &str =
+    r#"#set page(paper: "a6") $x^2$ *粗* _斜_ [链] \ <lbl> @ref // 注释 /* c */ ` <script>alert(1)</script>"#;
 
 fn hostile_project(key: &str) -> ProjectDraft {
     let evil = |what: &str| format!("{what}{MARKUP}");
