@@ -5,7 +5,8 @@
 //! cargo run --example poster_pdf_bench -- /tmp
 //! ```
 //!
-//! writes `poster-l{1,2,3}-{a4,a4l,a3}.pdf` (level 1 with 2 projects, levels 2 and 3 with 10),
+//! writes `poster-l{1,2,3}-{a4,a4l,a3}.pdf` (level 1 with 2 projects, levels 2 and 3 with 10) and
+//! `poster-l2-50.pdf`,
 //! then renders a 50-project level-2 poster 20 times after a warm-up, each with different data,
 //! and prints the median, minimum and maximum, saying whether the build was debug or release.
 use std::time::{Duration, Instant};
@@ -22,6 +23,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("{path}");
         }
     }
+    let fifty = render_poster_pdf(&PosterDocument::sample(2, 50), Paper::A4)?;
+    std::fs::write(format!("{dir}/poster-l2-50.pdf"), &fifty)?;
+    println!("{dir}/poster-l2-50.pdf: {} bytes", fifty.len());
     warm_up()?;
     let mut times: Vec<Duration> = (0..20)
         .map(|i| {
