@@ -65,14 +65,17 @@ fn compile(template: Template, data: Vec<u8>, qr: String, options: &PdfOptions) 
     pdf
 }
 
-/// Loads the font and typst's standard library and lays out one small report now, instead of
-/// on the first real render, so the first download after start-up is as fast as the rest.
+/// Loads the font and typst's standard library and lays out one small report and one small
+/// poster now, instead of on the first real render, so the first download after start-up is as
+/// fast as the rest.
 ///
 /// # Errors
-/// [`Error::Font`] when the embedded font cannot be read, or any error of [`render_pdf`].
+/// [`Error::Font`] when the embedded font cannot be read, or any error of [`render_pdf`] or
+/// [`render_poster_pdf`].
 pub fn warm_up() -> Result<(), Error> {
     world::shared()?;
-    render_pdf(&ReportDocument::warm_up_sample()).map(|_| ())
+    render_pdf(&ReportDocument::warm_up_sample())?;
+    render_poster_pdf(&PosterDocument::sample(2, 1), Paper::A4).map(|_| ())
 }
 
 fn pdf_options(doc: &ReportDocument) -> PdfOptions {
