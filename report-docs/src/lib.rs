@@ -3,11 +3,13 @@
 //!
 //! Plain data in, bytes out: no database, no web. The issuing code builds a [`ReportDocument`];
 //! [`render_pdf`] and [`render_docx`] print it, with the same wording, from one view of it;
-//! [`qr_svg`] gives the same QR code to the web pages.
+//! [`qr_svg`] gives the same QR code to the web pages. [`render_poster_pdf`] typesets a notice
+//! for a board from a [`PosterDocument`].
 mod docx;
 mod error;
 mod model;
 mod pdf;
+mod poster;
 mod qr;
 mod view;
 
@@ -17,5 +19,6 @@ pub use model::{
     Channels, Level, ObjectionCounts, ObjectionRecord, ObjectionResult, Outcome, ProjectEntry, ReasonCount,
     ReportDocument, Verification, chinese_date,
 };
-pub use pdf::{render_pdf, warm_up};
+pub use pdf::{render_pdf, render_poster_pdf, warm_up};
+pub use poster::{Contribution, HowToObject, Paper, PosterDocument, PosterProject};
 pub use qr::{qr_svg, try_qr_svg};

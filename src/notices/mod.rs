@@ -15,6 +15,7 @@ pub mod ledger;
 pub mod pages;
 pub mod period;
 pub mod poster;
+pub mod poster_pdf;
 pub mod public_listing;
 pub mod public_read;
 pub mod publish;

@@ -91,7 +91,7 @@ pub async fn load_changes(
 
 /// The public state (with the generation it was read under) and the revision the public sees
 /// now, or 404.
-async fn visible(
+pub(crate) async fn visible(
     state: &AppState,
     notice_id: i32,
     now: DateTime<Utc>,

@@ -14,6 +14,8 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route("/notices/{id}", get().to(notices::pages::notice_page))
         .route("/notices/{id}/revisions/{no}", get().to(notices::pages::revision_page))
         .route("/notices/{id}/poster", get().to(notices::pages::poster_page))
+        .route("/notices/{id}/poster.pdf", get().to(notices::poster_pdf::current))
+        .route("/notices/{id}/revisions/{no}/poster.pdf", get().to(notices::poster_pdf::revision))
         .route("/units/{code}", get().to(notices::unit_pages::unit_page))
         .route("/campaigns/{code}", get().to(notices::unit_pages::campaign_page))
         .route("/feeds/notices.rss", get().to(feeds::rss_feed))

@@ -36,6 +36,7 @@ mod login_limits;
 mod metrics;
 mod migrations;
 mod notice_differences;
+mod notice_poster_pdf;
 mod notices;
 mod notices_admin;
 mod notices_demo;

@@ -1,5 +1,5 @@
-//! The PDF: typst lays the report out on A4 with the embedded CJK font (subset into the file),
-//! so the text is real, selectable and extractable.
+//! The PDFs: typst lays the report (A4) and the notice poster (A4, A4 landscape, A3) out with
+//! the embedded CJK font (subset into the file), so the text is real, selectable and extractable.
 mod world;
 
 use typst::diag::SourceDiagnostic;
@@ -8,9 +8,11 @@ use typst::foundations::Smart;
 use typst_layout::PagedDocument;
 use typst_pdf::PdfOptions;
 
+use crate::poster::{Paper, PosterDocument};
 use crate::qr::try_qr_svg;
 use crate::view::ReportView;
 use crate::{Error, ReportDocument};
+use world::Template;
 
 /// typst memoises layout work across compilations; entries unused for this many renders are
 /// dropped so a long-running server does not grow without bound.
@@ -29,22 +31,51 @@ pub fn render_pdf(doc: &ReportDocument) -> Result<Vec<u8>, Error> {
     let view = ReportView::new(doc);
     let data = serde_json::to_vec(&view).map_err(|e| Error::Data(e.to_string()))?;
     let qr = if view.verification.qr { try_qr_svg(&doc.verification.url)? } else { String::new() };
-    let world = world::ReportWorld::new(data, qr)?;
+    compile(Template::Report, data, qr, &pdf_options(doc))
+}
+
+/// The poster's data as the template reads it: the document and the paper.
+#[derive(serde::Serialize)]
+struct PosterData<'a> {
+    paper: &'static str,
+    #[serde(flatten)]
+    doc: &'a PosterDocument,
+}
+
+/// Renders a notice poster on `paper`: title block, the period in large type, the projects
+/// (level 1 one block each, levels 2 and 3 as a table), how to object, and on every page the
+/// QR code to `doc.url` and 第N页 共M页.
+///
+/// # Errors
+/// [`Error::Qr`] when the URL is too long for a QR code, [`Error::Typeset`] or [`Error::Pdf`]
+/// when typst rejects the document, [`Error::Font`] when the embedded font cannot be read.
+pub fn render_poster_pdf(doc: &PosterDocument, paper: Paper) -> Result<Vec<u8>, Error> {
+    let data = serde_json::to_vec(&PosterData { paper: paper.code(), doc }).map_err(|e| Error::Data(e.to_string()))?;
+    let qr = if doc.url.is_empty() { String::new() } else { try_qr_svg(&doc.url)? };
+    let options = PdfOptions { creator: Smart::Custom(Some("gongshi".to_owned())), ..PdfOptions::default() };
+    compile(Template::Poster, data, qr, &options)
+}
+
+fn compile(template: Template, data: Vec<u8>, qr: String, options: &PdfOptions) -> Result<Vec<u8>, Error> {
+    let world = world::ReportWorld::new(template, data, qr)?;
     let compiled = typst::compile::<PagedDocument>(&world).output;
     let document = compiled.map_err(|d| Error::Typeset(describe(&d)))?;
-    let pdf = typst_pdf::pdf(&document, &pdf_options(doc)).map_err(|d| Error::Pdf(describe(&d)));
+    let pdf = typst_pdf::pdf(&document, options).map_err(|d| Error::Pdf(describe(&d)));
     typst::comemo::evict(CACHE_MAX_AGE);
     pdf
 }
 
-/// Loads the font and typst's standard library and lays out one small report now, instead of
-/// on the first real render, so the first download after start-up is as fast as the rest.
+/// Loads the font and typst's standard library and lays out one small report and one small
+/// poster now, instead of on the first real render, so the first download after start-up is as
+/// fast as the rest.
 ///
 /// # Errors
-/// [`Error::Font`] when the embedded font cannot be read, or any error of [`render_pdf`].
+/// [`Error::Font`] when the embedded font cannot be read, or any error of [`render_pdf`] or
+/// [`render_poster_pdf`].
 pub fn warm_up() -> Result<(), Error> {
     world::shared()?;
-    render_pdf(&ReportDocument::warm_up_sample()).map(|_| ())
+    render_pdf(&ReportDocument::warm_up_sample())?;
+    render_poster_pdf(&PosterDocument::sample(2, 1), Paper::A4).map(|_| ())
 }
 
 fn pdf_options(doc: &ReportDocument) -> PdfOptions {

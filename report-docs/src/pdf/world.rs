@@ -1,4 +1,5 @@
-//! The typst world the report compiles in: one template, two virtual data files, one font.
+//! The typst world a document compiles in: its template, two virtual data files (the document's
+//! JSON and its QR code), one font.
 //!
 //! Loading the font and building the standard library take a few hundred milliseconds, so
 //! they happen once per process ([`Shared`], behind a `LazyLock`); each report then gets a
@@ -20,7 +21,15 @@ use crate::Error;
 /// same PDF with no font to install and nothing to configure; the cost is ~26 MB of binary.
 static FONT_DATA: &[u8] = include_bytes!("../../fonts/NotoSerifCJK-Regular.ttc");
 
-const TEMPLATE: &str = include_str!("report.typ");
+const REPORT_TEMPLATE: &str = include_str!("report.typ");
+const POSTER_TEMPLATE: &str = include_str!("poster.typ");
+
+/// Which document: each has its template and reads its data from its own path.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Template {
+    Report,
+    Poster,
+}
 
 /// The face the template asks for; checked at load so a wrong font file fails loudly.
 const FONT_FAMILY: &str = "Noto Serif CJK SC";
@@ -30,8 +39,10 @@ pub(crate) struct Shared {
     library: LazyHash<Library>,
     book: LazyHash<FontBook>,
     fonts: Vec<Font>,
-    main: Source,
-    data_id: FileId,
+    report: Source,
+    poster: Source,
+    report_data_id: FileId,
+    poster_data_id: FileId,
     qr_id: FileId,
 }
 
@@ -53,8 +64,10 @@ impl Shared {
             library: LazyHash::new(Library::builder().build()),
             book: LazyHash::new(book),
             fonts,
-            main: Source::new(file_id("/report.typ")?, TEMPLATE.to_owned()),
-            data_id: file_id("/report.json")?,
+            report: Source::new(file_id("/report.typ")?, REPORT_TEMPLATE.to_owned()),
+            poster: Source::new(file_id("/poster.typ")?, POSTER_TEMPLATE.to_owned()),
+            report_data_id: file_id("/report.json")?,
+            poster_data_id: file_id("/poster.json")?,
             qr_id: file_id("/qr.svg")?,
         })
     }
@@ -65,16 +78,23 @@ fn file_id(path: &str) -> Result<FileId, String> {
     Ok(RootedPath::new(VirtualRoot::Project, vpath).intern())
 }
 
-/// One report's world: the shared parts plus this report's JSON and QR code.
+/// One document's world: the shared parts plus this document's JSON and QR code.
 pub(crate) struct ReportWorld {
     shared: &'static Shared,
+    main: &'static Source,
+    data_id: FileId,
     data: Bytes,
     qr: Bytes,
 }
 
 impl ReportWorld {
-    pub(crate) fn new(data: Vec<u8>, qr_svg: String) -> Result<Self, Error> {
-        Ok(ReportWorld { shared: shared()?, data: Bytes::new(data), qr: Bytes::from_string(qr_svg) })
+    pub(crate) fn new(template: Template, data: Vec<u8>, qr_svg: String) -> Result<Self, Error> {
+        let shared = shared()?;
+        let (main, data_id) = match template {
+            Template::Report => (&shared.report, shared.report_data_id),
+            Template::Poster => (&shared.poster, shared.poster_data_id),
+        };
+        Ok(ReportWorld { shared, main, data_id, data: Bytes::new(data), qr: Bytes::from_string(qr_svg) })
     }
 }
 
@@ -88,20 +108,20 @@ impl World for ReportWorld {
     }
 
     fn main(&self) -> FileId {
-        self.shared.main.id()
+        self.main.id()
     }
 
     fn source(&self, id: FileId) -> FileResult<Source> {
-        if id == self.shared.main.id() { Ok(self.shared.main.clone()) } else { Err(FileError::NotSource) }
+        if id == self.main.id() { Ok(self.main.clone()) } else { Err(FileError::NotSource) }
     }
 
     fn file(&self, id: FileId) -> FileResult<Bytes> {
-        if id == self.shared.data_id {
+        if id == self.data_id {
             Ok(self.data.clone())
         } else if id == self.shared.qr_id {
             Ok(self.qr.clone())
-        } else if id == self.shared.main.id() {
-            Ok(Bytes::from_string(self.shared.main.clone()))
+        } else if id == self.main.id() {
+            Ok(Bytes::from_string(self.main.clone()))
         } else {
             Err(FileError::AccessDenied)
         }
