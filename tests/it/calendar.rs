@@ -153,4 +153,15 @@ db_test!(a_campaigns_deadlines_are_whole_days_in_its_calendar, |app| {
         "text survives escaping: {text}"
     );
     assert_eq!(app.get("/calendar/campaigns/nope.ics").await.status().as_u16(), 404);
+
+    for (page, link) in [
+        ("/campaigns/2025", "/calendar/campaigns/2025.ics"),
+        ("/campaigns/2025", "/calendar/notices.ics?campaign=2025"),
+        ("/units/E-GDGS", "/calendar/notices.ics?unit=E-GDGS"),
+        ("/", "/calendar/notices.ics"),
+    ] {
+        let (status, body) = app.get_text(page).await;
+        assert_eq!(status, 200, "{page}");
+        assert!(body.contains(&format!("href=\"{link}\"")), "{page} links {link}");
+    }
 });
