@@ -4,15 +4,12 @@
 //! deadlines as whole days.
 use crate::db_test;
 use crate::helpers::TestApp;
-use crate::notices_support::{cn, day, draft, now, projects, published, world};
-use entity::{campaign_deadlines, project_completers};
-use gongshi::audit::Who;
+use crate::notices_support::{cn, correct_completer_order, day, draft, now, projects, published, world};
+use entity::campaign_deadlines;
 use gongshi::notices::Level;
-use gongshi::notices::generate::{DraftEdit, start_correction, update_draft};
-use gongshi::notices::publish::{PublishRequest, publish, withdraw};
-use gongshi::notices::service;
+use gongshi::notices::publish::withdraw;
 use icalendar::Component;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set};
 
 /// The calendar at `path`, parsed; panics on anything but a 200 `text/calendar`.
 async fn calendar(app: &TestApp, path: &str) -> (String, icalendar::Calendar) {
@@ -29,23 +26,6 @@ async fn calendar(app: &TestApp, path: &str) -> (String, icalendar::Calendar) {
 
 fn events(calendar: &icalendar::Calendar) -> Vec<&icalendar::Event> {
     calendar.components.iter().filter_map(|c| c.as_event()).collect()
-}
-
-/// Swaps the first two completers of `project`, a change a correction must restart for.
-async fn reorder_completers(app: &TestApp, project: i32) {
-    let rows = project_completers::Entity::find()
-        .filter(project_completers::Column::ProjectId.eq(project))
-        .order_by_asc(project_completers::Column::Position)
-        .all(&app.db)
-        .await
-        .unwrap();
-    for step in [100, 0] {
-        for (c, pos) in rows.iter().zip([2, 1]) {
-            let mut row: project_completers::ActiveModel = c.clone().into();
-            row.position = Set(pos + step);
-            row.update(&app.db).await.unwrap();
-        }
-    }
 }
 
 db_test!(a_notice_period_is_one_event_from_its_opening_instant_in_china_time, |app| {
@@ -96,22 +76,8 @@ db_test!(a_correction_moves_the_same_event_and_a_withdrawal_cancels_it, |app| {
     let (_, first) = calendar(&app, "/calendar/notices.ics").await;
     let uid = events(&first)[0].get_uid().unwrap().to_owned();
 
-    reorder_completers(&app, ids[0]).await;
-    start_correction(&app.db, id, &Who::default(), now(&app)).await.unwrap();
-    let draft_rev = service::draft_revision(&app.db, id).await.unwrap().unwrap();
-    let edit = DraftEdit {
-        title: draft_rev.title.clone(),
-        body_md: draft_rev.body_md.clone(),
-        starts_on: draft_rev.starts_on,
-        doc_number: None,
-        board_location: Some("公司一楼公告栏".into()),
-        media: None,
-        web: true,
-        project_ids: ids.clone(),
-    };
-    update_draft(&app.db, id, edit, &Who::default(), now(&app)).await.unwrap();
-    let note = PublishRequest { note: Some("完成人排序更正".into()), ..PublishRequest::default() };
-    assert!(publish(&app.db, id, &note, now(&app)).await.unwrap().restarted);
+    let corrected = correct_completer_order(&app, id, ids[0], "完成人排序更正").await;
+    assert!(corrected.restarted);
 
     let (text, moved) = calendar(&app, "/calendar/notices.ics").await;
     let list = events(&moved);

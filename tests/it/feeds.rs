@@ -1,7 +1,7 @@
 //! The RSS and Atom feeds, read back with a feed parser: an item per publication, correction,
 //! withdrawal and result, stable guids, China-time dates, filters, and nothing before it opens.
 use crate::db_test;
-use crate::notices_support::{cn, day, draft, now, projects, published, result, world};
+use crate::notices_support::{cn, day, draft, drafted, now, projects, published, result, world};
 use gongshi::audit::Who;
 use gongshi::notices::Level;
 use gongshi::notices::generate::start_correction;
@@ -90,21 +90,12 @@ fn html_text(html: &str) -> String {
 
 db_test!(a_title_and_a_project_name_with_markup_come_out_of_a_feed_parser_exactly_as_typed, |app| {
     use entity::notice_revisions;
-    use gongshi::notices::generate::{GenerateRequest, generate};
     use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait};
     let title = r#"关于<b>"甲&乙"</b>与'A&amp;B'项目的公示"#;
     let name = r#"覆冰<i>监测</i> & "装置" 'X&lt;Y'"#;
     let w = world(&app).await;
     let ids = projects(&app, &w, vec![draft("A1", name, None)]).await;
-    let req = GenerateRequest {
-        campaign_id: w.campaign,
-        unit_id: w.enterprise,
-        level: Level::Applicant,
-        project_ids: ids,
-        starts_on: Some(day(2025, 3, 10)),
-        created_by: None,
-    };
-    let g = generate(&app.db, &req, now(&app)).await.unwrap();
+    let g = drafted(&app, &w, w.enterprise, Level::Applicant, &ids, day(2025, 3, 10)).await;
     let rev = notice_revisions::Entity::find_by_id(g.revision_id).one(&app.db).await.unwrap().unwrap();
     let mut rev: notice_revisions::ActiveModel = rev.into();
     rev.title = Set(title.to_owned());

@@ -1,11 +1,11 @@
 //! The notice poster as a typeset PDF, read back as a reader would: its text, page count and
 //! paper, and the QR code on every page decoded from the page as printed.
 use crate::helpers::TestApp;
-use crate::notices_support::{cn, day, draft, now, page, projects, published, result, world};
+use crate::notices_support::{cn, day, draft, now, page, projects, published, result, with_text_in_every_field, world};
 use crate::reports_support::{bytes, pdf_page_sizes, pdf_qr_codes, pdf_text};
 use gongshi::notices::Level;
 use gongshi::notices::publish::withdraw;
-use gongshi::projects::{CompleterDraft, Grade, IpItemDraft, IpKind, ProjectDraft};
+use gongshi::projects::ProjectDraft;
 
 /// Text without the spaces and line ends typesetting puts in.
 fn squeezed(s: &str) -> String {
@@ -150,31 +150,7 @@ const MARKUP: &str =
     r#"#set page(paper: "a6") $x^2$ *粗* _斜_ [链] \ <lbl> @ref // 注释 /* c */ ` <script>alert(1)</script>"#;
 
 fn hostile_project(key: &str) -> ProjectDraft {
-    let evil = |what: &str| format!("{what}{MARKUP}");
-    ProjectDraft {
-        import_key: key.into(),
-        name: evil("名称"),
-        completing_units: vec![evil("单位")],
-        completers: vec![
-            CompleterDraft {
-                name: evil("完成人"),
-                work_unit: None,
-                job_title: None,
-                contribution: Some(evil("贡献")),
-                workload: Some(evil("工作量")),
-                phone: None,
-                id_number: None,
-            };
-            3
-        ],
-        key_technology: evil("关键技术"),
-        ip_items: vec![IpItemDraft { kind: IpKind::Patent, title: evil("专利"), reference: Some(evil("ZL")) }],
-        eligibility: 1,
-        exclusions_declared: true,
-        proposed_grade: Some(Grade::First),
-        summary: None,
-        over_limit_reason: None,
-    }
+    with_text_in_every_field(key, MARKUP)
 }
 
 crate::db_test!(markup_in_every_field_prints_as_typed, |app| {

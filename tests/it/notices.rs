@@ -2,16 +2,18 @@
 //! corrections restarting the period, withdrawal, and the ledger entries they leave.
 use crate::db_test;
 use crate::fixtures::CampaignFixture;
-use crate::notices_support::{carried_to, cn, day, draft, now, projects, published, result, world};
-use entity::{ledger, notice_items, notices, project_completers};
+use crate::notices_support::{
+    carried_to, cn, correct_completer_order, day, draft, now, projects, published, result, world,
+};
+use entity::{ledger, notice_items, notices};
 use gongshi::audit::Who;
 use gongshi::campaigns::CampaignSettings;
 use gongshi::error::AppError;
-use gongshi::notices::generate::{DraftEdit, GenerateRequest, generate, start_correction, update_draft};
+use gongshi::notices::generate::{GenerateRequest, generate, start_correction};
 use gongshi::notices::publish::{PublishRequest, publish, withdraw};
 use gongshi::notices::{Level, Status, service};
 use gongshi::projects::Grade;
-use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, EntityTrait, QueryOrder};
 
 fn messages(e: AppError) -> String {
     match e {
@@ -183,38 +185,7 @@ db_test!(a_correction_that_reorders_completers_restarts_the_period, |app| {
     assert_eq!(p.period.text(), "公示期：2025年3月10日至2025年3月14日");
 
     // The record changes the completers' order; the correction lists it and restarts.
-    let first = project_completers::Entity::find()
-        .filter(project_completers::Column::ProjectId.eq(ids[0]))
-        .order_by_asc(project_completers::Column::Position)
-        .all(&app.db)
-        .await
-        .unwrap();
-    for (c, pos) in first.iter().zip([2, 1]) {
-        let mut row: project_completers::ActiveModel = c.clone().into();
-        row.position = Set(pos + 100);
-        row.update(&app.db).await.unwrap();
-    }
-    for (c, pos) in first.iter().zip([2, 1]) {
-        let mut row: project_completers::ActiveModel = c.clone().into();
-        row.position = Set(pos);
-        row.update(&app.db).await.unwrap();
-    }
-    start_correction(&app.db, id, &Who::default(), now(&app)).await.unwrap();
-    let draft_rev = service::draft_revision(&app.db, id).await.unwrap().unwrap();
-    let edit = DraftEdit {
-        title: draft_rev.title.clone(),
-        body_md: draft_rev.body_md.clone(),
-        starts_on: draft_rev.starts_on,
-        doc_number: None,
-        board_location: Some("公司一楼公告栏".into()),
-        media: None,
-        web: true,
-        project_ids: ids.clone(),
-    };
-    update_draft(&app.db, id, edit, &Who::default(), now(&app)).await.unwrap();
-    let note =
-        PublishRequest { note: Some("完成人排序更正为王芳、李明".into()), ..PublishRequest::default() };
-    let p = publish(&app.db, id, &note, now(&app)).await.unwrap();
+    let p = correct_completer_order(&app, id, ids[0], "完成人排序更正为王芳、李明").await;
     assert!(p.restarted);
     assert_eq!(p.revision_no, 3);
     assert_eq!(p.period.text(), "公示期：2025年3月13日至2025年3月17日");

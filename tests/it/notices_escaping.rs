@@ -1,38 +1,14 @@
 //! A `<script>` typed into every project field comes back escaped on every public page, the
 //! poster, both feeds and the API.
 use crate::db_test;
-use crate::notices_support::{cn, day, projects, published, result, world};
+use crate::notices_support::{cn, day, projects, published, result, with_text_in_every_field, world};
 use gongshi::notices::Level;
-use gongshi::projects::{CompleterDraft, Grade, IpItemDraft, IpKind, ProjectDraft};
+use gongshi::projects::ProjectDraft;
 
 const EVIL: &str = "<script>alert(1)</script>";
 
 fn evil_project() -> ProjectDraft {
-    let evil = |what: &str| format!("{what}{EVIL}");
-    ProjectDraft {
-        import_key: "X1".into(),
-        name: evil("名称"),
-        completing_units: vec![evil("单位")],
-        completers: vec![
-            CompleterDraft {
-                name: evil("完成人"),
-                work_unit: Some(evil("工作单位")),
-                job_title: Some(evil("职称")),
-                contribution: Some(evil("贡献")),
-                workload: Some(evil("工作量")),
-                phone: None,
-                id_number: None,
-            };
-            3
-        ],
-        key_technology: evil("关键技术"),
-        ip_items: vec![IpItemDraft { kind: IpKind::Patent, title: evil("专利"), reference: Some(evil("ZL")) }],
-        eligibility: 1,
-        exclusions_declared: true,
-        proposed_grade: Some(Grade::First),
-        summary: Some(evil("简介")),
-        over_limit_reason: None,
-    }
+    with_text_in_every_field("X1", EVIL)
 }
 
 db_test!(a_script_in_every_project_field_comes_back_escaped_everywhere, |app| {

@@ -4,12 +4,13 @@ use crate::fixtures::CampaignFixture;
 use crate::helpers::TestApp;
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
-use entity::{report_outcomes, result_reports, units};
+use entity::{project_completers, report_outcomes, result_reports, units};
+use gongshi::audit::Who;
 use gongshi::notices::Level;
-use gongshi::notices::generate::{GenerateRequest, generate};
-use gongshi::notices::publish::{PublishRequest, publish};
+use gongshi::notices::generate::{DraftEdit, GenerateRequest, Generated, generate, start_correction, update_draft};
+use gongshi::notices::publish::{PublishRequest, Published, publish};
 use gongshi::projects::{CompleterDraft, Grade, IpItemDraft, IpKind, ProjectDraft};
-use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, EntityTrait, QueryFilter, QueryOrder};
 
 pub struct World {
     pub campaign: i32,
@@ -147,7 +148,7 @@ pub async fn reviewed(app: &TestApp, ids: &[i32]) {
     for id in ids {
         let project = projects::Entity::find_by_id(*id).one(&app.db).await.unwrap().expect("a project");
         let Some(grade) = project.proposed_grade.as_deref().and_then(Grade::parse) else { continue };
-        let who = gongshi::audit::Who::default();
+        let who = Who::default();
         gongshi::projects::review_grade::record(&app.db, &project, grade, None, &who, project.holder_unit_id, now(app))
             .await
             .expect("grade recorded");
@@ -160,6 +161,13 @@ pub async fn published(app: &TestApp, w: &World, unit: i32, level: Level, ids: &
     if level != Level::Applicant {
         carried_to(app, unit, ids).await;
     }
+    let g = drafted(app, w, unit, level, ids, start).await;
+    publish(&app.db, g.notice_id, &PublishRequest::default(), now(app)).await.expect("published");
+    g.notice_id
+}
+
+/// Generates a draft notice of `ids` by `unit` starting on `start`, not yet published.
+pub async fn drafted(app: &TestApp, w: &World, unit: i32, level: Level, ids: &[i32], start: NaiveDate) -> Generated {
     let req = GenerateRequest {
         campaign_id: w.campaign,
         unit_id: unit,
@@ -168,9 +176,7 @@ pub async fn published(app: &TestApp, w: &World, unit: i32, level: Level, ids: &
         starts_on: Some(start),
         created_by: None,
     };
-    let g = generate(&app.db, &req, now(app)).await.expect("generated");
-    publish(&app.db, g.notice_id, &PublishRequest::default(), now(app)).await.expect("published");
-    g.notice_id
+    generate(&app.db, &req, now(app)).await.expect("generated")
 }
 
 /// Records a result report for `notice_id` with one outcome per project, as the result-report
@@ -213,4 +219,69 @@ pub async fn result(app: &TestApp, notice_id: i32, level: Level, outcomes: &[(i3
 pub async fn page(app: &TestApp, path: &str) -> (u16, String) {
     let (status, body) = app.get_text(path).await;
     (status, body.replace("&#x2F;", "/"))
+}
+
+/// A project with `payload` typed after the name of every text field, as someone hostile would.
+pub fn with_text_in_every_field(key: &str, payload: &str) -> ProjectDraft {
+    let text = |what: &str| format!("{what}{payload}");
+    ProjectDraft {
+        import_key: key.into(),
+        name: text("名称"),
+        completing_units: vec![text("单位")],
+        completers: vec![
+            CompleterDraft {
+                name: text("完成人"),
+                work_unit: Some(text("工作单位")),
+                job_title: Some(text("职称")),
+                contribution: Some(text("贡献")),
+                workload: Some(text("工作量")),
+                phone: None,
+                id_number: None,
+            };
+            3
+        ],
+        key_technology: text("关键技术"),
+        ip_items: vec![IpItemDraft { kind: IpKind::Patent, title: text("专利"), reference: Some(text("ZL")) }],
+        eligibility: 1,
+        exclusions_declared: true,
+        proposed_grade: Some(Grade::First),
+        summary: Some(text("简介")),
+        over_limit_reason: None,
+    }
+}
+
+/// Swaps the first two completers of `project` in its record, then corrects the published notice
+/// `notice_id` to list them so: a change of the listing, which restarts the period.
+pub async fn correct_completer_order(app: &TestApp, notice_id: i32, project: i32, note: &str) -> Published {
+    let rows = project_completers::Entity::find()
+        .filter(project_completers::Column::ProjectId.eq(project))
+        .order_by_asc(project_completers::Column::Position)
+        .all(&app.db)
+        .await
+        .unwrap();
+    // Through positions no one holds, as the unique (project, position) index asks.
+    for step in [100, 0] {
+        for (c, pos) in rows.iter().zip([2, 1]) {
+            let mut row: project_completers::ActiveModel = c.clone().into();
+            row.position = Set(pos + step);
+            row.update(&app.db).await.unwrap();
+        }
+    }
+    start_correction(&app.db, notice_id, &Who::default(), now(app)).await.unwrap();
+    let draft = gongshi::notices::service::draft_revision(&app.db, notice_id).await.unwrap().unwrap();
+    let project_ids =
+        gongshi::notices::service::items(&app.db, draft.id).await.unwrap().iter().map(|i| i.project_id).collect();
+    let edit = DraftEdit {
+        title: draft.title.clone(),
+        body_md: draft.body_md.clone(),
+        starts_on: draft.starts_on,
+        doc_number: None,
+        board_location: Some("公司一楼公告栏".into()),
+        media: None,
+        web: true,
+        project_ids,
+    };
+    update_draft(&app.db, notice_id, edit, &Who::default(), now(app)).await.unwrap();
+    let request = PublishRequest { note: Some(note.into()), ..PublishRequest::default() };
+    publish(&app.db, notice_id, &request, now(app)).await.unwrap()
 }

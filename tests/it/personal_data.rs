@@ -17,15 +17,7 @@ async fn draft_with(app: &crate::helpers::TestApp, w: &crate::notices_support::W
     let mut d = draft("A1", "输电线路覆冰监测", None);
     d.key_technology = key_technology.into();
     let ids = projects(app, w, vec![d]).await;
-    let req = GenerateRequest {
-        campaign_id: w.campaign,
-        unit_id: w.enterprise,
-        level: Level::Applicant,
-        project_ids: ids,
-        starts_on: Some(day(2025, 3, 10)),
-        created_by: None,
-    };
-    generate(&app.db, &req, now(app)).await.expect("generated").notice_id
+    crate::notices_support::drafted(app, w, w.enterprise, Level::Applicant, &ids, day(2025, 3, 10)).await.notice_id
 }
 
 async fn state(app: &crate::helpers::TestApp, id: i32) -> String {
