@@ -87,6 +87,7 @@ pub const FIELD_LABELS: &[(&str, &str)] = &[
     ("handling_days", "异议处理天数"),
     ("idempotency_key", "Idempotency-Key"),
     ("import_key", "申报编号"),
+    ("ip_items", "知识产权"),
     ("is_active", "启用"),
     ("json", "请求内容"),
     ("key_technology", "关键技术"),

@@ -415,6 +415,20 @@ mod tests {
     }
 
     #[test]
+    fn every_error_of_an_overlong_draft_names_its_field_in_chinese() {
+        let long = "长".repeat(MAX_SHORT_CHARS + 1);
+        let mut d = sample();
+        d.completing_units[0].clone_from(&long);
+        d.completers[0].work_unit = Some(long.clone());
+        d.ip_items.push(IpItemDraft { kind: IpKind::Paper, title: "论文".into(), reference: Some(long) });
+        let errors = d.validate().unwrap_err();
+        assert_eq!(errors.len(), 3, "{errors:?}");
+        for e in &errors {
+            assert!(!e.label.chars().any(|c| c.is_ascii_alphabetic()), "{} is labelled {:?}", e.field, e.label);
+        }
+    }
+
+    #[test]
     fn a_clean_draft_is_tidied() {
         let d = sample().validate().unwrap();
         assert_eq!(d.name, "智能巡检机器人");
