@@ -6,8 +6,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-# The debug binary shares the test build that CI has just made.
-cargo build --bin gongshi
+# The debug binary of the test build CI has just made: `cargo test` builds target/debug/gongshi
+# for the integration tests, while a `cargo build` would resolve features without the
+# dev-dependencies and compile much of the tree (typst included) a second time.
+cargo test --no-run --quiet
 (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 rm -rf target/e2e
 cd e2e

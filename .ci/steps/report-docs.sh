@@ -3,4 +3,7 @@
 # `cargo test` only runs the app's tests. Its tests read the PDFs back with poppler-utils, which
 # .ci/packages installs.
 set -euo pipefail
-cargo test -p report-docs
+# Selected together with the app, so features resolve as in the app's test build and nothing
+# is compiled again; `--lib` runs the app's unit tests once more (seconds), `--test render` is
+# the report-docs crate's own.
+cargo test -p gongshi -p report-docs --lib --test render
