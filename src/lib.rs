@@ -33,6 +33,7 @@ pub mod projects;
 pub mod public_site;
 pub mod receipts;
 pub mod recommendations;
+pub mod render_cache;
 pub mod report_standing;
 pub mod reports;
 pub mod routes;

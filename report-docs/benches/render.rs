@@ -1,5 +1,6 @@
 //! How long a report takes: the one-time warm-up (font load and a first layout), then a
-//! 50-project report as PDF and Word.
+//! 50-project report as PDF, Word and long image (PNG); with a directory argument it also writes
+//! one of each there.
 //!
 //! Run with `cargo bench -p report-docs --bench render` (release profile). Exits non-zero when
 //! the median PDF takes 300 ms or more, the budget for generating a report on request.
@@ -8,7 +9,7 @@ use std::time::{Duration, Instant};
 use chrono::NaiveDate;
 use report_docs::{
     Channels, Level, ObjectionCounts, Outcome, ProjectEntry, ReportDocument, Verification, render_docx, render_pdf,
-    warm_up,
+    render_report_png, warm_up,
 };
 
 const PROJECTS: u32 = 50;
@@ -31,11 +32,30 @@ fn main() {
     // Each run changes the data so no render is served from typst's cache of the previous one.
     let pdf = measure(|i| render_pdf(&report(i)).map(|b| b.len()));
     let docx = measure(|i| render_docx(&report(i)).map(|b| b.len()));
+    let png = measure(|i| render_report_png(&report(i)).map(|b| b.len()));
+    // `cargo bench` adds `--bench`; the first other argument is where samples go.
+    if let Some(dir) = std::env::args().skip(1).find(|a| !a.starts_with("--")) {
+        let doc = report(0);
+        for (name, made) in [
+            ("report.pdf", render_pdf(&doc)),
+            ("report.docx", render_docx(&doc)),
+            ("report.png", render_report_png(&doc)),
+        ] {
+            let written = made
+                .map_err(|e| e.to_string())
+                .and_then(|b| std::fs::write(format!("{dir}/{name}"), b).map_err(|e| e.to_string()));
+            if let Err(e) = written {
+                eprintln!("{name}: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
 
     println!("one-time warm_up (font, library, one small layout): {:>7.1} ms", ms(warm));
     println!("first 50-project PDF after it: {:>28.1} ms, {} bytes", ms(first_time), first.unwrap_or(0));
     report_line("PDF, 50 projects", &pdf);
     report_line("DOCX, 50 projects", &docx);
+    report_line("long PNG, 50 projects", &png);
     let median = pdf.times[pdf.times.len() / 2];
     if median >= BUDGET {
         eprintln!("median PDF time {:.1} ms is over the {} ms budget", ms(median), BUDGET.as_millis());

@@ -30,8 +30,8 @@ const TABLE_SIZE: usize = 21;
 const SMALL_SIZE: usize = 17;
 const FOOTER_SIZE: usize = 18;
 
-const BODY_FONT: &str = "宋体";
-const HEADING_FONT: &str = "黑体";
+pub(crate) const BODY_FONT: &str = "宋体";
+pub(crate) const HEADING_FONT: &str = "黑体";
 /// Printed QR size: 30 mm in EMU (36,000 per mm).
 const QR_EMU: u32 = 30 * 36_000;
 
@@ -82,11 +82,11 @@ fn page_setup(view: &ReportView, doc: &ReportDocument) -> Docx {
         .footer(Footer::new().add_paragraph(footer_line(view)))
 }
 
-fn fonts(east_asia: &str) -> RunFonts {
+pub(crate) fn fonts(east_asia: &str) -> RunFonts {
     RunFonts::new().east_asia(east_asia).ascii("Times New Roman").hi_ansi("Times New Roman")
 }
 
-fn run(text: &str, size: usize) -> Run {
+pub(crate) fn run(text: &str, size: usize) -> Run {
     Run::new().add_text(text).size(size)
 }
 
@@ -96,17 +96,17 @@ fn footer_line(view: &ReportView) -> Paragraph {
         p = p.add_run(run(&format!("验证码：{}　　", view.verification.code), FOOTER_SIZE));
     }
     p.add_run(run("第 ", FOOTER_SIZE))
-        .add_run(field(InstrText::PAGE(InstrPAGE {})))
+        .add_run(field(InstrText::PAGE(InstrPAGE {}), FOOTER_SIZE))
         .add_run(run(" 页　共 ", FOOTER_SIZE))
-        .add_run(field(InstrText::NUMPAGES(InstrNUMPAGES {})))
+        .add_run(field(InstrText::NUMPAGES(InstrNUMPAGES {}), FOOTER_SIZE))
         .add_run(run(" 页", FOOTER_SIZE))
 }
 
 /// A page-number field in the footer's size (docx-rs's own `PageNum` run has no size, so the
 /// number would print larger than the words around it).
-fn field(instr: InstrText) -> Run {
+pub(crate) fn field(instr: InstrText, size: usize) -> Run {
     Run::new()
-        .size(FOOTER_SIZE)
+        .size(size)
         .add_field_char(FieldCharType::Begin, false)
         .add_instr_text(instr)
         .add_field_char(FieldCharType::Separate, false)
@@ -114,13 +114,16 @@ fn field(instr: InstrText) -> Run {
         .add_field_char(FieldCharType::End, false)
 }
 
+/// A document's title: centred, large, in 黑体.
+pub(crate) fn title(text: &str, after: u32) -> Paragraph {
+    Paragraph::new()
+        .align(AlignmentType::Center)
+        .line_spacing(LineSpacing::new().after(after))
+        .add_run(run(text, TITLE_SIZE).fonts(fonts(HEADING_FONT)))
+}
+
 fn title_block(view: &ReportView) -> Vec<Paragraph> {
-    let mut out = vec![
-        Paragraph::new()
-            .align(AlignmentType::Center)
-            .line_spacing(LineSpacing::new().after(240))
-            .add_run(run(&view.title, TITLE_SIZE).fonts(fonts(HEADING_FONT))),
-    ];
+    let mut out = vec![title(&view.title, 240)];
     if let Some(number) = &view.notice_number {
         out.push(Paragraph::new().align(AlignmentType::Center).add_run(run(number, BODY_SIZE)));
     }
@@ -136,7 +139,7 @@ fn heading(text: &str) -> Paragraph {
 }
 
 /// A body paragraph, first line indented two characters as in official documents.
-fn body(text: &str) -> Paragraph {
+pub(crate) fn body(text: &str) -> Paragraph {
     Paragraph::new()
         .align(AlignmentType::Both)
         .indent(None, Some(SpecialIndentType::FirstLine(480)), None, None)
@@ -149,11 +152,11 @@ fn spacer() -> Paragraph {
     Paragraph::new().add_run(run("", SMALL_SIZE))
 }
 
-fn cell_text(text: &str, size: usize, align: AlignmentType) -> Paragraph {
+pub(crate) fn cell_text(text: &str, size: usize, align: AlignmentType) -> Paragraph {
     Paragraph::new().align(align).add_run(run(text, size))
 }
 
-fn cell(paragraphs: Vec<Paragraph>, width: usize) -> TableCell {
+pub(crate) fn cell(paragraphs: Vec<Paragraph>, width: usize) -> TableCell {
     paragraphs
         .into_iter()
         .fold(TableCell::new(), TableCell::add_paragraph)
@@ -161,7 +164,7 @@ fn cell(paragraphs: Vec<Paragraph>, width: usize) -> TableCell {
         .vertical_align(VAlignType::Center)
 }
 
-fn text_cell(text: &str, width: usize, align: AlignmentType) -> TableCell {
+pub(crate) fn text_cell(text: &str, width: usize, align: AlignmentType) -> TableCell {
     cell(vec![cell_text(text, TABLE_SIZE, align)], width)
 }
 

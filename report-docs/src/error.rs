@@ -14,4 +14,6 @@ pub enum Error {
     Pdf(String),
     #[error("Word 文件生成失败：{0}")]
     Docx(String),
+    #[error("长图生成失败：{0}")]
+    Image(String),
 }

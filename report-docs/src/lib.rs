@@ -4,12 +4,14 @@
 //! Plain data in, bytes out: no database, no web. The issuing code builds a [`ReportDocument`];
 //! [`render_pdf`] and [`render_docx`] print it, with the same wording, from one view of it;
 //! [`qr_svg`] gives the same QR code to the web pages. [`render_poster_pdf`] typesets a notice
-//! for a board from a [`PosterDocument`].
+//! for a board from a [`PosterDocument`], [`render_poster_docx`] writes it as a Word file and
+//! [`render_long_png`] draws it as one tall image to share in WeChat.
 mod docx;
 mod error;
 mod model;
 mod pdf;
 mod poster;
+mod poster_docx;
 mod qr;
 mod view;
 
@@ -19,6 +21,7 @@ pub use model::{
     Channels, Level, ObjectionCounts, ObjectionRecord, ObjectionResult, Outcome, ProjectEntry, ReasonCount,
     ReportDocument, Verification, chinese_date,
 };
-pub use pdf::{render_pdf, render_poster_pdf, warm_up};
+pub use pdf::{render_long_png, render_pdf, render_poster_pdf, render_report_png, warm_up};
 pub use poster::{Contribution, HowToObject, Paper, PosterDocument, PosterProject};
-pub use qr::{qr_svg, try_qr_svg};
+pub use poster_docx::render_poster_docx;
+pub use qr::{qr_png, qr_svg, try_qr_svg};

@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 use crate::Level;
 
 /// The paper a poster is set on.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
 pub enum Paper {
     /// A4 portrait, the usual board sheet.
     #[default]
@@ -114,6 +114,62 @@ pub struct HowToObject {
 }
 
 impl PosterDocument {
+    /// The sentence that opens the notice: who publishes how many projects.
+    #[must_use]
+    pub fn intro(&self) -> String {
+        format!("{}（{}）对以下{}个项目予以公示，接受社会监督。", self.unit_name, self.level.name, self.projects.len())
+    }
+
+    /// How to object, as one paragraph: the standing rule, the notice's own rules, the protection.
+    #[must_use]
+    pub fn objection_paragraph(&self) -> String {
+        let mut text = format!(
+            "公示期内，任何单位和个人对公示项目有异议的，可向{}提出；逾期或不属于异议范围的不予受理。",
+            self.unit_name
+        );
+        for rule in &self.objection.rules {
+            text.push_str(rule);
+        }
+        text.push_str("异议人身份予以保护。");
+        text
+    }
+
+    /// The unit's contacts, two to a line ("联系人：王老师　电话：0931-…"); empty ones left out.
+    #[must_use]
+    pub fn contact_lines(&self) -> Vec<String> {
+        let o = &self.objection;
+        let contact = |label: &str, value: &Option<String>| {
+            value.as_deref().filter(|v| !v.trim().is_empty()).map(|v| format!("{label}：{v}"))
+        };
+        [
+            [contact("联系人", &o.contact_person), contact("电话", &o.phone)],
+            [contact("电子邮箱", &o.email), contact("地址", &o.address)],
+        ]
+        .into_iter()
+        .map(|pair| pair.into_iter().flatten().collect::<Vec<_>>().join("　　"))
+        .filter(|line| !line.is_empty())
+        .collect()
+    }
+
+    /// Per project, the labelled rows printed beside its name: all of them at level 1, the units
+    /// and completers at levels 2 and 3 (where the grade, if any, is printed on its own).
+    #[must_use]
+    pub fn project_rows(&self) -> Vec<Vec<(&'static str, Vec<String>)>> {
+        let rows = if self.level.number == 1 { usize::MAX } else { 2 };
+        self.projects.iter().map(|p| p.detail_rows().into_iter().take(rows).collect()).collect()
+    }
+
+    /// The projects table's column heads at levels 2 and 3.
+    #[must_use]
+    pub fn table_heads(&self) -> Vec<&'static str> {
+        let mut heads = vec![if self.level.number == 2 { "推荐排序" } else { "序号" }, "项目名称"];
+        if self.level.number == 3 {
+            heads.push("拟评等级");
+        }
+        heads.extend(["完成单位及排序", "完成人及排序"]);
+        heads
+    }
+
     /// A small poster for warming up and examples.
     #[must_use]
     pub fn sample(level: u8, projects: usize) -> Self {
@@ -140,6 +196,28 @@ impl PosterDocument {
 }
 
 impl PosterProject {
+    /// 完成单位, numbered as the notice orders them ("1.兰州理工大学").
+    #[must_use]
+    pub fn numbered_units(&self) -> Vec<String> {
+        self.units.iter().enumerate().map(|(i, u)| format!("{}.{u}", i + 1)).collect()
+    }
+
+    /// Level 1: the labelled rows of one project's block, each value as lines.
+    #[must_use]
+    pub fn detail_rows(&self) -> Vec<(&'static str, Vec<String>)> {
+        let mut rows = vec![("完成单位", self.numbered_units()), ("完成人", vec![self.completers.join("、")])];
+        if !self.contributions.is_empty() {
+            let line = |c: &Contribution| {
+                let or_dash = |v: &Option<String>| v.clone().unwrap_or_else(|| "—".to_owned());
+                format!("{}：{}（{}）", c.name, or_dash(&c.contribution), or_dash(&c.workload))
+            };
+            rows.push(("前三位完成人贡献和工作量", self.contributions.iter().map(line).collect()));
+        }
+        rows.push(("关键技术与创新点", vec![self.key_technology.clone().unwrap_or_else(|| "—".to_owned())]));
+        rows.push(("知识产权情况", if self.ip.is_empty() { vec!["无".to_owned()] } else { self.ip.clone() }));
+        rows
+    }
+
     fn sample(i: usize, level: u8) -> Self {
         let long = level == 1;
         PosterProject {

@@ -42,7 +42,10 @@ pub fn try_qr_svg(url: &str) -> Result<String, Error> {
 const XML_DECLARATION: &str = r#"<?xml version="1.0" standalone="yes"?>"#;
 
 /// The QR code as a black-and-white PNG, with its width in pixels (it is square).
-pub(crate) fn qr_png(url: &str) -> Result<(Vec<u8>, u32), Error> {
+///
+/// # Errors
+/// [`Error::Qr`] when `url` is too long to encode or the image cannot be written.
+pub fn qr_png(url: &str) -> Result<(Vec<u8>, u32), Error> {
     let code = encode(url)?;
     let modules = code.width();
     let colors = code.to_colors();

@@ -22,7 +22,7 @@ pub enum ReportCommand {
         /// Notice number
         notice_id: i32,
     },
-    /// Write an issued report as PDF or Word (by the file's extension).
+    /// Write an issued report as PDF, Word or the long image (by the file's extension: .pdf, .docx, .png).
     Export {
         #[arg(long = "database", env = "GONGSHI_DATABASE_URL")]
         database: Option<String>,
@@ -83,7 +83,8 @@ pub async fn run(db: &DatabaseConnection, command: ReportCommand, now: DateTime<
             let format = match out.extension().and_then(|e| e.to_str()) {
                 Some("pdf") => Format::Pdf,
                 Some("docx") => Format::Docx,
-                _ => anyhow::bail!("输出文件须以 .pdf 或 .docx 结尾"),
+                Some("png") => Format::Png,
+                _ => anyhow::bail!("输出文件须以 .pdf、.docx 或 .png（长图）结尾"),
             };
             let stored = service::find_by_code(db, &code).await.map_err(explain)?;
             let doc = document::to_document(&stored.content, &stored.row.sha256);

@@ -2,12 +2,15 @@
 //! immutable publication with corrections and withdrawal, and the public_read pages, poster and API.
 //!
 //! The domain core (`period`, `content`, `consistency`, `visibility`) is pure; `service`,
-//! `publish` and `ledger` hold the database work; `handlers`, `views`, `poster` and `api` are
-//! the HTTP edge.
+//! `publish` and `ledger` hold the database work; `pages`, `views`, `poster` and `api` are
+//! the HTTP edge, with `documents` (poster PDF, Word file, long image) and `bundle` (the HTML
+//! fragment and the bundle for a unit's own website) giving the notice as files.
 pub mod api;
+pub mod bundle;
 pub mod cache;
 pub mod consistency;
 pub mod content;
+pub mod documents;
 pub mod gate;
 pub mod generate;
 pub mod http;
@@ -15,7 +18,6 @@ pub mod ledger;
 pub mod pages;
 pub mod period;
 pub mod poster;
-pub mod poster_pdf;
 pub mod public_listing;
 pub mod public_read;
 pub mod publish;

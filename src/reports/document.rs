@@ -1,16 +1,12 @@
 //! The printed report: the stored content handed to the `report-docs` crate as a
-//! [`report_docs::ReportDocument`], rendered to PDF or Word off the async workers. A report
-//! never changes, so its bytes are kept once made (bounded, keyed by code and hash), and two
-//! requests for the same file at once render it once.
+//! [`report_docs::ReportDocument`], rendered to PDF, Word or the long image off the async workers. A report
+//! never changes, so its bytes are kept once made ([`RenderCache`], keyed by code and hash), and
+//! two requests for the same file at once render it once.
 use super::Outcome;
 use super::content::ReportContent;
 use crate::error::{AppError, AppResult};
-use futures_util::FutureExt;
-use futures_util::future::{BoxFuture, Shared};
-use lru::LruCache;
+use crate::render_cache::{self, RenderCache};
 use report_docs as docs;
-use std::collections::HashMap;
-use std::num::NonZeroUsize;
 use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 /// Which file.
@@ -18,6 +14,8 @@ use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 pub enum Format {
     Pdf,
     Docx,
+    /// The long image to share in WeChat (1080 px wide).
+    Png,
 }
 
 impl Format {
@@ -26,6 +24,7 @@ impl Format {
         match self {
             Self::Pdf => "application/pdf",
             Self::Docx => "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            Self::Png => "image/png",
         }
     }
 
@@ -34,6 +33,16 @@ impl Format {
         match self {
             Self::Pdf => "pdf",
             Self::Docx => "docx",
+            Self::Png => "png",
+        }
+    }
+
+    /// An image opens in the browser (a phone then saves or forwards it); a document is saved.
+    #[must_use]
+    pub fn disposition(self) -> &'static str {
+        match self {
+            Self::Png => "inline",
+            Self::Pdf | Self::Docx => "attachment",
         }
     }
 }
@@ -108,94 +117,12 @@ pub fn to_document(c: &ReportContent, sha256: &str) -> docs::ReportDocument {
 }
 
 type Key = (String, String, Format);
-type Made = Result<Arc<Vec<u8>>, Arc<str>>;
-type Flight = Shared<BoxFuture<'static, Made>>;
 
 /// Rendered files kept, least recently used out first. A few hundred reports a campaign; the
 /// bound only keeps a long-running server in check.
 pub const CACHE_BOUND: usize = 256;
 
-/// Rendered files, and the renderings under way: one per report and format at a time, the
-/// other requests for it wait for that one and share its bytes (or its failure, which is not
-/// kept, so the next request tries again).
-pub struct Renders {
-    done: LruCache<Key, Arc<Vec<u8>>>,
-    flying: HashMap<Key, Flight>,
-    /// Renderings started per key, kept as long as the files (for tests and the benchmark).
-    counts: LruCache<Key, u64>,
-}
-
-impl Renders {
-    #[must_use]
-    pub fn new(bound: NonZeroUsize) -> Self {
-        Self { done: LruCache::new(bound), flying: HashMap::new(), counts: LruCache::new(bound) }
-    }
-
-    /// How many files are kept.
-    #[must_use]
-    pub fn len(&self) -> usize {
-        self.done.len()
-    }
-
-    #[must_use]
-    pub fn is_empty(&self) -> bool {
-        self.done.is_empty()
-    }
-}
-
-static MADE: LazyLock<Arc<Mutex<Renders>>> =
-    LazyLock::new(|| Arc::new(Mutex::new(Renders::new(NonZeroUsize::new(CACHE_BOUND).expect("bound")))));
-
-/// The kept file, or the rendering to wait for: joined if under way, started otherwise.
-///
-/// # Errors
-/// Internal, when the rendering fails (each waiter gets the failure; nothing is kept).
-pub async fn get_or_render<F>(cache: &Arc<Mutex<Renders>>, key: Key, render: F) -> AppResult<Arc<Vec<u8>>>
-where
-    F: FnOnce() -> AppResult<Vec<u8>> + Send + 'static,
-{
-    let flight = {
-        let mut c = cache.lock().unwrap_or_else(PoisonError::into_inner);
-        if let Some(bytes) = c.done.get(&key) {
-            return Ok(bytes.clone());
-        }
-        if let Some(f) = c.flying.get(&key) {
-            f.clone()
-        } else {
-            let n = c.counts.get(&key).copied().unwrap_or(0);
-            c.counts.put(key.clone(), n + 1);
-            let f = fly(cache.clone(), key.clone(), render);
-            c.flying.insert(key, f.clone());
-            f
-        }
-    };
-    flight.await.map_err(AppError::internal)
-}
-
-/// One rendering on a blocking thread. When it ends (polled by whichever waiter is still
-/// there) it leaves the in-flight table and, if it succeeded, enters the cache.
-fn fly<F>(cache: Arc<Mutex<Renders>>, key: Key, render: F) -> Flight
-where
-    F: FnOnce() -> AppResult<Vec<u8>> + Send + 'static,
-{
-    // Spawned now, so the rendering finishes even if every waiter goes away.
-    let task = tokio::task::spawn_blocking(move || render().map_err(|e| Arc::<str>::from(e.to_string())));
-    async move {
-        let made: Made = match task.await {
-            Ok(Ok(bytes)) => Ok(Arc::new(bytes)),
-            Ok(Err(e)) => Err(e),
-            Err(join) => Err(Arc::from(format!("rendering stopped: {join}"))),
-        };
-        let mut c = cache.lock().unwrap_or_else(PoisonError::into_inner);
-        c.flying.remove(&key);
-        if let Ok(bytes) = &made {
-            c.done.put(key, bytes.clone());
-        }
-        made
-    }
-    .boxed()
-    .shared()
-}
+static MADE: LazyLock<Arc<Mutex<RenderCache<Key>>>> = LazyLock::new(|| RenderCache::shared(CACHE_BOUND));
 
 /// The report as a file, rendered on a blocking thread the first time and kept afterwards.
 ///
@@ -204,14 +131,14 @@ where
 pub async fn render(content: &ReportContent, sha256: &str, format: Format) -> AppResult<Arc<Vec<u8>>> {
     let key = (content.code.clone(), sha256.to_owned(), format);
     let doc = to_document(content, sha256);
-    get_or_render(&MADE, key, move || render_now(&doc, format)).await
+    render_cache::get_or_render(&MADE, key, move || render_now(&doc, format)).await
 }
 
 /// How many times the report's file was rendered while its count was kept (tests, benchmark).
 #[must_use]
 pub fn renderings(code: &str, sha256: &str, format: Format) -> u64 {
     let key = (code.to_owned(), sha256.to_owned(), format);
-    MADE.lock().unwrap_or_else(PoisonError::into_inner).counts.peek(&key).copied().unwrap_or(0)
+    MADE.lock().unwrap_or_else(PoisonError::into_inner).renderings(&key)
 }
 
 /// Renders without the cache (the benchmark and the CLI use this).
@@ -222,71 +149,7 @@ pub fn render_now(doc: &docs::ReportDocument, format: Format) -> AppResult<Vec<u
     let made = match format {
         Format::Pdf => docs::render_pdf(doc),
         Format::Docx => docs::render_docx(doc),
+        Format::Png => docs::render_report_png(doc),
     };
     made.map_err(|e| AppError::internal(format!("report {} as {format:?}: {e}", doc.verification.code)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use std::sync::atomic::{AtomicU32, Ordering};
-    use std::time::Duration;
-
-    fn cache(bound: usize) -> Arc<Mutex<Renders>> {
-        Arc::new(Mutex::new(Renders::new(NonZeroUsize::new(bound).unwrap())))
-    }
-
-    fn key(i: usize) -> Key {
-        (format!("R{i}"), "h".into(), Format::Pdf)
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn concurrent_requests_share_one_rendering() {
-        let c = cache(4);
-        let runs = Arc::new(AtomicU32::new(0));
-        let waiters = (0..20).map(|_| {
-            let (c, runs) = (c.clone(), runs.clone());
-            tokio::spawn(async move {
-                get_or_render(&c, key(1), move || {
-                    runs.fetch_add(1, Ordering::SeqCst);
-                    std::thread::sleep(Duration::from_millis(100));
-                    Ok(vec![1, 2, 3])
-                })
-                .await
-            })
-        });
-        for w in futures_util::future::join_all(waiters).await {
-            assert_eq!(*w.unwrap().unwrap(), [1, 2, 3]);
-        }
-        assert_eq!(runs.load(Ordering::SeqCst), 1);
-    }
-
-    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-    async fn a_failure_reaches_every_waiter_and_is_not_kept() {
-        let c = cache(4);
-        let failing = || {
-            std::thread::sleep(Duration::from_millis(50));
-            Err(AppError::conflict("broken"))
-        };
-        let (a, b) = tokio::join!(get_or_render(&c, key(1), failing), get_or_render(&c, key(1), failing));
-        assert!(matches!(a, Err(AppError::Internal { .. })) && matches!(b, Err(AppError::Internal { .. })));
-        assert!(c.lock().unwrap().is_empty());
-        assert_eq!(*get_or_render(&c, key(1), || Ok(vec![7])).await.unwrap(), [7], "tried again");
-    }
-
-    #[tokio::test]
-    async fn a_full_cache_evicts_one_at_a_time_least_recently_used_first() {
-        let bound = 8;
-        let c = cache(bound);
-        for i in 0..bound {
-            get_or_render(&c, key(i), || Ok(vec![0])).await.unwrap();
-        }
-        for i in bound..bound * 4 {
-            // Keep the first one in use: it must survive.
-            get_or_render(&c, key(0), || panic!("kept")).await.unwrap();
-            get_or_render(&c, key(i), || Ok(vec![0])).await.unwrap();
-            assert!(c.lock().unwrap().len() >= bound - 1, "dropped below its bound");
-        }
-        assert!(c.lock().unwrap().done.contains(&key(0)));
-    }
 }

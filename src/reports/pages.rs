@@ -122,11 +122,12 @@ fn page<'a>(state: &AppState, s: &'a Stored) -> ReportPage<'a> {
     }
 }
 
-/// `/reports/{code}`, `/reports/{code}.pdf`, `/reports/{code}.docx`.
+/// `/reports/{code}`, `/reports/{code}.pdf`, `/reports/{code}.docx`, `/reports/{code}.png`.
 pub async fn show(state: Data<AppState>, req: HttpRequest, file: Path<String>) -> PageResult<HttpResponse> {
     let (code, format) = match file.rsplit_once('.') {
         Some((code, "pdf")) => (code, Some(Format::Pdf)),
         Some((code, "docx")) => (code, Some(Format::Docx)),
+        Some((code, "png")) => (code, Some(Format::Png)),
         Some(_) => return Err(AppError::NotFound.into()),
         None => (file.as_str(), None),
     };
@@ -175,7 +176,8 @@ async fn download(req: &HttpRequest, stored: &Stored, format: Format) -> PageRes
     let bytes = document::render(&stored.content, &stored.row.sha256, format).await?;
     let name = format!("公示结果报告-{}.{}", stored.row.code, format.extension());
     let disposition = format!(
-        "attachment; filename=\"report-{}.{}\"; filename*=UTF-8''{}",
+        "{}; filename=\"report-{}.{}\"; filename*=UTF-8''{}",
+        format.disposition(),
         stored.row.code,
         format.extension(),
         url::form_urlencoded::byte_serialize(name.as_bytes()).collect::<String>()

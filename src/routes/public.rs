@@ -11,11 +11,21 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route("/", get().to(public_site::home))
         .route("/display", get().to(public_site::display))
         // Notices, their revisions and board posters; units and campaigns with their notices.
+        // `{id}.docx` before `{id}`, which would take "3.docx" as an id.
+        .route("/notices/{id}.docx", get().to(notices::documents::word))
+        .route("/notices/{id}.png", get().to(notices::documents::long_image))
         .route("/notices/{id}", get().to(notices::pages::notice_page))
+        .route("/notices/{id}/revisions/{no}.docx", get().to(notices::documents::revision_word))
+        .route("/notices/{id}/revisions/{no}.png", get().to(notices::documents::revision_long_image))
         .route("/notices/{id}/revisions/{no}", get().to(notices::pages::revision_page))
         .route("/notices/{id}/poster", get().to(notices::pages::poster_page))
-        .route("/notices/{id}/poster.pdf", get().to(notices::poster_pdf::current))
-        .route("/notices/{id}/revisions/{no}/poster.pdf", get().to(notices::poster_pdf::revision))
+        .route("/notices/{id}/poster.pdf", get().to(notices::documents::poster_pdf))
+        .route("/notices/{id}/revisions/{no}/poster.pdf", get().to(notices::documents::revision_poster_pdf))
+        // For a unit's own website: a fragment to paste into its CMS, a bundle to upload.
+        .route("/notices/{id}/fragment.html", get().to(notices::bundle::fragment))
+        .route("/notices/{id}/bundle.zip", get().to(notices::bundle::bundle))
+        .route("/notices/{id}/revisions/{no}/fragment.html", get().to(notices::bundle::revision_fragment))
+        .route("/notices/{id}/revisions/{no}/bundle.zip", get().to(notices::bundle::revision_bundle))
         .route("/units/{code}", get().to(notices::unit_pages::unit_page))
         .route("/campaigns/{code}", get().to(notices::unit_pages::campaign_page))
         .route("/feeds/notices.rss", get().to(feeds::rss_feed))

@@ -1,7 +1,9 @@
 //! The notice poster as a typeset PDF, read back as a reader would: its text, page count and
 //! paper, and the QR code on every page decoded from the page as printed.
 use crate::helpers::TestApp;
-use crate::notices_support::{cn, day, draft, now, page, projects, published, result, with_text_in_every_field, world};
+use crate::notices_support::{
+    city_notice_of, cn, day, draft, now, page, projects, published, result, with_text_in_every_field, world,
+};
 use crate::reports_support::{bytes, pdf_page_sizes, pdf_qr_codes, pdf_text};
 use gongshi::notices::Level;
 use gongshi::notices::publish::withdraw;
@@ -45,13 +47,7 @@ const A4: (f32, f32) = (595.3, 841.9);
 
 crate::db_test!(a_level_2_notice_of_ten_projects_fits_one_a4_page, |app| {
     let w = world(&app).await;
-    let drafts =
-        (1..=10).map(|i| draft(&format!("P{i}"), &format!("输电线路覆冰在线监测装置研制第{i}号"), None)).collect();
-    let ids = projects(&app, &w, drafts).await;
-    let n1 = published(&app, &w, w.enterprise, Level::Applicant, &ids, day(2025, 3, 10)).await;
-    let clean: Vec<(i32, &str)> = ids.iter().map(|p| (*p, "no_objection")).collect();
-    result(&app, n1, Level::Applicant, &clean).await;
-    let id = published(&app, &w, w.city, Level::Recommender, &ids, day(2025, 3, 10)).await;
+    let id = city_notice_of(&app, &w, 10).await;
     app.clock.set(cn(2025, 3, 11, 9, 0, 0));
     let (text, sizes) = poster(&app, id, &format!("/notices/{id}/poster.pdf")).await;
     assert_eq!(sizes.len(), 1, "one page: {sizes:?}");

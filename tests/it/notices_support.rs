@@ -166,6 +166,18 @@ pub async fn published(app: &TestApp, w: &World, unit: i32, level: Level, ids: &
     g.notice_id
 }
 
+/// `n` projects named 输电线路覆冰在线监测装置研制第{i}号, noticed by the enterprise with a clean
+/// report and then by the city (level 2), both from 2025-03-10; returns the city's notice.
+pub async fn city_notice_of(app: &TestApp, w: &World, n: usize) -> i32 {
+    let drafts =
+        (1..=n).map(|i| draft(&format!("P{i}"), &format!("输电线路覆冰在线监测装置研制第{i}号"), None)).collect();
+    let ids = projects(app, w, drafts).await;
+    let n1 = published(app, w, w.enterprise, Level::Applicant, &ids, day(2025, 3, 10)).await;
+    let clean: Vec<(i32, &str)> = ids.iter().map(|p| (*p, "no_objection")).collect();
+    result(app, n1, Level::Applicant, &clean).await;
+    published(app, w, w.city, Level::Recommender, &ids, day(2025, 3, 10)).await
+}
+
 /// Generates a draft notice of `ids` by `unit` starting on `start`, not yet published.
 pub async fn drafted(app: &TestApp, w: &World, unit: i32, level: Level, ids: &[i32], start: NaiveDate) -> Generated {
     let req = GenerateRequest {

@@ -312,6 +312,33 @@ db_test!(the_word_file_and_the_print_view_say_the_same, |app| {
     assert!(decoded[0].ends_with(&format!("/reports/{code}")), "{decoded:?}");
 });
 
+db_test!(the_long_image_leads_to_the_verify_page_and_the_cli_writes_it_too, |app| {
+    let s = scene(&app).await;
+    app.clock.set(cn(2025, 4, 8, 9, 0, 0));
+    let code = issued(&app, &s.token, s.notice).await;
+    let res = app.get(&format!("/reports/{code}.png")).await;
+    assert_eq!(res.status().as_u16(), 200);
+    assert_eq!(res.headers()["content-type"], "image/png");
+    assert!(res.headers()["content-disposition"].to_str().unwrap().starts_with("inline;"));
+    let png = res.bytes().await.unwrap().to_vec();
+    let mut reader = png::Decoder::new(std::io::Cursor::new(&png)).read_info().unwrap();
+    let mut buf = vec![0; reader.output_buffer_size().unwrap()];
+    let info = reader.next_frame(&mut buf).unwrap();
+    let (w, h) = (info.width as usize, info.height as usize);
+    assert_eq!(w, 1080, "the width WeChat shows full-screen");
+    assert!(h > 2 * w, "one tall image: {w}×{h}");
+    let codes = decode_gray(w, h, |x, y| buf[y * w + x]);
+    assert_eq!(codes.len(), 1, "{codes:?}");
+    assert!(codes[0].ends_with(&format!("/reports/{code}")), "{codes:?}");
+    let (_, page) = app.get_text(&format!("/reports/{code}")).await;
+    assert!(page.contains(&format!("/reports/{code}.png\"")), "the verify page links it");
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("r.png");
+    let (ok, said) = cli(&app, &["report", "export", &code, "--out", out.to_str().unwrap()]);
+    assert!(ok, "{said}");
+    assert_eq!(std::fs::read(&out).unwrap(), png, "the CLI writes the same image");
+});
+
 db_test!(the_api_the_feed_and_the_notice_answer_carry_the_issued_report, |app| {
     let s = scene(&app).await;
     app.clock.set(cn(2025, 3, 16, 9, 0, 0));

@@ -270,7 +270,8 @@ pub fn docx_text(xml: &str) -> String {
         let body = &after[open_end + 1..];
         let Some(close) = body.find("</w:t>") else { break };
         if !after[..open_end].ends_with('/') {
-            out.push_str(&body[..close].replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&"));
+            let text = body[..close].replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", "\"");
+            out.push_str(&text.replace("&apos;", "'").replace("&#39;", "'").replace("&amp;", "&"));
         }
         rest = &body[close..];
     }

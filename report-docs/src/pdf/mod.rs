@@ -1,6 +1,9 @@
 //! The PDFs: typst lays the report (A4) and the notice poster (A4, A4 landscape, A3) out with
 //! the embedded CJK font (subset into the file), so the text is real, selectable and extractable.
+mod long_image;
 mod world;
+
+pub use long_image::{render_long_png, render_report_png};
 
 use typst::diag::SourceDiagnostic;
 use typst::ecow::EcoVec;
@@ -34,12 +37,36 @@ pub fn render_pdf(doc: &ReportDocument) -> Result<Vec<u8>, Error> {
     compile(Template::Report, data, qr, &pdf_options(doc))
 }
 
-/// The poster's data as the template reads it: the document and the paper.
+/// The poster's data as the templates read it: the document, the paper, and the sentences the
+/// Word file prints too (so the three never word the notice differently).
 #[derive(serde::Serialize)]
-struct PosterData<'a> {
+pub(crate) struct PosterData<'a> {
     paper: &'static str,
     #[serde(flatten)]
     doc: &'a PosterDocument,
+    intro: String,
+    objection_paragraph: String,
+    contact_lines: Vec<String>,
+    /// Per project, the labelled rows the long image prints: all of them at level 1, the
+    /// units and completers at levels 2 and 3.
+    details: Vec<Vec<(&'static str, Vec<String>)>>,
+}
+
+impl<'a> PosterData<'a> {
+    pub(crate) fn new(doc: &'a PosterDocument, paper: Paper) -> Self {
+        PosterData {
+            paper: paper.code(),
+            doc,
+            intro: doc.intro(),
+            objection_paragraph: doc.objection_paragraph(),
+            contact_lines: doc.contact_lines(),
+            details: doc.project_rows(),
+        }
+    }
+
+    pub(crate) fn to_json(&self) -> Result<Vec<u8>, Error> {
+        serde_json::to_vec(self).map_err(|e| Error::Data(e.to_string()))
+    }
 }
 
 /// Renders a notice poster on `paper`: title block, the period in large type, the projects
@@ -50,13 +77,13 @@ struct PosterData<'a> {
 /// [`Error::Qr`] when the URL is too long for a QR code, [`Error::Typeset`] or [`Error::Pdf`]
 /// when typst rejects the document, [`Error::Font`] when the embedded font cannot be read.
 pub fn render_poster_pdf(doc: &PosterDocument, paper: Paper) -> Result<Vec<u8>, Error> {
-    let data = serde_json::to_vec(&PosterData { paper: paper.code(), doc }).map_err(|e| Error::Data(e.to_string()))?;
+    let data = PosterData::new(doc, paper).to_json()?;
     let qr = if doc.url.is_empty() { String::new() } else { try_qr_svg(&doc.url)? };
     let options = PdfOptions { creator: Smart::Custom(Some("gongshi".to_owned())), ..PdfOptions::default() };
     compile(Template::Poster, data, qr, &options)
 }
 
-fn compile(template: Template, data: Vec<u8>, qr: String, options: &PdfOptions) -> Result<Vec<u8>, Error> {
+pub(crate) fn compile(template: Template, data: Vec<u8>, qr: String, options: &PdfOptions) -> Result<Vec<u8>, Error> {
     let world = world::ReportWorld::new(template, data, qr)?;
     let compiled = typst::compile::<PagedDocument>(&world).output;
     let document = compiled.map_err(|d| Error::Typeset(describe(&d)))?;

@@ -23,12 +23,18 @@ static FONT_DATA: &[u8] = include_bytes!("../../fonts/NotoSerifCJK-Regular.ttc")
 
 const REPORT_TEMPLATE: &str = include_str!("report.typ");
 const POSTER_TEMPLATE: &str = include_str!("poster.typ");
+const LONG_TEMPLATE: &str = include_str!("long.typ");
+const REPORT_LONG_TEMPLATE: &str = include_str!("report_long.typ");
 
 /// Which document: each has its template and reads its data from its own path.
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Template {
     Report,
     Poster,
+    /// The notice as one tall page, for the long image; reads the poster's data.
+    Long,
+    /// The report as one tall page, for its long image; reads the report's data.
+    ReportLong,
 }
 
 /// The face the template asks for; checked at load so a wrong font file fails loudly.
@@ -41,6 +47,8 @@ pub(crate) struct Shared {
     fonts: Vec<Font>,
     report: Source,
     poster: Source,
+    long: Source,
+    report_long: Source,
     report_data_id: FileId,
     poster_data_id: FileId,
     qr_id: FileId,
@@ -66,6 +74,8 @@ impl Shared {
             fonts,
             report: Source::new(file_id("/report.typ")?, REPORT_TEMPLATE.to_owned()),
             poster: Source::new(file_id("/poster.typ")?, POSTER_TEMPLATE.to_owned()),
+            long: Source::new(file_id("/long.typ")?, LONG_TEMPLATE.to_owned()),
+            report_long: Source::new(file_id("/report_long.typ")?, REPORT_LONG_TEMPLATE.to_owned()),
             report_data_id: file_id("/report.json")?,
             poster_data_id: file_id("/poster.json")?,
             qr_id: file_id("/qr.svg")?,
@@ -93,6 +103,8 @@ impl ReportWorld {
         let (main, data_id) = match template {
             Template::Report => (&shared.report, shared.report_data_id),
             Template::Poster => (&shared.poster, shared.poster_data_id),
+            Template::Long => (&shared.long, shared.poster_data_id),
+            Template::ReportLong => (&shared.report_long, shared.report_data_id),
         };
         Ok(ReportWorld { shared, main, data_id, data: Bytes::new(data), qr: Bytes::from_string(qr_svg) })
     }
