@@ -1,31 +1,28 @@
-//! The long image (长图) of a notice or a report: typst sets it as one tall page 360pt wide, and hayro (the
-//! PDF rasteriser already in typst's tree) draws that page at 3 pixels per point, so the image
-//! is 1080 px wide, the width WeChat shows full-screen. Grey, since the notice is black on white:
-//! a third of the bytes of colour.
-use hayro::hayro_interpret::InterpreterSettings;
-use hayro::hayro_interpret::hayro_syntax::Pdf;
-use hayro::vello_cpu::color::palette::css::WHITE;
-use hayro::{RenderCache, RenderSettings, render};
-use typst::foundations::Smart;
-use typst_pdf::PdfOptions;
+//! The long image (长图) of a notice or a report: typst sets it as one tall page 360pt wide and
+//! typst's own rasteriser draws that page at 3 pixels per point, so the image is 1080 px wide,
+//! the width WeChat shows full-screen. Grey, since the notice is black on white: a third of the
+//! bytes of colour.
+use typst::utils::Scalar;
+use typst_layout::PagedDocument;
+use typst_render::RenderOptions;
 
 use super::world::Template;
-use super::{PosterData, compile};
+use super::{PosterData, typeset};
 use crate::poster::{Paper, PosterDocument};
 use crate::qr::try_qr_svg;
 use crate::view::ReportView;
 use crate::{Error, ReportDocument};
 
 /// Pixels per point: 360pt × 3 = 1080 px.
-const SCALE: f32 = 3.0;
-/// The rasteriser's limit on either side of an image.
-const MAX_SIDE: f32 = 65_535.0;
+const SCALE: f64 = 3.0;
+/// The longest side drawn: what image viewers and PNG decoders commonly accept.
+const MAX_SIDE: f64 = 65_535.0;
 
 /// Renders the notice as one tall grey PNG, 1080 px wide: title, period, every project, how to
 /// object, the unit and date, and a QR code to `doc.url` to long-press in WeChat.
 ///
-/// A notice too long for 65,535 px at that width (about 20 metres of text: hundreds of level-1
-/// projects) is drawn narrower rather than cut.
+/// A notice too long for 65,535 px at that width (hundreds of level-1 projects) is drawn narrower
+/// rather than cut.
 ///
 /// # Errors
 /// [`Error::Qr`] when the URL is too long for a QR code, [`Error::Typeset`] or [`Error::Pdf`]
@@ -49,30 +46,23 @@ pub fn render_report_png(doc: &ReportDocument) -> Result<Vec<u8>, Error> {
 }
 
 fn long_png(template: Template, data: Vec<u8>, qr: String) -> Result<Vec<u8>, Error> {
-    let options = PdfOptions { creator: Smart::Custom(Some("gongshi".to_owned())), ..PdfOptions::default() };
-    let pdf = compile(template, data, qr, &options)?;
-    let (width, height, grey) = rasterise(pdf)?;
+    let document = typeset(template, data, qr)?;
+    let (width, height, grey) = rasterise(&document)?;
     encode_grey_png(&grey, width, height)
 }
 
 /// The first (only) page, drawn on white, as grey pixels row by row.
-fn rasterise(pdf: Vec<u8>) -> Result<(u32, u32, Vec<u8>), Error> {
-    let pdf = Pdf::new(pdf).map_err(|e| Error::Image(format!("{e:?}")))?;
-    let page = pdf.pages().first().ok_or_else(|| Error::Image("没有页面".to_owned()))?;
-    let (w, h) = page.render_dimensions();
+fn rasterise(document: &PagedDocument) -> Result<(u32, u32, Vec<u8>), Error> {
+    let page = document.pages().first().ok_or_else(|| Error::Image("没有页面".to_owned()))?;
+    let size = page.frame.size();
+    let (w, h) = (size.x.to_pt(), size.y.to_pt());
     let scale = SCALE.min(MAX_SIDE / h.max(1.0)).min(MAX_SIDE / w.max(1.0));
-    let settings = RenderSettings { x_scale: scale, y_scale: scale, bg_color: WHITE, ..RenderSettings::default() };
-    let pixmap = render(page, &RenderCache::new(), &InterpreterSettings::default(), &settings);
-    // Weighted as the eye sees brightness (ITU-R BT.601, in tenths).
-    let grey = pixmap
-        .data_as_u8_slice()
-        .chunks_exact(4)
-        .map(|px| {
-            let luma = (u16::from(px[0]) * 3 + u16::from(px[1]) * 6 + u16::from(px[2])) / 10;
-            u8::try_from(luma).unwrap_or(u8::MAX)
-        })
-        .collect();
-    Ok((u32::from(pixmap.width()), u32::from(pixmap.height()), grey))
+    let options = RenderOptions { pixel_per_pt: Scalar::new(scale), render_bleed: false };
+    let pixmap = typst_render::render(page, &options);
+    // The templates draw in greys only (black, luma() greys, white) on an opaque page, so any
+    // one channel is the grey: taking green skips a weighted sum over 20 million pixels.
+    let grey = pixmap.data().iter().skip(1).step_by(4).copied().collect();
+    Ok((pixmap.width(), pixmap.height(), grey))
 }
 
 fn encode_grey_png(grey: &[u8], width: u32, height: u32) -> Result<Vec<u8>, Error> {

@@ -83,13 +83,17 @@ pub fn render_poster_pdf(doc: &PosterDocument, paper: Paper) -> Result<Vec<u8>, 
     compile(Template::Poster, data, qr, &options)
 }
 
-pub(crate) fn compile(template: Template, data: Vec<u8>, qr: String, options: &PdfOptions) -> Result<Vec<u8>, Error> {
+fn compile(template: Template, data: Vec<u8>, qr: String, options: &PdfOptions) -> Result<Vec<u8>, Error> {
+    let document = typeset(template, data, qr)?;
+    typst_pdf::pdf(&document, options).map_err(|d| Error::Pdf(describe(&d)))
+}
+
+/// Lays `template` out with its data and QR code.
+pub(crate) fn typeset(template: Template, data: Vec<u8>, qr: String) -> Result<PagedDocument, Error> {
     let world = world::ReportWorld::new(template, data, qr)?;
     let compiled = typst::compile::<PagedDocument>(&world).output;
-    let document = compiled.map_err(|d| Error::Typeset(describe(&d)))?;
-    let pdf = typst_pdf::pdf(&document, options).map_err(|d| Error::Pdf(describe(&d)));
     typst::comemo::evict(CACHE_MAX_AGE);
-    pdf
+    compiled.map_err(|d| Error::Typeset(describe(&d)))
 }
 
 /// Loads the font and typst's standard library and lays out one small report and one small
