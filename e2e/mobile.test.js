@@ -264,4 +264,32 @@ test('staff pages and the objection pages fit a 390 px phone', async (t) => {
     assert.match(await reader.locator('main').innerText(), /您的异议已收到/);
     await fits('objection-receipt-390');
   });
+
+  await t.test('the notice as a CMS fragment fits 390 px, and its long image is 1080 px wide', async () => {
+    const reader = await (await person(browser)).newPage();
+    await reader.goto(`${base}/notices/${noticeId}/fragment.html`);
+    // A fragment has no viewport of its own (the CMS page it is pasted into has): set in a
+    // column as wide as the phone, nothing in it may stick out.
+    const width = await reader.evaluate((w) => {
+      document.body.style.margin = '0';
+      document.body.style.width = `${w}px`;
+      return Math.max(...[...document.body.querySelectorAll('*')].map((e) => e.getBoundingClientRect().right));
+    }, WIDTH);
+    await shot(reader, DIR, 'fragment-390');
+    assert.ok(width <= WIDTH, `the fragment reaches ${width} px in a ${WIDTH} px column`);
+    // Its own styles and QR image show under its own policy: the QR is drawn, not blocked.
+    const qr = await reader.evaluate(() => {
+      const img = document.querySelector('img[src^="data:image/png"]');
+      return img ? { w: img.naturalWidth, shown: img.getBoundingClientRect().width } : null;
+    });
+    assert.ok(qr && qr.w > 0 && qr.shown > 100, `QR image: ${JSON.stringify(qr)}`);
+    const png = await reader.goto(`${base}/notices/${noticeId}.png`);
+    assert.equal(png.headers()['content-type'], 'image/png');
+    const size = await reader.evaluate(() => {
+      const img = document.querySelector('img');
+      return img ? { w: img.naturalWidth, h: img.naturalHeight } : null;
+    });
+    assert.ok(size && size.w === 1080 && size.h > 1080, `long image: ${JSON.stringify(size)}`);
+    figures['fragment-390'] = { url: `/notices/${noticeId}/fragment.html`, pageWidth: width, longImage: size };
+  });
 });
