@@ -24,7 +24,7 @@ use utoipa::{OpenApi, ToSchema};
 #[derive(OpenApi)]
 #[openapi(
     paths(list, detail),
-    components(schemas(NoticeList, NoticeSummary, NoticeDetail, UnitRef, ApiItem, ApiCompleter, ApiIpItem, ApiChange, ApiLowerNotice, ApiRevision, Channels)),
+    components(schemas(NoticeList, NoticeSummary, NoticeDetail, UnitRef, ApiItem, ApiCompleter, ApiIpItem, ApiChange, ApiLowerNotice, ApiRevision, Channels, Documents)),
     tags((name = "notices", description = "公示：列表与详情"))
 )]
 pub struct NoticesApi;
@@ -190,6 +190,34 @@ pub struct Channels {
     pub web: String,
 }
 
+/// The notice as files to post elsewhere (absolute addresses; each also exists per revision).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Documents {
+    /// The board poster as a PDF (A4; `?paper=a4l` or `a3` for the others)
+    pub poster_pdf: String,
+    /// The editable Word file
+    pub docx: String,
+    /// The long image for WeChat, 1080 px wide
+    pub png: String,
+    /// HTML to paste into a CMS editor
+    pub fragment: String,
+    /// A page, the poster PDF and the Word file to upload to a website
+    pub bundle: String,
+}
+
+impl Documents {
+    fn of(id: i32, base: &crate::settings::Settings) -> Self {
+        let url = |suffix: &str| base.absolute_url(&format!("/notices/{id}{suffix}"));
+        Documents {
+            poster_pdf: url("/poster.pdf"),
+            docx: url(".docx"),
+            png: url(".png"),
+            fragment: url("/fragment.html"),
+            bundle: url("/bundle.zip"),
+        }
+    }
+}
+
 #[derive(Debug, Serialize, ToSchema)]
 pub struct NoticeDetail {
     #[serde(flatten)]
@@ -199,6 +227,7 @@ pub struct NoticeDetail {
     pub body_md: String,
     pub correction_note: Option<String>,
     pub channels: Channels,
+    pub documents: Documents,
     pub withdrawn_at: Option<String>,
     pub withdraw_reason: Option<String>,
     pub items: Vec<ApiItem>,
@@ -495,6 +524,7 @@ async fn notice_detail(state: &AppState, s: &PublicState, now: DateTime<Utc>) ->
             media: rev.media.clone(),
             web: state.settings.absolute_url(&format!("/notices/{}", s.notice.id)),
         },
+        documents: Documents::of(s.notice.id, &state.settings),
         withdrawn_at: s.notice.withdrawn_at.map(rfc3339_china),
         withdraw_reason: s.notice.withdraw_reason.clone(),
         items: items

@@ -128,6 +128,23 @@ crate::db_test!(a_unit_gets_a_fragment_and_a_bundle_that_load_nothing_from_elsew
     fragment(&app, &format!("/notices/{id}/revisions/1/fragment.html")).await;
     assert_eq!(bundle(&app, &format!("/notices/{id}/revisions/1/bundle.zip")).await.len(), 3);
     assert_eq!(app.get(&format!("/notices/{id}/revisions/7/bundle.zip")).await.status().as_u16(), 404);
+    // The API gives every file's address, each answering with its file.
+    let (status, json) = app.get_text(&format!("/api/v1/notices/{id}")).await;
+    assert_eq!(status, 200);
+    let json: serde_json::Value = serde_json::from_str(&json).unwrap();
+    for (name, ty) in [
+        ("poster_pdf", "application/pdf"),
+        ("docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+        ("png", "image/png"),
+        ("fragment", "text/html; charset=utf-8"),
+        ("bundle", "application/zip"),
+    ] {
+        let url = json["documents"][name].as_str().unwrap_or_else(|| panic!("documents.{name}: {json}"));
+        assert!(url.starts_with("http") && url.contains(&format!("/notices/{id}")), "{name}: {url}");
+        let path = &url[url.find(&format!("/notices/{id}")).unwrap()..];
+        let res = app.get(path).await;
+        assert_eq!((res.status().as_u16(), res.headers()["content-type"].to_str().unwrap()), (200, ty), "{name}");
+    }
     let (_, poster) = page(&app, &format!("/notices/{id}/poster")).await;
     assert!(
         poster.contains(&format!("/notices/{id}/bundle.zip\""))
