@@ -47,6 +47,12 @@ impl<K: Hash + Eq + Clone> RenderCache<K> {
         self.done.is_empty()
     }
 
+    /// Whether `key` is kept or being rendered: asking for it starts no new rendering.
+    #[must_use]
+    pub fn has(&self, key: &K) -> bool {
+        self.done.contains(key) || self.flying.contains_key(key)
+    }
+
     /// How many times `key` was rendered while its count was kept.
     #[must_use]
     pub fn renderings(&self, key: &K) -> u64 {

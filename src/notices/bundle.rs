@@ -76,7 +76,7 @@ async fn bundle_response(
 ) -> AppResult<HttpResponse> {
     let id = ps.notice.id;
     let doc = notice_document(req, state, ps, shown).await?;
-    let (pdf, docx) = poster_and_word(&doc, id).await?;
+    let (pdf, docx) = poster_and_word(req, state, &doc).await?;
     let names = FileNames { pdf: poster_file_name(id, Paper::A4), docx: word_file_name(id, shown.revision_no) };
     let page = standalone_html(&doc, &names)?;
     let zip =

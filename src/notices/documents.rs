@@ -11,6 +11,7 @@ use crate::error::{AppError, AppResult, PageResult};
 use crate::render_cache::{self, RenderCache};
 use crate::web::AppState;
 use crate::web::display::Display;
+use crate::web::security::{client_key, rate_limit};
 use actix_web::http::header;
 use actix_web::web::{Data, Path, Query};
 use actix_web::{HttpRequest, HttpResponse};
@@ -19,7 +20,7 @@ use entity::notice_revisions;
 use report_docs::{Contribution, HowToObject, Paper, PosterDocument, PosterProject};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
-use std::sync::{Arc, LazyLock, Mutex};
+use std::sync::{Arc, LazyLock, Mutex, PoisonError};
 
 #[derive(Debug, Deserialize)]
 pub struct PaperQuery {
@@ -180,7 +181,7 @@ async fn respond(
     format: Format,
 ) -> AppResult<HttpResponse> {
     let doc = notice_document(req, state, ps, shown).await?;
-    let bytes = render(doc, paper, format, ps.notice.id).await?;
+    let bytes = render(req, state, doc, paper, format).await?;
     let name = match format {
         Format::Pdf => poster_file_name(ps.notice.id, paper),
         Format::Docx => word_file_name(ps.notice.id, shown.revision_no),
@@ -233,10 +234,24 @@ const CACHE_BOUND: usize = 48;
 static MADE: LazyLock<Arc<Mutex<RenderCache<Key>>>> = LazyLock::new(|| RenderCache::shared(CACHE_BOUND));
 
 /// Renders `doc` off the async workers, once per distinct document (typst takes tens of
-/// milliseconds, the long image hundreds), and keeps the bytes.
-async fn render(doc: PosterDocument, paper: Paper, format: Format, notice: i32) -> AppResult<Arc<Vec<u8>>> {
-    let json = serde_json::to_vec(&doc).map_err(|e| AppError::internal(format!("notice {notice}: {e}")))?;
+/// milliseconds, the long image hundreds), and keeps the bytes. A client may have only so many
+/// documents rendered anew ([`DOCUMENT_RENDERS_PER_ADDRESS`]); files already made are free.
+///
+/// [`DOCUMENT_RENDERS_PER_ADDRESS`]: crate::web::security::rate_limit::DOCUMENT_RENDERS_PER_ADDRESS
+async fn render(
+    req: &HttpRequest,
+    state: &AppState,
+    doc: PosterDocument,
+    paper: Paper,
+    format: Format,
+) -> AppResult<Arc<Vec<u8>>> {
+    let json = serde_json::to_vec(&doc).map_err(|e| AppError::internal(format!("{}: {e}", doc.url)))?;
     let key = (Sha256::digest(&json).into(), format, paper);
+    let made = MADE.lock().unwrap_or_else(PoisonError::into_inner).has(&key);
+    if !made {
+        rate_limit::check(&state.limits.document_renders, &client_key(req))?;
+    }
+    let notice = doc.url.clone();
     render_cache::get_or_render(&MADE, key, move || {
         let made = match format {
             Format::Pdf => report_docs::render_poster_pdf(&doc, paper),
@@ -249,9 +264,13 @@ async fn render(doc: PosterDocument, paper: Paper, format: Format, notice: i32) 
 }
 
 /// The poster PDF and the Word file of `doc`, rendered side by side.
-pub(super) async fn poster_and_word(doc: &PosterDocument, notice: i32) -> AppResult<(Arc<Vec<u8>>, Arc<Vec<u8>>)> {
-    let pdf = render(doc.clone(), Paper::A4, Format::Pdf, notice);
-    let docx = render(doc.clone(), Paper::A4, Format::Docx, notice);
+pub(super) async fn poster_and_word(
+    req: &HttpRequest,
+    state: &AppState,
+    doc: &PosterDocument,
+) -> AppResult<(Arc<Vec<u8>>, Arc<Vec<u8>>)> {
+    let pdf = render(req, state, doc.clone(), Paper::A4, Format::Pdf);
+    let docx = render(req, state, doc.clone(), Paper::A4, Format::Docx);
     let (pdf, docx) = futures_util::future::join(pdf, docx).await;
     Ok((pdf?, docx?))
 }

@@ -159,3 +159,44 @@ crate::db_test!(markup_in_every_field_stays_text_in_the_word_file, |app| {
     // Nothing typed became an element of the document.
     assert!(!xml.contains("<w:fldSimple") && !xml.contains("<script"), "markup leaked into the XML");
 });
+
+crate::db_test!(a_client_has_only_so_many_documents_rendered_anew_and_files_already_made_are_free, |app| {
+    use gongshi::web::security::rate_limit::DOCUMENT_RENDERS_PER_ADDRESS;
+    let w = world(&app).await;
+    // Nine notices in seven renderings each (three papers of PDF and of Word, the long image):
+    // more distinct files than one address may have made in ten minutes.
+    let mut notices = Vec::new();
+    for i in 0..9 {
+        let ids = projects(&app, &w, vec![draft(&format!("Q{i}"), &format!("限额测试项目第{i}号"), None)]).await;
+        notices.push(published(&app, &w, w.enterprise, Level::Applicant, &ids, day(2025, 3, 10)).await);
+    }
+    app.clock.set(cn(2025, 3, 11, 9, 0, 0));
+    let paths: Vec<String> = notices
+        .iter()
+        .flat_map(|id| {
+            ["a4", "a4l", "a3"]
+                .iter()
+                .flat_map(move |p| {
+                    [format!("/notices/{id}/poster.pdf?paper={p}"), format!("/notices/{id}.docx?paper={p}")]
+                })
+                .chain([format!("/notices/{id}.png")])
+        })
+        .collect();
+    let limit = usize::try_from(DOCUMENT_RENDERS_PER_ADDRESS).unwrap();
+    assert!(paths.len() > limit);
+    for path in &paths[..limit] {
+        assert_eq!(app.get(path).await.status().as_u16(), 200, "{path}");
+    }
+    let res = app.get(&paths[limit]).await;
+    assert_eq!(res.status().as_u16(), 429, "{}", paths[limit]);
+    let retry: u64 = res.headers()["retry-after"].to_str().unwrap().parse().unwrap();
+    assert!((1..=600).contains(&retry), "{retry}");
+    assert!(res.text().await.unwrap().contains("后再试"), "said in Chinese when to retry");
+    // A file still kept (the cache holds the most recent ones) is served at once, limit or not.
+    for path in &paths[limit - 10..limit] {
+        assert_eq!(app.get(path).await.status().as_u16(), 200, "{path}");
+    }
+    // Ten minutes later the quota has refilled.
+    app.clock.set(cn(2025, 3, 11, 9, 10, 1));
+    assert_eq!(app.get(&paths[limit]).await.status().as_u16(), 200);
+});

@@ -178,6 +178,10 @@ impl FailureWindow {
 
 /// Objections an hour from one client address, whoever sends them.
 pub const OBJECTIONS_PER_ADDRESS: u32 = 200;
+
+/// Notice documents one address may have rendered anew in ten minutes: a unit preparing the
+/// files of twenty notices in three formats stays under it.
+pub const DOCUMENT_RENDERS_PER_ADDRESS: u32 = 60;
 /// Objections an hour from one sender at one address.
 pub const OBJECTIONS_PER_SENDER: u32 = 10;
 
@@ -198,6 +202,10 @@ pub struct Limits {
     pub objection_sender: Limiter,
     /// Objection look-ups (code + key) per client address.
     pub lookup: Limiter,
+    /// Notice documents (poster PDF, Word file, long image) rendered anew per client address:
+    /// a rendering takes up to a few hundred milliseconds of CPU, a file already made costs
+    /// nothing and is not counted.
+    pub document_renders: Limiter,
 }
 
 impl Limits {
@@ -210,6 +218,12 @@ impl Limits {
             objection: Limiter::new("objection", clock.clone(), OBJECTIONS_PER_ADDRESS, minutes(60)),
             objection_sender: Limiter::new("objection_sender", clock.clone(), OBJECTIONS_PER_SENDER, minutes(60)),
             lookup: Limiter::new("lookup", clock.clone(), 30, minutes(15)),
+            document_renders: Limiter::new(
+                "document_renders",
+                clock.clone(),
+                DOCUMENT_RENDERS_PER_ADDRESS,
+                minutes(10),
+            ),
         }
     }
 }
