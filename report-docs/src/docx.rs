@@ -95,16 +95,21 @@ fn footer_line(view: &ReportView) -> Paragraph {
     if !view.verification.code.is_empty() {
         p = p.add_run(run(&format!("验证码：{}　　", view.verification.code), FOOTER_SIZE));
     }
-    p.add_run(run("第 ", FOOTER_SIZE))
-        .add_run(field(InstrText::PAGE(InstrPAGE {}), FOOTER_SIZE))
-        .add_run(run(" 页　共 ", FOOTER_SIZE))
-        .add_run(field(InstrText::NUMPAGES(InstrNUMPAGES {}), FOOTER_SIZE))
-        .add_run(run(" 页", FOOTER_SIZE))
+    page_of_pages(p, FOOTER_SIZE)
+}
+
+/// Appends 第 N 页　共 M 页 to `p`, with Word's own page fields.
+pub(crate) fn page_of_pages(p: Paragraph, size: usize) -> Paragraph {
+    p.add_run(run("第 ", size))
+        .add_run(field(InstrText::PAGE(InstrPAGE {}), size))
+        .add_run(run(" 页　共 ", size))
+        .add_run(field(InstrText::NUMPAGES(InstrNUMPAGES {}), size))
+        .add_run(run(" 页", size))
 }
 
 /// A page-number field in the footer's size (docx-rs's own `PageNum` run has no size, so the
 /// number would print larger than the words around it).
-pub(crate) fn field(instr: InstrText, size: usize) -> Run {
+fn field(instr: InstrText, size: usize) -> Run {
     Run::new()
         .size(size)
         .add_field_char(FieldCharType::Begin, false)

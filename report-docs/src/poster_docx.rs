@@ -4,12 +4,12 @@
 use std::io::Cursor;
 
 use docx_rs::{
-    AlignmentType, Docx, Footer, HeightRule, InstrNUMPAGES, InstrPAGE, InstrText, LineSpacing, PageMargin,
-    PageOrientationType, Paragraph, Pic, Table, TableRow, WidthType,
+    AlignmentType, Docx, Footer, HeightRule, LineSpacing, PageMargin, PageOrientationType, Paragraph, Pic, Table,
+    TableRow, WidthType,
 };
 
 use crate::Error;
-use crate::docx::{BODY_FONT, HEADING_FONT, body, cell, cell_text, field, fonts, run, text_cell, title};
+use crate::docx::{BODY_FONT, HEADING_FONT, body, cell, cell_text, fonts, page_of_pages, run, text_cell, title};
 use crate::poster::{Paper, PosterDocument, PosterProject};
 use crate::qr::qr_png;
 
@@ -98,11 +98,7 @@ fn footer_line(doc: &PosterDocument) -> Paragraph {
     if !doc.url.is_empty() {
         p = p.add_run(run(&format!("公示全文：{}　　", doc.url), FOOTER_SIZE));
     }
-    p.add_run(run("第 ", FOOTER_SIZE))
-        .add_run(field(InstrText::PAGE(InstrPAGE {}), FOOTER_SIZE))
-        .add_run(run(" 页　共 ", FOOTER_SIZE))
-        .add_run(field(InstrText::NUMPAGES(InstrNUMPAGES {}), FOOTER_SIZE))
-        .add_run(run(" 页", FOOTER_SIZE))
+    page_of_pages(p, FOOTER_SIZE)
 }
 
 fn centered(text: &str, size: usize, after: u32) -> Paragraph {

@@ -71,14 +71,24 @@ fn encode(url: &str) -> Result<QrCode, Error> {
 }
 
 fn encode_png(gray: &[u8], side: u32) -> Result<Vec<u8>, Error> {
+    grey_png(gray, side, side, png::Compression::Balanced).map_err(|e| Error::Qr(format!("二维码图片生成失败：{e}")))
+}
+
+/// Grey pixels, row by row, as an 8-bit greyscale PNG (the QR code, the long images).
+pub(crate) fn grey_png(
+    grey: &[u8],
+    width: u32,
+    height: u32,
+    compression: png::Compression,
+) -> Result<Vec<u8>, png::EncodingError> {
     let mut out = Vec::new();
-    let mut encoder = png::Encoder::new(&mut out, side, side);
+    let mut encoder = png::Encoder::new(&mut out, width, height);
     encoder.set_color(png::ColorType::Grayscale);
     encoder.set_depth(png::BitDepth::Eight);
-    let fail = |e: png::EncodingError| Error::Qr(format!("二维码图片生成失败：{e}"));
-    let mut writer = encoder.write_header().map_err(fail)?;
-    writer.write_image_data(gray).map_err(fail)?;
-    writer.finish().map_err(fail)?;
+    encoder.set_compression(compression);
+    let mut writer = encoder.write_header()?;
+    writer.write_image_data(grey)?;
+    writer.finish()?;
     Ok(out)
 }
 

@@ -9,7 +9,7 @@ use typst_render::RenderOptions;
 use super::world::Template;
 use super::{PosterData, typeset};
 use crate::poster::{Paper, PosterDocument};
-use crate::qr::try_qr_svg;
+use crate::qr::{grey_png, try_qr_svg};
 use crate::view::ReportView;
 use crate::{Error, ReportDocument};
 
@@ -66,16 +66,7 @@ fn rasterise(document: &PagedDocument) -> Result<(u32, u32, Vec<u8>), Error> {
 }
 
 fn encode_grey_png(grey: &[u8], width: u32, height: u32) -> Result<Vec<u8>, Error> {
-    let mut out = Vec::new();
-    let mut encoder = png::Encoder::new(&mut out, width, height);
-    encoder.set_color(png::ColorType::Grayscale);
-    encoder.set_depth(png::BitDepth::Eight);
-    encoder.set_compression(png::Compression::Fast);
-    let fail = |e: png::EncodingError| Error::Image(e.to_string());
-    let mut writer = encoder.write_header().map_err(fail)?;
-    writer.write_image_data(grey).map_err(fail)?;
-    writer.finish().map_err(fail)?;
-    Ok(out)
+    grey_png(grey, width, height, png::Compression::Fast).map_err(|e| Error::Image(e.to_string()))
 }
 
 #[cfg(test)]
