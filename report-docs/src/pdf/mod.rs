@@ -1,9 +1,11 @@
 //! The PDFs: typst lays the report (A4) and the notice poster (A4, A4 landscape, A3) out with
 //! the embedded CJK font (subset into the file), so the text is real, selectable and extractable.
 mod long_image;
+mod package;
 mod world;
 
 pub use long_image::{render_long_png, render_report_png};
+pub use package::{render_package_pdf, render_registration_pdf, render_summary_pdf};
 
 use typst::diag::SourceDiagnostic;
 use typst::ecow::EcoVec;
@@ -31,10 +33,17 @@ const CACHE_MAX_AGE: usize = 10;
 /// [`Error::Pdf`] when typst rejects the document, [`Error::Font`] when the embedded font
 /// cannot be read.
 pub fn render_pdf(doc: &ReportDocument) -> Result<Vec<u8>, Error> {
-    let view = ReportView::new(doc);
+    let (view, qr) = report_inputs(doc)?;
     let data = serde_json::to_vec(&view).map_err(|e| Error::Data(e.to_string()))?;
-    let qr = if view.verification.qr { try_qr_svg(&doc.verification.url)? } else { String::new() };
     compile(Template::Report, data, qr, &pdf_options(doc))
+}
+
+/// What the report template reads: its view as JSON and its QR code (empty when it has none).
+pub(crate) fn report_inputs(doc: &ReportDocument) -> Result<(serde_json::Value, String), Error> {
+    let view = ReportView::new(doc);
+    let qr = if view.verification.qr { try_qr_svg(&doc.verification.url)? } else { String::new() };
+    let value = serde_json::to_value(&view).map_err(|e| Error::Data(e.to_string()))?;
+    Ok((value, qr))
 }
 
 /// The poster's data as the templates read it: the document, the paper, and the sentences the

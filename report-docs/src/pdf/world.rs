@@ -26,6 +26,9 @@ const REPORT_TEMPLATE: &str = include_str!("report.typ");
 const POSTER_TEMPLATE: &str = include_str!("poster.typ");
 const LONG_TEMPLATE: &str = include_str!("long.typ");
 const REPORT_LONG_TEMPLATE: &str = include_str!("report_long.typ");
+const REGISTRATION_TEMPLATE: &str = include_str!("registration.typ");
+const SUMMARY_TEMPLATE: &str = include_str!("summary.typ");
+const COVER_TEMPLATE: &str = include_str!("cover.typ");
 
 /// Which document: each has its template and reads its data from its own path.
 #[derive(Debug, Clone, Copy)]
@@ -36,6 +39,12 @@ pub(crate) enum Template {
     Long,
     /// The report as one tall page, for its long image; reads the report's data.
     ReportLong,
+    /// A project's 登记表, for the submission package.
+    Registration,
+    /// The 推荐汇总表, for the submission package.
+    Summary,
+    /// The submission package's contents.
+    Cover,
 }
 
 /// The face the template asks for; checked at load so a wrong font file fails loudly.
@@ -50,8 +59,13 @@ pub(crate) struct Shared {
     poster: Source,
     long: Source,
     report_long: Source,
+    registration: Source,
+    summary: Source,
+    cover: Source,
     report_data_id: FileId,
     poster_data_id: FileId,
+    /// What the package's templates read.
+    package_data_id: FileId,
     qr_id: FileId,
 }
 
@@ -77,8 +91,12 @@ impl Shared {
             poster: Source::new(file_id("/poster.typ")?, POSTER_TEMPLATE.to_owned()),
             long: Source::new(file_id("/long.typ")?, LONG_TEMPLATE.to_owned()),
             report_long: Source::new(file_id("/report_long.typ")?, REPORT_LONG_TEMPLATE.to_owned()),
+            registration: Source::new(file_id("/registration.typ")?, REGISTRATION_TEMPLATE.to_owned()),
+            summary: Source::new(file_id("/summary.typ")?, SUMMARY_TEMPLATE.to_owned()),
+            cover: Source::new(file_id("/cover.typ")?, COVER_TEMPLATE.to_owned()),
             report_data_id: file_id("/report.json")?,
             poster_data_id: file_id("/poster.json")?,
+            package_data_id: file_id("/data.json")?,
             qr_id: file_id("/qr.svg")?,
         })
     }
@@ -106,6 +124,9 @@ impl ReportWorld {
             Template::Poster => (&shared.poster, shared.poster_data_id),
             Template::Long => (&shared.long, shared.poster_data_id),
             Template::ReportLong => (&shared.report_long, shared.report_data_id),
+            Template::Registration => (&shared.registration, shared.package_data_id),
+            Template::Summary => (&shared.summary, shared.package_data_id),
+            Template::Cover => (&shared.cover, shared.package_data_id),
         };
         Ok(ReportWorld { shared, main, data_id, data: Bytes::new(data), qr: Bytes::from_string(qr_svg) })
     }

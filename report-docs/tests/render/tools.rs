@@ -35,6 +35,30 @@ pub fn pdf_text(pdf: &[u8]) -> String {
     poppler("pdftotext", &["-raw", "-enc", "UTF-8"], pdf)
 }
 
+/// One page's text (1-based).
+pub fn page_text(pdf: &[u8], page: usize) -> String {
+    let page = page.to_string();
+    poppler("pdftotext", &["-raw", "-enc", "UTF-8", "-f", &page, "-l", &page], pdf)
+}
+
+/// Every page's size line as pdfinfo prints it, e.g. `595.28 x 841.89 pts (A4)`.
+pub fn page_sizes(pdf: &[u8]) -> Vec<String> {
+    let count = page_count(pdf).to_string();
+    let dir = tempfile::tempdir().unwrap_or_else(|e| panic!("temp dir: {e}"));
+    let path = dir.path().join("report.pdf");
+    std::fs::write(&path, pdf).unwrap_or_else(|e| panic!("write pdf: {e}"));
+    let output = Command::new("pdfinfo")
+        .args(["-f", "1", "-l", &count])
+        .arg(&path)
+        .output()
+        .unwrap_or_else(|e| panic!("pdfinfo did not run ({e}): install poppler-utils"));
+    String::from_utf8_lossy(&output.stdout)
+        .lines()
+        .filter(|l| l.starts_with("Page") && l.contains(" size:"))
+        .map(|l| l.split_once("size:").map_or("", |(_, s)| s).trim().to_owned())
+        .collect()
+}
+
 pub fn page_count(pdf: &[u8]) -> usize {
     let info = poppler_info("pdfinfo", pdf);
     info.lines()
