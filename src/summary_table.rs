@@ -57,7 +57,9 @@ pub struct Row {
 }
 
 impl Row {
-    fn cells(&self, no: usize) -> Vec<String> {
+    /// The row's cells under [`HEADERS`], numbered `no`.
+    #[must_use]
+    pub fn cells(&self, no: usize) -> Vec<String> {
         let mut out = vec![
             no.to_string(),
             self.name.clone(),

@@ -247,6 +247,32 @@ async fn latest_result<C: ConnectionTrait>(
     Ok(Some(LatestResult { report: latest, outcome: outcome.outcome, standing }))
 }
 
+/// What a recommendation by `from_unit_id` rests on now: the clean, standing report of that
+/// unit's own notice (its 申报单位公示 when it declared the project, its 推荐单位公示 otherwise),
+/// or why it no longer rests on one, worded for the unit that sent it.
+///
+/// # Errors
+/// Database failure.
+pub async fn recommendation_ground<C: ConnectionTrait>(
+    db: &C,
+    project: &projects::Model,
+    from_unit_id: i32,
+) -> AppResult<Result<result_reports::Model, String>> {
+    let level = if project.applicant_unit_id == from_unit_id { Level::Applicant } else { Level::Recommender };
+    Ok(match latest_result(db, project.id, level, Some(from_unit_id)).await? {
+        Some(r) if !r.standing.clears() => Err(format!(
+            "所依据的{}结果报告{}{}：{}",
+            level.label(),
+            r.report.code,
+            r.standing.label(),
+            r.standing.reason()
+        )),
+        Some(r) if CLEAN_OUTCOMES.contains(&r.outcome.as_str()) => Ok(r.report),
+        Some(r) => Err(format!("在{}中异议成立（公示结果报告{}）", level.label(), r.report.code)),
+        None => Err(format!("尚无{}结果报告", level.label())),
+    })
+}
+
 /// The clean result a recommendation rests on: the report and the level it was issued at.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Clearance {

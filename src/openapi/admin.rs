@@ -38,6 +38,9 @@ use utoipa::{Modify, OpenApi};
         crate::campaigns::staff_api::update,
         crate::campaigns::staff_api::delete,
         crate::campaigns::staff_api::copy,
+        crate::recommendations::staff_api::package_api,
+        crate::recommendations::staff_api::package_pdf_api,
+        crate::recommendations::staff_api::package_zip_api,
     ),
     components(schemas(
         Problem,
@@ -49,10 +52,12 @@ use utoipa::{Modify, OpenApi};
         crate::projects::service::ProjectRecord,
         crate::projects::CompleterDraft,
         crate::campaigns::input::CampaignInput,
-        crate::campaigns::service::CampaignSummary
+        crate::campaigns::service::CampaignSummary,
+        crate::recommendations::staff_api::PackageContents,
+        crate::recommendations::staff_api::LeftOutProject
     )),
     modifiers(&BearerToken),
-    tags((name = "admin", description = "工作人员管理接口：单位、用户、令牌、操作日志、项目、征集活动（Bearer 令牌认证）"))
+    tags((name = "admin", description = "工作人员管理接口：单位、用户、令牌、操作日志、项目、征集活动、报送材料（Bearer 令牌认证）"))
 )]
 pub struct AdminApi;
 

@@ -27,6 +27,17 @@ pub const ELIGIBILITY: [&str; 5] = [
     "创新技术在职业安全与卫生和生态环境保护等方面起到显著作用",
 ];
 
+/// The circumstances excluding a project (均不得推荐申报), which the declaring unit states do not
+/// apply (`exclusions_declared`); the 登记表 prints them beside that declaration.
+pub const EXCLUSIONS: [&str; 6] = [
+    "已获得省职工技术成果奖励的",
+    "核心技术已获省科学技术奖励的",
+    "存在知识产权争议的",
+    "各级政府部门出资立项的",
+    "涉及技术秘密和国家安全的",
+    "其他法律法规禁止申报的项目",
+];
+
 /// Chinese ordinal for condition n (1..=5): (一) … (五).
 #[must_use]
 pub fn eligibility_label(n: i32) -> String {

@@ -4,6 +4,7 @@
 //! recommending to the province beyond the campaign's limit (原则上不超过5项), or beyond a quota's
 //! maximum, must record a reason, which every list and the summary table show.
 pub mod ledger;
+pub mod package;
 pub mod receive;
 pub mod service;
 pub mod staff_api;

@@ -1,6 +1,6 @@
 //! Staff pages for recommending: the projects the unit holds with what the gate says about
 //! each, the form to recommend one (with the over-limit reason when needed), what the unit has
-//! recommended and received, and the 推荐汇总表 downloads.
+//! recommended and received, and the downloads: the 推荐汇总表 and the whole 报送材料.
 use super::service;
 use crate::access::policy::Relation;
 use crate::access::{Action, Actor, policy};
@@ -171,16 +171,58 @@ pub async fn review_grade_form(
 }
 
 fn attachment(bytes: Vec<u8>, content_type: &str, ext: &str, unit_code: &str) -> HttpResponse {
-    let name = format!("推荐汇总表-{unit_code}.{ext}");
+    download(bytes, content_type, ("summary", "推荐汇总表"), ext, unit_code)
+}
+
+/// A staff download: never cached, named `{chinese}-{unit}.{ext}` (with an ASCII fallback).
+fn download(
+    bytes: Vec<u8>,
+    content_type: &str,
+    (ascii, chinese): (&str, &str),
+    ext: &str,
+    unit_code: &str,
+) -> HttpResponse {
+    let name = format!("{chinese}-{unit_code}.{ext}");
     let encoded: String = url::form_urlencoded::byte_serialize(name.as_bytes()).collect();
     HttpResponse::Ok()
         .content_type(content_type)
         .insert_header((
             CONTENT_DISPOSITION,
-            format!("attachment; filename=\"summary.{ext}\"; filename*=UTF-8''{encoded}"),
+            format!("attachment; filename=\"{ascii}.{ext}\"; filename*=UTF-8''{encoded}"),
         ))
         .insert_header((CACHE_CONTROL, "no-store"))
         .body(bytes)
+}
+
+/// `/admin/recommendations/package.pdf`: the 报送材料 as one PDF to print.
+pub async fn package_pdf(state: Data<AppState>, actor: Actor, q: Query<CampaignQuery>) -> PageResult<HttpResponse> {
+    Ok(package_file(&state, &actor, &q, PackageFile::Pdf).await?)
+}
+
+/// `/admin/recommendations/package.zip`: the same, as separate files for the e-mail.
+pub async fn package_zip(state: Data<AppState>, actor: Actor, q: Query<CampaignQuery>) -> PageResult<HttpResponse> {
+    Ok(package_file(&state, &actor, &q, PackageFile::Zip).await?)
+}
+
+#[derive(Clone, Copy)]
+pub(super) enum PackageFile {
+    Pdf,
+    Zip,
+}
+
+/// The package of the unit asked for (the actor's own by default) as a download.
+pub(super) async fn package_file(
+    state: &AppState,
+    actor: &Actor,
+    q: &CampaignQuery,
+    file: PackageFile,
+) -> AppResult<HttpResponse> {
+    let package = super::package::build(&state.db, actor, q.campaign.as_deref(), q.unit, state.now()).await?;
+    let (bytes, content_type, ext) = match file {
+        PackageFile::Pdf => (super::package::pdf(&package).await?, "application/pdf", "pdf"),
+        PackageFile::Zip => (super::package::zip(&package).await?, "application/zip", "zip"),
+    };
+    Ok(download(bytes, content_type, ("package", "报送材料"), ext, &package.unit_code))
 }
 
 pub async fn summary_xlsx(state: Data<AppState>, actor: Actor, q: Query<CampaignQuery>) -> PageResult<HttpResponse> {

@@ -46,7 +46,10 @@ pub fn register(r: &mut AdminRoutes) {
         .get("/api/v1/admin/reports/readiness/{notice_id}", reports::staff_api::readiness_api);
     r.get("/api/v1/admin/recommendations", recommendations::staff_api::list_api)
         .post("/api/v1/admin/recommendations", recommendations::staff_api::recommend_api)
-        .post("/api/v1/admin/recommendations/withdrawals", recommendations::staff_api::withdraw_api);
+        .post("/api/v1/admin/recommendations/withdrawals", recommendations::staff_api::withdraw_api)
+        .get("/api/v1/admin/recommendations/package", recommendations::staff_api::package_api)
+        .get("/api/v1/admin/recommendations/package.pdf", recommendations::staff_api::package_pdf_api)
+        .get("/api/v1/admin/recommendations/package.zip", recommendations::staff_api::package_zip_api);
     r.get("/api/v1/admin/offline", offline::api::list)
         .post("/api/v1/admin/offline/notices", offline::api::record)
         .get("/api/v1/admin/offline/notices/{id}", offline::api::get)

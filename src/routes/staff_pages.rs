@@ -68,7 +68,9 @@ pub fn register(r: &mut AdminRoutes) {
         .post("/admin/recommendations/withdraw", recommendations::staff_pages::withdraw_form)
         .post("/admin/recommendations/review-grade", recommendations::staff_pages::review_grade_form)
         .get("/admin/recommendations/summary.xlsx", recommendations::staff_pages::summary_xlsx)
-        .get("/admin/recommendations/summary.csv", recommendations::staff_pages::summary_csv);
+        .get("/admin/recommendations/summary.csv", recommendations::staff_pages::summary_csv)
+        .get("/admin/recommendations/package.pdf", recommendations::staff_pages::package_pdf)
+        .get("/admin/recommendations/package.zip", recommendations::staff_pages::package_zip);
     r.get("/admin/offline", offline::pages::list_page)
         .post("/admin/offline/notices", offline::pages::record_form)
         .post("/admin/offline/notices/{id}/report", offline::pages::report_form)

@@ -59,6 +59,7 @@ mod precomputed;
 mod privacy;
 mod projects_admin;
 mod public_api;
+mod recommendation_package;
 mod report_pdf_load;
 mod report_standing;
 mod reports;

@@ -305,6 +305,36 @@ fn report_cases() -> Vec<Case> {
         },
         Case {
             method: "GET",
+            pattern: "/admin/recommendations/package.pdf",
+            request: |f, _| Req::path(format!("/admin/recommendations/package.pdf?unit={}", f.own)),
+            expect: view_chain,
+        },
+        Case {
+            method: "GET",
+            pattern: "/admin/recommendations/package.zip",
+            request: |f, _| Req::path(format!("/admin/recommendations/package.zip?unit={}", f.own)),
+            expect: view_chain,
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/admin/recommendations/package",
+            request: |f, _| Req::path(format!("/api/v1/admin/recommendations/package?unit={}", f.own)),
+            expect: view_chain,
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/admin/recommendations/package.pdf",
+            request: |f, _| Req::path(format!("/api/v1/admin/recommendations/package.pdf?unit={}", f.own)),
+            expect: view_chain,
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/admin/recommendations/package.zip",
+            request: |f, _| Req::path(format!("/api/v1/admin/recommendations/package.zip?unit={}", f.own)),
+            expect: view_chain,
+        },
+        Case {
+            method: "GET",
             pattern: "/admin/campaign",
             request: |_, _| Req::path("/admin/campaign"),
             expect: everyone,
