@@ -1,6 +1,6 @@
 //! How long a report takes: the one-time warm-up (font load and a first layout), then a
-//! 50-project report as PDF, Word and long image (PNG); with a directory argument it also writes
-//! one of each there.
+//! 50-project report as PDF, Word and long image (PNG), and a submission package of five forms;
+//! with a directory argument it also writes one of each there.
 //!
 //! Run with `cargo bench -p report-docs --bench render` (release profile). Exits non-zero when
 //! the median PDF takes 300 ms or more, the budget for generating a report on request.
@@ -8,8 +8,8 @@ use std::time::{Duration, Instant};
 
 use chrono::NaiveDate;
 use report_docs::{
-    Channels, Level, ObjectionCounts, Outcome, ProjectEntry, ReportDocument, Verification, render_docx, render_pdf,
-    render_report_png, warm_up,
+    Channels, Level, ObjectionCounts, Outcome, ProjectEntry, ReportDocument, SubmissionPackage, Verification,
+    render_docx, render_package_pdf, render_pdf, render_report_png, warm_up,
 };
 
 const PROJECTS: u32 = 50;
@@ -33,6 +33,20 @@ fn main() {
     let pdf = measure(|i| render_pdf(&report(i)).map(|b| b.len()));
     let docx = measure(|i| render_docx(&report(i)).map(|b| b.len()));
     let png = measure(|i| render_report_png(&report(i)).map(|b| b.len()));
+    // A unit's submission package: five 登记表 (the usual limit toward the province), the summary
+    // table and a report, joined into one PDF.
+    let package = measure(|i| {
+        // Every part differs from the last run's, so none is laid out from typst's cache.
+        let mut p = SubmissionPackage::sample(5);
+        for f in &mut p.forms {
+            f.name = format!("{}（第{i}批）", f.name);
+        }
+        for r in &mut p.reports {
+            r.title = format!("{}（第{i}批）", r.title);
+        }
+        p.summary.made_on = format!("2025年3月{}日", i % 28 + 1);
+        render_package_pdf(&p).map(|b| b.len())
+    });
     // `cargo bench` adds `--bench`; the first other argument is where samples go.
     if let Some(dir) = std::env::args().skip(1).find(|a| !a.starts_with("--")) {
         let doc = report(0);
@@ -40,6 +54,7 @@ fn main() {
             ("report.pdf", render_pdf(&doc)),
             ("report.docx", render_docx(&doc)),
             ("report.png", render_report_png(&doc)),
+            ("package.pdf", render_package_pdf(&SubmissionPackage::sample(5))),
         ] {
             let written = made
                 .map_err(|e| e.to_string())
@@ -56,6 +71,7 @@ fn main() {
     report_line("PDF, 50 projects", &pdf);
     report_line("DOCX, 50 projects", &docx);
     report_line("long PNG, 50 projects", &png);
+    report_line("submission package, 5 forms", &package);
     let median = pdf.times[pdf.times.len() / 2];
     if median >= BUDGET {
         eprintln!("median PDF time {:.1} ms is over the {} ms budget", ms(median), BUDGET.as_millis());
