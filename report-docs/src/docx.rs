@@ -19,6 +19,12 @@ const MARGIN_TOP: i32 = 1_587;
 const MARGIN_BOTTOM: i32 = 1_361;
 const MARGIN_LEFT: i32 = 1_417;
 const MARGIN_RIGHT: i32 = 1_304;
+/// Room inside every table cell, in twips: 3 pt above and below (Word's default of none sets the
+/// text against the rule above it) and about 4 pt at the sides.
+pub(crate) fn cell_margins() -> docx_rs::TableCellMargins {
+    docx_rs::TableCellMargins::new().margin(60, 85, 60, 85)
+}
+
 /// Width between the margins; every table's columns add up to it.
 const TEXT_WIDTH: usize = 9_185;
 
@@ -174,7 +180,7 @@ pub(crate) fn text_cell(text: &str, width: usize, align: AlignmentType) -> Table
 }
 
 fn table(rows: Vec<TableRow>, widths: &[usize]) -> Table {
-    Table::new(rows).set_grid(widths.to_vec()).width(TEXT_WIDTH, WidthType::Dxa)
+    Table::new(rows).set_grid(widths.to_vec()).width(TEXT_WIDTH, WidthType::Dxa).margins(cell_margins())
 }
 
 fn header_row(labels: &[&str], widths: &[usize]) -> TableRow {

@@ -9,7 +9,9 @@ use docx_rs::{
 };
 
 use crate::Error;
-use crate::docx::{BODY_FONT, HEADING_FONT, body, cell, cell_text, fonts, page_of_pages, run, text_cell, title};
+use crate::docx::{
+    BODY_FONT, HEADING_FONT, body, cell, cell_margins, cell_text, fonts, page_of_pages, run, text_cell, title,
+};
 use crate::poster::{Paper, PosterDocument, PosterProject};
 use crate::qr::qr_png;
 
@@ -141,7 +143,7 @@ fn detail_table(p: &PosterProject, text_width: usize) -> Table {
             TableRow::new(vec![text_cell(label, widths[0], AlignmentType::Left), cell(value, widths[1])]).cant_split()
         })
         .collect();
-    Table::new(rows).set_grid(widths.to_vec()).width(text_width, WidthType::Dxa)
+    Table::new(rows).set_grid(widths.to_vec()).width(text_width, WidthType::Dxa).margins(cell_margins())
 }
 
 /// Levels 2 and 3: one table, its header row repeated on every page.
@@ -172,7 +174,7 @@ fn project_table(doc: &PosterDocument, text_width: usize) -> Table {
             .collect();
         rows.push(TableRow::new(row).cant_split());
     }
-    Table::new(rows).set_grid(widths).width(text_width, WidthType::Dxa)
+    Table::new(rows).set_grid(widths).width(text_width, WidthType::Dxa).margins(cell_margins())
 }
 
 /// One project's cells in the order of [`PosterDocument::table_heads`], each as lines.
