@@ -200,3 +200,41 @@ db_test!(a_unit_that_recommended_nothing_is_told_so_in_chinese, |app| {
     let (status, _) = staff.get_text("/admin/recommendations/package.pdf?campaign=nope").await;
     assert_eq!(status, 404);
 });
+
+/// typst markup and HTML in every field the 登记表 prints.
+const MARKUP: &str =
+    r#"#set page(paper: "a6") $x^2$ *粗* _斜_ [链] \ <lbl> @ref // 注释 /* c */ ` <script>alert(1)</script>"#;
+
+db_test!(markup_prints_as_typed_and_a_project_name_cannot_climb_out_of_the_zip, |app| {
+    let t = tree(&app).await;
+    let mut climbing = project("HYH-02", "placeholder", None);
+    climbing.name = r#"../../etc/passwd\..\C:*?"<>|名称"#.to_owned();
+    let drafts = vec![crate::notices_support::with_text_in_every_field("HYH-01", MARKUP), climbing];
+    let ids = declare(&app, &t, t.enterprise, drafts).await;
+    let token = admin_token(&app, t.enterprise, "hyh-admin").await;
+    let notice = notice_at(&app, &t, t.enterprise, Level::Applicant, &ids, day(2025, 3, 10), app.clock_now()).await;
+    app.clock.set(cn(2025, 3, 15, 9, 0, 0));
+    issued(&app, &token, notice).await;
+    recommend_all(&app, &token, &ids).await;
+
+    let res = app.client.get(app.url("/api/v1/admin/recommendations/package.pdf")).bearer_auth(&token).send().await;
+    let pdf = res.unwrap().bytes().await.unwrap().to_vec();
+    let sizes = pdf_page_sizes(&pdf);
+    assert!(sizes.iter().all(|(w, h)| (w.min(*h) - 595.3).abs() < 1.0), "the markup set no page: {sizes:?}");
+    let text = page_texts(&pdf).join("");
+    let literal: String = MARKUP.chars().filter(|c| !c.is_whitespace()).collect();
+    for field in ["名称", "单位", "完成人", "工作单位", "职称", "贡献", "工作量", "关键技术", "简介", "专利", "ZL"]
+    {
+        assert!(text.contains(&format!("{field}{literal}")), "{field} printed as typed");
+    }
+
+    let res = app.client.get(app.url("/api/v1/admin/recommendations/package.zip")).bearer_auth(&token).send().await;
+    let files = zip_files(&res.unwrap().bytes().await.unwrap());
+    for (name, _) in &files {
+        assert!(!name.starts_with('/') && !name.contains('\\'), "{name}");
+        assert!(name.split('/').all(|part| part != ".." && part != "." && !part.contains(':')), "{name}");
+    }
+    let forms: Vec<&str> = files.iter().map(|(n, _)| n.as_str()).filter(|n| n.starts_with("登记表/")).collect();
+    assert_eq!(forms.len(), 2, "{forms:?}");
+    assert!(forms.iter().all(|n| n.matches('/').count() == 1), "each form directly in 登记表/: {forms:?}");
+});
