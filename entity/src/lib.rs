@@ -3,6 +3,7 @@
 pub mod api_tokens;
 pub mod app_secrets;
 pub mod audit_log;
+pub mod calendar_keys;
 pub mod campaign_deadlines;
 pub mod campaign_quotas;
 pub mod campaigns;

@@ -173,6 +173,8 @@ pub async fn revoke<C: ConnectionTrait>(db: &C, token_id: i32, now: DateTime<Utc
 /// # Errors
 /// Database failure.
 pub async fn revoke_all_for_user<C: ConnectionTrait>(db: &C, user_id: i32, now: DateTime<Utc>) -> AppResult<u64> {
+    // The private calendar address goes with them (calendar::staff).
+    crate::calendar::staff::revoke_for_user(db, user_id).await?;
     let done = api_tokens::Entity::update_many()
         .col_expr(api_tokens::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
         .filter(api_tokens::Column::UserId.eq(user_id))

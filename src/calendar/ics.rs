@@ -95,3 +95,35 @@ pub fn deadlines(name: &str, host: &str, stamp: DateTime<Utc>, deadlines: &[Dead
     }
     calendar.done().to_string()
 }
+
+/// One objection's handling deadline, as a staff member's private calendar shows it: the hour
+/// before the deadline, ending at it.
+pub struct HandlingDue {
+    pub objection_id: i32,
+    pub summary: String,
+    pub description: String,
+    pub due_at: DateTime<Utc>,
+    /// When the case was received (DTSTAMP: the deadline never moves).
+    pub received_at: DateTime<Utc>,
+    pub url: String,
+}
+
+/// A staff member's calendar of the handling deadlines of the cases they may handle.
+#[must_use]
+pub fn handling_deadlines(name: &str, host: &str, items: &[HandlingDue]) -> String {
+    let mut calendar = calendar(name);
+    for item in items {
+        let mut event = Event::new();
+        event
+            .uid(&format!("objection-{}-due@{host}", item.objection_id))
+            .timestamp(item.received_at)
+            .summary(&item.summary)
+            .description(&item.description)
+            .starts(china(item.due_at - chrono::Duration::hours(1)))
+            .ends(china(item.due_at))
+            .url(&item.url)
+            .status(EventStatus::Confirmed);
+        calendar.push(event.done());
+    }
+    with_shanghai(&calendar.done())
+}

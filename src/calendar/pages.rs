@@ -124,7 +124,7 @@ async fn campaign(state: &AppState, code: &str, now: DateTime<Utc>) -> AppResult
 }
 
 /// The site's host name, for UIDs.
-fn host(state: &AppState) -> String {
+pub(super) fn host(state: &AppState) -> String {
     url::Url::parse(&state.settings.base_url)
         .ok()
         .and_then(|u| u.host_str().map(str::to_owned))

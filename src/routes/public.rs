@@ -32,6 +32,7 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route("/feeds/notices.atom", get().to(feeds::atom_feed))
         .route("/calendar/notices.ics", get().to(calendar::notices_calendar))
         .route("/calendar/campaigns/{code}.ics", get().to(calendar::campaign_calendar))
+        .route("/calendar/staff/{key}.ics", get().to(calendar::staff::feed))
         // Objections: the form, the objector's lookup, receipt verification.
         .route("/notices/{id}/objection", get().to(objections::pages::form))
         .route("/notices/{id}/objection", post().to(objections::pages::file))

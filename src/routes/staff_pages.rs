@@ -1,8 +1,8 @@
 //! Staff pages under `/admin` (session cookie + CSRF token). Fixed segments come before `{id}`.
 use super::AdminRoutes;
 use crate::{
-    accounts, audit_log, campaigns, imports, notices, objections, offline, progress, projects, recommendations,
-    reports, tokens, units, users,
+    accounts, audit_log, calendar, campaigns, imports, notices, objections, offline, progress, projects,
+    recommendations, reports, tokens, units, users,
 };
 
 pub fn register(r: &mut AdminRoutes) {
@@ -22,6 +22,9 @@ pub fn register(r: &mut AdminRoutes) {
         .get("/admin/users/{id}", users::pages::edit_form)
         .post("/admin/users/{id}", users::pages::update)
         .post("/admin/users/{id}/password", users::pages::reset_password);
+    r.get("/admin/calendar", calendar::staff::page)
+        .post("/admin/calendar/key", calendar::staff::issue_form)
+        .post("/admin/calendar/key/revoke", calendar::staff::revoke_form);
     r.get("/admin/tokens", tokens::pages::list_page)
         .post("/admin/tokens", tokens::pages::create_page)
         .post("/admin/tokens/{id}/revoke", tokens::pages::revoke_page);

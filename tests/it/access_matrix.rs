@@ -388,6 +388,20 @@ pub fn cases() -> Vec<Case> {
             },
             expect: unit_admin,
         },
+        // The private calendar address: one's own only.
+        Case { method: "GET", pattern: "/admin/calendar", request: |_, _| Req::path("/admin/calendar"), expect: everyone },
+        Case {
+            method: "POST",
+            pattern: "/admin/calendar/key",
+            request: |_, _| Req::form("/admin/calendar/key", &[]),
+            expect: everyone,
+        },
+        Case {
+            method: "POST",
+            pattern: "/admin/calendar/key/revoke",
+            request: |_, _| Req::form("/admin/calendar/key/revoke", &[]),
+            expect: everyone,
+        },
         // API tokens: one's own only.
         Case { method: "GET", pattern: "/admin/tokens", request: |_, _| Req::path("/admin/tokens"), expect: everyone },
         Case {

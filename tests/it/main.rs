@@ -69,6 +69,7 @@ mod reports_summary;
 mod reports_support;
 mod review_grades;
 mod security;
+mod staff_calendar;
 mod staff_tables;
 mod token_lifetime;
 mod transport;
