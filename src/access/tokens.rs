@@ -6,7 +6,7 @@
 //! ([`revoke_all_for_user`]).
 use crate::error::{AppError, AppResult};
 use chrono::{DateTime, Duration, Utc};
-use entity::{api_tokens, users};
+use entity::{api_tokens, calendar_keys, users};
 use rand::RngCore;
 use sea_orm::{ActiveModelTrait, ActiveValue::Set, ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder};
 use sha2::{Digest, Sha256};
@@ -173,8 +173,8 @@ pub async fn revoke<C: ConnectionTrait>(db: &C, token_id: i32, now: DateTime<Utc
 /// # Errors
 /// Database failure.
 pub async fn revoke_all_for_user<C: ConnectionTrait>(db: &C, user_id: i32, now: DateTime<Utc>) -> AppResult<u64> {
-    // The private calendar address goes with them (calendar::staff).
-    crate::calendar::staff::revoke_for_user(db, user_id).await?;
+    // The private calendar address (calendar::staff) goes with them.
+    calendar_keys::Entity::delete_by_id(user_id).exec(db).await?;
     let done = api_tokens::Entity::update_many()
         .col_expr(api_tokens::Column::RevokedAt, sea_orm::sea_query::Expr::value(now))
         .filter(api_tokens::Column::UserId.eq(user_id))

@@ -61,15 +61,6 @@ pub async fn revoke<C: ConnectionTrait>(db: &C, actor: &Actor, now: DateTime<Utc
     Ok(gone)
 }
 
-/// Removes `user_id`'s key with the account's other credentials.
-///
-/// # Errors
-/// Database failure.
-pub async fn revoke_for_user<C: ConnectionTrait>(db: &C, user_id: i32) -> AppResult<()> {
-    calendar_keys::Entity::delete_by_id(user_id).exec(db).await?;
-    Ok(())
-}
-
 /// The active account a key stands for, as an actor.
 async fn holder<C: ConnectionTrait>(db: &C, key: &str) -> AppResult<Option<Actor>> {
     if !key.starts_with(KEY_PREFIX) || key.len() > 80 {
