@@ -21,6 +21,8 @@ pub mod jobs;
 pub mod keys;
 pub mod ledger;
 pub mod loadgen;
+pub mod mail;
+pub mod mail_log;
 pub mod markdown;
 pub mod notices;
 pub mod objections;

@@ -54,6 +54,51 @@ pub struct Settings {
     /// Run the timed jobs (`jobs`) in this process; tests that move the clock by hand turn
     /// them off and call them when they mean to.
     pub run_jobs: bool,
+    /// Where mail goes out (`--smtp`); `None` sends nothing, and the pages say so.
+    pub mail: Option<MailSettings>,
+}
+
+/// The SMTP server mail is handed to, and who it comes from.
+#[derive(Clone)]
+pub struct MailSettings {
+    /// `smtp://host:25` (plain, for a relay on the same host or network), `smtp://host:587?tls=required`
+    /// (STARTTLS), or `smtps://host:465` (TLS from the start); user and password may be in it.
+    pub smtp_url: String,
+    /// `GONGSHI_SMTP_USER` and `GONGSHI_SMTP_PASSWORD`, kept out of the URL and the process list.
+    pub user: Option<String>,
+    pub password: Option<String>,
+    /// A PEM file of the certificate authority a private relay's certificate is signed by,
+    /// trusted besides the public roots.
+    pub ca_file: Option<PathBuf>,
+    /// The From address, with a display name: `甘肃省总工会公示 <gongshi@example.org>`.
+    pub from: String,
+    /// How long an instance holds a message it is sending before another may take it over
+    /// (longer than the SMTP client's own timeouts).
+    pub claim: std::time::Duration,
+    /// How often the sender looks for due messages when nothing woke it.
+    pub poll: std::time::Duration,
+}
+
+impl std::fmt::Debug for MailSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        // The URL may carry a password.
+        f.debug_struct("MailSettings").field("from", &self.from).finish_non_exhaustive()
+    }
+}
+
+impl MailSettings {
+    #[must_use]
+    pub fn new(smtp_url: impl Into<String>, from: impl Into<String>) -> Self {
+        Self {
+            smtp_url: smtp_url.into(),
+            user: None,
+            password: None,
+            ca_file: None,
+            from: from.into(),
+            claim: std::time::Duration::from_mins(3),
+            poll: std::time::Duration::from_secs(2),
+        }
+    }
 }
 
 impl Settings {
@@ -74,6 +119,7 @@ impl Settings {
             run_jobs: true,
             trusted_proxies: Vec::new(),
             metrics_from: default_metrics_from(),
+            mail: None,
         }
     }
 

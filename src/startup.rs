@@ -47,10 +47,11 @@ impl Application {
         if settings.run_jobs {
             crate::jobs::spawn(db.clone(), clock.clone());
         }
+        let mail = start_mail(&settings, &db, &secrets, &clock)?;
         let staff_routes = routes::staff_routes();
         let metrics = Arc::default();
-        let state =
-            AppState { db, clock, settings: Arc::new(settings), secrets, limits, staff_routes, test_clock, metrics };
+        let settings = Arc::new(settings);
+        let state = AppState { db, clock, settings, secrets, limits, staff_routes, test_clock, metrics, mail };
         let listener = TcpListener::bind(&state.settings.bind)?;
         let port = listener.local_addr()?.port();
         let server = serve(listener, state.clone())?;
@@ -80,6 +81,28 @@ impl Application {
     pub async fn run_until_stopped(self) -> std::io::Result<()> {
         self.server.await
     }
+}
+
+/// The postbox, and with `--smtp` the sender that empties it.
+fn start_mail(
+    settings: &Settings,
+    db: &sea_orm::DatabaseConnection,
+    secrets: &secrets::Secrets,
+    clock: &SharedClock,
+) -> anyhow::Result<crate::mail::Postbox> {
+    let Some(mail) = &settings.mail else { return Ok(crate::mail::Postbox::closed(&settings.base_url)) };
+    let transport = crate::mail::transport::Transport::new(mail).map_err(|e| anyhow::anyhow!(e))?;
+    let postbox = crate::mail::Postbox::open(&settings.base_url, secrets.sealer.clone());
+    crate::mail::sender::Sender {
+        db: db.clone(),
+        transport,
+        sealer: secrets.sealer.clone(),
+        clock: clock.clone(),
+        postbox: postbox.clone(),
+        settings: mail.clone(),
+    }
+    .spawn();
+    Ok(postbox)
 }
 
 fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {

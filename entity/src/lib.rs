@@ -10,6 +10,7 @@ pub mod campaigns;
 pub mod ended_sessions;
 pub mod job_leases;
 pub mod ledger;
+pub mod mail_outbox;
 pub mod notice_items;
 pub mod notice_revisions;
 pub mod notices;

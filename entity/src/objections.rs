@@ -36,6 +36,8 @@ pub struct Model {
     /// The public handling summary staff wrote on concluding: what the 公示结果报告 prints.
     #[sea_orm(column_type = "Text")]
     pub public_summary: Option<String>,
+    /// The objector asked on the form to be told of each step by e-mail.
+    pub notify_by_email: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -14,6 +14,7 @@ mod m20261220_000010_campaign_records;
 mod m20261220_000011_job_leases;
 mod m20261220_000012_notice_rules;
 mod m20261220_000013_calendar_keys;
+mod m20261227_000014_mail_outbox;
 
 pub use m20261205_000002_public_changes::PUBLIC_TABLES;
 
@@ -36,6 +37,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261220_000011_job_leases::Migration),
             Box::new(m20261220_000012_notice_rules::Migration),
             Box::new(m20261220_000013_calendar_keys::Migration),
+            Box::new(m20261227_000014_mail_outbox::Migration),
         ]
     }
 }

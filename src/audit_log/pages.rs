@@ -4,7 +4,7 @@ use super::{Filter, Listing};
 use crate::access::Actor;
 use crate::error::PageResult;
 use crate::web::AppState;
-use crate::web::shell::render;
+use crate::web::shell::{pager, render};
 use actix_web::web::{Data, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use serde::Serialize;
@@ -18,18 +18,6 @@ struct Page {
     next: Option<String>,
 }
 
-fn page_link(filter: &Filter, page: u64) -> String {
-    let mut q = url::form_urlencoded::Serializer::new(String::new());
-    if let Some(unit) = filter.unit {
-        q.append_pair("unit", &unit.to_string());
-    }
-    if let Some(action) = &filter.action {
-        q.append_pair("action", action);
-    }
-    q.append_pair("page", &page.to_string());
-    format!("/admin/audit?{}", q.finish())
-}
-
 pub async fn page(
     req: HttpRequest,
     state: Data<AppState>,
@@ -38,8 +26,8 @@ pub async fn page(
 ) -> PageResult<HttpResponse> {
     let filter = filter.into_inner();
     let listing = service::list(&state.db, &actor, &filter).await?;
-    let prev = (listing.page > 1).then(|| page_link(&filter, listing.page - 1));
-    let next = (listing.page < listing.pages).then(|| page_link(&filter, listing.page + 1));
+    let filters = [("unit", filter.unit.map(|u| u.to_string())), ("action", filter.action.clone())];
+    let (prev, next) = pager("/admin/audit", &filters, listing.page, listing.pages);
     let page = Page { title: "操作日志", listing, filter, prev, next };
     Ok(render(&req, &actor, "admin/audit.html", &page)?)
 }

@@ -36,6 +36,8 @@ impl KeysCommand {
 pub struct Rotated {
     pub identities: usize,
     pub secrets: usize,
+    /// Addresses of messages still waiting in the outbox.
+    pub mail: usize,
 }
 
 /// Runs a `gongshi keys …` command.
@@ -50,9 +52,10 @@ pub async fn run(url: &str, command: KeysCommand) -> anyhow::Result<()> {
             let new = MasterKey::read_or_create_file(&new_key_file)?;
             let done = rotate(url, &old, &new).await?;
             println!(
-                "已用新主密钥（编号 {}）重新加密 {} 件异议人身份信息和 {} 个密钥（原主密钥编号 {}）。",
+                "已用新主密钥（编号 {}）重新加密 {} 件异议人身份信息、{} 个待发邮件地址和 {} 个密钥（原主密钥编号 {}）。",
                 new.id(),
                 done.identities,
+                done.mail,
                 done.secrets,
                 old.id()
             );
@@ -73,9 +76,10 @@ pub async fn rotate(url: &str, old: &MasterKey, new: &MasterKey) -> anyhow::Resu
     let txn = crate::db::begin_write(&db).await?;
     let secrets = crate::secrets::reseal(&txn, &old, &new).await?;
     let identities = crate::objections::identity::reseal(&txn, &old, &new).await?;
+    let mail = crate::mail::outbox::reseal(&txn, &old, &new).await?;
     txn.commit().await?;
     db.close().await.ok();
-    Ok(Rotated { identities, secrets })
+    Ok(Rotated { identities, secrets, mail })
 }
 
 fn next_steps(data_dir: &Path, new_key_file: &Path) -> String {

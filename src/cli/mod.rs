@@ -79,6 +79,21 @@ enum Command {
         /// comma-separated in the variable. Others get 404
         #[arg(long = "metrics-from", env = "GONGSHI_METRICS_FROM", value_delimiter = ',', value_parser = crate::settings::parse_range, default_value = crate::settings::DEFAULT_METRICS_FROM)]
         metrics_from: Vec<ipnet::IpNet>,
+        /// The SMTP server mail goes out through: smtp://host:25, smtp://host:587?tls=required
+        /// (STARTTLS) or smtps://host:465. User and password from GONGSHI_SMTP_USER and
+        /// GONGSHI_SMTP_PASSWORD. Without it no mail is sent
+        #[arg(long, env = "GONGSHI_SMTP_URL")]
+        smtp: Option<String>,
+        /// The From of every message, e.g. "甘肃省总工会公示 <gongshi@example.org>"
+        #[arg(long, env = "GONGSHI_MAIL_FROM", requires = "smtp")]
+        mail_from: Option<String>,
+        /// A PEM file of the certificate authority that signed a private relay's certificate,
+        /// trusted besides the public roots
+        #[arg(long, env = "GONGSHI_SMTP_CA_FILE", requires = "smtp")]
+        smtp_ca_file: Option<PathBuf>,
+        /// Seconds an instance holds a message it is sending before another may take it over
+        #[arg(long, hide = true, env = "GONGSHI_MAIL_CLAIM_SECONDS", default_value_t = 180)]
+        mail_claim_seconds: u64,
     },
     /// Apply migrations (or roll the last one back with `down`).
     Migrate {
@@ -201,6 +216,22 @@ fn refusal(e: crate::error::AppError) -> anyhow::Error {
     }
 }
 
+/// `--smtp` and its companions as settings; the From address is required with it.
+fn mail_settings(
+    smtp: Option<String>,
+    mail_from: Option<String>,
+    claim_seconds: u64,
+) -> anyhow::Result<Option<crate::settings::MailSettings>> {
+    let Some(smtp) = smtp.filter(|s| !s.trim().is_empty()) else { return Ok(None) };
+    let from = mail_from.filter(|f| !f.trim().is_empty());
+    let from = from.ok_or_else(|| anyhow::anyhow!("配置了发信服务器（--smtp）时，须用 --mail-from 给出发件人地址"))?;
+    let mut mail = crate::settings::MailSettings::new(smtp, from);
+    mail.user = std::env::var("GONGSHI_SMTP_USER").ok().filter(|u| !u.is_empty());
+    mail.password = std::env::var("GONGSHI_SMTP_PASSWORD").ok();
+    mail.claim = std::time::Duration::from_secs(claim_seconds.max(1));
+    Ok(Some(mail))
+}
+
 async fn dispatch(command: Command) -> anyhow::Result<()> {
     match command {
         Command::Serve {
@@ -214,6 +245,10 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             test_clock,
             trusted_proxies,
             metrics_from,
+            smtp,
+            mail_from,
+            smtp_ca_file,
+            mail_claim_seconds,
         } => {
             let mut settings = Settings::new(database.url());
             settings.base_url = base_url.unwrap_or_else(|| format!("http://{bind}"));
@@ -226,6 +261,10 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             settings.test_clock = test_clock;
             settings.trusted_proxies = trusted_proxies;
             settings.metrics_from = metrics_from;
+            settings.mail = mail_settings(smtp, mail_from, mail_claim_seconds)?;
+            if let Some(mail) = &mut settings.mail {
+                mail.ca_file = smtp_ca_file;
+            }
             let app = Application::build(settings, Arc::new(SystemClock)).await?;
             // Load the report font now, off the request path, so the first PDF is not the slow one.
             std::thread::spawn(|| {

@@ -232,6 +232,7 @@ fn one_case(
         idempotency_key: None,
         signature: receipt.seal(&keys.signing_seed),
         public_summary: conclusion.clone(),
+        notify_by_email: false,
     };
     cur.chain(batch, oledger::RECEIVE, oledger::OBJECTION, id, &oledger::receipt_content(&row, &[]), received_at);
     let mut steps = vec![(None, "received", received_at, Some("异议已接收。".to_owned()))];

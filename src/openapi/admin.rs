@@ -26,6 +26,7 @@ use utoipa::{Modify, OpenApi};
         crate::tokens::api::api_create,
         crate::tokens::api::api_revoke,
         crate::audit_log::api::list,
+        crate::mail_log::api::list,
         crate::projects::staff_api::list,
         crate::projects::staff_api::get,
         crate::projects::staff_api::create,
@@ -54,7 +55,10 @@ use utoipa::{Modify, OpenApi};
         crate::campaigns::input::CampaignInput,
         crate::campaigns::service::CampaignSummary,
         crate::recommendations::staff_api::PackageContents,
-        crate::recommendations::staff_api::LeftOutProject
+        crate::recommendations::staff_api::LeftOutProject,
+        crate::mail_log::service::Listing,
+        crate::mail_log::service::Delivery,
+        crate::mail_log::service::Counts
     )),
     modifiers(&BearerToken),
     tags((name = "admin", description = "工作人员管理接口：单位、用户、令牌、操作日志、项目、征集活动、报送材料（Bearer 令牌认证）"))

@@ -1,7 +1,7 @@
 //! Staff pages under `/admin` (session cookie + CSRF token). Fixed segments come before `{id}`.
 use super::AdminRoutes;
 use crate::{
-    accounts, audit_log, calendar, campaigns, imports, notices, objections, offline, progress, projects,
+    accounts, audit_log, calendar, campaigns, imports, mail_log, notices, objections, offline, progress, projects,
     recommendations, reports, tokens, units, users,
 };
 
@@ -29,6 +29,7 @@ pub fn register(r: &mut AdminRoutes) {
         .post("/admin/tokens", tokens::pages::create_page)
         .post("/admin/tokens/{id}/revoke", tokens::pages::revoke_page);
     r.get("/admin/audit", audit_log::pages::page);
+    r.get("/admin/mail", mail_log::pages::page);
     r.get("/admin/campaigns", campaigns::staff_pages::list)
         .get("/admin/campaigns/new", campaigns::staff_pages::new_form)
         .post("/admin/campaigns", campaigns::staff_pages::create)

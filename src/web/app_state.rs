@@ -22,6 +22,8 @@ pub struct AppState {
     pub test_clock: Option<crate::clock::ManualClock>,
     /// What `GET /metrics` reports.
     pub metrics: Arc<super::metrics::Metrics>,
+    /// Where mail is posted; closed when no SMTP server is configured.
+    pub mail: crate::mail::Postbox,
 }
 
 impl AppState {

@@ -21,7 +21,7 @@ pub struct NavItem {
 }
 
 /// The navigation, in order. An item shows only when its page is registered and the role may use it.
-const NAV: [(&str, &str, &[Role]); 12] = [
+const NAV: [(&str, &str, &[Role]); 13] = [
     ("/admin", "工作台", &[Role::Admin, Role::Handler, Role::Viewer]),
     ("/admin/projects", "项目", &[Role::Admin, Role::Handler, Role::Viewer]),
     ("/admin/notices", "公示", &[Role::Admin, Role::Handler, Role::Viewer]),
@@ -34,6 +34,7 @@ const NAV: [(&str, &str, &[Role]); 12] = [
     ("/admin/users", "用户", &[Role::Admin]),
     ("/admin/tokens", "API令牌", &[Role::Admin, Role::Handler, Role::Viewer]),
     ("/admin/audit", "操作日志", &[Role::Admin]),
+    ("/admin/mail", "邮件记录", &[Role::Admin]),
 ];
 
 fn nav(actor: &Actor, path: &str, staff_routes: &StaffRoutes) -> Vec<NavItem> {
@@ -125,4 +126,43 @@ pub fn see_other(location: &str) -> HttpResponse {
 fn staff_routes_of(req: &HttpRequest) -> &StaffRoutes {
     static NONE: StaffRoutes = StaffRoutes::empty();
     req.app_data::<Data<AppState>>().map_or(&NONE, |state| state.staff_routes)
+}
+
+/// The previous and next page links of a paged staff list at `path`, keeping its filters
+/// (those with a value): `(None, …)` on the first page, `(…, None)` on the last.
+#[must_use]
+pub fn pager(
+    path: &str,
+    filters: &[(&str, Option<String>)],
+    page: u64,
+    pages: u64,
+) -> (Option<String>, Option<String>) {
+    let link = |n: u64| {
+        let mut q = url::form_urlencoded::Serializer::new(String::new());
+        for (name, value) in filters {
+            if let Some(value) = value {
+                q.append_pair(name, value);
+            }
+        }
+        q.append_pair("page", &n.to_string());
+        format!("{path}?{}", q.finish())
+    };
+    ((page > 1).then(|| link(page - 1)), (page < pages).then(|| link(page + 1)))
+}
+
+#[cfg(test)]
+mod pager_tests {
+    use super::pager;
+
+    #[test]
+    fn pages_link_to_their_neighbours_keeping_the_filters() {
+        let filters = [("state", Some("failed".to_owned())), ("unit", None)];
+        assert_eq!(pager("/admin/mail", &filters, 1, 1), (None, None));
+        assert_eq!(
+            pager("/admin/mail", &filters, 2, 3),
+            (Some("/admin/mail?state=failed&page=1".into()), Some("/admin/mail?state=failed&page=3".into()))
+        );
+        let odd = [("action", Some("a&b=c".to_owned()))];
+        assert_eq!(pager("/admin/audit", &odd, 1, 2).1.as_deref(), Some("/admin/audit?action=a%26b%3Dc&page=2"));
+    }
 }

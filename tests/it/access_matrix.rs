@@ -450,6 +450,14 @@ pub fn cases() -> Vec<Case> {
             request: |_, _| Req::path("/api/v1/admin/audit"),
             expect: admin_list,
         },
+        // Delivery log.
+        Case { method: "GET", pattern: "/admin/mail", request: |_, _| Req::path("/admin/mail"), expect: admin_list },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/admin/mail",
+            request: |_, _| Req::path("/api/v1/admin/mail"),
+            expect: admin_list,
+        },
     ]
     .into_iter()
     .chain(project_cases())
@@ -463,6 +471,7 @@ pub fn cases() -> Vec<Case> {
 const CANARY_UNIT: &str = "金川测试区总工会";
 const CANARY_USER: &str = "靶子用户甲";
 const CANARY_AUDIT: &str = "靶子审计记录";
+const CANARY_MAIL: &str = "金丝雀邮件主题";
 const CANARY_PROJECT: &str = "靶子项目甲";
 
 /// A project draft that passes validation.
@@ -688,11 +697,21 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<(Caller, String)>) {
         ..Default::default()
     };
     record(&app.db, entry, now).await.unwrap();
+    let letter = gongshi::mail::Letter { subject: CANARY_MAIL.into(), ..Default::default() };
+    let mail = gongshi::mail::Mail {
+        kind: "objection.received",
+        to: "canary@example.cn".into(),
+        letter,
+        unit_id: Some(own),
+        objection_id: None,
+    };
+    gongshi::mail::outbox::write(&app.db, &app.state.secrets.sealer, "example.cn", mail, now).await.unwrap();
     let notices = crate::notices_admin::matrix_fixture(app, own).await;
     let projects = project_fixture(app, own, city).await;
     let objections = crate::objections_matrix::fixture(app, "MATRIX-OBJ", own).await;
     let reports = crate::reports_matrix::fixture(app, own).await;
-    let mut canaries: Vec<String> = [CANARY_UNIT, "CANARY-O", CANARY_USER, CANARY_AUDIT].map(String::from).to_vec();
+    let mut canaries: Vec<String> =
+        [CANARY_UNIT, "CANARY-O", CANARY_USER, CANARY_AUDIT, CANARY_MAIL].map(String::from).to_vec();
     canaries.extend(objections.canaries.iter().cloned());
     canaries.push(CANARY_PROJECT.to_owned());
     let fixture = Fixture {

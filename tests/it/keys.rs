@@ -273,7 +273,7 @@ db_test!(a_rotated_key_opens_everything_and_the_old_key_nothing, |app| {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("重新加密 1 件异议人身份信息和 2 个密钥"), "{said}");
+    assert!(said.contains("重新加密 1 件异议人身份信息、0 个待发邮件地址和 2 个密钥"), "{said}");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;

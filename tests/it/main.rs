@@ -3,6 +3,7 @@
 #![expect(clippy::unwrap_used, reason = "test helpers, like the tests, fail loudly on what they do not expect")]
 mod fixtures;
 mod helpers;
+mod smtp_server;
 
 mod access_matrix;
 mod accounts;
@@ -33,6 +34,7 @@ mod ledger;
 mod loadgen;
 mod logging;
 mod login_limits;
+mod mail_crash;
 mod metrics;
 mod migrations;
 mod notice_bundle;

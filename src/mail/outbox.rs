@@ -1,0 +1,237 @@
+//! The outbox table: writing a message, claiming it for sending, and recording how it went.
+//!
+//! A message is `pending` until an instance claims it (`sending`, with a lease), then `sent`
+//! once the SMTP server has accepted it, or back to `pending` with a later attempt time after a
+//! failure, or `failed` once it has failed for good. A claim whose lease ran out (its instance
+//! died mid-send) is taken again: the SMTP server never accepted a message whose sender died
+//! before the end of its data, so sending it again delivers it once.
+use super::Mail;
+use crate::error::{AppError, AppResult};
+use crate::keys::Sealer;
+use chrono::{DateTime, Duration, Utc};
+use entity::mail_outbox::{self, Column as Col};
+use sea_orm::sea_query::{Expr, ExprTrait};
+use sea_orm::{
+    ActiveModelTrait, ActiveValue::Set, ColumnTrait, Condition, ConnectionTrait, EntityTrait, QueryFilter, QueryOrder,
+    QuerySelect,
+};
+
+pub const PENDING: &str = "pending";
+pub const SENDING: &str = "sending";
+pub const SENT: &str = "sent";
+pub const FAILED: &str = "failed";
+
+/// After this many attempts a message is given up (about a day with [`backoff`]).
+pub const MAX_ATTEMPTS: i32 = 12;
+
+/// How long after the `attempts`-th failure the next attempt is: 1, 2, 4, … minutes, at most
+/// six hours.
+#[must_use]
+pub fn backoff(attempts: i32) -> Duration {
+    let minutes = 1i64 << attempts.clamp(1, 10).saturating_sub(1);
+    Duration::minutes(Ord::min(minutes, 360))
+}
+
+fn place(message_id: &str) -> String {
+    format!("mail_outbox.recipient#{message_id}")
+}
+
+/// `zhang@example.org` as the delivery log shows it: `z***@example.org`.
+#[must_use]
+pub fn masked(address: &str) -> String {
+    match address.rsplit_once('@') {
+        Some((local, domain)) => {
+            let first: String = local.chars().take(1).collect();
+            format!("{first}***@{domain}")
+        }
+        None => "***".to_owned(),
+    }
+}
+
+/// A new Message-ID: unique, and kept for every attempt so a receiver sees one message.
+fn new_message_id(from_domain: &str) -> String {
+    format!("<{}@{from_domain}>", uuid::Uuid::now_v7().simple())
+}
+
+/// Writes `mail` as a pending message, due at once; its Message-ID names `domain` (the
+/// server's public host).
+///
+/// # Errors
+/// Database failure.
+pub async fn write<C: ConnectionTrait>(
+    db: &C,
+    sealer: &Sealer,
+    domain: &str,
+    mail: Mail,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let message_id = new_message_id(domain);
+    mail_outbox::ActiveModel {
+        recipient_sealed: Set(Some(sealer.seal_text(&place(&message_id), &mail.to))),
+        recipient_masked: Set(masked(&mail.to)),
+        message_id: Set(message_id),
+        kind: Set(mail.kind.to_owned()),
+        unit_id: Set(mail.unit_id),
+        objection_id: Set(mail.objection_id),
+        subject: Set(mail.letter.subject_line()),
+        body_text: Set(mail.letter.text()),
+        body_html: Set(mail.letter.html()),
+        state: Set(PENDING.to_owned()),
+        attempts: Set(0),
+        next_attempt_at: Set(now),
+        claimed_by: Set(None),
+        claimed_until: Set(None),
+        created_at: Set(now),
+        sent_at: Set(None),
+        last_error: Set(None),
+        smtp_reply: Set(None),
+        ..Default::default()
+    }
+    .insert(db)
+    .await?;
+    Ok(())
+}
+
+/// Due now: pending and its time has come, or claimed by an instance whose lease ran out.
+fn due(now: DateTime<Utc>) -> Condition {
+    Condition::any()
+        .add(Condition::all().add(Col::State.eq(PENDING)).add(Col::NextAttemptAt.lte(now)))
+        .add(Condition::all().add(Col::State.eq(SENDING)).add(Col::ClaimedUntil.lt(now)))
+}
+
+/// Claims the oldest due message for `instance`, if any. The claim is one conditional UPDATE,
+/// so of two instances reaching for the same message only one gets it (the other looks again).
+/// A sender holds one claim at a time: a crash strands one message, not a batch.
+///
+/// # Errors
+/// Database failure.
+pub async fn claim_next<C: ConnectionTrait>(
+    db: &C,
+    instance: &str,
+    now: DateTime<Utc>,
+    lease: Duration,
+) -> AppResult<Option<mail_outbox::Model>> {
+    loop {
+        let next: Option<i32> = mail_outbox::Entity::find()
+            .select_only()
+            .column(Col::Id)
+            .filter(due(now))
+            .order_by_asc(Col::Id)
+            .into_tuple()
+            .one(db)
+            .await?;
+        let Some(id) = next else { return Ok(None) };
+        let taken = mail_outbox::Entity::update_many()
+            .col_expr(Col::State, Expr::value(SENDING))
+            .col_expr(Col::ClaimedBy, Expr::value(instance))
+            .col_expr(Col::ClaimedUntil, Expr::value(now + lease))
+            .col_expr(Col::Attempts, Expr::col(Col::Attempts).add(1))
+            .filter(Col::Id.eq(id))
+            .filter(due(now))
+            .exec(db)
+            .await?;
+        if taken.rows_affected == 1 {
+            return Ok(mail_outbox::Entity::find_by_id(id).one(db).await?);
+        }
+    }
+}
+
+/// The recipient of a claimed message.
+///
+/// # Errors
+/// `Internal` when the address was erased or sealed under another key.
+pub fn recipient(sealer: &Sealer, row: &mail_outbox::Model) -> AppResult<String> {
+    let envelope = row.recipient_sealed.as_deref().ok_or_else(|| AppError::internal("recipient already erased"))?;
+    sealer.open_text(&place(&row.message_id), envelope).map_err(|e| AppError::internal(format!("mail recipient: {e}")))
+}
+
+/// Records that the SMTP server took the message: sent, and the address erased. Only the
+/// instance holding the claim records it.
+///
+/// # Errors
+/// Database failure.
+pub async fn mark_sent<C: ConnectionTrait>(
+    db: &C,
+    id: i32,
+    instance: &str,
+    reply: &str,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    mail_outbox::Entity::update_many()
+        .col_expr(Col::State, Expr::value(SENT))
+        .col_expr(Col::SentAt, Expr::value(now))
+        .col_expr(Col::SmtpReply, Expr::value(reply))
+        .col_expr(Col::RecipientSealed, Expr::value(Option::<String>::None))
+        .col_expr(Col::ClaimedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .col_expr(Col::LastError, Expr::value(Option::<String>::None))
+        .filter(Col::Id.eq(id))
+        .filter(Col::ClaimedBy.eq(instance))
+        .exec(db)
+        .await?;
+    Ok(())
+}
+
+/// Records a failed attempt: tried again after [`backoff`], or given up (address erased) when
+/// the failure is permanent or the attempts are spent.
+///
+/// # Errors
+/// Database failure.
+pub async fn mark_failed<C: ConnectionTrait>(
+    db: &C,
+    row: &mail_outbox::Model,
+    instance: &str,
+    error: &str,
+    permanent: bool,
+    now: DateTime<Utc>,
+) -> AppResult<()> {
+    let give_up = permanent || row.attempts >= MAX_ATTEMPTS;
+    let mut update = mail_outbox::Entity::update_many()
+        .col_expr(Col::LastError, Expr::value(error))
+        .col_expr(Col::ClaimedUntil, Expr::value(Option::<DateTime<Utc>>::None))
+        .filter(Col::Id.eq(row.id))
+        .filter(Col::ClaimedBy.eq(instance));
+    update = if give_up {
+        update
+            .col_expr(Col::State, Expr::value(FAILED))
+            .col_expr(Col::RecipientSealed, Expr::value(Option::<String>::None))
+    } else {
+        update
+            .col_expr(Col::State, Expr::value(PENDING))
+            .col_expr(Col::NextAttemptAt, Expr::value(now + backoff(row.attempts)))
+    };
+    update.exec(db).await?;
+    Ok(())
+}
+
+/// Seals every waiting recipient under `new` instead of `old` (key rotation); returns how many.
+///
+/// # Errors
+/// An address `old` cannot open; database failure.
+pub async fn reseal<C: ConnectionTrait>(db: &C, old: &Sealer, new: &Sealer) -> AppResult<usize> {
+    let rows = mail_outbox::Entity::find().filter(Col::RecipientSealed.is_not_null()).all(db).await?;
+    for row in &rows {
+        let address = recipient(old, row)?;
+        let mut active: mail_outbox::ActiveModel = row.clone().into();
+        active.recipient_sealed = Set(Some(new.seal_text(&place(&row.message_id), &address)));
+        active.update(db).await?;
+    }
+    Ok(rows.len())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_to_six_hours() {
+        let minutes: Vec<i64> = (1..=12).map(|n| backoff(n).num_minutes()).collect();
+        assert_eq!(minutes, [1, 2, 4, 8, 16, 32, 64, 128, 256, 360, 360, 360]);
+    }
+
+    #[test]
+    fn the_log_shows_only_the_first_letter_and_the_domain() {
+        assert_eq!(masked("zhangsan@example.org"), "z***@example.org");
+        assert_eq!(masked("张三@例子.中国"), "张***@例子.中国");
+        assert_eq!(masked("nonsense"), "***");
+    }
+}
