@@ -8,6 +8,7 @@
 use crate::audit::Who;
 use crate::china_time::{day_of, instant_on};
 use crate::error::{AppError, AppResult};
+use crate::mail::Postbox;
 use crate::notices::Level;
 use crate::notices::generate::{GenerateRequest, generate, start_correction};
 use crate::notices::publish::{PublishRequest, publish, withdraw};
@@ -607,6 +608,7 @@ impl Ctx<'_> {
             category: by.category.to_owned(),
             content: by.content.to_owned(),
             declaration: true,
+            notify_by_email: false,
         };
         let filing = input
             .validate(&notice.project_ids())
@@ -625,7 +627,7 @@ impl Ctx<'_> {
             }
         };
         let txn = crate::db::begin_write(self.db).await?;
-        let recorded = record(&txn, &case, self.keys).await?;
+        let recorded = record(&txn, &case, self.keys, &Postbox::closed("")).await?;
         txn.commit().await?;
         Ok(recorded.objection.id)
     }
@@ -642,7 +644,8 @@ impl Ctx<'_> {
             objector_note: Some(note.to_owned()),
             public_summary: to.is_closed().then(|| note.to_owned()),
         };
-        apply_move(&txn, case, &req, None, self.at).await?;
+        // The demo's past is not mailed to anyone.
+        apply_move(&txn, &Postbox::closed(""), case, &req, None, self.at).await?;
         txn.commit().await?;
         Ok(())
     }

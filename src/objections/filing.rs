@@ -64,6 +64,10 @@ pub struct FilingInput {
     #[serde(default)]
     #[schema(required)]
     pub declaration: bool,
+    /// Tell the objector by e-mail (to `email`) of each step of the handling, when the server
+    /// sends mail
+    #[serde(default)]
+    pub notify_by_email: bool,
 }
 
 /// Who objects. Stored apart from the case, shown only to the staff handling it.
@@ -85,6 +89,8 @@ pub struct Filing {
     pub project_id: Option<i32>,
     pub category: Category,
     pub content: String,
+    /// The objector asked to be told of each step by e-mail (and gave an address).
+    pub notify_by_email: bool,
 }
 
 impl Filing {
@@ -240,13 +246,21 @@ impl FilingInput {
         } else if content.chars().count() > MAX_CONTENT_CHARS {
             fail("content", "异议内容不能超过5000字");
         }
+        if self.notify_by_email && identity.email.is_none() {
+            fail("notify_by_email", "要接收邮件通知，请填写电子邮箱");
+        }
         if !self.declaration {
             fail("declaration", "请确认所填内容真实，并承担相应责任");
         }
         match (kind, project_id, category) {
-            (Some(objector_kind), Some(project_id), Some(category)) if errors.is_empty() => {
-                Ok(Filing { objector_kind, identity, project_id, category, content })
-            }
+            (Some(objector_kind), Some(project_id), Some(category)) if errors.is_empty() => Ok(Filing {
+                objector_kind,
+                identity,
+                project_id,
+                category,
+                content,
+                notify_by_email: self.notify_by_email,
+            }),
             _ => Err(crate::error::labelled(errors, FIELD_LABELS)),
         }
     }

@@ -6,6 +6,7 @@
 //! transaction has committed. Nobody is ever told "received" before it is on disk.
 use super::service::{self, NewCase, Recorded};
 use crate::error::{AppError, AppResult};
+use crate::mail::Postbox;
 use crate::secrets::Secrets;
 use crate::web::AppState;
 use crate::web::metrics::Metrics;
@@ -32,9 +33,9 @@ pub struct Writer {
 impl Writer {
     /// Starts the writer task on the current runtime.
     #[must_use]
-    pub fn spawn(db: DatabaseConnection, keys: Arc<Secrets>, metrics: Arc<Metrics>) -> Self {
+    pub fn spawn(db: DatabaseConnection, keys: Arc<Secrets>, postbox: Postbox, metrics: Arc<Metrics>) -> Self {
         let (jobs, rx) = mpsc::unbounded_channel();
-        tokio::spawn(run(db, keys, metrics, rx));
+        tokio::spawn(run(CaseStore { db, keys, postbox }, metrics, rx));
         Self { jobs }
     }
 
@@ -66,16 +67,25 @@ pub fn for_app(state: &AppState) -> Writer {
     {
         return writer.clone();
     }
-    let writer = Writer::spawn(state.db.clone(), state.secrets.clone(), state.metrics.clone());
+    let writer = Writer::spawn(state.db.clone(), state.secrets.clone(), state.mail.clone(), state.metrics.clone());
     writers.insert(key, (Arc::downgrade(&state.settings), writer.clone()));
     writer
 }
 
-async fn run(db: DatabaseConnection, keys: Arc<Secrets>, metrics: Arc<Metrics>, mut rx: mpsc::UnboundedReceiver<Job>) {
+/// What recording a case needs: the database, the keys that seal and sign it, and the postbox
+/// its first message (if the objector asked for mail) goes into.
+struct CaseStore {
+    db: DatabaseConnection,
+    keys: Arc<Secrets>,
+    postbox: Postbox,
+}
+
+async fn run(store: CaseStore, metrics: Arc<Metrics>, mut rx: mpsc::UnboundedReceiver<Job>) {
     let mut batch = Vec::with_capacity(MAX_BATCH);
     while rx.recv_many(&mut batch, MAX_BATCH).await > 0 {
         metrics.commit_batch(batch.len());
-        commit_batch(&db, &keys, std::mem::take(&mut batch)).await;
+        commit_batch(&store, std::mem::take(&mut batch)).await;
+        store.postbox.wake();
     }
 }
 
@@ -83,8 +93,8 @@ async fn run(db: DatabaseConnection, keys: Arc<Secrets>, metrics: Arc<Metrics>, 
 /// submission fail (or the commit itself), nothing of the batch is kept and each submission
 /// is tried once more in a transaction of its own, so one bad submission costs the others only
 /// time, never their record.
-async fn commit_batch(db: &DatabaseConnection, keys: &Secrets, jobs: Vec<Job>) {
-    match record_all(db, keys, &jobs).await {
+async fn commit_batch(store: &CaseStore, jobs: Vec<Job>) {
+    match record_all(store, &jobs).await {
         Ok(recorded) => {
             for (job, r) in jobs.into_iter().zip(recorded) {
                 let _ = job.reply.send(Ok(r));
@@ -94,7 +104,7 @@ async fn commit_batch(db: &DatabaseConnection, keys: &Secrets, jobs: Vec<Job>) {
         // meanwhile under the same idempotency key, and answers with it.
         Err(_) => {
             for job in jobs {
-                let outcome = record_all(db, keys, std::slice::from_ref(&job)).await.and_then(|r| {
+                let outcome = record_all(store, std::slice::from_ref(&job)).await.and_then(|r| {
                     r.into_iter().next().ok_or_else(|| AppError::internal("a recorded batch of one was empty"))
                 });
                 let _ = job.reply.send(outcome);
@@ -103,12 +113,12 @@ async fn commit_batch(db: &DatabaseConnection, keys: &Secrets, jobs: Vec<Job>) {
     }
 }
 
-async fn record_all(db: &DatabaseConnection, keys: &Secrets, jobs: &[Job]) -> AppResult<Vec<Recorded>> {
-    let txn = crate::db::begin_write(db).await?;
+async fn record_all(store: &CaseStore, jobs: &[Job]) -> AppResult<Vec<Recorded>> {
+    let txn = crate::db::begin_write(&store.db).await?;
     let mut recorded = Vec::with_capacity(jobs.len());
     let mut tail = crate::ledger::Tail::default();
     for job in jobs {
-        recorded.push(service::record_in(&txn, &mut tail, &job.case, keys).await?);
+        recorded.push(service::record_in(&txn, &mut tail, &job.case, &store.keys, &store.postbox).await?);
     }
     txn.commit().await?;
     Ok(recorded)

@@ -9,6 +9,7 @@ pub mod group_commit;
 pub mod identity;
 pub mod ledger;
 pub mod lookup;
+pub mod notify;
 pub mod openapi;
 pub mod pages;
 pub mod queue;

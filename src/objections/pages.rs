@@ -55,7 +55,8 @@ pub async fn form(
             .unwrap_or_default(),
         ..Default::default()
     };
-    let page = FormPage::new(&notice, now, &values, &[], new_idempotency_key(), csrf::token(&req));
+    let mut page = FormPage::new(&notice, now, &values, &[], new_idempotency_key(), csrf::token(&req));
+    page.mail_enabled = state.mail.enabled();
     Ok(private_html(StatusCode::OK, render("objections/form.html", &page)?))
 }
 
@@ -82,7 +83,8 @@ pub async fn file(
     match outcome {
         Outcome::Invalid(errors) => {
             let key = key.unwrap_or_else(new_idempotency_key);
-            let page = FormPage::new(&notice, state.now(), &typed, &errors, key, csrf::token(&req));
+            let mut page = FormPage::new(&notice, state.now(), &typed, &errors, key, csrf::token(&req));
+            page.mail_enabled = state.mail.enabled();
             Ok(private_html(StatusCode::UNPROCESSABLE_ENTITY, render("objections/form.html", &page)?))
         }
         Outcome::Recorded { recorded, .. } => {
@@ -110,15 +112,25 @@ fn receipt_page(state: &AppState, recorded: &super::service::Recorded) -> AppRes
     let receipt = receipts::open(&recorded.objection.signature, &key).map_err(AppError::internal)?;
     let verify_url = verify_url(state, &recorded.objection.signature);
     let qr = qr_svg(&verify_url);
-    ReceiptPage::new(recorded, &receipt, verify_url, qr)
+    let mut page = ReceiptPage::new(recorded, &receipt, verify_url, qr)?;
+    page.email_updates = recorded.objection.notify_by_email && state.mail.enabled();
+    Ok(page)
 }
 
 fn verify_url(state: &AppState, token: &str) -> String {
     state.settings.absolute_url(&format!("/receipts/verify?token={token}"))
 }
 
-pub async fn lookup_form(req: HttpRequest) -> PageResult<HttpResponse> {
-    let page = LookupPage { title: "异议查询", csrf_token: csrf::token(&req), code: "", asked: false, case: None };
+#[derive(Deserialize)]
+pub struct LookupQuery {
+    /// The receipt code, from the link in a message to the objector; never the key.
+    code: Option<String>,
+}
+
+pub async fn lookup_form(req: HttpRequest, query: Query<LookupQuery>) -> PageResult<HttpResponse> {
+    let code = query.code.as_deref().and_then(super::codes::parse_receipt_code).unwrap_or_default();
+    let page =
+        LookupPage { title: "异议查询", csrf_token: csrf::token(&req), code: &code, asked: false, case: None };
     Ok(private_html(StatusCode::OK, render("objections/lookup.html", &page)?))
 }
 

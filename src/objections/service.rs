@@ -9,6 +9,7 @@ use super::{Channel, RefusalReason, SealedLetter, Status};
 use crate::china_time::{datetime_zh, rfc3339_china};
 use crate::error::{AppError, AppResult};
 use crate::ledger::Tail;
+use crate::mail::Postbox;
 use crate::notices::PublishedNotice;
 use crate::receipts::Receipt;
 use crate::secrets::Secrets;
@@ -185,8 +186,13 @@ impl Recorded {
 ///
 /// # Errors
 /// Database failure.
-pub async fn record<C: ConnectionTrait>(db: &C, case: &NewCase, keys: &Secrets) -> AppResult<Recorded> {
-    record_in(db, &mut Tail::default(), case, keys).await
+pub async fn record<C: ConnectionTrait>(
+    db: &C,
+    case: &NewCase,
+    keys: &Secrets,
+    postbox: &Postbox,
+) -> AppResult<Recorded> {
+    record_in(db, &mut Tail::default(), case, keys, postbox).await
 }
 
 /// [`record`], continuing the ledger from `tail`: the group-commit writer records a batch in
@@ -199,6 +205,7 @@ pub async fn record_in<C: ConnectionTrait>(
     tail: &mut Tail,
     case: &NewCase,
     keys: &Secrets,
+    postbox: &Postbox,
 ) -> AppResult<Recorded> {
     if let Some(existing) = find_by_idempotency(db, case.idempotency_key.as_deref()).await? {
         if existing.lookup_key_hash != lookup_key_hash(&case.lookup_key) {
@@ -249,6 +256,7 @@ pub async fn record_in<C: ConnectionTrait>(
         concluded_at: Set(None),
         idempotency_key: Set(case.idempotency_key.clone()),
         signature: Set(receipt.seal(&keys.signing_seed)),
+        notify_by_email: Set(case.filing.notify_by_email),
         ..Default::default()
     }
     .insert(db)
@@ -266,6 +274,7 @@ pub async fn record_in<C: ConnectionTrait>(
     )
     .await?;
     let objection = first_events(db, tail, objection, case, at).await?;
+    super::notify::on_recorded(db, postbox, &objection, case.filing.identity.email.as_deref(), at).await?;
     Ok(Recorded { objection, lookup_key: case.lookup_key.clone(), replayed: false })
 }
 

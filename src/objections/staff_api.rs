@@ -64,7 +64,7 @@ pub async fn transition(
     };
     let request = TransitionRequest::parse(&body.to, body.reason.as_deref().unwrap_or_default(), notes)
         .map_err(AppError::Validation)?;
-    workflow::transition(&state.db, &actor, *id, &request, state.now()).await?;
+    workflow::transition(&state.db, &state.mail, &actor, *id, &request, state.now()).await?;
     Ok(HttpResponse::Ok().json(queue::detail(&state.db, &actor, *id, state.now()).await?))
 }
 
@@ -119,6 +119,9 @@ pub struct RegisterBody {
     category: String,
     #[serde(default)]
     content: String,
+    /// The objector asked to be told of each step by e-mail (needs `email`)
+    #[serde(default)]
+    notify_by_email: bool,
 }
 
 pub async fn register(
@@ -140,12 +143,13 @@ pub async fn register(
             category: b.category,
             content: b.content,
             declaration: true,
+            notify_by_email: b.notify_by_email,
         },
         channel: b.channel,
         claimed_at: b.claimed_at,
         postmarked_on: b.postmarked_on,
     };
-    let recorded = workflow::register(&state.db, &state.secrets, &actor, *id, &input, state.now()).await?;
+    let recorded = workflow::register(&state.db, &state.secrets, &state.mail, &actor, *id, &input, state.now()).await?;
     state.metrics.objection_filed(crate::web::metrics::FiledBy::Staff);
     let o = &recorded.objection;
     Ok(HttpResponse::Created().insert_header((CACHE_CONTROL, "no-store")).json(json!({

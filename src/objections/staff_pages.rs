@@ -117,7 +117,9 @@ pub async fn transition(
     };
     let parsed = TransitionRequest::parse(&form.to, &form.reason, notes);
     let outcome = match parsed {
-        Ok(request) => workflow::transition(&state.db, &actor, *id, &request, state.now()).await.map(|_| ()),
+        Ok(request) => {
+            workflow::transition(&state.db, &state.mail, &actor, *id, &request, state.now()).await.map(|_| ())
+        }
         Err(errors) => Err(AppError::Validation(errors)),
     };
     match outcome {
@@ -224,6 +226,8 @@ struct RegisterPage<'a> {
     registered: Option<Registered>,
     /// How the chosen notice's rules judge a letter: 邮戳日期 or 收到日期.
     letters_by: Option<&'static str>,
+    /// Whether the server sends mail, so staff can note that the objector wants e-mail updates.
+    mail_enabled: bool,
 }
 
 #[derive(Serialize)]
@@ -287,6 +291,7 @@ async fn register_page(
         error_list: errors,
         registered,
         letters_by,
+        mail_enabled: state.mail.enabled(),
     };
     let status = if errors.is_empty() { StatusCode::OK } else { StatusCode::UNPROCESSABLE_ENTITY };
     render_with_status(req, actor, status, "objections/admin_register.html", &page)
@@ -314,6 +319,9 @@ pub struct RegisterForm {
     claimed_at: String,
     #[serde(default)]
     postmarked_on: String,
+    /// A checkbox: present when ticked. Read here, not in the flattened filing, because a form
+    /// value reaches a flattened field as text.
+    notify_by_email: Option<String>,
     #[serde(flatten)]
     filing: FilingInput,
 }
@@ -326,7 +334,7 @@ pub async fn register(
 ) -> PageResult<HttpResponse> {
     let form = form.into_inner();
     let input = RegistrationInput {
-        filing: form.filing,
+        filing: FilingInput { notify_by_email: form.notify_by_email.is_some(), ..form.filing },
         channel: form.channel,
         claimed_at: form.claimed_at,
         postmarked_on: form.postmarked_on,
@@ -335,7 +343,7 @@ pub async fn register(
         let errors = [FieldError::new("notice_id", "请选择公示")];
         return Ok(register_page(&state, &req, &actor, &input, None, &errors, None).await?);
     };
-    match workflow::register(&state.db, &state.secrets, &actor, notice_id, &input, state.now()).await {
+    match workflow::register(&state.db, &state.secrets, &state.mail, &actor, notice_id, &input, state.now()).await {
         Ok(recorded) => {
             state.metrics.objection_filed(crate::web::metrics::FiledBy::Staff);
             let registered = Registered {

@@ -119,6 +119,7 @@ fn from_fields(
             "category" => input.category = value,
             "content" => input.content = value,
             "declaration" => input.declaration = matches!(value.trim(), "true" | "on" | "1" | "yes"),
+            "notify_by_email" => input.notify_by_email = matches!(value.trim(), "true" | "on" | "1" | "yes"),
             _ => {
                 extra.insert(name, value);
             }

@@ -63,6 +63,8 @@ pub struct FormPage<'a> {
     pub max_content: usize,
     /// Who may object and how, as the notice's rules say.
     pub rules_hint: String,
+    /// Whether the server sends mail, so the form offers to tell the objector by e-mail.
+    pub mail_enabled: bool,
 }
 
 impl<'a> FormPage<'a> {
@@ -92,6 +94,7 @@ impl<'a> FormPage<'a> {
             csrf_token,
             max_content: MAX_CONTENT_CHARS,
             rules_hint: form_hint(&notice.rules()),
+            mail_enabled: false,
         }
     }
 }
@@ -137,6 +140,8 @@ pub struct ReceiptPage {
     pub verify_url: String,
     pub qr_svg: String,
     pub replayed: bool,
+    /// The objector asked to be told by e-mail, and this server sends mail.
+    pub email_updates: bool,
 }
 
 impl ReceiptPage {
@@ -166,6 +171,7 @@ impl ReceiptPage {
             verify_url,
             qr_svg,
             replayed: recorded.replayed,
+            email_updates: false,
         })
     }
 }

@@ -10,6 +10,7 @@ use crate::audit;
 use crate::campaigns::{LettersBy, NoticeRules};
 use crate::china_time::datetime_zh;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::mail::Postbox;
 use chrono::{DateTime, NaiveDate, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Asia::Shanghai;
 use entity::{notices, objections, objector_identities, users};
@@ -111,6 +112,7 @@ fn move_error(e: &MoveError) -> AppError {
 /// `Validation` for a missing or unexpected reason; access refusals; database failure.
 pub async fn transition(
     db: &DatabaseConnection,
+    postbox: &Postbox,
     actor: &Actor,
     id: i32,
     req: &TransitionRequest,
@@ -120,12 +122,13 @@ pub async fn transition(
     let txn = crate::db::begin_write(db).await?;
     let (case, _) = case_for(&txn, actor, Action::HandleObjection, id).await?;
     let from = Status::parse(&case.status).map_or_else(|| case.status.clone(), |s| s.label().to_owned());
-    let case = apply_move(&txn, case, req, Some(actor.user_id), now).await?;
+    let case = apply_move(&txn, postbox, case, req, Some(actor.user_id), now).await?;
     let detail = format!("{from} → {}", req.to.label());
     let mut entry = actor.audit("objection.transition", "objection", Some(case.id.to_string()));
     entry.detail = Some(detail);
     audit::record(&txn, entry, now).await?;
     txn.commit().await?;
+    postbox.wake();
     Ok(case)
 }
 
@@ -137,6 +140,7 @@ pub async fn transition(
 /// As [`transition`], without the access refusals.
 pub async fn apply_move<C: ConnectionTrait>(
     txn: &C,
+    postbox: &Postbox,
     case: objections::Model,
     req: &TransitionRequest,
     by: Option<i32>,
@@ -160,6 +164,7 @@ pub async fn apply_move<C: ConnectionTrait>(
     }
     let case = row.update(txn).await?;
     service::append_event(txn, &case, Some(from), req.to, by, req.internal_note.clone(), objector_note, now).await?;
+    super::notify::on_move(txn, postbox, &case, now).await?;
     Ok(case)
 }
 
@@ -332,6 +337,7 @@ pub fn parse_china_time(s: &str) -> Option<DateTime<Utc>> {
 pub async fn register(
     db: &DatabaseConnection,
     keys: &crate::secrets::Secrets,
+    postbox: &Postbox,
     actor: &Actor,
     notice_id: i32,
     input: &RegistrationInput,
@@ -359,11 +365,12 @@ pub async fn register(
     let rules = notice.rules();
     let case = registration_case(&notice, filing, arrival, Some(actor.user_id), now);
     let txn = crate::db::begin_write(db).await?;
-    let recorded = service::record(&txn, &case, keys).await?;
+    let recorded = service::record(&txn, &case, keys, postbox).await?;
     let mut entry = actor.audit("objection.register", "objection", Some(recorded.objection.id.to_string()));
     entry.detail = Some(arrival_text(&arrival, rules));
     audit::record(&txn, entry, now).await?;
     txn.commit().await?;
+    postbox.wake();
     Ok(recorded)
 }
 

@@ -34,6 +34,7 @@ mod ledger;
 mod loadgen;
 mod logging;
 mod login_limits;
+mod mail;
 mod mail_crash;
 mod metrics;
 mod migrations;
