@@ -16,23 +16,8 @@ use std::collections::HashMap;
 
 pub const XLSX_TYPE: &str = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet";
 
-/// The columns, in order.
-pub const HEADERS: [&str; 14] = [
-    "序号",
-    "项目名称",
-    "完成单位",
-    "完成人",
-    "申报条件",
-    "推荐等级",
-    "申报单位公示公示期",
-    "申报单位公示公示结果",
-    "推荐单位公示公示期",
-    "推荐单位公示公示结果",
-    "省总工会公示公示期",
-    "省总工会公示公示结果",
-    "推荐至",
-    "备注",
-];
+/// The columns, in order (report-docs prints the same sheet in the 报送材料).
+pub const HEADERS: [&str; 14] = report_docs::SUMMARY_HEADERS;
 
 /// One level's notice of a project: when, and what came of it.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

@@ -23,7 +23,9 @@ pub use model::{
     Channels, Level, ObjectionCounts, ObjectionRecord, ObjectionResult, Outcome, ProjectEntry, ReasonCount,
     ReportDocument, Verification, chinese_date,
 };
-pub use package::{FormCompleter, FormIpItem, LeftOut, RegistrationForm, SubmissionPackage, SummarySheet};
+pub use package::{
+    FormCompleter, FormIpItem, LeftOut, RegistrationForm, SUMMARY_HEADERS, SubmissionPackage, SummarySheet,
+};
 pub use pdf::{
     render_long_png, render_package_pdf, render_pdf, render_poster_pdf, render_registration_pdf, render_report_png,
     render_summary_pdf, warm_up,

@@ -61,6 +61,24 @@ pub struct FormIpItem {
     pub reference: Option<String>,
 }
 
+/// The 推荐汇总表's columns, in order: the sheet the app exports and the one the package prints.
+pub const SUMMARY_HEADERS: [&str; 14] = [
+    "序号",
+    "项目名称",
+    "完成单位",
+    "完成人",
+    "申报条件",
+    "推荐等级",
+    "申报单位公示公示期",
+    "申报单位公示公示结果",
+    "推荐单位公示公示期",
+    "推荐单位公示公示结果",
+    "省总工会公示公示期",
+    "省总工会公示公示结果",
+    "推荐至",
+    "备注",
+];
+
 /// The 推荐汇总表 as printed: a title, the unit and date, and the rows under [`Self::headers`].
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SummarySheet {
@@ -149,24 +167,7 @@ impl SubmissionPackage {
                 title: "2025年度甘肃省职工技术成果征集活动推荐汇总表".to_owned(),
                 unit_name: "凉州区总工会".to_owned(),
                 made_on: "2025年3月25日".to_owned(),
-                headers: [
-                    "序号",
-                    "项目名称",
-                    "完成单位",
-                    "完成人",
-                    "申报条件",
-                    "推荐等级",
-                    "申报单位公示公示期",
-                    "申报单位公示公示结果",
-                    "推荐单位公示公示期",
-                    "推荐单位公示公示结果",
-                    "省总工会公示公示期",
-                    "省总工会公示公示结果",
-                    "推荐至",
-                    "备注",
-                ]
-                .map(str::to_owned)
-                .to_vec(),
+                headers: SUMMARY_HEADERS.map(str::to_owned).to_vec(),
                 rows: forms.iter().map(row).collect(),
             },
             forms,

@@ -50,24 +50,7 @@ pub fn form(i: usize) -> RegistrationForm {
 }
 
 fn summary(rows: usize) -> SummarySheet {
-    let headers: Vec<String> = [
-        "序号",
-        "项目名称",
-        "完成单位",
-        "完成人",
-        "申报条件",
-        "推荐等级",
-        "申报单位公示公示期",
-        "申报单位公示公示结果",
-        "推荐单位公示公示期",
-        "推荐单位公示公示结果",
-        "省总工会公示公示期",
-        "省总工会公示公示结果",
-        "推荐至",
-        "备注",
-    ]
-    .map(str::to_owned)
-    .to_vec();
+    let headers: Vec<String> = report_docs::SUMMARY_HEADERS.map(str::to_owned).to_vec();
     let row = |i: usize| {
         let mut cells = vec![
             (i + 1).to_string(),
