@@ -1,10 +1,12 @@
 //! Jobs that must happen on time run inside the server, not in an operator's cron: erasing
-//! objectors' identities once their retention has run out, and whatever later needs a clock.
+//! objectors' identities once their retention has run out, and reminding units of handling and
+//! submission deadlines.
 //! Every instance on the database ticks once a minute; a job runs only in the instance that
 //! takes its lease (a row in `job_leases`, taken by one conditional UPDATE, so two instances
 //! never run it at once), and only when its interval has passed since it last ran — so a job
 //! missed while every server was down runs at the next start.
 use crate::error::AppResult;
+use crate::mail::Postbox;
 use chrono::{DateTime, Duration, Utc};
 use entity::job_leases;
 use sea_orm::{ConnectionTrait, DatabaseConnection, DbBackend, EntityTrait, Statement, Value};
@@ -17,15 +19,22 @@ const LEASE: Duration = Duration::minutes(10);
 pub enum Job {
     /// Erase identities whose retention period has passed (`objections::retention`).
     EraseExpiredIdentities,
+    /// Remind the handling units of deadlines, and the units above of cases past them
+    /// (`objections::reminders`).
+    HandlingReminders,
+    /// Remind units of the submission deadlines they must meet (`progress::reminders`).
+    DeadlineReminders,
 }
 
 impl Job {
-    pub const ALL: [Job; 1] = [Job::EraseExpiredIdentities];
+    pub const ALL: [Job; 3] = [Job::EraseExpiredIdentities, Job::HandlingReminders, Job::DeadlineReminders];
 
     #[must_use]
     pub fn name(self) -> &'static str {
         match self {
             Self::EraseExpiredIdentities => "erase_expired_identities",
+            Self::HandlingReminders => "handling_reminders",
+            Self::DeadlineReminders => "deadline_reminders",
         }
     }
 
@@ -33,14 +42,23 @@ impl Job {
     pub fn every(self) -> Duration {
         match self {
             Self::EraseExpiredIdentities => Duration::hours(1),
+            Self::HandlingReminders | Self::DeadlineReminders => Duration::minutes(5),
         }
     }
 
-    async fn run(self, db: &DatabaseConnection, now: DateTime<Utc>) -> AppResult<String> {
+    async fn run(self, db: &DatabaseConnection, postbox: &Postbox, now: DateTime<Utc>) -> AppResult<String> {
         match self {
             Self::EraseExpiredIdentities => {
                 let erased = crate::objections::retention::erase_expired(db, now).await?;
                 Ok(format!("erased {erased}"))
+            }
+            Self::HandlingReminders => {
+                let reminded = crate::objections::reminders::send_due(db, postbox, now).await?;
+                Ok(format!("reminded {reminded}"))
+            }
+            Self::DeadlineReminders => {
+                let reminded = crate::progress::reminders::send_due(db, postbox, now).await?;
+                Ok(format!("reminded {reminded}"))
             }
         }
     }
@@ -51,7 +69,12 @@ impl Job {
 /// # Errors
 /// Database failure taking or releasing a lease. A job's own failure is recorded as its result
 /// and logged; the other jobs still run.
-pub async fn run_due(db: &DatabaseConnection, instance: &str, now: DateTime<Utc>) -> AppResult<Vec<(Job, String)>> {
+pub async fn run_due(
+    db: &DatabaseConnection,
+    postbox: &Postbox,
+    instance: &str,
+    now: DateTime<Utc>,
+) -> AppResult<Vec<(Job, String)>> {
     let mut ran = Vec::new();
     for job in Job::ALL {
         ensure_row(db, job).await?;
@@ -63,7 +86,7 @@ pub async fn run_due(db: &DatabaseConnection, instance: &str, now: DateTime<Utc>
             finish(db, job, instance, now, None).await?;
             continue;
         }
-        let result = match job.run(db, now).await {
+        let result = match job.run(db, postbox, now).await {
             Ok(said) => said,
             Err(e) => {
                 tracing::warn!(job = job.name(), "job failed: {e}");
@@ -78,11 +101,11 @@ pub async fn run_due(db: &DatabaseConnection, instance: &str, now: DateTime<Utc>
 
 /// Ticks once at start (a job missed while down runs now) and then every minute, until the
 /// process ends.
-pub fn spawn(db: DatabaseConnection, clock: crate::clock::SharedClock) {
+pub fn spawn(db: DatabaseConnection, clock: crate::clock::SharedClock, postbox: Postbox) {
     let instance = uuid::Uuid::new_v4().to_string();
     tokio::spawn(async move {
         loop {
-            if let Err(e) = run_due(&db, &instance, clock.now()).await {
+            if let Err(e) = run_due(&db, &postbox, &instance, clock.now()).await {
                 tracing::warn!("jobs: {e}");
             }
             tokio::time::sleep(std::time::Duration::from_mins(1)).await;

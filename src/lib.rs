@@ -50,3 +50,4 @@ pub mod units;
 pub mod users;
 pub mod verify;
 pub mod web;
+pub mod workbench;

@@ -44,10 +44,10 @@ impl Application {
             .await
             .map_err(|e| anyhow::anyhow!("setup link: {e}"))?
             .map(|secret| settings.absolute_url(&format!("/setup/{secret}")));
-        if settings.run_jobs {
-            crate::jobs::spawn(db.clone(), clock.clone());
-        }
         let mail = start_mail(&settings, &db, &secrets, &clock)?;
+        if settings.run_jobs {
+            crate::jobs::spawn(db.clone(), clock.clone(), mail.clone());
+        }
         let staff_routes = routes::staff_routes();
         let metrics = Arc::default();
         let settings = Arc::new(settings);

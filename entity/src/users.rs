@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Debug, PartialEq, Eq, DeriveEntityModel, Serialize, Deserialize)]
 #[sea_orm(table_name = "users")]
+#[expect(clippy::struct_excessive_bools, reason = "a row: each flag is a column of its own")]
 pub struct Model {
     #[sea_orm(primary_key)]
     pub id: i32,
@@ -17,6 +18,14 @@ pub struct Model {
     pub created_at: DateTimeUtc,
     pub updated_at: DateTimeUtc,
     pub last_login_at: Option<DateTimeUtc>,
+    /// Where this person's reminders go; none: the home page only.
+    pub notify_email: Option<String>,
+    /// E-mail the reminders of the unit's handling deadlines (3 days, 1 day, passed).
+    pub mail_handling_reminders: bool,
+    /// E-mail when a lower unit's case passes its handling deadline (admins).
+    pub mail_escalations: bool,
+    /// E-mail three days before a submission deadline the unit must meet.
+    pub mail_deadlines: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -15,6 +15,7 @@ mod m20261220_000011_job_leases;
 mod m20261220_000012_notice_rules;
 mod m20261220_000013_calendar_keys;
 mod m20261227_000014_mail_outbox;
+mod m20261227_000015_handling_reminders;
 
 pub use m20261205_000002_public_changes::PUBLIC_TABLES;
 
@@ -38,6 +39,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261220_000012_notice_rules::Migration),
             Box::new(m20261220_000013_calendar_keys::Migration),
             Box::new(m20261227_000014_mail_outbox::Migration),
+            Box::new(m20261227_000015_handling_reminders::Migration),
         ]
     }
 }

@@ -1,8 +1,9 @@
 //! Signing in and out, and a staff member's own account page (password, other sessions).
+use super::notifications::NotificationSettings;
 use super::service;
 use crate::access::Actor;
 use crate::audit::{self, AuditEntry};
-use crate::error::{AppError, FieldError, PageResult, labelled};
+use crate::error::{AppError, AppResult, FieldError, PageResult, labelled};
 use crate::web::AppState;
 use crate::web::security::{client_ip, client_key, csrf};
 use crate::web::session;
@@ -175,11 +176,49 @@ const PASSWORD_LABELS: &[(&str, &str)] =
 struct AccountPage {
     title: &'static str,
     errors: Vec<FieldError>,
+    notifications: NotificationSettings,
+    notification_errors: Vec<FieldError>,
+    /// Whether this server sends mail at all.
+    mail_enabled: bool,
 }
 
-pub async fn account_page(req: HttpRequest, actor: Actor) -> PageResult<HttpResponse> {
-    let page = AccountPage { title: "我的账号", errors: Vec::new() };
+impl AccountPage {
+    async fn of(state: &AppState, actor: &Actor) -> AppResult<Self> {
+        let user = service::find(&state.db, actor.user_id).await?;
+        Ok(Self {
+            title: "我的账号",
+            notifications: NotificationSettings::of(&user),
+            mail_enabled: state.mail.enabled(),
+            ..Self::default()
+        })
+    }
+}
+
+pub async fn account_page(req: HttpRequest, state: Data<AppState>, actor: Actor) -> PageResult<HttpResponse> {
+    let page = AccountPage::of(&state, &actor).await?;
     Ok(crate::web::shell::render(&req, &actor, "auth/account.html", &page)?)
+}
+
+/// Saves which reminders reach the signed-in person by e-mail.
+pub async fn save_notifications(
+    req: HttpRequest,
+    state: Data<AppState>,
+    actor: Actor,
+    form: Form<NotificationSettings>,
+) -> PageResult<HttpResponse> {
+    match super::notifications::save(&state.db, &actor, &form, state.now()).await {
+        Ok(()) => {
+            flash(&req, "通知设置已保存");
+            Ok(see_other("/admin/account"))
+        }
+        Err(AppError::Validation(errors)) => {
+            let mut page = AccountPage::of(&state, &actor).await?;
+            page.notifications = form.into_inner();
+            page.notification_errors = errors;
+            Ok(render_with_status(&req, &actor, StatusCode::UNPROCESSABLE_ENTITY, "auth/account.html", &page)?)
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 #[derive(Deserialize)]
@@ -240,7 +279,8 @@ pub async fn change_password(
             Ok(see_other("/admin/account"))
         }
         Err(AppError::Validation(errors)) => {
-            let page = AccountPage { title: "我的账号", errors: labelled(errors, PASSWORD_LABELS) };
+            let mut page = AccountPage::of(&state, &actor).await?;
+            page.errors = labelled(errors, PASSWORD_LABELS);
             Ok(render_with_status(&req, &actor, StatusCode::UNPROCESSABLE_ENTITY, "auth/account.html", &page)?)
         }
         Err(e) => Err(e.into()),

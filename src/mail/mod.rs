@@ -119,6 +119,13 @@ impl Postbox {
     }
 }
 
+/// Whether `text` is one e-mail address a message can be sent to (no display name, no second
+/// address, no line break).
+#[must_use]
+pub fn is_address(text: &str) -> bool {
+    text.parse::<lettre::Address>().is_ok()
+}
+
 fn host_of(base_url: &str) -> String {
     url::Url::parse(base_url)
         .ok()

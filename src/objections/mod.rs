@@ -14,6 +14,7 @@ pub mod openapi;
 pub mod pages;
 pub mod queue;
 pub mod quota;
+pub mod reminders;
 pub mod retention;
 pub mod service;
 pub mod staff_api;

@@ -15,13 +15,13 @@ use entity::{objections, objector_identities, projects};
 use sea_orm::{ConnectionTrait, EntityTrait};
 
 /// The case as a message speaks of it.
-struct About {
-    notice_title: String,
-    unit_id: i32,
-    project_name: String,
+pub(super) struct About {
+    pub notice_title: String,
+    pub unit_id: i32,
+    pub project_name: String,
 }
 
-async fn about<C: ConnectionTrait>(db: &C, case: &objections::Model) -> AppResult<About> {
+pub(super) async fn about<C: ConnectionTrait>(db: &C, case: &objections::Model) -> AppResult<About> {
     let published = crate::notices::service::latest_published(db, case.notice_id).await?;
     let (notice_title, unit_id) = match published {
         Some(p) => (p.revision.title, p.notice.unit_id),

@@ -7,6 +7,7 @@ pub mod api;
 pub mod holidays;
 pub mod pages;
 pub mod planner;
+pub mod reminders;
 pub mod standings;
 
 use crate::access::{Action, Actor, Scope, policy};

@@ -2,14 +2,15 @@
 use super::AdminRoutes;
 use crate::{
     accounts, audit_log, calendar, campaigns, imports, mail_log, notices, objections, offline, progress, projects,
-    recommendations, reports, tokens, units, users,
+    recommendations, reports, tokens, units, users, workbench,
 };
 
 pub fn register(r: &mut AdminRoutes) {
-    r.get("/admin", units::workbench::dashboard)
+    r.get("/admin", workbench::dashboard)
         .get("/admin/account", accounts::pages::account_page)
         .post("/admin/account/password", accounts::pages::change_password)
-        .post("/admin/account/sessions/end", accounts::pages::end_other_sessions);
+        .post("/admin/account/sessions/end", accounts::pages::end_other_sessions)
+        .post("/admin/account/notifications", accounts::pages::save_notifications);
     r.get("/admin/units", units::pages::list)
         .get("/admin/units/new", units::pages::new_form)
         .post("/admin/units", units::pages::create)

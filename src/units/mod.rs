@@ -3,7 +3,6 @@
 pub mod api;
 pub mod pages;
 pub mod service;
-pub mod workbench;
 
 use crate::error::{AppError, AppResult, FieldError};
 use serde::{Deserialize, Serialize};

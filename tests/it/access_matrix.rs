@@ -211,6 +211,13 @@ pub fn cases() -> Vec<Case> {
         },
         Case {
             method: "POST",
+            pattern: "/admin/account/notifications",
+            // One's own settings only: there is no one else's to name.
+            request: |_, _| Req::form("/admin/account/notifications", &[("email", "me@example.cn")]),
+            expect: everyone,
+        },
+        Case {
+            method: "POST",
             pattern: "/admin/account/sessions/end",
             request: |_, _| Req::form("/admin/account/sessions/end", &[]),
             expect: everyone,

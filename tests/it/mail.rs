@@ -16,7 +16,7 @@ const FROM: &str = "甘肃省总工会公示 <gongshi@example.org>";
 const OBJECTOR: &str = "wangwu@example.cn";
 
 /// The app sending through `smtp`, looking for due mail every 100 ms.
-async fn app_with_mail(backend: crate::helpers::Backend, smtp: &SmtpServer) -> TestApp {
+pub async fn app_with_mail(backend: crate::helpers::Backend, smtp: &SmtpServer) -> TestApp {
     let url = smtp.url();
     TestApp::spawn_with(backend, move |s| {
         s.base_url = "https://gongshi.example.org".into();
@@ -53,7 +53,7 @@ async fn move_case(app: &TestApp, token: &str, id: i32, body: Value) {
 }
 
 /// Waits for the `n`-th message and returns it.
-async fn nth(smtp: &SmtpServer, n: usize) -> Received {
+pub async fn nth(smtp: &SmtpServer, n: usize) -> Received {
     let got = smtp.wait_for(n, Wait::from_secs(15)).await;
     assert!(got.len() >= n, "message {n} arrived; got {}", got.len());
     got[n - 1].clone()

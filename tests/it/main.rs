@@ -63,6 +63,7 @@ mod privacy;
 mod projects_admin;
 mod public_api;
 mod recommendation_package;
+mod reminders;
 mod report_pdf_load;
 mod report_standing;
 mod reports;
