@@ -24,8 +24,9 @@ pub struct Model {
     pub mail_handling_reminders: bool,
     /// E-mail when a lower unit's case passes its handling deadline (admins).
     pub mail_escalations: bool,
-    /// E-mail three days before a submission deadline the unit must meet.
-    pub mail_deadlines: bool,
+    /// E-mail the unit's business: a project recommended to it from below, a submission
+    /// deadline it must meet three days ahead.
+    pub mail_unit_events: bool,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -19,7 +19,7 @@ impl MigrationTrait for Migration {
                     .to_owned(),
             )
             .await?;
-        for column in ["mail_handling_reminders", "mail_escalations", "mail_deadlines"] {
+        for column in ["mail_handling_reminders", "mail_escalations", "mail_unit_events"] {
             manager
                 .alter_table(
                     Table::alter()
@@ -80,7 +80,7 @@ impl MigrationTrait for Migration {
         manager.drop_table(Table::drop().table(a("deadline_reminders")).to_owned()).await?;
         manager.drop_table(Table::drop().table(a("objection_reminders")).to_owned()).await?;
         manager.drop_index(Index::drop().name("objections_status_due").table(a("objections")).to_owned()).await?;
-        for column in ["mail_deadlines", "mail_escalations", "mail_handling_reminders", "notify_email"] {
+        for column in ["mail_unit_events", "mail_escalations", "mail_handling_reminders", "notify_email"] {
             manager.alter_table(Table::alter().table(a("users")).drop_column(a(column)).to_owned()).await?;
         }
         Ok(())

@@ -1,6 +1,7 @@
 //! Each staff member's own choice of what reaches them by e-mail: the address, the reminders of
 //! their unit's handling deadlines, (for admins) a lower unit's case passing its deadline, and
-//! the submission deadlines their unit must meet.
+//! the unit's own business: a project recommended to it from below, a submission deadline it
+//! must meet.
 //! Whatever is not e-mailed still shows on the staff home page.
 use crate::access::Actor;
 use crate::audit;
@@ -22,8 +23,9 @@ pub struct NotificationSettings {
     pub handling_reminders: bool,
     #[serde(default, deserialize_with = "ticked")]
     pub escalations: bool,
+    /// A lower unit's recommendation received, a submission deadline three days ahead.
     #[serde(default, deserialize_with = "ticked")]
-    pub deadlines: bool,
+    pub unit_events: bool,
 }
 
 fn ticked<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
@@ -38,7 +40,7 @@ impl NotificationSettings {
             email: user.notify_email.clone().unwrap_or_default(),
             handling_reminders: user.mail_handling_reminders,
             escalations: user.mail_escalations,
-            deadlines: user.mail_deadlines,
+            unit_events: user.mail_unit_events,
         }
     }
 }
@@ -63,7 +65,7 @@ pub async fn save(
     row.notify_email = Set((!email.is_empty()).then(|| email.to_owned()));
     row.mail_handling_reminders = Set(settings.handling_reminders);
     row.mail_escalations = Set(settings.escalations);
-    row.mail_deadlines = Set(settings.deadlines);
+    row.mail_unit_events = Set(settings.unit_events);
     row.updated_at = Set(now);
     row.update(&txn).await?;
     audit::record(&txn, actor.audit("account.notifications", "user", Some(actor.user_id.to_string())), now).await?;

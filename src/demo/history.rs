@@ -474,8 +474,16 @@ impl Ctx<'_> {
                 let from = self.unit(unit).await?;
                 for p in self.notice_projects(notice_of(done, unit, level)?).await? {
                     if !except.iter().any(|e| p.name.starts_with(e)) {
-                        crate::recommendations::recommend(self.db, p.id, from.id, None, &Who::default(), self.at)
-                            .await?;
+                        crate::recommendations::recommend(
+                            self.db,
+                            &Postbox::closed(""),
+                            p.id,
+                            from.id,
+                            None,
+                            &Who::default(),
+                            self.at,
+                        )
+                        .await?;
                     }
                 }
             }

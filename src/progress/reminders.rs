@@ -61,7 +61,7 @@ async fn remind<C: ConnectionTrait>(
             .filter(users::Column::UnitId.eq(sender.id))
             .filter(users::Column::IsActive.eq(true))
             .filter(users::Column::Role.is_in(["admin", "handler"]))
-            .filter(users::Column::MailDeadlines.eq(true))
+            .filter(users::Column::MailUnitEvents.eq(true))
             .all(db)
             .await?;
         for to in people.into_iter().filter_map(|u| u.notify_email) {

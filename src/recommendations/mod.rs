@@ -4,6 +4,7 @@
 //! recommending to the province beyond the campaign's limit (原则上不超过5项), or beyond a quota's
 //! maximum, must record a reason, which every list and the summary table show.
 pub mod ledger;
+pub mod notify;
 pub mod package;
 pub mod receive;
 pub mod service;
@@ -16,6 +17,7 @@ use crate::access::{Action, Actor, policy};
 use crate::audit::Who;
 use crate::campaigns::CampaignSettings;
 use crate::error::{AppError, AppResult, FieldError};
+use crate::mail::Postbox;
 use crate::notices::gate;
 use chrono::{DateTime, Utc};
 use entity::{campaign_quotas, campaigns, projects, recommendations, units};
@@ -116,6 +118,7 @@ pub async fn sent<C: ConnectionTrait>(
 /// As [`recommend`]; `Forbidden` / `NotFound` from the access policy.
 pub async fn recommend_as(
     db: &DatabaseConnection,
+    postbox: &Postbox,
     actor: &Actor,
     project_id: i32,
     reason: Option<&str>,
@@ -123,16 +126,18 @@ pub async fn recommend_as(
 ) -> AppResult<recommendations::Model> {
     let project = policy::require_project(db, actor, Action::Recommend, project_id).await?;
     let who = Who { user_id: Some(actor.user_id), ip: actor.ip.clone() };
-    recommend(db, project.id, project.holder_unit_id, reason, &who, now).await
+    recommend(db, postbox, project.id, project.holder_unit_id, reason, &who, now).await
 }
 
-/// Recommends `project_id` from `from_unit_id` to the unit directly above it.
+/// Recommends `project_id` from `from_unit_id` to the unit directly above it, and tells the
+/// unit above (`notify`).
 ///
 /// # Errors
 /// `Validation` naming the project and what is missing (the gate), or a missing over-limit
 /// reason; `Conflict` when already recommended; database failure.
 pub async fn recommend(
     db: &DatabaseConnection,
+    postbox: &Postbox,
     project_id: i32,
     from_unit_id: i32,
     reason: Option<&str>,
@@ -141,7 +146,9 @@ pub async fn recommend(
 ) -> AppResult<recommendations::Model> {
     let txn = crate::db::begin_write(db).await?;
     let row = recommend_in(&txn, project_id, from_unit_id, reason, who, now).await?;
+    notify::recommended(&txn, postbox, &row, now).await?;
     txn.commit().await?;
+    postbox.wake();
     Ok(row)
 }
 

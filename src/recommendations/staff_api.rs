@@ -24,8 +24,15 @@ pub struct RecommendBody {
 }
 
 pub async fn recommend_api(state: Data<AppState>, actor: Actor, body: Json<RecommendBody>) -> ApiResult<HttpResponse> {
-    let row =
-        super::recommend_as(&state.db, &actor, body.project_id, body.over_limit_reason.as_deref(), state.now()).await?;
+    let row = super::recommend_as(
+        &state.db,
+        &state.mail,
+        &actor,
+        body.project_id,
+        body.over_limit_reason.as_deref(),
+        state.now(),
+    )
+    .await?;
     let mut res = crate::reports::api::json(&row)?;
     *res.status_mut() = StatusCode::CREATED;
     Ok(res)

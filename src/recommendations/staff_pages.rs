@@ -78,7 +78,9 @@ pub async fn recommend_form(
     let Ok(project_id) = form.project_id.trim().parse::<i32>() else {
         return Err(AppError::invalid("project_id", "请选择要推荐的项目").into());
     };
-    match super::recommend_as(&state.db, &actor, project_id, Some(&form.over_limit_reason), state.now()).await {
+    match super::recommend_as(&state.db, &state.mail, &actor, project_id, Some(&form.over_limit_reason), state.now())
+        .await
+    {
         Ok(row) => {
             let to = service::unit_name(&state.db, row.to_unit_id).await?;
             flash(&req, format!("已推荐至{to}"));

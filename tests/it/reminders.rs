@@ -159,9 +159,9 @@ async fn a_unit_is_told_three_days_before_a_submission_deadline_it_must_meet() {
         .await
         .unwrap();
         let admin = app.sign_in(s.unit, "admin", "guanli").await;
-        assert_eq!(settings(&admin, &[("email", "guanli@example.cn"), ("deadlines", "true")]).await, 303);
+        assert_eq!(settings(&admin, &[("email", "guanli@example.cn"), ("unit_events", "true")]).await, 303);
         let city = app.sign_in(s.city, "admin", "shiguanli").await;
-        assert_eq!(settings(&city, &[("email", "city@example.cn"), ("deadlines", "true")]).await, 303);
+        assert_eq!(settings(&city, &[("email", "city@example.cn"), ("unit_events", "true")]).await, 303);
 
         let from = cn(2025, 3, 25, 0, 0, 0);
         assert_eq!(deadlines_at(&app, from - Duration::seconds(1)).await, 0, "not before 00:00 three days ahead");
@@ -174,5 +174,40 @@ async fn a_unit_is_told_three_days_before_a_submission_deadline_it_must_meet() {
         settles_at(&smtp, 1).await;
         let (_, home) = app.sign_in(s.unit, "viewer", "kan").await.get_text("/admin").await;
         assert!(home.contains("2025年3月28日前向武威市总工会报送（还有3天）"), "{home}");
+    }
+}
+
+#[actix_web::test]
+async fn a_unit_that_asked_is_told_when_a_unit_below_recommends_a_project_to_it() {
+    use crate::reports_support::{admin_token, declare, issued, notice_at, project, recommend, tree};
+    for backend in backends() {
+        let smtp = SmtpServer::start();
+        let app = app_with_mail(backend, &smtp).await;
+        let t = tree(&app).await;
+        let ids = declare(&app, &t, t.enterprise, vec![project("HYH-01", "日光温室水肥一体化系统", None)]).await;
+        let l1 = notice_at(
+            &app,
+            &t,
+            t.enterprise,
+            gongshi::notices::Level::Applicant,
+            &ids,
+            crate::notices_support::day(2025, 3, 10),
+            app.clock_now(),
+        )
+        .await;
+        app.clock.set(cn(2025, 3, 16, 9, 0, 0));
+        let county = app.sign_in(t.county, "handler", "xianchuli").await;
+        assert_eq!(settings(&county, &[("email", "county@example.cn"), ("unit_events", "true")]).await, 303);
+        let quiet = app.sign_in(t.county, "admin", "xianguanli").await;
+        assert_eq!(settings(&quiet, &[("email", "quiet@example.cn")]).await, 303);
+        let token = admin_token(&app, t.enterprise, "e-admin").await;
+        issued(&app, &token, l1).await;
+        let (status, body) = recommend(&app, &token, ids[0], None).await;
+        assert_eq!(status, 201, "{body}");
+        let told = nth(&smtp, 1).await;
+        assert_eq!(told.to, ["county@example.cn"], "only who asked for the unit's business");
+        assert_eq!(told.subject(), "收到下级推荐：甘肃农垦黄羊河集团有限责任公司推荐《日光温室水肥一体化系统》");
+        assert!(told.text().contains("推荐至：凉州区总工会"), "{}", told.text());
+        settles_at(&smtp, 1).await;
     }
 }
