@@ -1,6 +1,6 @@
 //! Jobs that must happen on time run inside the server, not in an operator's cron: erasing
-//! objectors' identities once their retention has run out, and reminding units of handling and
-//! submission deadlines.
+//! objectors' identities once their retention has run out, reminding units of handling and
+//! submission deadlines, and telling them of reports that stopped standing.
 //! Every instance on the database ticks once a minute; a job runs only in the instance that
 //! takes its lease (a row in `job_leases`, taken by one conditional UPDATE, so two instances
 //! never run it at once), and only when its interval has passed since it last ran — so a job
@@ -24,10 +24,14 @@ pub enum Job {
     HandlingReminders,
     /// Remind units of the submission deadlines they must meet (`progress::reminders`).
     DeadlineReminders,
+    /// Tell units that a report their recommendations rest on stopped standing
+    /// (`reports::alerts`).
+    ReportAlerts,
 }
 
 impl Job {
-    pub const ALL: [Job; 3] = [Job::EraseExpiredIdentities, Job::HandlingReminders, Job::DeadlineReminders];
+    pub const ALL: [Job; 4] =
+        [Job::EraseExpiredIdentities, Job::HandlingReminders, Job::DeadlineReminders, Job::ReportAlerts];
 
     #[must_use]
     pub fn name(self) -> &'static str {
@@ -35,6 +39,7 @@ impl Job {
             Self::EraseExpiredIdentities => "erase_expired_identities",
             Self::HandlingReminders => "handling_reminders",
             Self::DeadlineReminders => "deadline_reminders",
+            Self::ReportAlerts => "report_alerts",
         }
     }
 
@@ -42,11 +47,18 @@ impl Job {
     pub fn every(self) -> Duration {
         match self {
             Self::EraseExpiredIdentities => Duration::hours(1),
-            Self::HandlingReminders | Self::DeadlineReminders => Duration::minutes(5),
+            Self::HandlingReminders | Self::DeadlineReminders | Self::ReportAlerts => Duration::minutes(5),
         }
     }
 
-    async fn run(self, db: &DatabaseConnection, postbox: &Postbox, now: DateTime<Utc>) -> AppResult<String> {
+    /// Runs the job; `last` is when it last ran (`None`: never).
+    async fn run(
+        self,
+        db: &DatabaseConnection,
+        postbox: &Postbox,
+        last: Option<DateTime<Utc>>,
+        now: DateTime<Utc>,
+    ) -> AppResult<String> {
         match self {
             Self::EraseExpiredIdentities => {
                 let erased = crate::objections::retention::erase_expired(db, now).await?;
@@ -59,6 +71,10 @@ impl Job {
             Self::DeadlineReminders => {
                 let reminded = crate::progress::reminders::send_due(db, postbox, now).await?;
                 Ok(format!("reminded {reminded}"))
+            }
+            Self::ReportAlerts => {
+                let told = crate::reports::alerts::send_due(db, postbox, last, now).await?;
+                Ok(format!("told {told}"))
             }
         }
     }
@@ -86,7 +102,7 @@ pub async fn run_due(
             finish(db, job, instance, now, None).await?;
             continue;
         }
-        let result = match job.run(db, postbox, now).await {
+        let result = match job.run(db, postbox, last, now).await {
             Ok(said) => said,
             Err(e) => {
                 tracing::warn!(job = job.name(), "job failed: {e}");

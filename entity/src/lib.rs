@@ -27,6 +27,7 @@ pub mod project_units;
 pub mod projects;
 pub mod recommendation_withdrawals;
 pub mod recommendations;
+pub mod report_alerts;
 pub mod report_outcomes;
 pub mod result_reports;
 pub mod review_grades;

@@ -1,7 +1,8 @@
-//! Reminders of objections' handling deadlines and of campaigns' submission deadlines: each
+//! Reminders of objections' handling deadlines and of campaigns' submission deadlines, and
+//! alerts of reports that stopped standing under a unit's recommendations: each
 //! staff member's address for them and whether they want them by e-mail (otherwise the home
-//! page only), and one row per case and stage, and per deadline, reminded, so a reminder goes
-//! out once whichever instance runs the job.
+//! page only), and one row per case and stage, per deadline, and per report, unit and standing
+//! told, so each goes out once whichever instance runs the job.
 use sea_orm_migration::prelude::*;
 
 #[derive(DeriveMigrationName)]
@@ -72,11 +73,24 @@ impl MigrationTrait for Migration {
                     )
                     .to_owned(),
             )
+            .await?;
+        manager
+            .create_table(
+                Table::create()
+                    .table(a("report_alerts"))
+                    .col(ColumnDef::new(a("report_id")).integer().not_null())
+                    .col(ColumnDef::new(a("unit_id")).integer().not_null())
+                    .col(ColumnDef::new(a("standing")).string_len(20).not_null())
+                    .col(ColumnDef::new(a("sent_at")).timestamp_with_time_zone().not_null())
+                    .primary_key(Index::create().col(a("report_id")).col(a("unit_id")).col(a("standing")))
+                    .to_owned(),
+            )
             .await
     }
 
     async fn down(&self, manager: &SchemaManager) -> Result<(), DbErr> {
         let a = Alias::new;
+        manager.drop_table(Table::drop().table(a("report_alerts")).to_owned()).await?;
         manager.drop_table(Table::drop().table(a("deadline_reminders")).to_owned()).await?;
         manager.drop_table(Table::drop().table(a("objection_reminders")).to_owned()).await?;
         manager.drop_index(Index::drop().name("objections_status_due").table(a("objections")).to_owned()).await?;

@@ -6,6 +6,7 @@
 //! The domain core (`content`: the report's wording and outcomes; `readiness`: what still
 //! blocks issuing) is pure or read-only; `service` issues and reads; `document` prints through
 //! the `report-docs` crate; `pages`, `admin`, `api` and `cli` are the edges.
+pub mod alerts;
 pub mod api;
 pub mod content;
 pub mod document;

@@ -211,3 +211,54 @@ async fn a_unit_that_asked_is_told_when_a_unit_below_recommends_a_project_to_it(
         settles_at(&smtp, 1).await;
     }
 }
+
+#[actix_web::test]
+async fn a_unit_is_told_once_when_a_report_its_recommendations_rest_on_stops_standing() {
+    use crate::reports_support::{admin_token, api, declare, issued, notice_at, project, recommend, tree};
+    use gongshi::reports::alerts::send_due as alert;
+    for backend in backends() {
+        let smtp = SmtpServer::start();
+        let app = app_with_mail(backend, &smtp).await;
+        let t = tree(&app).await;
+        let ids = declare(&app, &t, t.enterprise, vec![project("HYH-01", "日光温室水肥一体化系统", None)]).await;
+        let l1 = notice_at(
+            &app,
+            &t,
+            t.enterprise,
+            gongshi::notices::Level::Applicant,
+            &ids,
+            crate::notices_support::day(2025, 3, 10),
+            app.clock_now(),
+        )
+        .await;
+        app.clock.set(cn(2025, 3, 16, 9, 0, 0));
+        let county = app.sign_in(t.county, "handler", "xianchuli").await;
+        assert_eq!(settings(&county, &[("email", "county@example.cn"), ("unit_events", "true")]).await, 303);
+        let token = admin_token(&app, t.enterprise, "e-admin").await;
+        let code = issued(&app, &token, l1).await;
+        assert_eq!(recommend(&app, &token, ids[0], None).await.0, 201);
+        nth(&smtp, 1).await;
+        let first_run = app.clock_now();
+        assert_eq!(alert(&app.db, &app.state.mail, None, first_run).await.unwrap(), 0, "the report stands");
+
+        app.clock.set(cn(2025, 3, 16, 10, 0, 0));
+        let path = format!("/api/v1/admin/notices/{l1}/withdraw");
+        let (status, body) = api(
+            &app,
+            &token,
+            reqwest::Method::POST,
+            &path,
+            Some(serde_json::json!({ "reason": "误将未审核项目列入" })),
+        )
+        .await;
+        assert_eq!(status, 204, "{body}");
+        let now = app.clock_now();
+        assert_eq!(alert(&app.db, &app.state.mail, Some(first_run), now).await.unwrap(), 1);
+        let told = nth(&smtp, 2).await;
+        assert_eq!(told.to, ["county@example.cn"]);
+        assert_eq!(told.subject(), format!("所依据的公示结果报告已失效：{code}"));
+        assert!(told.text().contains("该公示已被撤销"), "{}", told.text());
+        assert_eq!(alert(&app.db, &app.state.mail, Some(now), now + Duration::minutes(5)).await.unwrap(), 0, "once");
+        settles_at(&smtp, 2).await;
+    }
+}
