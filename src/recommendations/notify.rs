@@ -64,3 +64,38 @@ pub async fn recommended<C: ConnectionTrait>(
     }
     Ok(())
 }
+
+/// A project recommended to the unit lately, as the staff home page lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Received {
+    pub project: String,
+    pub from_unit: String,
+    pub at_zh: String,
+}
+
+/// What units below recommended to `unit_id` since `since`, newest first.
+///
+/// # Errors
+/// Database failure.
+pub async fn received_since<C: ConnectionTrait>(
+    db: &C,
+    unit_id: i32,
+    since: DateTime<Utc>,
+) -> AppResult<Vec<Received>> {
+    use sea_orm::QueryOrder;
+    let rows = recommendations::Entity::find()
+        .filter(recommendations::Column::ToUnitId.eq(unit_id))
+        .filter(recommendations::Column::CreatedAt.gte(since))
+        .order_by_desc(recommendations::Column::CreatedAt)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        out.push(Received {
+            project: projects::Entity::find_by_id(r.project_id).one(db).await?.map(|p| p.name).unwrap_or_default(),
+            from_unit: units::Entity::find_by_id(r.from_unit_id).one(db).await?.map(|u| u.name).unwrap_or_default(),
+            at_zh: crate::china_time::datetime_zh(r.created_at),
+        });
+    }
+    Ok(out)
+}

@@ -147,3 +147,32 @@ async fn tell<C: ConnectionTrait>(
     }
     Ok(true)
 }
+
+/// A report the unit was told had stopped standing, as the staff home page lists it.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct Alert {
+    pub code: String,
+    pub standing: &'static str,
+    pub at_zh: String,
+}
+
+/// The alerts the unit was given since `since`, newest first.
+///
+/// # Errors
+/// Database failure.
+pub async fn of_unit_since<C: ConnectionTrait>(db: &C, unit_id: i32, since: DateTime<Utc>) -> AppResult<Vec<Alert>> {
+    use sea_orm::QueryOrder;
+    let rows = report_alerts::Entity::find()
+        .filter(report_alerts::Column::UnitId.eq(unit_id))
+        .filter(report_alerts::Column::SentAt.gte(since))
+        .order_by_desc(report_alerts::Column::SentAt)
+        .all(db)
+        .await?;
+    let mut out = Vec::with_capacity(rows.len());
+    for r in rows {
+        let code = result_reports::Entity::find_by_id(r.report_id).one(db).await?.map(|x| x.code).unwrap_or_default();
+        let standing = if r.standing == "suspended" { "暂停" } else { "已失效" };
+        out.push(Alert { code, standing, at_zh: crate::china_time::datetime_zh(r.sent_at) });
+    }
+    Ok(out)
+}

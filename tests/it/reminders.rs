@@ -260,5 +260,9 @@ async fn a_unit_is_told_once_when_a_report_its_recommendations_rest_on_stops_sta
         assert!(told.text().contains("该公示已被撤销"), "{}", told.text());
         assert_eq!(alert(&app.db, &app.state.mail, Some(now), now + Duration::minutes(5)).await.unwrap(), 0, "once");
         settles_at(&smtp, 2).await;
+        // The county's home page says both, mailed or not.
+        let (_, home) = app.sign_in(t.county, "viewer", "kan").await.get_text("/admin").await;
+        assert!(home.contains("甘肃农垦黄羊河集团有限责任公司推荐《日光温室水肥一体化系统》"), "{home}");
+        assert!(home.contains(&format!("{code}</a>：已失效")), "{home}");
     }
 }
