@@ -4,6 +4,7 @@
 //! Who may do what is not decided here but in [`crate::access`]; this module only keeps the
 //! accounts themselves honest (valid names, strong passwords, sessions that die when the
 //! password changes).
+pub mod api;
 pub mod notifications;
 pub mod pages;
 pub mod password;

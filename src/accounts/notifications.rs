@@ -33,7 +33,52 @@ fn ticked<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
     Ok(!value.is_empty() && value != "false")
 }
 
+/// The same settings as the API reads and writes them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
+#[expect(clippy::struct_excessive_bools, reason = "independent choices, each a field of the API")]
+pub struct NotificationPreferences {
+    /// Where the reminders go; empty or absent: the staff home page only
+    #[serde(default)]
+    pub email: Option<String>,
+    /// The unit's handling deadlines: 3 days and 1 day before, and when passed
+    #[serde(default)]
+    pub handling_reminders: bool,
+    /// A lower unit's case past its handling deadline (admins)
+    #[serde(default)]
+    pub escalations: bool,
+    /// The unit's business: a project recommended to it, a report under its recommendations
+    /// that stopped standing, a submission deadline three days ahead
+    #[serde(default)]
+    pub unit_events: bool,
+    /// Whether this server sends mail at all (read only)
+    #[serde(default)]
+    pub mail_enabled: bool,
+}
+
+impl From<NotificationPreferences> for NotificationSettings {
+    fn from(p: NotificationPreferences) -> Self {
+        Self {
+            email: p.email.unwrap_or_default(),
+            handling_reminders: p.handling_reminders,
+            escalations: p.escalations,
+            unit_events: p.unit_events,
+        }
+    }
+}
+
 impl NotificationSettings {
+    /// As the API answers.
+    #[must_use]
+    pub fn preferences(self, mail_enabled: bool) -> NotificationPreferences {
+        NotificationPreferences {
+            email: (!self.email.is_empty()).then_some(self.email),
+            handling_reminders: self.handling_reminders,
+            escalations: self.escalations,
+            unit_events: self.unit_events,
+            mail_enabled,
+        }
+    }
+
     #[must_use]
     pub fn of(user: &users::Model) -> Self {
         Self {

@@ -27,6 +27,8 @@ use utoipa::{Modify, OpenApi};
         crate::tokens::api::api_revoke,
         crate::audit_log::api::list,
         crate::mail_log::api::list,
+        crate::accounts::api::get,
+        crate::accounts::api::put,
         crate::projects::staff_api::list,
         crate::projects::staff_api::get,
         crate::projects::staff_api::create,
@@ -58,7 +60,8 @@ use utoipa::{Modify, OpenApi};
         crate::recommendations::staff_api::LeftOutProject,
         crate::mail_log::service::Listing,
         crate::mail_log::service::Delivery,
-        crate::mail_log::service::Counts
+        crate::mail_log::service::Counts,
+        crate::accounts::notifications::NotificationPreferences
     )),
     modifiers(&BearerToken),
     tags((name = "admin", description = "工作人员管理接口：单位、用户、令牌、操作日志、项目、征集活动、报送材料（Bearer 令牌认证）"))

@@ -217,6 +217,20 @@ pub fn cases() -> Vec<Case> {
             expect: everyone,
         },
         Case {
+            method: "GET",
+            pattern: "/api/v1/admin/account/notifications",
+            request: |_, _| Req::path("/api/v1/admin/account/notifications"),
+            expect: everyone,
+        },
+        Case {
+            method: "PUT",
+            pattern: "/api/v1/admin/account/notifications",
+            request: |_, _| {
+                Req::json("/api/v1/admin/account/notifications", serde_json::json!({ "email": "me@example.cn" }))
+            },
+            expect: everyone,
+        },
+        Case {
             method: "POST",
             pattern: "/admin/account/sessions/end",
             request: |_, _| Req::form("/admin/account/sessions/end", &[]),

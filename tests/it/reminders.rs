@@ -131,6 +131,22 @@ crate::db_test!(the_reminder_settings_refuse_what_is_not_an_address, |app| {
     assert!(page.contains("本站未配置发信服务器"), "this app sends no mail, and says so");
     let user = entity::users::Entity::find_by_id(handler.user_id).one(&app.db).await.unwrap().unwrap();
     assert!(!user.mail_handling_reminders && user.mail_escalations);
+    // The same through the API.
+    let token = app.api_token(handler.user_id).await;
+    let url = app.url("/api/v1/admin/account/notifications");
+    let got: serde_json::Value = app.client.get(&url).bearer_auth(&token).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        got,
+        serde_json::json!({ "email": "chuli@example.cn", "handling_reminders": false,
+        "escalations": true, "unit_events": false, "mail_enabled": false })
+    );
+    let put = |body: serde_json::Value| app.client.put(&url).bearer_auth(&token).json(&body).send();
+    let res = put(serde_json::json!({ "email": "a@example.cn\nBcc: b@example.cn" })).await.unwrap();
+    assert_eq!(res.status().as_u16(), 422);
+    let res = put(serde_json::json!({ "email": null, "unit_events": true })).await.unwrap();
+    assert_eq!(res.status().as_u16(), 200);
+    let now: serde_json::Value = res.json().await.unwrap();
+    assert_eq!((now["email"].clone(), now["unit_events"].clone()), (serde_json::Value::Null, serde_json::json!(true)));
 });
 
 /// Runs the submission-deadline reminders with the server's clock at `at`.
