@@ -12,8 +12,8 @@ use crate::settings::MailSettings;
 use chrono::Duration;
 use sea_orm::DatabaseConnection;
 
-/// How many messages one pass sends before it yields, so a long queue does not starve the
-/// runtime; the next pass starts at once.
+/// How many messages one pass sends. After a full pass the next starts at once; after a shorter
+/// one the sender waits to be woken, or for the next poll.
 const BATCH: usize = 20;
 
 /// What the sender needs.

@@ -1,5 +1,5 @@
 //! The delivery log API, `/api/v1/admin/mail`.
-use super::service::{self, Filter, Listing};
+use super::service::{self, DeliveryLog, Filter};
 use crate::access::Actor;
 use crate::error::ApiResult;
 use crate::web::AppState;
@@ -9,8 +9,8 @@ use actix_web::web::{Data, Json, Query};
 /// the subject, the state, attempts, the SMTP server's reply or the last error.
 #[utoipa::path(get, path = "/api/v1/admin/mail", tag = "admin", security(("bearer_token" = [])),
     params(Filter),
-    responses((status = 200, body = Listing), (status = 403, body = crate::web::errors::Problem),
+    responses((status = 200, body = DeliveryLog), (status = 403, body = crate::web::errors::Problem),
         (status = 422, body = crate::web::errors::Problem)))]
-pub async fn list(state: Data<AppState>, actor: Actor, filter: Query<Filter>) -> ApiResult<Json<Listing>> {
+pub async fn list(state: Data<AppState>, actor: Actor, filter: Query<Filter>) -> ApiResult<Json<DeliveryLog>> {
     Ok(Json(service::list(&state.db, &actor, &filter, state.mail.enabled()).await?))
 }

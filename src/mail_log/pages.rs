@@ -1,5 +1,5 @@
 //! The delivery log page, `/admin/mail`.
-use super::service::{self, Filter, Listing};
+use super::service::{self, DeliveryLog, Filter};
 use crate::access::Actor;
 use crate::error::PageResult;
 use crate::web::AppState;
@@ -11,7 +11,7 @@ use serde::Serialize;
 #[derive(Serialize)]
 struct Page {
     title: &'static str,
-    listing: Listing,
+    listing: DeliveryLog,
     filter: Filter,
     prev: Option<String>,
     next: Option<String>,

@@ -45,7 +45,7 @@ pub struct Delivery {
 }
 
 #[derive(Debug, Default, Serialize, utoipa::ToSchema)]
-pub struct Counts {
+pub struct DeliveryCounts {
     pub pending: u64,
     pub sending: u64,
     pub sent: u64,
@@ -53,10 +53,10 @@ pub struct Counts {
 }
 
 #[derive(Debug, Serialize, utoipa::ToSchema)]
-pub struct Listing {
+pub struct DeliveryLog {
     /// Whether this server sends mail at all (`--smtp`).
     pub mail_enabled: bool,
-    pub counts: Counts,
+    pub counts: DeliveryCounts,
     pub deliveries: Vec<Delivery>,
     pub page: u64,
     pub pages: u64,
@@ -91,7 +91,12 @@ pub fn state_zh(state: &str) -> &'static str {
 /// # Errors
 /// `Forbidden` for roles without the audit log; validation for a bad page or state; database
 /// failure.
-pub async fn list(db: &DatabaseConnection, actor: &Actor, filter: &Filter, mail_enabled: bool) -> AppResult<Listing> {
+pub async fn list(
+    db: &DatabaseConnection,
+    actor: &Actor,
+    filter: &Filter,
+    mail_enabled: bool,
+) -> AppResult<DeliveryLog> {
     policy::require_role(actor, Action::ViewAudit)?;
     let wanted = u64::try_from(filter.page.unwrap_or(1)).ok().filter(|p| *p >= 1);
     let wanted = wanted.ok_or_else(|| AppError::invalid("page", "页码从1开始"))?;
@@ -101,7 +106,7 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, filter: &Filter, mail_
     }
     let scope = policy::scope(db, actor, Action::ViewAudit).await?;
     let visible = mail_outbox::Entity::find().filter(scope.condition(Col::UnitId));
-    let mut counts = Counts::default();
+    let mut counts = DeliveryCounts::default();
     for (name, slot) in [
         (PENDING, &mut counts.pending),
         (SENDING, &mut counts.sending),
@@ -118,7 +123,7 @@ pub async fn list(db: &DatabaseConnection, actor: &Actor, filter: &Filter, mail_
     let totals = paginator.num_items_and_pages().await?;
     let page = wanted.min(totals.number_of_pages.max(1));
     let deliveries = paginator.fetch_page(page - 1).await?.into_iter().map(delivery).collect();
-    Ok(Listing {
+    Ok(DeliveryLog {
         mail_enabled,
         counts,
         deliveries,

@@ -58,9 +58,9 @@ use utoipa::{Modify, OpenApi};
         crate::campaigns::service::CampaignSummary,
         crate::recommendations::staff_api::PackageContents,
         crate::recommendations::staff_api::LeftOutProject,
-        crate::mail_log::service::Listing,
+        crate::mail_log::service::DeliveryLog,
         crate::mail_log::service::Delivery,
-        crate::mail_log::service::Counts,
+        crate::mail_log::service::DeliveryCounts,
         crate::accounts::notifications::NotificationPreferences
     )),
     modifiers(&BearerToken),

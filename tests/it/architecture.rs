@@ -119,3 +119,55 @@ fn the_rules_are_cited_from_the_repository() {
     assert!(stale.is_empty(), "cite docs/RULES.md instead of DOMAIN.md in {stale:?}");
     assert!(read("docs/RULES.md").contains("## The gate"));
 }
+
+/// The name a type takes in the API document, when it derives `ToSchema`: its `schema(as = …)`
+/// name or its own. `attributes` are the lines above the item, `item` the `struct`/`enum` line.
+fn schema_name(attributes: &[&str], item: &str) -> Option<String> {
+    if !attributes.iter().any(|a| a.contains("ToSchema")) {
+        return None;
+    }
+    let renamed = attributes.iter().find_map(|a| {
+        let rest = &a[a.find("schema(as = ")? + "schema(as = ".len()..];
+        rest.split(|c: char| !(c.is_alphanumeric() || c == '_')).next().map(str::to_owned)
+    });
+    let item = item.trim_start().trim_start_matches("pub(crate) ").trim_start_matches("pub ");
+    let own = item.strip_prefix("struct ").or_else(|| item.strip_prefix("enum "))?;
+    let own = own.split(|c: char| !(c.is_alphanumeric() || c == '_')).next()?.to_owned();
+    Some(renamed.unwrap_or(own))
+}
+
+/// utoipa merges the document's components by name, the last one winning: two types of one
+/// name would make one endpoint document the other's answer (the audit log was once described
+/// as the mail log's listing).
+#[test]
+fn every_type_in_the_api_document_has_a_name_of_its_own() {
+    let mut files = Vec::new();
+    rust_files(&root().join("src"), &mut files);
+    rust_files(&root().join("entity/src"), &mut files);
+    let mut owners: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
+    for file in &files {
+        let text = fs::read_to_string(file).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        for (i, line) in lines.iter().enumerate() {
+            let t = line.trim_start();
+            let is_item =
+                ["pub struct ", "pub enum ", "pub(crate) struct ", "struct ", "enum "].iter().any(|p| t.starts_with(p));
+            if !is_item {
+                continue;
+            }
+            let start = lines[..i]
+                .iter()
+                .rposition(|l| {
+                    let l = l.trim_start();
+                    !(l.starts_with("#[") || l.starts_with("///") || l.starts_with(')') || l.starts_with("  "))
+                })
+                .map_or(0, |p| p + 1);
+            if let Some(name) = schema_name(&lines[start..i], line) {
+                owners.entry(name).or_default().push(format!("{}:{}", file.display(), i + 1));
+            }
+        }
+    }
+    assert!(owners.len() > 40, "the schemas were found: {}", owners.len());
+    let clashes: Vec<_> = owners.into_iter().filter(|(_, at)| at.len() > 1).collect();
+    assert!(clashes.is_empty(), "types sharing a schema name (rename one with #[schema(as = …)]): {clashes:#?}");
+}
