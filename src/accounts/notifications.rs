@@ -37,8 +37,13 @@ fn ticked<'de, D: serde::Deserializer<'de>>(d: D) -> Result<bool, D::Error> {
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[expect(clippy::struct_excessive_bools, reason = "independent choices, each a field of the API")]
 pub struct NotificationPreferences {
-    /// Where the reminders go; empty or absent: the staff home page only
+    /// Where the reminders go; empty or absent: the staff home page only. One plain address
+    /// (no display name).
     #[serde(default)]
+    #[schema(
+        max_length = 254,
+        pattern = r"^([A-Za-z0-9_%+-]{1,30}(\.[A-Za-z0-9_%+-]{1,15}){0,2}@[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?(\.[A-Za-z0-9]([A-Za-z0-9-]{0,61}[A-Za-z0-9])?){1,2})?$"
+    )]
     pub email: Option<String>,
     /// The unit's handling deadlines: 3 days and 1 day before, and when passed
     #[serde(default)]

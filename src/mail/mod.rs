@@ -132,3 +132,20 @@ fn host_of(base_url: &str) -> String {
         .and_then(|u| u.host_str().map(str::to_owned))
         .unwrap_or_else(|| "localhost".to_owned())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::is_address;
+
+    #[test]
+    fn an_address_is_one_plain_address() {
+        let long_label = format!("a@{}.cn", "x".repeat(63));
+        assert!(!is_address(&format!("a@{}.cn", "x".repeat(64))), "a domain label has at most 63 characters");
+        for good in ["a@b.c", "zhang.san@example.cn", "a%b+c-d_e@x-y.z9", "0@0.0", long_label.as_str()] {
+            assert!(is_address(good), "{good}");
+        }
+        for bad in ["", "a@", "@b.c", "a b@c.d", "张三 <a@b.c>", "a@b.c, d@e.f", "a@b.c\r\nBcc: d@e.f", "a..b@c.d"] {
+            assert!(!is_address(bad), "{bad}");
+        }
+    }
+}

@@ -15,7 +15,8 @@ pub const PAGE_SIZE: u64 = 50;
 #[derive(Debug, Default, Deserialize, Serialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct Filter {
-    /// `pending`, `sending`, `sent` or `failed`.
+    /// `pending`, `sending`, `sent` or `failed`; empty or absent: all.
+    #[param(pattern = "^(pending|sending|sent|failed)?$")]
     pub state: Option<String>,
     /// From 1; past the last page, the last page.
     #[param(minimum = 1)]
