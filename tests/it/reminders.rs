@@ -193,27 +193,36 @@ async fn a_unit_is_told_three_days_before_a_submission_deadline_it_must_meet() {
     }
 }
 
+/// An enterprise's project on its level-1 notice (closed; the clock on 3月16日 09:00), and a
+/// handler of the county above who asked for the unit's business by e-mail. Returns the tree,
+/// the project and the notice.
+async fn county_handler_asking_for_unit_business(app: &TestApp) -> (crate::reports_support::Tree, Vec<i32>, i32) {
+    use crate::reports_support::{declare, notice_at, project, tree};
+    let t = tree(app).await;
+    let ids = declare(app, &t, t.enterprise, vec![project("HYH-01", "日光温室水肥一体化系统", None)]).await;
+    let l1 = notice_at(
+        app,
+        &t,
+        t.enterprise,
+        gongshi::notices::Level::Applicant,
+        &ids,
+        crate::notices_support::day(2025, 3, 10),
+        app.clock_now(),
+    )
+    .await;
+    app.clock.set(cn(2025, 3, 16, 9, 0, 0));
+    let county = app.sign_in(t.county, "handler", "xianchuli").await;
+    assert_eq!(settings(&county, &[("email", "county@example.cn"), ("unit_events", "true")]).await, 303);
+    (t, ids, l1)
+}
+
 #[actix_web::test]
 async fn a_unit_that_asked_is_told_when_a_unit_below_recommends_a_project_to_it() {
-    use crate::reports_support::{admin_token, declare, issued, notice_at, project, recommend, tree};
+    use crate::reports_support::{admin_token, issued, recommend};
     for backend in backends() {
         let smtp = SmtpServer::start();
         let app = app_with_mail(backend, &smtp).await;
-        let t = tree(&app).await;
-        let ids = declare(&app, &t, t.enterprise, vec![project("HYH-01", "日光温室水肥一体化系统", None)]).await;
-        let l1 = notice_at(
-            &app,
-            &t,
-            t.enterprise,
-            gongshi::notices::Level::Applicant,
-            &ids,
-            crate::notices_support::day(2025, 3, 10),
-            app.clock_now(),
-        )
-        .await;
-        app.clock.set(cn(2025, 3, 16, 9, 0, 0));
-        let county = app.sign_in(t.county, "handler", "xianchuli").await;
-        assert_eq!(settings(&county, &[("email", "county@example.cn"), ("unit_events", "true")]).await, 303);
+        let (t, ids, l1) = county_handler_asking_for_unit_business(&app).await;
         let quiet = app.sign_in(t.county, "admin", "xianguanli").await;
         assert_eq!(settings(&quiet, &[("email", "quiet@example.cn")]).await, 303);
         let token = admin_token(&app, t.enterprise, "e-admin").await;
@@ -230,26 +239,12 @@ async fn a_unit_that_asked_is_told_when_a_unit_below_recommends_a_project_to_it(
 
 #[actix_web::test]
 async fn a_unit_is_told_once_when_a_report_its_recommendations_rest_on_stops_standing() {
-    use crate::reports_support::{admin_token, api, declare, issued, notice_at, project, recommend, tree};
+    use crate::reports_support::{admin_token, api, issued, recommend};
     use gongshi::reports::alerts::send_due as alert;
     for backend in backends() {
         let smtp = SmtpServer::start();
         let app = app_with_mail(backend, &smtp).await;
-        let t = tree(&app).await;
-        let ids = declare(&app, &t, t.enterprise, vec![project("HYH-01", "日光温室水肥一体化系统", None)]).await;
-        let l1 = notice_at(
-            &app,
-            &t,
-            t.enterprise,
-            gongshi::notices::Level::Applicant,
-            &ids,
-            crate::notices_support::day(2025, 3, 10),
-            app.clock_now(),
-        )
-        .await;
-        app.clock.set(cn(2025, 3, 16, 9, 0, 0));
-        let county = app.sign_in(t.county, "handler", "xianchuli").await;
-        assert_eq!(settings(&county, &[("email", "county@example.cn"), ("unit_events", "true")]).await, 303);
+        let (t, ids, l1) = county_handler_asking_for_unit_business(&app).await;
         let token = admin_token(&app, t.enterprise, "e-admin").await;
         let code = issued(&app, &token, l1).await;
         assert_eq!(recommend(&app, &token, ids[0], None).await.0, 201);
