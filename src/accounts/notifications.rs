@@ -122,3 +122,37 @@ pub async fn save(
     txn.commit().await?;
     Ok(())
 }
+
+/// What a message is about, as each person chooses to get it by e-mail or not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Topic {
+    /// The unit's own cases nearing or past their handling deadline (admins and handlers).
+    HandlingReminders,
+    /// A lower unit's case past its deadline (admins).
+    Escalations,
+    /// The unit's business: recommendations received, reports that stopped standing, submission
+    /// deadlines (admins and handlers).
+    UnitEvents,
+}
+
+/// The addresses of the unit's active staff who take `topic` by e-mail: its admins, and its
+/// handlers too unless the topic is for admins only.
+///
+/// # Errors
+/// Database failure.
+pub async fn addresses<C: sea_orm::ConnectionTrait>(db: &C, unit_id: i32, topic: Topic) -> AppResult<Vec<String>> {
+    use sea_orm::{ColumnTrait, EntityTrait, QueryFilter};
+    let (choice, roles): (users::Column, &[&str]) = match topic {
+        Topic::HandlingReminders => (users::Column::MailHandlingReminders, &["admin", "handler"]),
+        Topic::Escalations => (users::Column::MailEscalations, &["admin"]),
+        Topic::UnitEvents => (users::Column::MailUnitEvents, &["admin", "handler"]),
+    };
+    let people = users::Entity::find()
+        .filter(users::Column::UnitId.eq(unit_id))
+        .filter(users::Column::IsActive.eq(true))
+        .filter(users::Column::Role.is_in(roles.iter().copied()))
+        .filter(choice.eq(true))
+        .all(db)
+        .await?;
+    Ok(people.into_iter().filter_map(|u| u.notify_email).collect())
+}

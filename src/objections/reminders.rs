@@ -6,11 +6,12 @@
 //! choice (`accounts::notifications`); the staff home page shows every one of them anyway.
 use super::Status;
 use super::notify::{About, about};
+use crate::accounts::notifications::{Topic, addresses};
 use crate::china_time::datetime_zh;
 use crate::error::AppResult;
 use crate::mail::{Letter, Mail, Postbox};
 use chrono::{DateTime, Duration, Utc};
-use entity::{objection_reminders, objections, units, users};
+use entity::{objection_reminders, objections, units};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
 use serde::Serialize;
 
@@ -108,42 +109,18 @@ async fn remind<C: ConnectionTrait>(
     };
     objection_reminders::Entity::insert(record).exec(txn).await?;
     let about = about(txn, case).await?;
-    for to in reminder_addresses(txn, about.unit_id).await? {
+    for to in addresses(txn, about.unit_id, Topic::HandlingReminders).await? {
         postbox.post(txn, reminder_mail(postbox, case, &about, stage, to), now).await?;
     }
     if stage == Stage::Overdue
         && let Some(unit) = units::Entity::find_by_id(about.unit_id).one(txn).await?
         && let Some(parent) = unit.parent_id
     {
-        for to in escalation_addresses(txn, parent).await? {
+        for to in addresses(txn, parent, Topic::Escalations).await? {
             postbox.post(txn, escalation_mail(postbox, case, &about, &unit.name, parent, to), now).await?;
         }
     }
     Ok(true)
-}
-
-/// The addresses of the unit's active admins and handlers who want the reminders by e-mail.
-async fn reminder_addresses<C: ConnectionTrait>(db: &C, unit_id: i32) -> AppResult<Vec<String>> {
-    let people = users::Entity::find()
-        .filter(users::Column::UnitId.eq(unit_id))
-        .filter(users::Column::IsActive.eq(true))
-        .filter(users::Column::Role.is_in(["admin", "handler"]))
-        .filter(users::Column::MailHandlingReminders.eq(true))
-        .all(db)
-        .await?;
-    Ok(people.into_iter().filter_map(|u| u.notify_email).collect())
-}
-
-/// The addresses of the unit's active admins who want escalations by e-mail.
-async fn escalation_addresses<C: ConnectionTrait>(db: &C, unit_id: i32) -> AppResult<Vec<String>> {
-    let admins = users::Entity::find()
-        .filter(users::Column::UnitId.eq(unit_id))
-        .filter(users::Column::IsActive.eq(true))
-        .filter(users::Column::Role.eq("admin"))
-        .filter(users::Column::MailEscalations.eq(true))
-        .all(db)
-        .await?;
-    Ok(admins.into_iter().filter_map(|u| u.notify_email).collect())
 }
 
 fn facts(case: &objections::Model, about: &About) -> Vec<(String, String)> {

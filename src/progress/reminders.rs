@@ -3,11 +3,12 @@
 //! 00:00 China time on the third day before. Each deadline is reminded once
 //! (`deadline_reminders`), in the transaction that posts its mail; who gets it by e-mail is each
 //! person's choice (`accounts::notifications`), and the staff home page shows it anyway.
+use crate::accounts::notifications::{Topic, addresses};
 use crate::china_time::{date_zh, day_of};
 use crate::error::AppResult;
 use crate::mail::{Letter, Mail, Postbox};
 use chrono::{DateTime, Days, NaiveDate, Utc};
-use entity::{campaign_deadlines, campaigns, deadline_reminders, units, users};
+use entity::{campaign_deadlines, campaigns, deadline_reminders, units};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder,
 };
@@ -57,14 +58,7 @@ async fn remind<C: ConnectionTrait>(
     let Some(receiver) = units::Entity::find_by_id(deadline.unit_id).one(db).await? else { return Ok(()) };
     let senders = units::Entity::find().filter(units::Column::ParentId.eq(receiver.id)).all(db).await?;
     for sender in senders {
-        let people = users::Entity::find()
-            .filter(users::Column::UnitId.eq(sender.id))
-            .filter(users::Column::IsActive.eq(true))
-            .filter(users::Column::Role.is_in(["admin", "handler"]))
-            .filter(users::Column::MailUnitEvents.eq(true))
-            .all(db)
-            .await?;
-        for to in people.into_iter().filter_map(|u| u.notify_email) {
+        for to in addresses(db, sender.id, Topic::UnitEvents).await? {
             let letter = letter(postbox, &campaign, &receiver.name, &sender.name, deadline);
             let mail = Mail { kind: "reminder.deadline", to, letter, unit_id: Some(sender.id), objection_id: None };
             postbox.post(db, mail, now).await?;

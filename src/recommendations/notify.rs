@@ -2,10 +2,11 @@
 //! who asked for the unit's business by e-mail (`accounts::notifications`) get one message,
 //! posted in the recommendation's own transaction. A unit that takes projects in by importing
 //! a file is the one acting, and is not told.
+use crate::accounts::notifications::{Topic, addresses};
 use crate::error::AppResult;
 use crate::mail::{Letter, Mail, Postbox};
 use chrono::{DateTime, Utc};
-use entity::{projects, recommendations, units, users};
+use entity::{projects, recommendations, units};
 use sea_orm::{ColumnTrait, ConnectionTrait, EntityTrait, QueryFilter};
 
 /// # Errors
@@ -19,14 +20,7 @@ pub async fn recommended<C: ConnectionTrait>(
     if !postbox.enabled() {
         return Ok(());
     }
-    let people = users::Entity::find()
-        .filter(users::Column::UnitId.eq(row.to_unit_id))
-        .filter(users::Column::IsActive.eq(true))
-        .filter(users::Column::Role.is_in(["admin", "handler"]))
-        .filter(users::Column::MailUnitEvents.eq(true))
-        .all(db)
-        .await?;
-    let addresses: Vec<String> = people.into_iter().filter_map(|u| u.notify_email).collect();
+    let addresses = addresses(db, row.to_unit_id, Topic::UnitEvents).await?;
     if addresses.is_empty() {
         return Ok(());
     }

@@ -4,11 +4,12 @@
 //! registered after it (`report_standing`). The job `report_alerts` looks every five minutes at
 //! the notices that changed since its last run (with an hour's overlap) and tells each relying
 //! unit once per report and standing (`report_alerts`), in the transaction that posts the mail.
+use crate::accounts::notifications::{Topic, addresses};
 use crate::error::AppResult;
 use crate::mail::{Letter, Mail, Postbox};
 use crate::report_standing::{self, Standing};
 use chrono::{DateTime, Duration, Utc};
-use entity::{notice_revisions, notices, objections, recommendations, report_alerts, result_reports, units, users};
+use entity::{notice_revisions, notices, objections, recommendations, report_alerts, result_reports, units};
 use sea_orm::{
     ActiveValue::Set, ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QuerySelect,
 };
@@ -113,18 +114,12 @@ async fn tell<C: ConnectionTrait>(
         sent_at: Set(now),
     };
     report_alerts::Entity::insert(row).exec(db).await?;
-    let people = users::Entity::find()
-        .filter(users::Column::UnitId.eq(unit_id))
-        .filter(users::Column::IsActive.eq(true))
-        .filter(users::Column::Role.is_in(["admin", "handler"]))
-        .filter(users::Column::MailUnitEvents.eq(true))
-        .all(db)
-        .await?;
+    let people = addresses(db, unit_id, Topic::UnitEvents).await?;
     let issuer = match notices::Entity::find_by_id(report.notice_id).one(db).await? {
         Some(n) => units::Entity::find_by_id(n.unit_id).one(db).await?.map(|u| u.name).unwrap_or_default(),
         None => String::new(),
     };
-    for to in people.into_iter().filter_map(|u| u.notify_email) {
+    for to in people {
         let letter = Letter {
             subject: format!("所依据的公示结果报告{}：{}", standing.label(), report.code),
             paragraphs: vec![format!(
