@@ -73,9 +73,25 @@ async fn open_due_within_3_days<C: ConnectionTrait>(db: &C, now: DateTime<Utc>) 
 /// Database failure (the cases reminded before it stay reminded).
 pub async fn send_due(db: &DatabaseConnection, postbox: &Postbox, now: DateTime<Utc>) -> AppResult<usize> {
     let cases = open_due_within_3_days(db, now).await?;
+    // Most runs find every case reminded already (a case stays overdue until concluded): read
+    // what was sent in one query, and take the write lock only for a stage still to send.
+    let mut sent: std::collections::HashMap<i32, Stage> = std::collections::HashMap::new();
+    let rows = objection_reminders::Entity::find()
+        .filter(objection_reminders::Column::ObjectionId.is_in(cases.iter().map(|c| c.id)))
+        .all(db)
+        .await?;
+    for row in rows {
+        if let Some(stage) = Stage::parse(&row.stage) {
+            let latest = sent.entry(row.objection_id).or_insert(stage);
+            *latest = (*latest).max(stage);
+        }
+    }
     let mut reminded = 0;
     for case in cases {
         let Some(stage) = Stage::at(case.handling_due_at, now) else { continue };
+        if sent.get(&case.id).is_some_and(|done| *done >= stage) {
+            continue;
+        }
         let txn = crate::db::begin_write(db).await?;
         if remind(&txn, postbox, &case, stage, now).await? {
             reminded += 1;
