@@ -27,11 +27,26 @@ pub enum Job {
     /// Tell units that a report their recommendations rest on stopped standing
     /// (`reports::alerts`).
     ReportAlerts,
+    /// Record the public events subscribers are told of (`subscriptions::journal`).
+    SubscriptionEvents,
+    /// Write subscribers' mail: events as they happen, digests, the quiet week's line
+    /// (`subscriptions::delivery`).
+    SubscriptionMail,
+    /// Erase the addresses of subscriptions ended, unconfirmed or suspended long enough
+    /// (`subscriptions::service::erase_due`).
+    EraseSubscriptions,
 }
 
 impl Job {
-    pub const ALL: [Job; 4] =
-        [Job::EraseExpiredIdentities, Job::HandlingReminders, Job::DeadlineReminders, Job::ReportAlerts];
+    pub const ALL: [Job; 7] = [
+        Job::EraseExpiredIdentities,
+        Job::HandlingReminders,
+        Job::DeadlineReminders,
+        Job::ReportAlerts,
+        Job::SubscriptionEvents,
+        Job::SubscriptionMail,
+        Job::EraseSubscriptions,
+    ];
 
     #[must_use]
     pub fn name(self) -> &'static str {
@@ -40,25 +55,24 @@ impl Job {
             Self::HandlingReminders => "handling_reminders",
             Self::DeadlineReminders => "deadline_reminders",
             Self::ReportAlerts => "report_alerts",
+            Self::SubscriptionEvents => "subscription_events",
+            Self::SubscriptionMail => "subscription_mail",
+            Self::EraseSubscriptions => "erase_subscriptions",
         }
     }
 
     #[must_use]
     pub fn every(self) -> Duration {
         match self {
-            Self::EraseExpiredIdentities => Duration::hours(1),
+            Self::EraseExpiredIdentities | Self::EraseSubscriptions => Duration::hours(1),
             Self::HandlingReminders | Self::DeadlineReminders | Self::ReportAlerts => Duration::minutes(5),
+            Self::SubscriptionEvents | Self::SubscriptionMail => Duration::minutes(1),
         }
     }
 
     /// Runs the job; `last` is when it last ran (`None`: never).
-    async fn run(
-        self,
-        db: &DatabaseConnection,
-        postbox: &Postbox,
-        last: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
-    ) -> AppResult<String> {
+    async fn run(self, on: &On<'_>, last: Option<DateTime<Utc>>, now: DateTime<Utc>) -> AppResult<String> {
+        let (db, postbox) = (on.db, on.postbox);
         match self {
             Self::EraseExpiredIdentities => {
                 let erased = crate::objections::retention::erase_expired(db, now).await?;
@@ -76,8 +90,31 @@ impl Job {
                 let told = crate::reports::alerts::send_due(db, postbox, last, now).await?;
                 Ok(format!("told {told}"))
             }
+            Self::SubscriptionEvents if !postbox.enabled() => Ok("mail off".to_owned()),
+            Self::SubscriptionEvents => {
+                let new = crate::subscriptions::journal::record(db, on.database_url, last, now).await?;
+                Ok(format!("recorded {new}"))
+            }
+            Self::SubscriptionMail => {
+                let d = crate::subscriptions::delivery::run(db, postbox, now).await?;
+                Ok(format!("events {} digests {} quiet {}", d.events, d.digests, d.quiet))
+            }
+            Self::EraseSubscriptions => {
+                let erased = crate::subscriptions::service::erase_due(db, now).await?;
+                let dropped = crate::subscriptions::journal::forget_old(db, now).await?;
+                Ok(format!("erased {erased}, events dropped {dropped}"))
+            }
         }
     }
+}
+
+/// What the jobs work on.
+#[derive(Clone, Copy)]
+pub struct On<'a> {
+    pub db: &'a DatabaseConnection,
+    pub postbox: &'a Postbox,
+    /// Names the process's cached public listing (`notices::public_listing`).
+    pub database_url: &'a str,
 }
 
 /// Runs every job that is due and whose lease this instance takes; returns what ran.
@@ -85,12 +122,8 @@ impl Job {
 /// # Errors
 /// Database failure taking or releasing a lease. A job's own failure is recorded as its result
 /// and logged; the other jobs still run.
-pub async fn run_due(
-    db: &DatabaseConnection,
-    postbox: &Postbox,
-    instance: &str,
-    now: DateTime<Utc>,
-) -> AppResult<Vec<(Job, String)>> {
+pub async fn run_due(on: On<'_>, instance: &str, now: DateTime<Utc>) -> AppResult<Vec<(Job, String)>> {
+    let db = on.db;
     let mut ran = Vec::new();
     for job in Job::ALL {
         ensure_row(db, job).await?;
@@ -102,7 +135,7 @@ pub async fn run_due(
             finish(db, job, instance, now, None).await?;
             continue;
         }
-        let result = match job.run(db, postbox, last, now).await {
+        let result = match job.run(&on, last, now).await {
             Ok(said) => said,
             Err(e) => {
                 tracing::warn!(job = job.name(), "job failed: {e}");
@@ -117,11 +150,12 @@ pub async fn run_due(
 
 /// Ticks once at start (a job missed while down runs now) and then every minute, until the
 /// process ends.
-pub fn spawn(db: DatabaseConnection, clock: crate::clock::SharedClock, postbox: Postbox) {
+pub fn spawn(db: DatabaseConnection, clock: crate::clock::SharedClock, postbox: Postbox, database_url: String) {
     let instance = uuid::Uuid::new_v4().to_string();
     tokio::spawn(async move {
         loop {
-            if let Err(e) = run_due(&db, &postbox, &instance, clock.now()).await {
+            let on = On { db: &db, postbox: &postbox, database_url: &database_url };
+            if let Err(e) = run_due(on, &instance, clock.now()).await {
                 tracing::warn!("jobs: {e}");
             }
             tokio::time::sleep(std::time::Duration::from_mins(1)).await;

@@ -42,6 +42,7 @@ pub mod routes;
 pub mod secrets;
 pub mod settings;
 pub mod startup;
+pub mod subscriptions;
 pub mod summary_table;
 pub mod test_clock;
 pub mod tokens;

@@ -46,7 +46,7 @@ impl Application {
             .map(|secret| settings.absolute_url(&format!("/setup/{secret}")));
         let mail = start_mail(&settings, &db, &secrets, &clock)?;
         if settings.run_jobs {
-            crate::jobs::spawn(db.clone(), clock.clone(), mail.clone());
+            crate::jobs::spawn(db.clone(), clock.clone(), mail.clone(), settings.database_url.clone());
         }
         let staff_routes = routes::staff_routes();
         let metrics = Arc::default();

@@ -32,5 +32,7 @@ pub mod report_outcomes;
 pub mod result_reports;
 pub mod review_grades;
 pub mod setup_tokens;
+pub mod subscription_events;
+pub mod subscriptions;
 pub mod units;
 pub mod users;

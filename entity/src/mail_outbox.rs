@@ -38,6 +38,11 @@ pub struct Model {
     /// The SMTP server's reply to the message's data.
     #[sea_orm(column_type = "Text")]
     pub smtp_reply: Option<String>,
+    /// The one-click unsubscribe address (RFC 8058) of a subscription's message.
+    #[sea_orm(column_type = "Text")]
+    pub list_unsubscribe: Option<String>,
+    /// The subscription a message is for: suspended when the server refuses it for good.
+    pub subscription_id: Option<i32>,
 }
 
 #[derive(Copy, Clone, Debug, EnumIter, DeriveRelation)]

@@ -76,7 +76,8 @@ pub async fn rotate(url: &str, old: &MasterKey, new: &MasterKey) -> anyhow::Resu
     let txn = crate::db::begin_write(&db).await?;
     let secrets = crate::secrets::reseal(&txn, &old, &new).await?;
     let identities = crate::objections::identity::reseal(&txn, &old, &new).await?;
-    let mail = crate::mail::outbox::reseal(&txn, &old, &new).await?;
+    let mail = crate::mail::outbox::reseal(&txn, &old, &new).await?
+        + crate::subscriptions::service::reseal(&txn, &old, &new).await?;
     txn.commit().await?;
     db.close().await.ok();
     Ok(Rotated { identities, secrets, mail })

@@ -1,6 +1,6 @@
 //! Feed items from the public listing: what happened to which notice, in words. No I/O.
 use crate::notices::Period;
-use crate::notices::public_listing::{EventRef, Listing};
+use crate::notices::public_listing::{EventRef, Listing, TimelineEntry};
 use crate::notices::public_read::{Filter, PublicState, ReportRef};
 use crate::report_standing::OFFLINE_CHANNEL;
 use chrono::{DateTime, Utc};
@@ -39,21 +39,25 @@ enum What<'a> {
 /// looked at.
 #[must_use]
 pub fn events(listing: &Listing, filter: &Filter, now: DateTime<Utc>) -> Vec<Event> {
-    let names = |revision_id: i32| listing.facts(revision_id).names.as_slice();
     listing
         .events_until(now)
         .filter(|e| listing.admits(filter, e.index))
-        .filter_map(|e| {
-            let s = listing.states.get(e.index)?;
-            let what = match e.event {
-                EventRef::Revision(i) => What::Revision(s.revisions.get(i)?),
-                EventRef::Withdrawal => What::Withdrawal,
-                EventRef::Report(i) => What::Report(s.reports.get(i)?),
-            };
-            event(s, what, e.at, &names, now)
-        })
+        .filter_map(|e| describe(listing, e, now))
         .take(MAX_ITEMS)
         .collect()
+}
+
+/// One public event in words, as the feeds (and the subscribers' mail) tell it.
+#[must_use]
+pub fn describe(listing: &Listing, entry: &TimelineEntry, now: DateTime<Utc>) -> Option<Event> {
+    let names = |revision_id: i32| listing.facts(revision_id).names.as_slice();
+    let s = listing.states.get(entry.index)?;
+    let what = match entry.event {
+        EventRef::Revision(i) => What::Revision(s.revisions.get(i)?),
+        EventRef::Withdrawal => What::Withdrawal,
+        EventRef::Report(i) => What::Report(s.reports.get(i)?),
+    };
+    event(s, what, entry.at, &names, now)
 }
 
 fn event<'a>(

@@ -2,8 +2,10 @@
 //! (docs/TESTING.md). `fill` adds to a database seeded with the demo: a unit tree of employers,
 //! their projects, a level-1 notice for each of the first employers, and objections on those
 //! notices. `import-file` writes a JSON import file to time the real importer with.
+//! `subscribers` adds confirmed e-mail subscribers (scripts/bench-subscribers.sh).
 mod notices;
 mod objections;
+mod subscribers;
 mod text;
 mod tree;
 
@@ -63,13 +65,27 @@ pub enum LoadgenCommand {
         seed: u64,
         out: PathBuf,
     },
+    /// Add N confirmed subscribers who follow every notice as it happens.
+    Subscribers {
+        /// Database URL (also GONGSHI_DATABASE_URL or DATABASE_URL)
+        #[arg(long = "database", env = "GONGSHI_DATABASE_URL")]
+        database: Option<String>,
+        #[arg(long, default_value_t = 100_000)]
+        count: usize,
+        /// The addresses are reader0@DOMAIN, reader1@DOMAIN, …
+        #[arg(long, default_value = "example.cn")]
+        domain: String,
+        /// The data folder whose master.key seals the addresses (unless GONGSHI_MASTER_KEY is set)
+        #[arg(long, env = "GONGSHI_DATA_DIR", default_value = "data")]
+        data_dir: PathBuf,
+    },
 }
 
 impl LoadgenCommand {
     #[must_use]
     pub fn database(&self) -> Option<String> {
         match self {
-            Self::Fill { database, .. } => database.clone(),
+            Self::Fill { database, .. } | Self::Subscribers { database, .. } => database.clone(),
             Self::ImportFile { .. } => None,
         }
     }
@@ -86,6 +102,16 @@ pub async fn run(url: &str, command: LoadgenCommand) -> anyhow::Result<()> {
             let master = crate::keys::MasterKey::from_env_or_file(&data_dir)?;
             let sizes = (projects.unwrap_or(p), notices.unwrap_or(n), objections.unwrap_or(o));
             fill(url, &master, sizes, seed).await
+        }
+        LoadgenCommand::Subscribers { count, domain, data_dir, .. } => {
+            let master = crate::keys::MasterKey::from_env_or_file(&data_dir)?;
+            let db = crate::db::connect_and_migrate(url).await?;
+            let now = Utc::now();
+            let secrets = crate::secrets::Secrets::load_or_create(&db, &master, now).await?;
+            let started = Instant::now();
+            subscribers::add(&db, &secrets.sealer, &secrets.session_key, count, &domain, now).await.map_err(explain)?;
+            println!("订阅者：{count} 个（{:.1}秒）", started.elapsed().as_secs_f64());
+            Ok(())
         }
         LoadgenCommand::ImportFile { projects, unit_name, seed, out } => {
             let mut words = text::Words::new(seed);

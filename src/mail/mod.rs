@@ -32,6 +32,16 @@ pub struct Mail {
     /// The unit whose staff may read it in the delivery log.
     pub unit_id: Option<i32>,
     pub objection_id: Option<i32>,
+    /// A subscription's message: one-click unsubscribe, and suspension on a hard bounce.
+    pub list: Option<ListMail>,
+}
+
+/// What a message to a subscriber carries besides its words.
+#[derive(Debug, Clone)]
+pub struct ListMail {
+    pub subscription_id: i32,
+    /// The absolute HTTPS address that unsubscribes with one POST (RFC 8058).
+    pub unsubscribe_url: String,
 }
 
 /// Where domain code posts mail: knows whether mail is on, the public address links point to,

@@ -85,6 +85,8 @@ pub async fn write<C: ConnectionTrait>(
         sent_at: Set(None),
         last_error: Set(None),
         smtp_reply: Set(None),
+        list_unsubscribe: Set(mail.list.as_ref().map(|l| l.unsubscribe_url.clone())),
+        subscription_id: Set(mail.list.as_ref().map(|l| l.subscription_id)),
         ..Default::default()
     }
     .insert(db)
@@ -191,6 +193,9 @@ pub async fn mark_failed<C: ConnectionTrait>(
         .filter(Col::Id.eq(row.id))
         .filter(Col::ClaimedBy.eq(instance));
     update = if give_up {
+        if permanent && let Some(subscription_id) = row.subscription_id {
+            suspend_bounced(db, subscription_id, now).await?;
+        }
         update
             .col_expr(Col::State, Expr::value(FAILED))
             .col_expr(Col::RecipientSealed, Expr::value(Option::<String>::None))
@@ -200,6 +205,21 @@ pub async fn mark_failed<C: ConnectionTrait>(
             .col_expr(Col::NextAttemptAt, Expr::value(now + backoff(row.attempts)))
     };
     update.exec(db).await?;
+    Ok(())
+}
+
+/// A subscription whose message the server refused for good (a hard bounce) is suspended:
+/// no more mail goes to an address that does not take it.
+async fn suspend_bounced<C: ConnectionTrait>(db: &C, subscription_id: i32, now: DateTime<Utc>) -> AppResult<()> {
+    use entity::subscriptions::{self, Column as Sub};
+    subscriptions::Entity::update_many()
+        .col_expr(Sub::State, Expr::value("suspended"))
+        .col_expr(Sub::EndedAt, Expr::value(now))
+        .col_expr(Sub::EndReason, Expr::value("bounce"))
+        .filter(Sub::Id.eq(subscription_id))
+        .filter(Sub::State.eq("active"))
+        .exec(db)
+        .await?;
     Ok(())
 }
 

@@ -2,6 +2,7 @@
 //! the MIME message built from an outbox row (UTF-8 subject, plain text and HTML parts).
 use crate::settings::MailSettings;
 use entity::mail_outbox;
+use lettre::message::header::{Header, HeaderName, HeaderValue};
 use lettre::message::{Mailbox, MultiPart};
 use lettre::transport::smtp::authentication::Credentials;
 use lettre::transport::smtp::client::{Certificate, Tls, TlsParameters};
@@ -52,12 +53,16 @@ impl Transport {
     pub async fn send(&self, row: &mail_outbox::Model, to: &str) -> Result<String, SendError> {
         let refused = |message: String| SendError { message, permanent: true };
         let to: Mailbox = to.parse().map_err(|e| refused(format!("收件地址无效：{e}")))?;
-        let message = Message::builder()
+        let mut builder = Message::builder()
             .message_id(Some(row.message_id.clone()))
             .from(self.from.clone())
             .to(to)
             .subject(row.subject.clone())
-            .date_now()
+            .date_now();
+        if let Some(url) = &row.list_unsubscribe {
+            builder = builder.header(ListUnsubscribe(url.clone())).header(ListUnsubscribePost);
+        }
+        let message = builder
             .multipart(MultiPart::alternative_plain_html(row.body_text.clone(), row.body_html.clone()))
             .map_err(|e| refused(format!("邮件无法生成：{e}")))?;
         match self.smtp.send(message).await {
@@ -85,5 +90,42 @@ fn tls_trusting(smtp_url: &str, ca_file: &Path) -> Result<Tls, String> {
         ("smtp", Some("required")) => Ok(Tls::Required(params)),
         ("smtp", Some("opportunistic")) => Ok(Tls::Opportunistic(params)),
         _ => Err("证书颁发机构文件（--smtp-ca-file）只用于加密连接：请用 smtps:// 或 smtp://…?tls=required".to_owned()),
+    }
+}
+
+/// `List-Unsubscribe: <https://…>`: where a mail client's unsubscribe button goes (RFC 2369).
+#[derive(Debug, Clone)]
+struct ListUnsubscribe(String);
+
+impl Header for ListUnsubscribe {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe")
+    }
+
+    fn parse(s: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self(s.trim().trim_start_matches('<').trim_end_matches('>').to_owned()))
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), format!("<{}>", self.0))
+    }
+}
+
+/// `List-Unsubscribe-Post: List-Unsubscribe=One-Click`: the button unsubscribes with one POST,
+/// no page to fill in (RFC 8058).
+#[derive(Debug, Clone)]
+struct ListUnsubscribePost;
+
+impl Header for ListUnsubscribePost {
+    fn name() -> HeaderName {
+        HeaderName::new_from_ascii_str("List-Unsubscribe-Post")
+    }
+
+    fn parse(_: &str) -> Result<Self, Box<dyn std::error::Error + Send + Sync>> {
+        Ok(Self)
+    }
+
+    fn display(&self) -> HeaderValue {
+        HeaderValue::new(Self::name(), "List-Unsubscribe=One-Click".to_owned())
     }
 }

@@ -93,6 +93,7 @@ async fn post<C: ConnectionTrait>(
         letter,
         unit_id: Some(about.unit_id),
         objection_id: Some(case.id),
+        list: None,
     };
     postbox.post(db, mail, now).await
 }

@@ -183,6 +183,7 @@ fn reminder_mail(postbox: &Postbox, case: &objections::Model, about: &About, sta
         },
         unit_id: Some(about.unit_id),
         objection_id: Some(case.id),
+        list: None,
     }
 }
 
@@ -208,6 +209,7 @@ fn escalation_mail(
         },
         unit_id: Some(parent),
         objection_id: Some(case.id),
+        list: None,
     }
 }
 

@@ -13,6 +13,7 @@ pub const PARTS: &[fn() -> OpenApi] = &[
     crate::objections::openapi::openapi,
     crate::reports::api::openapi,
     crate::offline::api::openapi,
+    crate::subscriptions::api::openapi,
     admin::openapi,
 ];
 

@@ -60,7 +60,14 @@ async fn remind<C: ConnectionTrait>(
     for sender in senders {
         for to in addresses(db, sender.id, Topic::UnitEvents).await? {
             let letter = letter(postbox, &campaign, &receiver.name, &sender.name, deadline);
-            let mail = Mail { kind: "reminder.deadline", to, letter, unit_id: Some(sender.id), objection_id: None };
+            let mail = Mail {
+                kind: "reminder.deadline",
+                to,
+                letter,
+                unit_id: Some(sender.id),
+                objection_id: None,
+                list: None,
+            };
             postbox.post(db, mail, now).await?;
         }
     }

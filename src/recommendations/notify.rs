@@ -53,6 +53,7 @@ pub async fn recommended<C: ConnectionTrait>(
             letter,
             unit_id: Some(row.to_unit_id),
             objection_id: None,
+            list: None,
         };
         postbox.post(db, mail, now).await?;
     }

@@ -32,25 +32,40 @@ pub async fn send_due(
 ) -> AppResult<usize> {
     let from = since.map_or(DateTime::<Utc>::UNIX_EPOCH, |s| s - OVERLAP);
     let mut told = 0;
+    for (report, standing) in stopped_since(db, from).await? {
+        for unit_id in relying_units(db, report.id).await? {
+            let txn = crate::db::begin_write(db).await?;
+            if tell(&txn, postbox, &report, &standing, unit_id, now).await? {
+                told += 1;
+            }
+            txn.commit().await?;
+        }
+    }
+    postbox.wake();
+    Ok(told)
+}
+
+/// The reports that stand void or suspended among those of the notices that changed since
+/// `from`, with their standing: what relying units and readers are told of.
+///
+/// # Errors
+/// Database failure.
+pub async fn stopped_since<C: ConnectionTrait>(
+    db: &C,
+    from: DateTime<Utc>,
+) -> AppResult<Vec<(result_reports::Model, Standing)>> {
+    let mut out = Vec::new();
     for notice_id in changed_notices(db, from).await? {
         let reports =
             result_reports::Entity::find().filter(result_reports::Column::NoticeId.eq(notice_id)).all(db).await?;
         for report in reports {
             let standing = report_standing::of(db, &report).await?;
-            if !matches!(standing, Standing::Void { .. } | Standing::Suspended { .. }) {
-                continue;
-            }
-            for unit_id in relying_units(db, report.id).await? {
-                let txn = crate::db::begin_write(db).await?;
-                if tell(&txn, postbox, &report, &standing, unit_id, now).await? {
-                    told += 1;
-                }
-                txn.commit().await?;
+            if matches!(standing, Standing::Void { .. } | Standing::Suspended { .. }) {
+                out.push((report, standing));
             }
         }
     }
-    postbox.wake();
-    Ok(told)
+    Ok(out)
 }
 
 /// Notices withdrawn, corrected, or given an objection registered since `from`.
@@ -136,8 +151,14 @@ async fn tell<C: ConnectionTrait>(
             )],
             ..Letter::default()
         };
-        let mail =
-            Mail { kind: "unit.report_stopped_standing", to, letter, unit_id: Some(unit_id), objection_id: None };
+        let mail = Mail {
+            kind: "unit.report_stopped_standing",
+            to,
+            letter,
+            unit_id: Some(unit_id),
+            objection_id: None,
+            list: None,
+        };
         postbox.post(db, mail, now).await?;
     }
     Ok(true)

@@ -1,6 +1,7 @@
 //! Public pages: what readers, objectors and receiving units open in a browser.
 use crate::{
-    accounts, calendar, feeds, notices, objections, projects, public_site, reports, test_clock, transparency, web,
+    accounts, calendar, feeds, notices, objections, projects, public_site, reports, subscriptions, test_clock,
+    transparency, web,
 };
 use actix_web::web::{ServiceConfig, get, post};
 
@@ -40,6 +41,15 @@ pub fn configure(cfg: &mut ServiceConfig) {
         .route("/objections/lookup", post().to(objections::pages::lookup_result))
         .route("/receipts/verify", get().to(objections::pages::verify_page))
         .route("/receipts/verify", post().to(objections::pages::verify_posted))
+        // E-mail subscriptions: ask, confirm, manage, unsubscribe (one click, RFC 8058).
+        .route("/subscribe", get().to(subscriptions::pages::form))
+        .route("/subscribe", post().to(subscriptions::pages::submit))
+        .route("/subscriptions/confirm", get().to(subscriptions::pages::confirm_page))
+        .route("/subscriptions/confirm", post().to(subscriptions::pages::confirm))
+        .route("/subscriptions/manage", get().to(subscriptions::pages::manage))
+        .route("/subscriptions/manage", post().to(subscriptions::pages::change))
+        .route("/subscriptions/unsubscribe", get().to(subscriptions::pages::unsubscribe_page))
+        .route("/subscriptions/unsubscribe", post().to(subscriptions::pages::unsubscribe))
         // Result reports: look up a printed copy, the verify page, the print view.
         .route("/reports", get().to(reports::pages::lookup))
         .route("/reports/{file}", get().to(reports::pages::show))

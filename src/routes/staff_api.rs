@@ -3,7 +3,7 @@
 use super::AdminRoutes;
 use crate::{
     accounts, audit_log, campaigns, imports, mail_log, notices, objections, offline, progress, projects,
-    recommendations, reports, tokens, units, users,
+    recommendations, reports, subscriptions, tokens, units, users,
 };
 
 pub fn register(r: &mut AdminRoutes) {
@@ -21,6 +21,8 @@ pub fn register(r: &mut AdminRoutes) {
         .delete("/api/v1/admin/tokens/{id}", tokens::api::api_revoke);
     r.get("/api/v1/admin/audit", audit_log::api::list);
     r.get("/api/v1/admin/mail", mail_log::api::list);
+    r.get("/api/v1/admin/subscriptions", subscriptions::api::counts)
+        .post("/api/v1/admin/subscriptions/suppressions", subscriptions::api::suppress);
     r.get("/api/v1/admin/account/notifications", accounts::api::get)
         .put("/api/v1/admin/account/notifications", accounts::api::put);
     r.get("/api/v1/admin/projects", projects::staff_api::list)

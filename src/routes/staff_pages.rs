@@ -2,7 +2,7 @@
 use super::AdminRoutes;
 use crate::{
     accounts, audit_log, calendar, campaigns, imports, mail_log, notices, objections, offline, progress, projects,
-    recommendations, reports, tokens, units, users, workbench,
+    recommendations, reports, subscriptions, tokens, units, users, workbench,
 };
 
 pub fn register(r: &mut AdminRoutes) {
@@ -31,6 +31,8 @@ pub fn register(r: &mut AdminRoutes) {
         .post("/admin/tokens/{id}/revoke", tokens::pages::revoke_page);
     r.get("/admin/audit", audit_log::pages::page);
     r.get("/admin/mail", mail_log::pages::page);
+    r.get("/admin/subscriptions", subscriptions::pages::counts_page)
+        .post("/admin/subscriptions/suppressions", subscriptions::pages::suppress);
     r.get("/admin/campaigns", campaigns::staff_pages::list)
         .get("/admin/campaigns/new", campaigns::staff_pages::new_form)
         .post("/admin/campaigns", campaigns::staff_pages::create)

@@ -168,6 +168,11 @@ pub fn province_admin(r: Role, s: Standpoint) -> Expect {
     }
 }
 
+/// Work on no unit's things that only the province's admins may do.
+pub fn province_admins(r: Role, s: Standpoint) -> Expect {
+    if (r, s) == (Role::Admin, Standpoint::Province) { Expect::Allow } else { Expect::Forbidden }
+}
+
 /// One's own things (dashboard, account, tokens): everyone.
 pub fn everyone(_: Role, _: Standpoint) -> Expect {
     Expect::Allow
@@ -180,6 +185,25 @@ pub fn admins(r: Role, _: Standpoint) -> Expect {
 
 fn unit_fields(name: &str, code: &str) -> Vec<(&'static str, String)> {
     vec![("name", name.to_owned()), ("code", code.to_owned()), ("kind", "county".to_owned())]
+}
+
+/// A confirmed subscription to O's notices, for the counts.
+async fn subscribe_to(app: &TestApp, unit: i32, now: chrono::DateTime<chrono::Utc>) {
+    use sea_orm::{ActiveModelTrait, ActiveValue::Set};
+    entity::subscriptions::ActiveModel {
+        token_hash: Set("0".repeat(64)),
+        state: Set("active".into()),
+        scope: Set("unit".into()),
+        unit_id: Set(Some(unit)),
+        frequency: Set("daily".into()),
+        created_at: Set(now),
+        confirmed_at: Set(Some(now)),
+        digest_through: Set(Some(now)),
+        ..Default::default()
+    }
+    .insert(&app.db)
+    .await
+    .unwrap();
 }
 
 /// Every staff route's cases. Other modules append theirs here.
@@ -479,6 +503,38 @@ pub fn cases() -> Vec<Case> {
             request: |_, _| Req::path("/api/v1/admin/mail"),
             expect: admin_list,
         },
+        // Subscription counts (O's own scope names O) and the province's suppressions.
+        Case {
+            method: "GET",
+            pattern: "/admin/subscriptions",
+            request: |_, _| Req::path("/admin/subscriptions"),
+            expect: admin_list,
+        },
+        Case {
+            method: "GET",
+            pattern: "/api/v1/admin/subscriptions",
+            request: |_, _| Req::path("/api/v1/admin/subscriptions"),
+            expect: admin_list,
+        },
+        Case {
+            method: "POST",
+            pattern: "/admin/subscriptions/suppressions",
+            request: |_, _| {
+                Req::form("/admin/subscriptions/suppressions", &[("addresses", "nobody@example.cn"), ("reason", "bounce")])
+            },
+            expect: province_admins,
+        },
+        Case {
+            method: "POST",
+            pattern: "/api/v1/admin/subscriptions/suppressions",
+            request: |_, _| {
+                Req::json(
+                    "/api/v1/admin/subscriptions/suppressions",
+                    serde_json::json!({ "addresses": ["nobody@example.cn"], "reason": "bounce" }),
+                )
+            },
+            expect: province_admins,
+        },
     ]
     .into_iter()
     .chain(project_cases())
@@ -725,8 +781,10 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<(Caller, String)>) {
         letter,
         unit_id: Some(own),
         objection_id: None,
+        list: None,
     };
     gongshi::mail::outbox::write(&app.db, &app.state.secrets.sealer, "example.cn", mail, now).await.unwrap();
+    subscribe_to(app, own, now).await;
     let notices = crate::notices_admin::matrix_fixture(app, own).await;
     let projects = project_fixture(app, own, city).await;
     let objections = crate::objections_matrix::fixture(app, "MATRIX-OBJ", own).await;

@@ -175,6 +175,11 @@ impl TestApp {
         .id
     }
 
+    /// What the in-server jobs work on, for running them by hand.
+    pub fn jobs_on(&self) -> gongshi::jobs::On<'_> {
+        gongshi::jobs::On { db: &self.db, postbox: &self.state.mail, database_url: &self.state.settings.database_url }
+    }
+
     pub fn clock_now(&self) -> DateTime<Utc> {
         use gongshi::clock::Clock;
         self.clock.now()

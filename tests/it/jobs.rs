@@ -39,14 +39,14 @@ fn erasure(ran: Vec<(Job, String)>) -> Vec<(Job, String)> {
 db_test!(a_job_runs_in_the_one_instance_holding_its_lease_and_only_when_due, |app| {
     let (case, concluded) = concluded_case(&app).await;
     let year_on = concluded + Duration::days(365);
-    let ran = erasure(run_due(&app.db, &app.state.mail, "instance-a", year_on).await.unwrap());
+    let ran = erasure(run_due(app.jobs_on(), "instance-a", year_on).await.unwrap());
     assert_eq!(ran, vec![(Job::EraseExpiredIdentities, "erased 1".to_owned())]);
     assert!(erased(&app, case).await);
     // The same instant from another instance: the job ran, and is not due for an hour.
-    assert!(erasure(run_due(&app.db, &app.state.mail, "instance-b", year_on).await.unwrap()).is_empty());
-    let too_soon = run_due(&app.db, &app.state.mail, "instance-b", year_on + Duration::minutes(59)).await.unwrap();
+    assert!(erasure(run_due(app.jobs_on(), "instance-b", year_on).await.unwrap()).is_empty());
+    let too_soon = run_due(app.jobs_on(), "instance-b", year_on + Duration::minutes(59)).await.unwrap();
     assert!(erasure(too_soon).is_empty());
-    let ran = erasure(run_due(&app.db, &app.state.mail, "instance-b", year_on + Duration::hours(1)).await.unwrap());
+    let ran = erasure(run_due(app.jobs_on(), "instance-b", year_on + Duration::hours(1)).await.unwrap());
     assert_eq!(ran, vec![(Job::EraseExpiredIdentities, "erased 0".to_owned())]);
     let lease = job_leases::Entity::find_by_id("erase_expired_identities").one(&app.db).await.unwrap().unwrap();
     assert_eq!(lease.last_result.as_deref(), Some("erased 0"));
@@ -58,12 +58,8 @@ db_test!(a_job_runs_in_the_one_instance_holding_its_lease_and_only_when_due, |ap
     row.holder = Set("instance-c".into());
     row.leased_until = Set(held + Duration::minutes(10));
     row.update(&app.db).await.unwrap();
-    assert!(
-        erasure(run_due(&app.db, &app.state.mail, "instance-a", held).await.unwrap()).is_empty(),
-        "held by another"
-    );
-    let taken_over =
-        erasure(run_due(&app.db, &app.state.mail, "instance-a", held + Duration::minutes(11)).await.unwrap());
+    assert!(erasure(run_due(app.jobs_on(), "instance-a", held).await.unwrap()).is_empty(), "held by another");
+    let taken_over = erasure(run_due(app.jobs_on(), "instance-a", held + Duration::minutes(11)).await.unwrap());
     assert_eq!(taken_over.len(), 1, "a lease left by a crashed holder is taken over once it expires");
 });
 

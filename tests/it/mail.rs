@@ -248,8 +248,14 @@ crate::db_test!(rotating_the_master_key_reseals_the_addresses_mail_is_waiting_fo
     use gongshi::mail::{Letter, Mail, Postbox, outbox};
     let postbox = Postbox::open("https://gongshi.example.org", app.state.secrets.sealer.clone());
     let letter = Letter { subject: "等待发送".into(), ..Letter::default() };
-    let mail =
-        Mail { kind: "objection.received", to: "reader@example.cn".into(), letter, unit_id: None, objection_id: None };
+    let mail = Mail {
+        kind: "objection.received",
+        to: "reader@example.cn".into(),
+        letter,
+        unit_id: None,
+        objection_id: None,
+        list: None,
+    };
     postbox.post(&app.db, mail, app.clock_now()).await.unwrap();
     let old = MasterKey::from_base64(&app.master_key()).unwrap();
     let new = MasterKey::generate();

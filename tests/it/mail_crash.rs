@@ -53,6 +53,7 @@ async fn a_sender_killed_mid_message_delivers_each_message_exactly_once_after_re
                 letter,
                 unit_id: None,
                 objection_id: None,
+                list: None,
             };
             postbox.post(&app.db, mail, app.clock_now()).await.unwrap();
         }

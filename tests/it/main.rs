@@ -75,6 +75,7 @@ mod review_grades;
 mod security;
 mod staff_calendar;
 mod staff_tables;
+mod subscriptions;
 mod token_lifetime;
 mod transport;
 mod whole_notice_objections;

@@ -111,7 +111,7 @@ async fn a_concluded_case_is_not_reminded_and_the_job_runs_the_reminders() {
         assert_eq!(res.status().as_u16(), 200);
         let late = case.handling_due_at + Duration::hours(1);
         app.clock.set(late);
-        let ran = gongshi::jobs::run_due(&app.db, &app.state.mail, "instance", late).await.unwrap();
+        let ran = gongshi::jobs::run_due(app.jobs_on(), "instance", late).await.unwrap();
         assert!(ran.contains(&(gongshi::jobs::Job::HandlingReminders, "reminded 0".to_owned())), "{ran:?}");
         settles_at(&smtp, 0).await;
     }

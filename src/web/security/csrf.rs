@@ -161,9 +161,15 @@ fn anon_cookie(token: &str, key: &Key, secure: bool) -> Option<Cookie<'static>> 
     jar.get(ANON_COOKIE).cloned()
 }
 
+/// The one-click unsubscribe address (RFC 8058): a mail client POSTs to it with no cookie and
+/// no token. The token in its query is the credential, and all it can do is unsubscribe.
+pub const ONE_CLICK_UNSUBSCRIBE: &str = "/subscriptions/unsubscribe";
+
 fn needs_check(req: &ServiceRequest) -> bool {
+    let path = crate::web::routed_path(req.request());
     !matches!(*req.method(), Method::GET | Method::HEAD | Method::OPTIONS | Method::TRACE)
-        && !is_api_path(crate::web::routed_path(req.request()))
+        && !is_api_path(path)
+        && path != ONE_CLICK_UNSUBSCRIBE
 }
 
 fn same(a: &str, b: &str) -> bool {

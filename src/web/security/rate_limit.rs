@@ -206,7 +206,18 @@ pub struct Limits {
     /// a rendering takes up to a few hundred milliseconds of CPU, a file already made costs
     /// nothing and is not counted.
     pub document_renders: Limiter,
+    /// Subscription requests per client address (page and API).
+    pub subscribe: Limiter,
+    /// Messages asked for one address (by its digest): over it, a request is answered as
+    /// usual and nothing is sent, so an address cannot be flooded with confirmations and the
+    /// asker learns nothing.
+    pub subscribe_address: Limiter,
 }
+
+/// Subscription requests one client address may make per hour.
+pub const SUBSCRIPTIONS_PER_CLIENT: u32 = 20;
+/// Confirmations (or reminders) one address may be sent per day.
+pub const MAILS_PER_ADDRESS: u32 = 3;
 
 impl Limits {
     #[must_use]
@@ -224,6 +235,8 @@ impl Limits {
                 DOCUMENT_RENDERS_PER_ADDRESS,
                 minutes(10),
             ),
+            subscribe: Limiter::new("subscribe", clock.clone(), SUBSCRIPTIONS_PER_CLIENT, minutes(60)),
+            subscribe_address: Limiter::new("subscribe_address", clock.clone(), MAILS_PER_ADDRESS, minutes(24 * 60)),
         }
     }
 }
