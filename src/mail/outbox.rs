@@ -101,41 +101,49 @@ fn due(now: DateTime<Utc>) -> Condition {
         .add(Condition::all().add(Col::State.eq(SENDING)).add(Col::ClaimedUntil.lt(now)))
 }
 
-/// Claims the oldest due message for `instance`, if any. The claim is one conditional UPDATE,
-/// so of two instances reaching for the same message only one gets it (the other looks again).
-/// A sender holds one claim at a time: a crash strands one message, not a batch.
+/// Claims up to `max` of the oldest due messages for `instance`. The claim is one conditional
+/// UPDATE, so of two instances reaching for the same messages each gets only those the other did
+/// not take. The claim is a lease: a message whose instance dies is taken again once it runs out.
 ///
 /// # Errors
 /// Database failure.
-pub async fn claim_next<C: ConnectionTrait>(
+pub async fn claim_batch<C: ConnectionTrait>(
     db: &C,
     instance: &str,
     now: DateTime<Utc>,
     lease: Duration,
-) -> AppResult<Option<mail_outbox::Model>> {
-    loop {
-        let next: Option<i32> = mail_outbox::Entity::find()
-            .select_only()
-            .column(Col::Id)
-            .filter(due(now))
-            .order_by_asc(Col::Id)
-            .into_tuple()
-            .one(db)
-            .await?;
-        let Some(id) = next else { return Ok(None) };
-        let taken = mail_outbox::Entity::update_many()
-            .col_expr(Col::State, Expr::value(SENDING))
-            .col_expr(Col::ClaimedBy, Expr::value(instance))
-            .col_expr(Col::ClaimedUntil, Expr::value(now + lease))
-            .col_expr(Col::Attempts, Expr::col(Col::Attempts).add(1))
-            .filter(Col::Id.eq(id))
-            .filter(due(now))
-            .exec(db)
-            .await?;
-        if taken.rows_affected == 1 {
-            return Ok(mail_outbox::Entity::find_by_id(id).one(db).await?);
-        }
+    max: u64,
+) -> AppResult<Vec<mail_outbox::Model>> {
+    let due_ids: Vec<i32> = mail_outbox::Entity::find()
+        .select_only()
+        .column(Col::Id)
+        .filter(due(now))
+        .order_by_asc(Col::Id)
+        .limit(max)
+        .into_tuple()
+        .all(db)
+        .await?;
+    if due_ids.is_empty() {
+        return Ok(Vec::new());
     }
+    let until = now + lease;
+    mail_outbox::Entity::update_many()
+        .col_expr(Col::State, Expr::value(SENDING))
+        .col_expr(Col::ClaimedBy, Expr::value(instance))
+        .col_expr(Col::ClaimedUntil, Expr::value(until))
+        .col_expr(Col::Attempts, Expr::col(Col::Attempts).add(1))
+        .filter(Col::Id.is_in(due_ids.clone()))
+        .filter(due(now))
+        .exec(db)
+        .await?;
+    Ok(mail_outbox::Entity::find()
+        .filter(Col::Id.is_in(due_ids))
+        .filter(Col::State.eq(SENDING))
+        .filter(Col::ClaimedBy.eq(instance))
+        .filter(Col::ClaimedUntil.eq(until))
+        .order_by_asc(Col::Id)
+        .all(db)
+        .await?)
 }
 
 /// The recipient of a claimed message.

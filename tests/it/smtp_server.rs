@@ -60,6 +60,9 @@ struct Shared {
     password: Mutex<Option<String>>,
     holding: AtomicBool,
     released: AtomicBool,
+    /// Messages whose data was asked for (DATA), counted as they start: with several sessions
+    /// at once, the ones after `hold_after` are held however the others are going.
+    started: AtomicUsize,
 }
 
 #[derive(Clone)]
@@ -91,7 +94,8 @@ impl Handler for Session {
 
     fn data_start(&mut self, _domain: &str, _from: &str, _is8bit: bool, _to: &[String]) -> Response {
         let hold = *self.shared.hold_after.lock().unwrap();
-        if hold.is_some_and(|n| self.shared.received.lock().unwrap().len() >= n) {
+        let before = self.shared.started.fetch_add(1, Ordering::SeqCst);
+        if hold.is_some_and(|n| before >= n) {
             // The client sent DATA and waits for 354; it is still "sending" this message.
             self.shared.holding.store(true, Ordering::SeqCst);
             while !self.shared.released.load(Ordering::SeqCst) {
@@ -154,6 +158,8 @@ impl SmtpServer {
         std::thread::spawn(move || {
             let mut server = Server::new(handler);
             server.with_name("smtp.test").with_ssl(ssl).expect("TLS set up").with_tcp_listener(listener);
+            // More sessions than the sender opens at once, held ones included.
+            server.with_num_threads(32);
             if password.is_some() {
                 server.with_auth(mailin_embedded::AuthMechanism::Plain);
             }
@@ -193,7 +199,8 @@ impl SmtpServer {
         self.shared.refuse.store(count, Ordering::SeqCst);
     }
 
-    /// After `n` messages, holds the next session at DATA until [`SmtpServer::release`].
+    /// Lets `n` messages start their data, and holds every later one at DATA until
+    /// [`SmtpServer::release`].
     pub fn hold_after(&self, n: usize) {
         *self.shared.hold_after.lock().unwrap() = Some(n);
     }

@@ -447,3 +447,39 @@ async fn the_server_jobs_record_and_deliver_an_event_on_their_next_tick() {
         assert!(nth(&smtp, 2).await.subject().starts_with("【更正】"));
     }
 }
+
+#[actix_web::test]
+async fn a_result_report_issued_and_then_void_is_told_with_its_reason() {
+    use crate::notices_support::{day, draft, projects, published, result, world};
+    use gongshi::notices::Level;
+    for backend in backends() {
+        let smtp = SmtpServer::start();
+        let app = app_with_mail(backend, &smtp).await;
+        let w = world(&app).await;
+        let ids = projects(&app, &w, vec![draft("A1", "覆冰监测", None)]).await;
+        let id = published(&app, &w, w.enterprise, Level::Applicant, &ids, day(2025, 3, 10)).await;
+        app.clock.set(cn(2025, 3, 12, 9, 0, 0));
+        subscribed(&app, &smtp, asking(READER, "unit_tree", "immediate")).await;
+
+        app.clock.set(cn(2025, 3, 16, 10, 0, 0));
+        let report = result(&app, id, Level::Applicant, &[(ids[0], "no_objection")]).await;
+        let code: String = entity::result_reports::Entity::find_by_id(report).one(&app.db).await.unwrap().unwrap().code;
+        let issued = tick(&app, cn(2025, 3, 16, 9, 59, 0), cn(2025, 3, 16, 10, 1, 0)).await;
+        assert_eq!(issued.events, 1, "{issued:?}");
+        let told = nth(&smtp, 2).await;
+        assert!(told.subject().starts_with("【公示结果】"), "{}", told.subject());
+        assert!(told.html().contains(&format!("/reports/{code}")));
+
+        app.clock.set(cn(2025, 3, 17, 10, 0, 0));
+        withdraw(&app.db, id, "项目已并入其他申报", None, app.clock_now()).await.unwrap();
+        let stopped = tick(&app, cn(2025, 3, 17, 9, 59, 0), cn(2025, 3, 17, 10, 1, 0)).await;
+        assert_eq!(stopped.events, 2, "the withdrawal and the report it voids: {stopped:?}");
+        let mut subjects = [nth(&smtp, 3).await, nth(&smtp, 4).await];
+        subjects.sort_by_key(Received::subject);
+        assert!(subjects[0].subject().starts_with("【公示结果报告已失效】"), "{}", subjects[0].subject());
+        assert!(subjects[0].text().contains("该公示已被撤销"), "{}", subjects[0].text());
+        assert!(subjects[1].subject().starts_with("【撤销】"), "{}", subjects[1].subject());
+        assert!(subjects[1].text().contains("项目已并入其他申报"), "{}", subjects[1].text());
+        quiet(&smtp, 4).await;
+    }
+}
