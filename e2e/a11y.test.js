@@ -13,7 +13,8 @@ import { fileObjection, issueReport } from './lib/flows.js';
 const ADMIN = { username: 'a11y.admin', password: 'Admin-a11y-2025!', name: '周管理', role: 'admin' };
 
 test('every public page passes axe without serious or critical violations', async (t) => {
-  const server = await startServer('a11y');
+  // Mail on (to a port nobody answers: nothing is delivered), so the e-mail choices show.
+  const server = await startServer('a11y', { smtp: 'smtp://127.0.0.1:9' });
   const browser = await launch();
   const found = {};
   t.after(async () => {
@@ -58,6 +59,14 @@ test('every public page passes axe without serious or critical violations', asyn
   await Promise.all([page.waitForLoadState('load'), page.click('form.lookup-form button')]);
   await check('lookup-result', null);
   await check('unit', '/units/E-GDGS');
+  await check('subscribe', '/subscribe?scope=unit_tree&unit=WW');
+  await page.fill('#email', 'reader@example.cn');
+  await Promise.all([page.waitForLoadState('load'), page.click('form.subscribe-form button[type=submit]')]);
+  assert.match(await page.textContent('main'), /请查收确认邮件/);
+  await check('subscribe-sent', null);
+  const unknown = await page.goto(`${base}/subscriptions/manage?token=${'0'.repeat(48)}`);
+  assert.equal(unknown.status(), 404);
+  await check('subscription-unknown', null);
   await check('campaign', '/campaigns/2025');
   await check('receipt-verify', '/receipts/verify');
   await check('report-lookup', '/reports');

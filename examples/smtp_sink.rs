@@ -51,6 +51,7 @@ fn main() {
     let listener = TcpListener::bind(("127.0.0.1", port)).expect("the port is free");
     let mut server = Server::new(Sink { tally, to: Vec::new() });
     server.with_name("sink.bench").with_ssl(SslConfig::None).expect("no TLS").with_tcp_listener(listener);
-    server.with_num_threads(8);
+    // A thread per connection: more than the sender's pool ever opens, idle ones included.
+    server.with_num_threads(64);
     server.serve().expect("SMTP sink runs");
 }

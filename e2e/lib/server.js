@@ -75,9 +75,10 @@ function setupLinkFrom(stdout) {
  * Starts `gongshi serve --demo --test-clock` on a free loopback port with its own database and
  * data folder. `name` labels the log file under target/e2e/logs/. With `{ demo: false }` the
  * database starts empty, as a real install does, and `setupLink()` gives the one-time link the
- * server printed.
+ * server printed. With `{ smtp: 'smtp://…' }` the server writes mail for that SMTP server
+ * (pages then offer e-mail: the objection form's updates, subscriptions).
  */
-export async function startServer(name, { demo = true } = {}) {
+export async function startServer(name, { demo = true, smtp = null } = {}) {
   const dir = await mkdtemp(path.join(os.tmpdir(), `gongshi-e2e-${name}-`));
   const port = await freePort();
   const base = `http://127.0.0.1:${port}`;
@@ -88,7 +89,8 @@ export async function startServer(name, { demo = true } = {}) {
   const child = spawn(
     binary(),
     ['serve', ...(demo ? ['--demo'] : []), '--test-clock', '--bind', `127.0.0.1:${port}`, '--database', database,
-      '--data-dir', path.join(dir, 'data'), '--base-url', base],
+      '--data-dir', path.join(dir, 'data'), '--base-url', base,
+      ...(smtp ? ['--smtp', smtp, '--mail-from', '公示 <gongshi@example.cn>'] : [])],
     { env, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   child.stdout.pipe(log);
