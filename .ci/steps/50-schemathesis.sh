@@ -43,11 +43,12 @@ unset GONGSHI_PASSWORD
 # Operations that would end the run's own access (its password, its token) are left out; its
 # account is safe, as nobody may demote or deactivate themselves (409). The import endpoint
 # trips a schemathesis 4.32.5 internal error in its coverage phase.
+EXCLUDE='/password$|/projects/import$'
 st() {
   "$VENV/bin/schemathesis" run "$BASE/api/openapi.json" -H "Authorization: Bearer $TOKEN" \
     --max-examples "$EXAMPLES" --workers 2 --request-timeout 20 --seed 20251 \
     --phases examples,coverage,fuzzing --suppress-health-check all --no-color --generation-database none \
-    --exclude-path-regex '/password$|/projects/import$' --exclude-method DELETE "$@"
+    --exclude-path-regex "$EXCLUDE" --exclude-method DELETE "$@"
 }
 
 DOC_CHECKS=status_code_conformance,content_type_conformance,positive_data_acceptance,negative_data_rejection,unsupported_method,missing_required_header
@@ -55,6 +56,9 @@ echo "schemathesis $VERSION: no 5xx, responses match the document ($EXAMPLES exa
 st --checks all --exclude-checks "$DOC_CHECKS"
 
 echo "schemathesis: completeness of the document (report in $OUT/schemathesis-conformance.log)"
+# The paper-report upload trips another schemathesis 4.32.5 internal error (a KeyError in its
+# coverage phase) here; the run above still fuzzes it for 5xx and schema conformance.
+EXCLUDE="$EXCLUDE|/offline/notices/\\{id\\}/report$"
 if st --checks "$DOC_CHECKS" >"$OUT/schemathesis-conformance.log" 2>&1; then
   echo "the document lists every answer the API gives"
 else
