@@ -11,20 +11,12 @@ use crate::error::{AppError, AppResult, PageResult};
 use crate::receipts;
 use crate::web::AppState;
 use crate::web::security::{client_key, csrf, rate_limit};
-use crate::web::templates::render;
+use crate::web::templates::{private_html, render};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
+use actix_web::http::header::HeaderValue;
 use actix_web::web::{Data, Form, Path, Payload, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use serde::{Deserialize, Serialize};
-
-/// A page that shows secrets (a lookup key, a case) must not be kept by caches or the
-/// browser's back-forward history on a shared computer.
-fn private_html(status: StatusCode, body: String) -> HttpResponse {
-    let mut res = HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body);
-    res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
-}
 
 fn new_idempotency_key() -> String {
     uuid::Uuid::new_v4().simple().to_string()

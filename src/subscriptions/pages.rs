@@ -7,22 +7,14 @@ use crate::access::Actor;
 use crate::error::{AppError, AppResult, FieldError, PageResult};
 use crate::web::AppState;
 use crate::web::security::{client_key, csrf, rate_limit};
-use crate::web::templates::render;
+use crate::web::templates::{private_html, render};
 use actix_web::http::StatusCode;
-use actix_web::http::header::{CACHE_CONTROL, HeaderValue};
 use actix_web::web::{Data, Form, Query};
 use actix_web::{HttpRequest, HttpResponse};
 use entity::{campaigns, units};
 use sea_orm::{EntityTrait, QueryOrder};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-
-/// Pages carrying a subscriber's token are kept by no cache.
-fn private_html(status: StatusCode, body: String) -> HttpResponse {
-    let mut res = HttpResponse::build(status).content_type("text/html; charset=utf-8").body(body);
-    res.headers_mut().insert(CACHE_CONTROL, HeaderValue::from_static("no-store"));
-    res
-}
 
 #[derive(Serialize)]
 struct Choice {

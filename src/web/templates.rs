@@ -42,6 +42,16 @@ struct ErrorPage<'a> {
     error_id: Option<&'a str>,
 }
 
+/// An HTML page that shows a secret (a lookup key, a case, a subscriber's link): kept by no
+/// cache, nor by the browser's back-forward history on a shared computer.
+#[must_use]
+pub fn private_html(status: actix_web::http::StatusCode, body: String) -> actix_web::HttpResponse {
+    actix_web::HttpResponse::build(status)
+        .content_type("text/html; charset=utf-8")
+        .insert_header((actix_web::http::header::CACHE_CONTROL, "no-store"))
+        .body(body)
+}
+
 /// The body of an error page. Never fails: if the template itself breaks, plain text does.
 #[must_use]
 pub fn render_error_page(status: u16, title: &str, errors: &[FieldError], error_id: Option<&str>) -> String {
