@@ -51,4 +51,5 @@ pub mod units;
 pub mod users;
 pub mod verify;
 pub mod web;
+pub mod webhooks;
 pub mod workbench;

@@ -56,6 +56,11 @@ pub struct Settings {
     pub run_jobs: bool,
     /// Where mail goes out (`--smtp`); `None` sends nothing, and the pages say so.
     pub mail: Option<MailSettings>,
+    /// Webhook endpoints may use http:// and private or loopback addresses
+    /// (`--webhooks-allow-private`).
+    pub webhooks_allow_private: bool,
+    /// How often the webhook sender looks for new ledger entries and due deliveries.
+    pub webhook_poll: std::time::Duration,
 }
 
 /// The SMTP server mail is handed to, and who it comes from.
@@ -120,6 +125,8 @@ impl Settings {
             trusted_proxies: Vec::new(),
             metrics_from: default_metrics_from(),
             mail: None,
+            webhooks_allow_private: false,
+            webhook_poll: std::time::Duration::from_secs(2),
         }
     }
 

@@ -47,6 +47,7 @@ impl Application {
         let mail = start_mail(&settings, &db, &secrets, &clock)?;
         if settings.run_jobs {
             crate::jobs::spawn(db.clone(), clock.clone(), mail.clone(), settings.database_url.clone());
+            start_webhooks(&settings, &db, &secrets, &clock, &mail)?;
         }
         let staff_routes = routes::staff_routes();
         let metrics = Arc::default();
@@ -103,6 +104,30 @@ fn start_mail(
     }
     .spawn();
     Ok(postbox)
+}
+
+/// The webhook sender of this instance.
+fn start_webhooks(
+    settings: &Settings,
+    db: &sea_orm::DatabaseConnection,
+    secrets: &secrets::Secrets,
+    clock: &SharedClock,
+    postbox: &crate::mail::Postbox,
+) -> anyhow::Result<()> {
+    let reach = crate::webhooks::target::Reach::of(settings);
+    let client = crate::webhooks::sender::client(reach).map_err(|e| anyhow::anyhow!("{e}"))?;
+    crate::webhooks::sender::Sender {
+        db: db.clone(),
+        client,
+        sealer: secrets.sealer.clone(),
+        clock: clock.clone(),
+        postbox: postbox.clone(),
+        reach,
+        base_url: settings.base_url.trim_end_matches('/').to_owned(),
+        poll: settings.webhook_poll,
+    }
+    .spawn();
+    Ok(())
 }
 
 fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {

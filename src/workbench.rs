@@ -1,7 +1,7 @@
 //! The staff home page: who you are, your unit, the handling and submission deadlines coming
 //! up, the projects recommended to the unit lately and the reports under them that stopped
-//! standing: everything the reminders tell, whether or not by e-mail. It sits above the modules
-//! whose facts it puts side by side.
+//! standing, and webhook endpoints disabled for failing: everything the reminders tell, whether
+//! or not by e-mail. It sits above the modules whose facts it puts side by side.
 use crate::access::Actor;
 use crate::error::PageResult;
 use crate::objections::reminders::{Deadlines, deadlines_of_unit};
@@ -30,6 +30,8 @@ struct Dashboard {
     received: Vec<Received>,
     /// Reports under this unit's recommendations that stopped standing, in the last month.
     alerts: Vec<Alert>,
+    /// The unit's webhook endpoints disabled after a day of failures.
+    failed_webhooks: Vec<crate::webhooks::service::EndpointView>,
 }
 
 pub async fn dashboard(req: HttpRequest, state: Data<AppState>, actor: Actor) -> PageResult<HttpResponse> {
@@ -39,7 +41,17 @@ pub async fn dashboard(req: HttpRequest, state: Data<AppState>, actor: Actor) ->
     let submissions = coming_for_unit(&state.db, actor.unit_id, now).await?;
     let received = received_since(&state.db, actor.unit_id, now - Duration::days(7)).await?;
     let alerts = of_unit_since(&state.db, actor.unit_id, now - Duration::days(30)).await?;
-    let page =
-        Dashboard { title: "工作台", unit, user_count, project_count, deadlines, submissions, received, alerts };
+    let failed_webhooks = crate::webhooks::service::failed_of_unit(&state.db, actor.unit_id).await?;
+    let page = Dashboard {
+        title: "工作台",
+        unit,
+        user_count,
+        project_count,
+        deadlines,
+        submissions,
+        received,
+        alerts,
+        failed_webhooks,
+    };
     Ok(crate::web::shell::render(&req, &actor, "admin/dashboard.html", &page)?)
 }

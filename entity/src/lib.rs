@@ -36,3 +36,7 @@ pub mod subscription_events;
 pub mod subscriptions;
 pub mod units;
 pub mod users;
+pub mod webhook_attempts;
+pub mod webhook_cursor;
+pub mod webhook_deliveries;
+pub mod webhook_endpoints;

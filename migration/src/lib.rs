@@ -17,6 +17,7 @@ mod m20261220_000013_calendar_keys;
 mod m20261227_000014_mail_outbox;
 mod m20261227_000015_handling_reminders;
 mod m20261227_000016_subscriptions;
+mod m20261231_000017_webhooks;
 
 pub use m20261205_000002_public_changes::PUBLIC_TABLES;
 
@@ -42,6 +43,7 @@ impl MigratorTrait for Migrator {
             Box::new(m20261227_000014_mail_outbox::Migration),
             Box::new(m20261227_000015_handling_reminders::Migration),
             Box::new(m20261227_000016_subscriptions::Migration),
+            Box::new(m20261231_000017_webhooks::Migration),
         ]
     }
 }

@@ -53,6 +53,8 @@ pub enum Action {
     ProposeGrade,
     /// Create, change, copy and delete campaigns (the province runs them).
     ManageCampaign,
+    /// Register, change and delete webhook endpoints, read their delivery log, replay.
+    ManageWebhooks,
 }
 
 /// How far an action reaches from the actor's own unit.
@@ -93,16 +95,20 @@ impl Action {
             | Self::ManageNotice
             | Self::IssueReport
             | Self::ProposeGrade
-            | Self::ManageCampaign => &[Role::Admin],
+            | Self::ManageCampaign
+            | Self::ManageWebhooks => &[Role::Admin],
         }
     }
 
     fn reach(self) -> Reach {
         match self {
             Self::ViewUnit | Self::ViewProject | Self::ViewNotice | Self::ViewReport => Reach::Seen,
-            Self::ViewObjection | Self::EditUnit | Self::ViewUsers | Self::ManageUsers | Self::ViewAudit => {
-                Reach::OwnOrProvince
-            }
+            Self::ViewObjection
+            | Self::EditUnit
+            | Self::ViewUsers
+            | Self::ManageUsers
+            | Self::ViewAudit
+            | Self::ManageWebhooks => Reach::OwnOrProvince,
             Self::CreateUnit | Self::ProposeGrade | Self::ManageCampaign => Reach::Province,
             Self::EditProject
             | Self::Recommend
@@ -121,7 +127,8 @@ impl Action {
             | Self::ViewUsers
             | Self::ManageUsers
             | Self::ViewAudit
-            | Self::ManageCampaign => Self::ViewUnit,
+            | Self::ManageCampaign
+            | Self::ManageWebhooks => Self::ViewUnit,
             Self::EditProject | Self::Recommend | Self::ProposeGrade => Self::ViewProject,
             Self::ManageNotice => Self::ViewNotice,
             Self::HandleObjection | Self::ViewObjectorIdentity => Self::ViewObjection,

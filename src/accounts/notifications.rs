@@ -133,6 +133,9 @@ pub enum Topic {
     /// The unit's business: recommendations received, reports that stopped standing, submission
     /// deadlines (admins and handlers).
     UnitEvents,
+    /// The unit's webhook endpoint disabled after a day of failures (admins, with the unit's
+    /// business).
+    Webhooks,
 }
 
 /// The addresses of the unit's active staff who take `topic` by e-mail: its admins, and its
@@ -146,6 +149,7 @@ pub async fn addresses<C: sea_orm::ConnectionTrait>(db: &C, unit_id: i32, topic:
         Topic::HandlingReminders => (users::Column::MailHandlingReminders, &["admin", "handler"]),
         Topic::Escalations => (users::Column::MailEscalations, &["admin"]),
         Topic::UnitEvents => (users::Column::MailUnitEvents, &["admin", "handler"]),
+        Topic::Webhooks => (users::Column::MailUnitEvents, &["admin"]),
     };
     let people = users::Entity::find()
         .filter(users::Column::UnitId.eq(unit_id))

@@ -74,7 +74,9 @@ pub async fn rotate(url: &str, old: &MasterKey, new: &MasterKey) -> anyhow::Resu
     let db = crate::db::connect_and_migrate(url).await?;
     let (old, new) = (old.sealer(), new.sealer());
     let txn = crate::db::begin_write(&db).await?;
-    let secrets = crate::secrets::reseal(&txn, &old, &new).await?;
+    // Webhook signing secrets count with the other stored keys.
+    let secrets =
+        crate::secrets::reseal(&txn, &old, &new).await? + crate::webhooks::service::reseal(&txn, &old, &new).await?;
     let identities = crate::objections::identity::reseal(&txn, &old, &new).await?;
     let mail = crate::mail::outbox::reseal(&txn, &old, &new).await?
         + crate::subscriptions::service::reseal(&txn, &old, &new).await?;

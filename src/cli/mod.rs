@@ -94,6 +94,10 @@ enum Command {
         /// Seconds an instance holds a message it is sending before another may take it over
         #[arg(long, hide = true, env = "GONGSHI_MAIL_CLAIM_SECONDS", default_value_t = 180)]
         mail_claim_seconds: u64,
+        /// Let webhook endpoints use http:// and addresses on loopback or private networks
+        /// (receivers on the same network as the server). Off: https:// to public addresses only
+        #[arg(long, env = "GONGSHI_WEBHOOKS_ALLOW_PRIVATE")]
+        webhooks_allow_private: bool,
     },
     /// Apply migrations (or roll the last one back with `down`).
     Migrate {
@@ -249,6 +253,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             mail_from,
             smtp_ca_file,
             mail_claim_seconds,
+            webhooks_allow_private,
         } => {
             let mut settings = Settings::new(database.url());
             settings.base_url = base_url.unwrap_or_else(|| format!("http://{bind}"));
@@ -261,6 +266,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             settings.test_clock = test_clock;
             settings.trusted_proxies = trusted_proxies;
             settings.metrics_from = metrics_from;
+            settings.webhooks_allow_private = webhooks_allow_private;
             settings.mail = mail_settings(smtp, mail_from, mail_claim_seconds)?;
             if let Some(mail) = &mut settings.mail {
                 mail.ca_file = smtp_ca_file;

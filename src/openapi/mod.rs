@@ -14,6 +14,7 @@ pub const PARTS: &[fn() -> OpenApi] = &[
     crate::reports::api::openapi,
     crate::offline::api::openapi,
     crate::subscriptions::api::openapi,
+    crate::webhooks::api::openapi,
     admin::openapi,
 ];
 

@@ -3,7 +3,7 @@
 use super::AdminRoutes;
 use crate::{
     accounts, audit_log, campaigns, imports, mail_log, notices, objections, offline, progress, projects,
-    recommendations, reports, subscriptions, tokens, units, users,
+    recommendations, reports, subscriptions, tokens, units, users, webhooks,
 };
 
 pub fn register(r: &mut AdminRoutes) {
@@ -23,6 +23,13 @@ pub fn register(r: &mut AdminRoutes) {
     r.get("/api/v1/admin/mail", mail_log::api::list);
     r.get("/api/v1/admin/subscriptions", subscriptions::api::counts)
         .post("/api/v1/admin/subscriptions/suppressions", subscriptions::api::suppress);
+    r.get("/api/v1/admin/webhooks", webhooks::api::list)
+        .post("/api/v1/admin/webhooks", webhooks::api::create)
+        .post("/api/v1/admin/webhooks/deliveries/{id}/replay", webhooks::api::replay)
+        .get("/api/v1/admin/webhooks/{id}", webhooks::api::detail)
+        .put("/api/v1/admin/webhooks/{id}", webhooks::api::update)
+        .delete("/api/v1/admin/webhooks/{id}", webhooks::api::delete)
+        .post("/api/v1/admin/webhooks/{id}/secret", webhooks::api::rotate);
     r.get("/api/v1/admin/account/notifications", accounts::api::get)
         .put("/api/v1/admin/account/notifications", accounts::api::put);
     r.get("/api/v1/admin/projects", projects::staff_api::list)

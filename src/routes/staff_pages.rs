@@ -2,7 +2,7 @@
 use super::AdminRoutes;
 use crate::{
     accounts, audit_log, calendar, campaigns, imports, mail_log, notices, objections, offline, progress, projects,
-    recommendations, reports, subscriptions, tokens, units, users, workbench,
+    recommendations, reports, subscriptions, tokens, units, users, webhooks, workbench,
 };
 
 pub fn register(r: &mut AdminRoutes) {
@@ -33,6 +33,13 @@ pub fn register(r: &mut AdminRoutes) {
     r.get("/admin/mail", mail_log::pages::page);
     r.get("/admin/subscriptions", subscriptions::pages::counts_page)
         .post("/admin/subscriptions/suppressions", subscriptions::pages::suppress);
+    r.get("/admin/webhooks", webhooks::pages::list_page)
+        .post("/admin/webhooks", webhooks::pages::create)
+        .post("/admin/webhooks/deliveries/{id}/replay", webhooks::pages::replay)
+        .get("/admin/webhooks/{id}", webhooks::pages::show)
+        .post("/admin/webhooks/{id}", webhooks::pages::update)
+        .post("/admin/webhooks/{id}/secret", webhooks::pages::rotate)
+        .post("/admin/webhooks/{id}/delete", webhooks::pages::delete);
     r.get("/admin/campaigns", campaigns::staff_pages::list)
         .get("/admin/campaigns/new", campaigns::staff_pages::new_form)
         .post("/admin/campaigns", campaigns::staff_pages::create)

@@ -21,7 +21,7 @@ pub struct NavItem {
 }
 
 /// The navigation, in order. An item shows only when its page is registered and the role may use it.
-const NAV: [(&str, &str, &[Role]); 14] = [
+const NAV: [(&str, &str, &[Role]); 15] = [
     ("/admin", "工作台", &[Role::Admin, Role::Handler, Role::Viewer]),
     ("/admin/projects", "项目", &[Role::Admin, Role::Handler, Role::Viewer]),
     ("/admin/notices", "公示", &[Role::Admin, Role::Handler, Role::Viewer]),
@@ -36,6 +36,7 @@ const NAV: [(&str, &str, &[Role]); 14] = [
     ("/admin/audit", "操作日志", &[Role::Admin]),
     ("/admin/mail", "邮件记录", &[Role::Admin]),
     ("/admin/subscriptions", "邮件订阅", &[Role::Admin]),
+    ("/admin/webhooks", "Webhook", &[Role::Admin]),
 ];
 
 fn nav(actor: &Actor, path: &str, staff_routes: &StaffRoutes) -> Vec<NavItem> {

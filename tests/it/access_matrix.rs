@@ -64,6 +64,8 @@ pub struct Fixture {
     pub projects: MatrixProjects,
     /// O's result reports (tests/it/reports_matrix.rs).
     pub reports: crate::reports_matrix::ReportFixture,
+    /// O's webhook endpoints (tests/it/webhooks.rs).
+    pub webhooks: crate::webhooks::WebhookFixture,
 }
 
 /// A campaign with two projects held by `O`: one kept at home, one recommended to the city.
@@ -542,6 +544,7 @@ pub fn cases() -> Vec<Case> {
     .chain(crate::objections_matrix::cases())
     .chain(crate::reports_matrix::cases())
     .chain(crate::offline_records::matrix_cases())
+    .chain(crate::webhooks::matrix_cases())
     .collect()
 }
 
@@ -789,10 +792,12 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<(Caller, String)>) {
     let projects = project_fixture(app, own, city).await;
     let objections = crate::objections_matrix::fixture(app, "MATRIX-OBJ", own).await;
     let reports = crate::reports_matrix::fixture(app, own).await;
+    let webhooks = crate::webhooks::matrix_fixture(app, own).await;
     let mut canaries: Vec<String> =
         [CANARY_UNIT, "CANARY-O", CANARY_USER, CANARY_AUDIT, CANARY_MAIL].map(String::from).to_vec();
     canaries.extend(objections.canaries.iter().cloned());
     canaries.push(CANARY_PROJECT.to_owned());
+    canaries.extend(crate::webhooks::canaries());
     let fixture = Fixture {
         province,
         city,
@@ -805,6 +810,7 @@ async fn fixture(app: &TestApp) -> (Fixture, Vec<(Caller, String)>) {
         objections,
         projects,
         reports,
+        webhooks,
     };
     let mut callers = Vec::new();
     for standpoint in STANDPOINTS {

@@ -78,5 +78,6 @@ mod staff_tables;
 mod subscriptions;
 mod token_lifetime;
 mod transport;
+mod webhooks;
 mod whole_notice_objections;
 mod withdrawals;
