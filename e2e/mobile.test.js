@@ -154,6 +154,7 @@ test('staff pages and the objection pages fit a 390 px phone', async (t) => {
     ['units', province, '/admin/units'],
     ['users', province, '/admin/users'],
     ['tokens', province, '/admin/tokens'],
+    ['webhooks', province, '/admin/webhooks'],
     ['audit', province, '/admin/audit'],
     ['offline', offline, '/admin/offline'],
   ];
