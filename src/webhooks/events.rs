@@ -171,6 +171,10 @@ async fn objection<C: ConnectionTrait>(db: &C, id: i32, base_url: &str) -> AppRe
 
 async fn objection_change<C: ConnectionTrait>(db: &C, event_id: i32, base_url: &str) -> AppResult<Found> {
     let Some(event) = objection_events::Entity::find_by_id(event_id).one(db).await? else { return Ok(None) };
+    if event.from_status.is_none() {
+        // A case's first event is its receipt: `objection.received` tells of it.
+        return Ok(None);
+    }
     let Some((unit, case)) = objection(db, event.objection_id, base_url).await? else { return Ok(None) };
     let data = json!({
         "objection": case,

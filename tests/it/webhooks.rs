@@ -168,7 +168,8 @@ async fn endpoints_hear_signed_events_they_asked_for_and_may_see() {
         let city_secret = city_hook["secret"].as_str().unwrap().to_owned();
         assert!(city_secret.starts_with("whsec_"));
         let province_url = format!("{}/province", receiver.url);
-        let (status, province_hook) = register(&app, &province, &province_url, &["objection.received"]).await;
+        let (status, province_hook) =
+            register(&app, &province, &province_url, &["objection.received", "objection.updated"]).await;
         assert_eq!(status, 201);
         let sender = sender_of(&app, Reach { allow_private: true });
 
@@ -247,6 +248,31 @@ async fn endpoints_hear_signed_events_they_asked_for_and_may_see() {
             assert!(!p.body.contains(private), "{private} leaked: {}", p.body);
         }
 
+        // The case moving on is told to the province (its receipt was told once, above), with no
+        // note a handler wrote.
+        let case = entity::objections::Entity::find().one(&app.db).await.unwrap().unwrap();
+        let handler = app.create_user(s.unit, "handler", "e-handler").await;
+        let handler = app.api_token(handler).await;
+        let moved = app
+            .client
+            .post(app.url(&format!("/api/v1/admin/objections/{}/transitions", case.id)))
+            .bearer_auth(&handler)
+            .json(&json!({ "to": "accepted", "internal_note": "内部：约谈完成人" }))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(moved.status().as_u16(), 200);
+        assert_eq!(pass_at(&app, &sender, during() + Duration::seconds(2)).await, 1);
+        let update = receiver.hits().last().cloned().unwrap();
+        let change = update.json();
+        assert_eq!(change["type"], "objection.updated");
+        assert_eq!(
+            change["data"]["change"],
+            json!({ "from": "received", "to": "accepted", "to_label": "已受理", "at": change["data"]["change"]["at"] })
+        );
+        assert!(!update.body.contains("约谈"), "{}", update.body);
+        assert_eq!(receiver.hits().len(), 3);
+
         // The delivery log shows each with the receiver's answer; the secret never.
         let id = city_hook["endpoint"]["id"].as_i64().unwrap();
         let res =
@@ -265,7 +291,7 @@ async fn endpoints_hear_signed_events_they_asked_for_and_may_see() {
 
         // A second pass sends nothing again.
         assert_eq!(pass_at(&app, &sender, during() + Duration::seconds(5)).await, 0);
-        assert_eq!(receiver.hits().len(), 2);
+        assert_eq!(receiver.hits().len(), 3);
 
         // After a rotation both secrets sign for a day, then only the new one.
         let res = app
@@ -490,8 +516,9 @@ async fn staff_register_an_endpoint_with_the_form_and_see_its_secret_once() {
             .await;
         assert_eq!(res.status().as_u16(), 200);
         let page = res.text().await.unwrap();
-        let start = page.find("whsec_").expect("the secret shown");
+        let start = page.find("<p class=\"secret\">").expect("the secret shown") + "<p class=\"secret\">".len();
         let secret: String = page[start..].chars().take_while(|c| *c != '<').collect();
+        assert!(secret.starts_with("whsec_") && secret.len() > 40, "{secret}");
         let (_, list) = staff.get_text("/admin/webhooks").await;
         assert!(list.contains("企业内网同步") && list.contains("公示更正、出具公示结果报告"), "{list}");
         assert!(!list.contains(&secret), "the secret is shown once only");
