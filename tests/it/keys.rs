@@ -254,11 +254,18 @@ db_test!(plain_identities_and_keys_of_an_earlier_version_are_sealed_at_start, |a
     assert!(page.contains(&c.name) && page.contains(&c.phone) && page.contains(&c.email), "{page}");
 });
 
+async fn webhook_secret(db: &sea_orm::DatabaseConnection, sealer: &gongshi::keys::Sealer, id: i32) -> String {
+    let row = entity::webhook_endpoints::Entity::find_by_id(id).one(db).await.unwrap().unwrap();
+    gongshi::webhooks::service::signing_secrets(sealer, &row, chrono::Utc::now()).unwrap().remove(0)
+}
+
 db_test!(a_rotated_key_opens_everything_and_the_old_key_nothing, |app| {
     let s = scene(&app).await;
     let c = Canary::new();
     let id = file_by_api(&app, s.notice, s.projects[0], &c).await;
     app.create_user(s.unit, "handler", "chuli").await;
+    let hook = crate::webhooks::insert_endpoint(&app, s.unit, "https://8.8.8.8/h", "轮换", "notice.published", 0).await;
+    let hook_secret = webhook_secret(&app.db, &app.state.secrets.sealer, hook).await;
     let old_key = std::fs::read_to_string(app.data_dir().join("master.key")).unwrap();
     let seed = app.state.secrets.signing_seed;
     let new_file = app.data_dir().join("master.key.new");
@@ -273,7 +280,8 @@ db_test!(a_rotated_key_opens_everything_and_the_old_key_nothing, |app| {
         .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let said = String::from_utf8_lossy(&out.stdout);
-    assert!(said.contains("重新加密 1 件异议人身份信息、0 个待发邮件地址和 2 个密钥"), "{said}");
+    // The keys: the session key, the receipt-signing seed and the webhook's signing secret.
+    assert!(said.contains("重新加密 1 件异议人身份信息、0 个待发邮件地址和 3 个密钥"), "{said}");
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt as _;
@@ -292,6 +300,8 @@ db_test!(a_rotated_key_opens_everything_and_the_old_key_nothing, |app| {
     std::fs::rename(&new_file, swapped.path().join("master.key")).unwrap();
     let restarted = another_instance(&app, swapped.path(), None).await.expect("the new key starts");
     assert_eq!(restarted.state().secrets.signing_seed, seed, "receipts signed before still verify");
+    let resealed = webhook_secret(&restarted.state().db, &restarted.state().secrets.sealer, hook).await;
+    assert_eq!(resealed, hook_secret, "the webhook still signs with the secret its receiver has");
     let (status, page) = identity_page(&serve(restarted), "chuli", id).await;
     assert_eq!(status, 200);
     assert!(page.contains(&c.name) && page.contains(&c.phone) && page.contains(&c.email), "{page}");
