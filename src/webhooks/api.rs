@@ -121,7 +121,8 @@ pub async fn replay(state: Data<AppState>, actor: Actor, id: Path<i32>) -> ApiRe
         EndpointDetail,
         DeliveryView,
         service::AttemptView,
-        TypeView
+        TypeView,
+        super::EventType
     ))
 )]
 pub struct WebhooksApi;

@@ -36,7 +36,7 @@ pub struct EndpointInput {
     #[schema(min_length = 1, max_length = 60, example = "市总工会数据同步")]
     pub description: String,
     /// Event type codes; at least one.
-    #[schema(min_items = 1)]
+    #[schema(min_items = 1, value_type = Vec<EventType>)]
     pub event_types: Vec<String>,
     /// On a change: whether it receives events. Absent: unchanged (on when registered).
     #[serde(default)]
