@@ -185,7 +185,7 @@ impl Sender {
         match sent {
             Ok(response) => {
                 let status = response.status().as_u16();
-                // The answer's body is not kept; reading a little lets the connection be reused.
+                // Only the status counts; the answer's body is neither read nor kept.
                 drop(response);
                 let error = (!(200..300).contains(&status)).then(|| format!("HTTP {status}"));
                 Outcome { status: Some(status), error, duration_ms: elapsed() }
