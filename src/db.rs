@@ -79,7 +79,8 @@ pub fn driver_url(url: &str) -> &str {
 
 /// Starts a transaction that writes. On SQLite it takes the write lock at BEGIN (IMMEDIATE),
 /// so a transaction that reads first cannot fail later on a stale snapshot; on PostgreSQL it
-/// is an ordinary transaction.
+/// is an ordinary transaction. It notes what the public sees ([`public_versions`]) as it begins,
+/// so its commit can tell whether it changed any of it.
 ///
 /// # Errors
 /// When the database cannot start the transaction.
@@ -91,14 +92,15 @@ pub async fn begin_write(db: &DatabaseConnection) -> Result<WriteTxn, DbErr> {
             ..Default::default()
         })
         .await?;
-    Ok(WriteTxn { txn })
+    let seen = public_versions(&txn).await?;
+    Ok(WriteTxn { txn, seen })
 }
 
-/// Write transactions committed by this process, for caches of public pages: when it moves,
-/// they ask the database whether anything the public sees changed ([`public_generation`]).
+/// Write transactions committed by this process that changed what the public sees, for caches
+/// of public pages: when it moves, they read the database's versions again at once.
 static WRITES_COMMITTED: AtomicU64 = AtomicU64::new(0);
 
-/// How many write transactions this process has committed.
+/// How many write transactions this process has committed that changed what the public sees.
 #[must_use]
 pub fn writes_committed() -> u64 {
     WRITES_COMMITTED.load(Ordering::Acquire)
@@ -116,22 +118,51 @@ pub async fn public_generation<C: ConnectionTrait>(db: &C) -> Result<i64, DbErr>
     row.try_get_by_index::<i64>(0)
 }
 
+/// Everything public pages depend on besides the clock: the public generation, and the ledger's
+/// last sequence number (the ledger is append-only, so a new entry always moves it).
+///
+/// # Errors
+/// Database failure.
+pub async fn public_versions<C: ConnectionTrait>(db: &C) -> Result<PublicVersions, DbErr> {
+    let sql = "SELECT (SELECT generation FROM public_changes WHERE id = 1), (SELECT COALESCE(MAX(seq), 0) FROM ledger)";
+    let row = db
+        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
+        .await?
+        .ok_or_else(|| DbErr::RecordNotFound("public_changes".into()))?;
+    Ok(PublicVersions { generation: row.try_get_by_index::<i64>(0)?, ledger: row.try_get_by_index::<i64>(1)? })
+}
+
+/// See [`public_versions`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PublicVersions {
+    pub generation: i64,
+    pub ledger: i64,
+}
+
 /// A write transaction from [`begin_write`]. Use it as any connection; its [`commit`]
-/// (WriteTxn::commit) also tells this process's caches to look for public changes at once,
-/// so no writer has to remember to.
+/// (WriteTxn::commit) also tells this process's caches to look for public changes at once when
+/// it made any, so no writer has to remember to — and a write the public never sees (the
+/// outbox, webhook deliveries, job leases) leaves them serving from memory, however often it
+/// commits.
 pub struct WriteTxn {
     txn: DatabaseTransaction,
+    seen: PublicVersions,
 }
 
 impl WriteTxn {
-    /// Commits, then lets this process's public caches know a write landed.
+    /// Commits, then lets this process's public caches know when what the public sees changed.
+    /// Returns whether it did.
     ///
     /// # Errors
     /// When the commit fails (nothing was written).
-    pub async fn commit(self) -> Result<(), DbErr> {
+    pub async fn commit(self) -> Result<bool, DbErr> {
+        // Triggers bump the generation inside this transaction, so this read sees its own writes.
+        let public_change = public_versions(&self.txn).await? != self.seen;
         self.txn.commit().await?;
-        WRITES_COMMITTED.fetch_add(1, Ordering::AcqRel);
-        Ok(())
+        if public_change {
+            WRITES_COMMITTED.fetch_add(1, Ordering::AcqRel);
+        }
+        Ok(public_change)
     }
 
     /// Undoes everything (dropping the transaction does the same).

@@ -29,7 +29,7 @@ use actix_web::middleware::Next;
 use actix_web::web::{Bytes, Data};
 use actix_web::{HttpRequest, HttpResponse};
 use chrono::{DateTime, DurationRound, TimeDelta, Utc};
-use sea_orm::{ConnectionTrait, DatabaseConnection, Statement};
+use sea_orm::DatabaseConnection;
 use std::collections::HashMap;
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
@@ -53,11 +53,7 @@ const MAX_ALIASES: usize = 100_000;
 const IDENTITY: &str = "identity";
 
 /// What a stored answer depends on besides the clock.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Versions {
-    pub generation: i64,
-    pub ledger: i64,
-}
+pub type Versions = crate::db::PublicVersions;
 
 /// What a builder returns: the body and how long it holds.
 #[derive(Debug)]
@@ -291,7 +287,7 @@ impl Store {
         };
         // Read before the versions, so a write committed meanwhile makes the next request look again.
         let writes = crate::db::writes_committed();
-        let versions = read_versions(db).await?;
+        let versions = crate::db::public_versions(db).await?;
         *self.checked.write().unwrap_or_else(PoisonError::into_inner) =
             Some(Checked { versions, at: Instant::now(), writes });
         Ok(versions)
@@ -421,15 +417,6 @@ impl Store {
 }
 
 /// The public generation and the ledger's last sequence number, in one round trip.
-async fn read_versions(db: &DatabaseConnection) -> AppResult<Versions> {
-    let sql = "SELECT (SELECT generation FROM public_changes WHERE id = 1), (SELECT COALESCE(MAX(seq), 0) FROM ledger)";
-    let row = db
-        .query_one_raw(Statement::from_string(db.get_database_backend(), sql))
-        .await?
-        .ok_or_else(|| crate::error::AppError::internal("public_changes has no row"))?;
-    Ok(Versions { generation: row.try_get_by_index::<i64>(0)?, ledger: row.try_get_by_index::<i64>(1)? })
-}
-
 fn gzip(body: &[u8]) -> Bytes {
     let mut encoder =
         flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), flate2::Compression::new(GZIP_LEVEL));

@@ -87,6 +87,29 @@ async fn writes_the_public_never_sees_leave_the_public_generation_alone() {
     }
 }
 
+/// A commit makes this process's public caches read the database again only when it changed
+/// something the public sees. The mail sender commits many times a second while a notice's
+/// subscribers are told; each commit used to make the next readers wait for that read.
+#[actix_web::test]
+async fn only_a_commit_that_changes_what_the_public_sees_makes_the_caches_look_again() {
+    for backend in backends() {
+        let app = TestApp::spawn_with(backend, |s| s.demo = true).await;
+        let unit = unit_on_home_page(&app).await;
+
+        let txn = gongshi::db::begin_write(&app.db).await.unwrap();
+        txn.execute_unprepared("UPDATE users SET session_epoch = session_epoch + 1").await.unwrap();
+        assert!(!txn.commit().await.unwrap(), "{backend:?}: accounts are not public");
+
+        let new_name = renamed(&unit.name);
+        let txn = gongshi::db::begin_write(&app.db).await.unwrap();
+        let sql = format!("UPDATE units SET name = '{new_name}' WHERE id = {}", unit.id);
+        txn.execute_unprepared(&sql).await.unwrap();
+        assert!(txn.commit().await.unwrap(), "{backend:?}: a unit's name is public");
+        let (_, home) = app.get_text("/").await;
+        assert!(home.contains(&new_name), "{backend:?}: the home page shows it at once, without waiting for the check");
+    }
+}
+
 /// A row holding a code this version does not know (corrupt, or written by a newer version)
 /// is refused loudly: never shown as something it is not. A notice whose state reads
 /// `archived` used to be read as a draft and silently vanish.
