@@ -11,14 +11,15 @@
 # requests/s, p50 and p99 of both servers and the ratio gongshi/nginx, and writes it to
 # target/bench/public-pages.md.
 #
-#   scripts/bench-public-pages.sh                 # 5 s per run (84 runs, about 8 minutes)
+#   scripts/bench-public-pages.sh                 # 5 s per run (90 runs, about 8 minutes)
 #   DURATION=3s scripts/bench-public-pages.sh     # about 5 minutes
 #   DURATION=10s scripts/bench-public-pages.sh
 #   GONGSHI_BIN=path/to/gongshi scripts/bench-public-pages.sh   # an existing binary, no build
 #   PAGES="home notice" scripts/bench-public-pages.sh            # some pages only
 #
 # Installs nginx and wrk with apt-get when they are missing. Uses a throw-away SQLite database
-# seeded with the demo.
+# seeded with the demo, plus a notice of 50 projects open today (page `notice-50`, about 120 KB:
+# the longest page readers open).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -75,22 +76,52 @@ wait_for() {
   log "no answer from $1"; return 1
 }
 
-log "seeding the demo"
+log "seeding the demo and a notice of 50 projects"
 "$BIN" serve --demo --database "$DB" --bind "127.0.0.1:$APP_PORT" --data-dir "$WORK/data" >/dev/null 2>&1 &
+APP_PID=$!
+wait_for "$APP/healthz"
+kill "$APP_PID"; wait "$APP_PID" 2>/dev/null || true; APP_PID=""
+
+# A long notice besides the demo's short ones: 50 projects of one enterprise, its own demo
+# projects (same keys, so importing again updates them) and the other demo projects cycled
+# under new keys and names, published as a level-1 notice open today.
+python3 - "$WORK/projects.json" <<'PY'
+import json, sys
+demo = json.load(open("src/demo/projects.json", encoding="utf-8"))
+out = [dict(p) for p in demo if p["unit"] == "E-HYH"]
+i = 0
+while len(out) < 50:
+    p = dict(demo[i % len(demo)])
+    p["import_key"] = f"BENCH-{i + 1:02d}"
+    p["name"] = f"{p['name']}（{i + 1}）"
+    out.append(p)
+    i += 1
+for p in out:
+    p.pop("unit", None)
+json.dump(out, open(sys.argv[1], "w", encoding="utf-8"), ensure_ascii=False)
+PY
+"$BIN" import --database "$DB" --campaign 2025 --unit E-HYH "$WORK/projects.json" >/dev/null
+TODAY=$(TZ=Asia/Shanghai date +%F)
+GEN=$("$BIN" notice generate --database "$DB" --campaign 2025 --unit E-HYH --level 1 --projects all --start "$TODAY")
+LONG_NOTICE=$(printf '%s\n' "$GEN" | sed -n 's/^已生成公示草稿 \([0-9]*\)：.*/\1/p')
+"$BIN" notice publish --database "$DB" "$LONG_NOTICE" >/dev/null
+
+"$BIN" serve --database "$DB" --bind "127.0.0.1:$APP_PORT" --data-dir "$WORK/data" >/dev/null 2>&1 &
 APP_PID=$!
 wait_for "$APP/healthz"
 
 # The pages: an open notice of the demo, its unit, a result report.
-read -r NOTICE UNIT < <(curl -fsS "$APP/api/v1/notices?status=open&per_page=1" | python3 -c '
+read -r NOTICE UNIT < <(curl -fsS "$APP/api/v1/notices?status=open&per_page=100" | python3 -c '
 import json, sys
-n = json.load(sys.stdin)["items"][0]
-print(n["id"], n["unit"]["code"])')
+n = next(n for n in json.load(sys.stdin)["items"] if n["id"] != int(sys.argv[1]))
+print(n["id"], n["unit"]["code"])' "$LONG_NOTICE")
 REPORT=$(curl -fsS "$APP/api/v1/notices?status=closed&per_page=100" | python3 -c '
 import json, sys
 print(next(n["report_code"] for n in json.load(sys.stdin)["items"] if n["report_code"]))')
 # name|path|content type
 PAGE_LIST="home|/|text/html; charset=utf-8
 notice|/notices/$NOTICE|text/html; charset=utf-8
+notice-50|/notices/$LONG_NOTICE|text/html; charset=utf-8
 revision|/notices/$NOTICE/revisions/1|text/html; charset=utf-8
 poster|/notices/$NOTICE/poster|text/html; charset=utf-8
 unit|/units/$UNIT|text/html; charset=utf-8
