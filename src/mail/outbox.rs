@@ -101,9 +101,34 @@ fn due(now: DateTime<Utc>) -> Condition {
         .add(Condition::all().add(Col::State.eq(SENDING)).add(Col::ClaimedUntil.lt(now)))
 }
 
-/// Claims up to `max` of the oldest due messages for `instance`. The claim is one conditional
-/// UPDATE, so of two instances reaching for the same messages each gets only those the other did
-/// not take. The claim is a lease: a message whose instance dies is taken again once it runs out.
+/// The ids of up to `max` messages matching `filter`, by `order` then id. Each of the two
+/// kinds of due message is its own query: one with an OR over both, ordered by id, made the
+/// database gather and sort every pending message for each batch of 32 (about 100,000 when a
+/// notice's subscribers are told); ordered as the `(state, next_attempt_at)` index is, the
+/// pending query reads only the rows it returns.
+async fn due_ids_of<C: ConnectionTrait>(
+    db: &C,
+    filter: sea_orm::sea_query::SimpleExpr,
+    order: Col,
+    max: u64,
+) -> AppResult<Vec<i32>> {
+    Ok(mail_outbox::Entity::find()
+        .select_only()
+        .column(Col::Id)
+        .filter(filter)
+        .order_by_asc(order)
+        .order_by_asc(Col::Id)
+        .limit(max)
+        .into_tuple()
+        .all(db)
+        .await?)
+}
+
+/// Claims up to `max` due messages for `instance`: those whose claim ran out first (an instance
+/// died holding them), then the pending ones in the order they fell due. The claim is one
+/// conditional UPDATE, so of two instances reaching for the same messages each gets only those
+/// the other did not take. The claim is a lease: a message whose instance dies is taken again
+/// once it runs out.
 ///
 /// # Errors
 /// Database failure.
@@ -114,15 +139,13 @@ pub async fn claim_batch<C: ConnectionTrait>(
     lease: Duration,
     max: u64,
 ) -> AppResult<Vec<mail_outbox::Model>> {
-    let due_ids: Vec<i32> = mail_outbox::Entity::find()
-        .select_only()
-        .column(Col::Id)
-        .filter(due(now))
-        .order_by_asc(Col::Id)
-        .limit(max)
-        .into_tuple()
-        .all(db)
-        .await?;
+    let mut due_ids =
+        due_ids_of(db, Col::State.eq(SENDING).and(Col::ClaimedUntil.lt(now)), Col::ClaimedUntil, max).await?;
+    let room = max.saturating_sub(due_ids.len() as u64);
+    if room > 0 {
+        let pending = Col::State.eq(PENDING).and(Col::NextAttemptAt.lte(now));
+        due_ids.extend(due_ids_of(db, pending, Col::NextAttemptAt, room).await?);
+    }
     if due_ids.is_empty() {
         return Ok(Vec::new());
     }

@@ -1,5 +1,5 @@
 //! The sender: in every instance with `--smtp`, a task that claims due messages and hands
-//! them to the SMTP server, one at a time, oldest first. It runs when woken by a new message
+//! them to the SMTP server in the order they fell due. It runs when woken by a new message
 //! in this instance and otherwise every few seconds, so messages written by other instances,
 //! retries that fall due and claims left by a dead instance are all picked up.
 use super::Postbox;
