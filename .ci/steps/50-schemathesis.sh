@@ -44,22 +44,26 @@ unset GONGSHI_PASSWORD
 # account is safe, as nobody may demote or deactivate themselves (409). The import endpoint
 # trips a schemathesis 4.32.5 internal error in its coverage phase.
 EXCLUDE='/password$|/projects/import$'
+# The paper-report upload (a multipart file) trips internal errors of schemathesis 4.32.5 and its
+# hypothesis in the coverage phase, now a KeyError, now Python 3.11's "AST constructor recursion
+# depth mismatch", neither about the server. It is fuzzed on its own, without that phase.
+UPLOAD='/offline/notices/\{id\}/report$'
+PHASES=examples,coverage,fuzzing
 st() {
   "$VENV/bin/schemathesis" run "$BASE/api/openapi.json" -H "Authorization: Bearer $TOKEN" \
     --max-examples "$EXAMPLES" --workers 2 --request-timeout 20 --seed 20251 \
-    --phases examples,coverage,fuzzing --suppress-health-check all --no-color --generation-database none \
-    --exclude-path-regex "$EXCLUDE" --exclude-method DELETE "$@"
+    --phases "$PHASES" --suppress-health-check all --no-color --generation-database none \
+    --exclude-method DELETE "$@"
 }
 
 DOC_CHECKS=status_code_conformance,content_type_conformance,positive_data_acceptance,negative_data_rejection,unsupported_method,missing_required_header
 echo "schemathesis $VERSION: no 5xx, responses match the document ($EXAMPLES examples per operation)"
-st --checks all --exclude-checks "$DOC_CHECKS"
+st --checks all --exclude-checks "$DOC_CHECKS" --exclude-path-regex "$EXCLUDE|$UPLOAD"
+echo "schemathesis: the paper-report upload, without the coverage phase"
+PHASES=examples,fuzzing st --checks all --exclude-checks "$DOC_CHECKS" --include-path-regex "$UPLOAD"
 
 echo "schemathesis: completeness of the document (report in $OUT/schemathesis-conformance.log)"
-# The paper-report upload trips another schemathesis 4.32.5 internal error (a KeyError in its
-# coverage phase) here; the run above still fuzzes it for 5xx and schema conformance.
-EXCLUDE="$EXCLUDE|/offline/notices/\\{id\\}/report$"
-if st --checks "$DOC_CHECKS" >"$OUT/schemathesis-conformance.log" 2>&1; then
+if st --checks "$DOC_CHECKS" --exclude-path-regex "$EXCLUDE|$UPLOAD" >"$OUT/schemathesis-conformance.log" 2>&1; then
   echo "the document lists every answer the API gives"
 else
   sed -n '/^Failures:/,/^Test cases:/p' "$OUT/schemathesis-conformance.log"
