@@ -59,6 +59,8 @@ pub struct Metrics {
     batch_sizes: Histogram,
     pool_connections: Gauge,
     pool_idle: Gauge,
+    stored_answer_bytes: Gauge,
+    brotli_pending: Gauge,
 }
 
 /// 1 ms to about 16 s, doubling.
@@ -94,7 +96,29 @@ impl Default for Metrics {
         );
         registry.register("db_pool_connections", "Database connections open in the pool", pool_connections.clone());
         registry.register("db_pool_idle_connections", "Open database connections not in use", pool_idle.clone());
-        Self { registry, requests, latency, objections_filed, batch_sizes, pool_connections, pool_idle }
+        let stored_answer_bytes = Gauge::default();
+        let brotli_pending = Gauge::default();
+        registry.register(
+            "stored_answer_bytes",
+            "Bytes of public answers kept in memory (identity, gzip and brotli), held under 256 MiB",
+            stored_answer_bytes.clone(),
+        );
+        registry.register(
+            "brotli_builds_pending",
+            "Stored answers whose brotli bytes are waiting to be built or being built",
+            brotli_pending.clone(),
+        );
+        Self {
+            registry,
+            requests,
+            latency,
+            objections_filed,
+            batch_sizes,
+            pool_connections,
+            pool_idle,
+            stored_answer_bytes,
+            brotli_pending,
+        }
     }
 }
 
@@ -120,8 +144,9 @@ impl Metrics {
         self.latency.get_or_create(&RouteLabels { route }).observe(seconds);
     }
 
-    /// The text a scrape gets, the pool read now.
-    fn render(&self, db: &sea_orm::DatabaseConnection) -> String {
+    /// The text a scrape gets, the pool and the stored answers read now.
+    fn render(&self, state: &AppState) -> String {
+        let db = &state.db;
         let (size, idle) = match db.get_database_backend() {
             DbBackend::Sqlite => {
                 let pool = db.get_sqlite_connection_pool();
@@ -135,6 +160,10 @@ impl Metrics {
         };
         self.pool_connections.set(i64::from(size));
         self.pool_idle.set(i64::try_from(idle).unwrap_or(i64::MAX));
+        let stored = crate::web::precomputed::for_database(&state.settings.database_url).bytes();
+        self.stored_answer_bytes.set(i64::try_from(stored).unwrap_or(i64::MAX));
+        let pending = crate::web::precomputed::brotli_builds_pending();
+        self.brotli_pending.set(i64::try_from(pending).unwrap_or(i64::MAX));
         let mut text = String::new();
         // Writing into a String cannot fail.
         let _ = encode(&mut text, &self.registry);
@@ -173,5 +202,5 @@ pub async fn metrics(state: Data<AppState>, req: HttpRequest) -> HttpResponse {
     if !allowed {
         return AppError::NotFound.to_page_response();
     }
-    HttpResponse::Ok().content_type(CONTENT_TYPE).body(state.metrics.render(&state.db))
+    HttpResponse::Ok().content_type(CONTENT_TYPE).body(state.metrics.render(&state))
 }

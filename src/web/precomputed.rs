@@ -45,6 +45,7 @@ pub const CHECK_EVERY: Duration = Duration::from_secs(1);
 pub const BUDGET_BYTES: usize = 256 << 20;
 const GZIP_LEVEL: u32 = 9;
 const BROTLI_QUALITY: i32 = 11;
+/// The largest brotli window, in bits (4 MiB); smaller bodies get the smallest that covers them.
 const BROTLI_WINDOW: i32 = 22;
 /// The most request lines remembered per database for [`fast_path`].
 const MAX_ALIASES: usize = 100_000;
@@ -371,7 +372,7 @@ impl Store {
                 "Accept-Encoding"
             }),
             last_modified: page.last_modified.map(|at| (at, http_date(at))),
-            identity: Encoded { body: page.body, etag: etag("") },
+            identity: Encoded { body: exact(page.body), etag: etag("") },
             gzip,
             brotli: OnceLock::new(),
             last_used: AtomicU64::new(self.tick()),
@@ -385,11 +386,7 @@ impl Store {
         if self.bytes.load(Ordering::Acquire) > BUDGET_BYTES {
             self.evict();
         }
-        let pending = entry.clone();
-        let tag = etag("-br");
-        tokio::task::spawn_blocking(move || {
-            let _ = pending.brotli.set(Encoded { body: brotli(&pending.identity.body), etag: tag });
-        });
+        compress_later(entry.clone(), etag("-br"));
         entry
     }
 
@@ -416,26 +413,93 @@ impl Store {
     }
 }
 
-/// The public generation and the ledger's last sequence number, in one round trip.
+/// Brotli builds running at once, across databases: half the cores, at least one. A crawler
+/// asking for thousands of pages queues their brotli builds here instead of starting a blocking
+/// thread, with its working memory, per answer (hundreds at once, over a gigabyte at the
+/// country's size), and the readers keep the other cores.
+static BROTLI_BUILDS: LazyLock<tokio::sync::Semaphore> = LazyLock::new(|| tokio::sync::Semaphore::new(brotli_slots()));
+static BROTLI_WAITING: AtomicUsize = AtomicUsize::new(0);
+static BROTLI_RUNNING: AtomicUsize = AtomicUsize::new(0);
+static BROTLI_MOST_RUNNING: AtomicUsize = AtomicUsize::new(0);
+
+fn brotli_slots() -> usize {
+    let cores = std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get);
+    (cores / 2).max(1)
+}
+
+/// The most brotli builds that ran at once since the process started (for tests).
+#[must_use]
+pub fn most_brotli_builds_at_once() -> usize {
+    BROTLI_MOST_RUNNING.load(Ordering::Acquire)
+}
+
+/// Brotli builds waiting for a slot or running now (for metrics).
+#[must_use]
+pub fn brotli_builds_pending() -> usize {
+    BROTLI_WAITING.load(Ordering::Acquire) + BROTLI_RUNNING.load(Ordering::Acquire)
+}
+
+/// Builds the brotli answer of `entry` when a slot is free; skipped if the answer was dropped
+/// from the store meanwhile (nothing else holds it).
+fn compress_later(entry: Arc<Entry>, etag: HeaderValue) {
+    BROTLI_WAITING.fetch_add(1, Ordering::AcqRel);
+    tokio::spawn(async move {
+        let slot = BROTLI_BUILDS.acquire().await;
+        BROTLI_WAITING.fetch_sub(1, Ordering::AcqRel);
+        let Ok(_slot) = slot else { return };
+        if Arc::strong_count(&entry) == 1 {
+            return;
+        }
+        let _ = tokio::task::spawn_blocking(move || {
+            let running = BROTLI_RUNNING.fetch_add(1, Ordering::AcqRel) + 1;
+            BROTLI_MOST_RUNNING.fetch_max(running, Ordering::AcqRel);
+            let _ = entry.brotli.set(Encoded { body: brotli(&entry.identity.body), etag });
+            BROTLI_RUNNING.fetch_sub(1, Ordering::AcqRel);
+        })
+        .await;
+    });
+}
+
+/// The bytes alone: a rendered page's buffer grew by doubling, and the budget counts bytes.
+fn exact(body: Bytes) -> Bytes {
+    let mut bytes = Vec::from(body);
+    bytes.shrink_to_fit();
+    Bytes::from(bytes)
+}
+
 fn gzip(body: &[u8]) -> Bytes {
     let mut encoder =
         flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 3), flate2::Compression::new(GZIP_LEVEL));
     // Writing to a Vec cannot fail.
     let _ = encoder.write_all(body);
-    Bytes::from(encoder.finish().unwrap_or_default())
+    let mut out = encoder.finish().unwrap_or_default();
+    out.shrink_to_fit();
+    Bytes::from(out)
 }
 
 fn brotli(body: &[u8]) -> Bytes {
     let mut out = Vec::with_capacity(body.len() / 4);
     let params = brotli::enc::BrotliEncoderParams {
         quality: BROTLI_QUALITY,
-        lgwin: BROTLI_WINDOW,
+        lgwin: brotli_window(body.len()),
         size_hint: body.len(),
         ..Default::default()
     };
     let mut input = body;
     let _ = brotli::BrotliCompress(&mut input, &mut out, &params);
+    out.shrink_to_fit();
     Bytes::from(out)
+}
+
+/// The smallest window (in bits) that still reaches back over the whole body: a larger one
+/// compresses no better, but the encoder's match finder is sized by it (32 MiB at the most).
+fn brotli_window(len: usize) -> i32 {
+    let mut bits = 10;
+    // A window of `bits` reaches `(1 << bits) - 16` bytes back.
+    while bits < BROTLI_WINDOW && (1usize << bits) - 16 < len {
+        bits += 1;
+    }
+    bits
 }
 
 fn http_date(at: DateTime<Utc>) -> HeaderValue {
@@ -592,6 +656,56 @@ mod tests {
         assert_eq!(accepted(&req("*, br;q=0")), (false, true));
         assert_eq!(accepted(&req("identity")), (false, false));
         assert_eq!(accepted(&actix_web::test::TestRequest::default().to_http_request()), (false, false));
+    }
+
+    #[test]
+    fn the_brotli_window_is_the_smallest_that_reaches_over_the_body() {
+        assert_eq!(brotli_window(0), 10);
+        assert_eq!(brotli_window(1008), 10);
+        assert_eq!(brotli_window(1009), 11);
+        assert_eq!(brotli_window(13_000), 14);
+        assert_eq!(brotli_window((1 << 22) - 16), 22);
+        assert_eq!(brotli_window(50 << 20), BROTLI_WINDOW);
+    }
+
+    #[test]
+    fn a_window_fitted_to_the_body_compresses_as_well_as_the_largest() {
+        let body = (0..400)
+            .map(|i| format!("<li>项目{i}：输电线路覆冰监测 {}</li>", i * 7919 % 1000))
+            .collect::<Vec<_>>()
+            .concat();
+        let fitted = brotli(body.as_bytes());
+        let mut largest = Vec::new();
+        let params = brotli::enc::BrotliEncoderParams {
+            quality: BROTLI_QUALITY,
+            lgwin: BROTLI_WINDOW,
+            size_hint: body.len(),
+            ..Default::default()
+        };
+        brotli::BrotliCompress(&mut body.as_bytes(), &mut largest, &params).expect("brotli");
+        assert!(fitted.len() <= largest.len() + 1, "{} > {}", fitted.len(), largest.len());
+    }
+
+    #[test]
+    fn a_crawl_queues_its_brotli_builds_instead_of_running_them_all_at_once() {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
+        let store = Arc::new(Store::default());
+        let versions = Versions { generation: 1, ledger: 1 };
+        let entries: Vec<Arc<Entry>> = runtime.block_on(async {
+            (0..24)
+                .map(|i| {
+                    let body = format!("<p>第{i}页</p>").repeat(2000);
+                    store.put(format!("/page/{i}"), Page::html(body), versions, at(9, 0, 0))
+                })
+                .collect()
+        });
+        let deadline = Instant::now() + Duration::from_mins(2);
+        while entries.iter().any(|e| e.brotli.get().is_none()) && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        assert!(entries.iter().all(|e| e.brotli.get().is_some()), "every answer gets its brotli bytes");
+        let (most, slots) = (most_brotli_builds_at_once(), brotli_slots());
+        assert!((1..=slots).contains(&most), "{most} at once, {slots} slots");
     }
 
     #[test]

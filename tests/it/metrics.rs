@@ -167,6 +167,12 @@ db_test!(metrics_count_requests_latency_and_objections, |app| {
     assert_eq!(number(&last, FILED, &public), number(&after, FILED, &public));
     assert!(number(&after, "gongshi_db_pool_connections", &[]) >= 1);
     assert!(find(&after, "gongshi_db_pool_idle_connections", &[]).is_some());
+
+    // What the public answers kept in memory weigh is there for an operator to watch.
+    assert_eq!(app.get("/").await.status().as_u16(), 200);
+    let stored = scrape(&app).await;
+    assert!(number(&stored, "gongshi_stored_answer_bytes", &[]) > 1000, "the home page is kept");
+    assert!(find(&stored, "gongshi_brotli_builds_pending", &[]).is_some());
 });
 
 db_test!(metrics_are_hidden_from_clients_outside_metrics_from, |app| {
