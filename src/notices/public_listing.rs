@@ -11,14 +11,14 @@
 //! writes), and rebuilds only when the number moved. While one request checks or rebuilds for
 //! another instance's write, the others read the last listing. Which revision is shown, and
 //! whether a notice is open, is still decided per request from the clock.
-use super::content::Snapshot;
 use super::public_read::{Filter, PublicState, ReportRef};
 use super::search::SearchIndex;
 use super::{NoticeState as Lifecycle, Period, Status};
 use crate::error::AppResult;
 use chrono::{DateTime, Utc};
 use entity::{campaigns, notice_items, notice_revisions, notices, result_reports, units};
-use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder};
+use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
+use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
@@ -35,15 +35,14 @@ pub struct RevisionFacts {
 }
 
 impl RevisionFacts {
-    fn of(items: &[Snapshot]) -> Self {
-        let search = items
-            .iter()
-            .map(|s| {
-                let fields = std::iter::once(&s.name).chain(&s.units).chain(s.completers.iter().map(|c| &c.name));
-                fields.map(String::as_str).collect::<Vec<_>>().join("\n")
-            })
-            .collect();
-        Self { names: items.iter().map(|s| s.name.clone()).collect(), search }
+    fn of(items: impl Iterator<Item = ListedFields>) -> Self {
+        let mut facts = Self::default();
+        for item in items {
+            let fields = std::iter::once(&item.name).chain(&item.units).chain(item.completers.iter().map(|c| &c.name));
+            facts.search.push(fields.map(String::as_str).collect::<Vec<_>>().join("\n"));
+            facts.names.push(item.name);
+        }
+        facts
     }
 
     /// The names of the projects whose name, completing unit or completer contains `term`.
@@ -379,7 +378,8 @@ pub async fn listing(db: &DatabaseConnection, database_url: &str) -> AppResult<A
     Ok(listing)
 }
 
-/// Reads everything the listing holds: one query per table, no per-notice queries.
+/// Reads everything the listing holds: one query per table (the items in pages), no
+/// per-notice queries.
 async fn build<C: ConnectionTrait>(db: &C, generation: i64) -> AppResult<Listing> {
     let notices = notices::Entity::find()
         .filter(notices::Column::State.ne(Lifecycle::Draft.code()))
@@ -412,7 +412,7 @@ async fn build<C: ConnectionTrait>(db: &C, generation: i64) -> AppResult<Listing
             issued_at: r.issued_at,
         });
     }
-    let facts = revision_facts(db, &revisions).await?;
+    let facts = revision_facts(db, &revisions, ITEMS_PER_QUERY).await?;
     let mut states = Vec::with_capacity(notices.len());
     for notice in notices {
         let (Some(unit), Some(campaign)) = (units.get(&notice.unit_id), campaigns.get(&notice.campaign_id)) else {
@@ -487,25 +487,97 @@ fn timeline_of(states: &[Arc<PublicState>]) -> Vec<TimelineEntry> {
     out
 }
 
-/// The facts of every published revision, from one pass over the items.
+/// Items read per query: the snapshots of a country's 100,000 projects at once would weigh
+/// hundreds of megabytes while the listing is built, for the few fields it keeps.
+const ITEMS_PER_QUERY: u64 = 5_000;
+
+/// What the listing keeps of a project's snapshot; its other fields (key technology, IP
+/// items) are skipped while it is parsed.
+#[derive(Deserialize)]
+struct ListedFields {
+    name: String,
+    units: Vec<String>,
+    completers: Vec<NamedCompleter>,
+}
+
+#[derive(Deserialize)]
+struct NamedCompleter {
+    name: String,
+}
+
+/// The facts of every published revision, from one pass over the items in pages of
+/// `per_query` ([`ITEMS_PER_QUERY`]).
 async fn revision_facts<C: ConnectionTrait>(
     db: &C,
     revisions: &HashMap<i32, Vec<notice_revisions::Model>>,
+    per_query: u64,
 ) -> AppResult<HashMap<i32, RevisionFacts>> {
     let published: std::collections::HashSet<i32> = revisions.values().flatten().map(|r| r.id).collect();
-    let mut snapshots: HashMap<i32, Vec<Snapshot>> = HashMap::new();
-    for row in notice_items::Entity::find()
-        .order_by_asc(notice_items::Column::RevisionId)
-        .order_by_asc(notice_items::Column::Position)
-        .all(db)
-        .await?
-    {
-        if !published.contains(&row.revision_id) {
-            continue;
-        }
-        if let Ok(s) = Snapshot::from_json(&row.snapshot) {
-            snapshots.entry(row.revision_id).or_default().push(s);
+    let mut listed: HashMap<i32, Vec<(i32, ListedFields)>> = HashMap::new();
+    let mut after = i32::MIN;
+    loop {
+        let page: Vec<(i32, i32, i32, String)> = notice_items::Entity::find()
+            .select_only()
+            .columns([
+                notice_items::Column::Id,
+                notice_items::Column::RevisionId,
+                notice_items::Column::Position,
+                notice_items::Column::Snapshot,
+            ])
+            .filter(notice_items::Column::Id.gt(after))
+            .order_by_asc(notice_items::Column::Id)
+            .limit(per_query)
+            .into_tuple()
+            .all(db)
+            .await?;
+        let Some(&(last, ..)) = page.last() else { break };
+        after = last;
+        for (_, revision_id, position, snapshot) in page {
+            if !published.contains(&revision_id) {
+                continue;
+            }
+            if let Ok(fields) = serde_json::from_str::<ListedFields>(&snapshot) {
+                listed.entry(revision_id).or_default().push((position, fields));
+            }
         }
     }
-    Ok(snapshots.into_iter().map(|(id, items)| (id, RevisionFacts::of(&items))).collect())
+    Ok(listed
+        .into_iter()
+        .map(|(id, mut items)| {
+            items.sort_by_key(|(position, _)| *position);
+            (id, RevisionFacts::of(items.into_iter().map(|(_, fields)| fields)))
+        })
+        .collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn items_read_a_few_at_a_time_give_what_one_read_gives() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+        let db = crate::db::connect_and_migrate(&url).await.expect("database");
+        let now = Utc::now();
+        let secrets = crate::secrets::Secrets::load_or_create(&db, &crate::keys::MasterKey::generate(), now)
+            .await
+            .expect("keys");
+        crate::demo::seed_if_empty(&db, "http://127.0.0.1", &secrets, now).await.expect("demo");
+        let mut revisions: HashMap<i32, Vec<notice_revisions::Model>> = HashMap::new();
+        for r in notice_revisions::Entity::find().all(&db).await.expect("revisions") {
+            revisions.entry(r.notice_id).or_default().push(r);
+        }
+        let at_once = revision_facts(&db, &revisions, ITEMS_PER_QUERY).await.expect("facts");
+        let by_three = revision_facts(&db, &revisions, 3).await.expect("facts");
+        assert!(at_once.values().map(|f| f.names.len()).sum::<usize>() > 9, "the demo's items span pages of three");
+        let mut ids: Vec<_> = at_once.keys().collect();
+        ids.sort_unstable();
+        for id in ids {
+            let (one, paged) = (&at_once[id], &by_three[id]);
+            assert_eq!((&one.names, &one.search), (&paged.names, &paged.search), "revision {id}");
+            assert!(one.search.iter().zip(&one.names).all(|(text, name)| text.starts_with(name.as_str())));
+        }
+        assert_eq!(at_once.len(), by_three.len());
+    }
 }
