@@ -90,7 +90,7 @@ print("%.2f %.2f %.0f %s %s %s" % (ms("50%"), ms("99%"), float(rps), errors.grou
                                    timeouts.group(1) if timeouts else 0, sys.argv[1]))' "$single"
 }
 
-declare -A RESULT RSS
+declare -A RESULT RSS SETTLED PEAK
 bench() { # bench LABEL DB_FILE
   start "$2"
   local id
@@ -104,9 +104,25 @@ bench() { # bench LABEL DB_FILE
     echo "  $1 ${ep%%:*} (${ep#*:}): p50 p99 req/s non-2xx timeouts single = ${RESULT["$1:${ep%%:*}"]}"
   done
   warm_every_notice
-  RSS["$1"]=$(( $(awk '/^VmRSS/ {print $2}' "/proc/$SERVER/status") / 1024 ))
-  echo "  $1 resident memory with every notice's page and API answer stored: ${RSS["$1"]} MB"
+  RSS["$1"]=$(resident_mb VmRSS)
+  wait_until_idle
+  SETTLED["$1"]=$(resident_mb VmRSS)
+  PEAK["$1"]=$(resident_mb VmHWM)
+  echo "  $1 resident memory with every notice's page and API answer asked for: ${RSS["$1"]} MB" \
+    "(${SETTLED["$1"]} MB once the background compression is done; peak ${PEAK["$1"]} MB)"
   stop
+}
+
+resident_mb() { echo $(( $(awk "/^$1/ {print \$2}" "/proc/$SERVER/status") / 1024 )); }
+
+# Waits (at most ten minutes) until no brotli build is pending: the stored answers' brotli
+# bytes are built in the background, half the cores at a time, after their gzip is served.
+wait_until_idle() {
+  for _ in $(seq 1 600); do
+    [ "$(curl -sf "$BASE/metrics" | awk '/^gongshi_brotli_builds_pending / {print $2}')" = 0 ] && return 0
+    sleep 1
+  done
+  echo "  (brotli builds still pending after ten minutes)"
 }
 
 # Asks for every public notice's page and API answer (ids from the API list), so the stored
@@ -173,8 +189,9 @@ verdict=0
   echo
   echo "Import of $IMPORT projects (JSON, one file) through \`gongshi import\`: ${IMPORT_SECONDS}s."
   echo
-  echo "Resident memory of the server after the endpoints above and every notice's page and API answer:"
-  echo "demo ${RSS[demo]} MB, $SIZE ${RSS[$SIZE]} MB."
+  echo "Resident memory of the server after the endpoints above and every notice's page and API answer"
+  echo "(right after / once the background compression is done / peak):"
+  echo "demo ${RSS[demo]} / ${SETTLED[demo]} / ${PEAK[demo]} MB, $SIZE ${RSS[$SIZE]} / ${SETTLED[$SIZE]} / ${PEAK[$SIZE]} MB."
 } | tee "$REPORT"
 echo "(written to $REPORT)"
 if [ "$verdict" = 1 ] && [ "${BENCH_STRICT:-0}" = 1 ]; then exit 1; fi
