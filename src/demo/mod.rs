@@ -212,6 +212,29 @@ mod tests {
         }
     }
 
+    /// The public listing reads the items in pages; the demo's, read three at a time, give the
+    /// facts one read gives.
+    #[tokio::test]
+    async fn the_listing_reads_the_demo_items_a_few_at_a_time_as_at_once() {
+        use crate::notices::public_listing::{ITEMS_PER_QUERY, revision_facts};
+        use entity::notice_revisions;
+        let dir = tempfile::tempdir().expect("temp dir");
+        let url = format!("sqlite://{}", dir.path().join("demo.db").display());
+        let db = crate::db::connect_and_migrate(&url).await.expect("fresh database");
+        let now = Utc::now();
+        let master = crate::keys::MasterKey::generate();
+        let secrets = crate::secrets::Secrets::load_or_create(&db, &master, now).await.expect("keys");
+        seed_if_empty(&db, "http://127.0.0.1", &secrets, now).await.expect("demo");
+        let mut revisions: HashMap<i32, Vec<notice_revisions::Model>> = HashMap::new();
+        for r in notice_revisions::Entity::find().all(&db).await.expect("revisions") {
+            revisions.entry(r.notice_id).or_default().push(r);
+        }
+        let at_once = revision_facts(&db, &revisions, ITEMS_PER_QUERY).await.expect("facts");
+        let by_three = revision_facts(&db, &revisions, 3).await.expect("facts");
+        assert!(at_once.values().map(|f| f.names.len()).sum::<usize>() > 9, "the items span pages of three");
+        assert_eq!(at_once, by_three);
+    }
+
     /// Every project names an applicant unit of the demo tree, that unit is the first completing
     /// unit, and the spread gives Wuwei's quota dashboard something to show in every county.
     #[tokio::test]
