@@ -172,12 +172,20 @@ $LOCATIONS  }
 }
 CONF
 "$NGINX" -c "$WORK/nginx.conf"
-wait_for "http://127.0.0.1:$NGINX_PORT/home"
+wait_for "http://127.0.0.1:$NGINX_PORT/$(printf '%s\n' "$PAGE_LIST" | head -1 | cut -d'|' -f1)"
 
 run() { # name server url encoding
   local header=()
   [ -n "$4" ] && header=(-H "Accept-Encoding: $4")
   wrk -t"$THREADS" -c"$CONNECTIONS" -d"$DURATION" --latency "${header[@]}" "$3" > "$WORK/$1-$2.txt"
+}
+# Waits (at most a minute) until no brotli build is queued: they run half the cores at a time,
+# and a page measured before its own is built would send gzip to brotli readers.
+brotli_built() {
+  for _ in $(seq 1 600); do
+    [ "$(curl -fsS "$APP/metrics" | awk '/^gongshi_brotli_builds_pending / {print $2}')" = 0 ] && return 0
+    sleep 0.1
+  done
 }
 RESULTS="$WORK/results.tsv"
 : > "$RESULTS"
@@ -193,6 +201,7 @@ while IFS='|' read -r name path type; do
     log "$name ($bytes bytes) $enc"
     # Warm gongshi (stored answers, brotli made in the background), then measure both.
     wrk -t1 -c8 -d1s "${header[@]}" "$url_app" >/dev/null
+    brotli_built
     run "$name-$enc" app "$url_app" "$ae"
     run "$name-$enc" nginx "$url_nginx" "$ae"
     app_enc=$(curl -sS -o /dev/null -D - "${header[@]}" "$url_app" | tr -d '\r' | sed -n 's/^[Cc]ontent-[Ee]ncoding: //p')
