@@ -48,6 +48,20 @@ pub struct Snapshot {
     pub grade: Option<String>,
 }
 
+/// What lists keep of a [`Snapshot`], read from its JSON: its other fields (key technology,
+/// IP items) are skipped while it is parsed, not allocated.
+#[derive(Debug, Deserialize)]
+pub struct ListedFields {
+    pub name: String,
+    pub units: Vec<String>,
+    pub completers: Vec<NamedCompleter>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NamedCompleter {
+    pub name: String,
+}
+
 impl Snapshot {
     /// The Chinese name of the proposed grade, when the snapshot carries one.
     #[must_use]

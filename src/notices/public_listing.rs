@@ -11,6 +11,7 @@
 //! writes), and rebuilds only when the number moved. While one request checks or rebuilds for
 //! another instance's write, the others read the last listing. Which revision is shown, and
 //! whether a notice is open, is still decided per request from the clock.
+use super::content::ListedFields;
 use super::public_read::{Filter, PublicState, ReportRef};
 use super::search::SearchIndex;
 use super::{NoticeState as Lifecycle, Period, Status};
@@ -18,7 +19,6 @@ use crate::error::AppResult;
 use chrono::{DateTime, Utc};
 use entity::{campaigns, notice_items, notice_revisions, notices, result_reports, units};
 use sea_orm::{ColumnTrait, ConnectionTrait, DatabaseConnection, EntityTrait, QueryFilter, QueryOrder, QuerySelect};
-use serde::Deserialize;
 use std::collections::HashMap;
 use std::sync::{Arc, LazyLock, PoisonError, RwLock};
 use std::time::{Duration, Instant};
@@ -490,20 +490,6 @@ fn timeline_of(states: &[Arc<PublicState>]) -> Vec<TimelineEntry> {
 /// Items read per query: the snapshots of a country's 100,000 projects at once would weigh
 /// hundreds of megabytes while the listing is built, for the few fields it keeps.
 pub(crate) const ITEMS_PER_QUERY: u64 = 5_000;
-
-/// What the listing keeps of a project's snapshot; its other fields (key technology, IP
-/// items) are skipped while it is parsed.
-#[derive(Deserialize)]
-struct ListedFields {
-    name: String,
-    units: Vec<String>,
-    completers: Vec<NamedCompleter>,
-}
-
-#[derive(Deserialize)]
-struct NamedCompleter {
-    name: String,
-}
 
 /// The facts of every published revision, from one pass over the items in pages of
 /// `per_query` ([`ITEMS_PER_QUERY`]).
