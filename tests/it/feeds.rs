@@ -117,3 +117,17 @@ db_test!(a_title_and_a_project_name_with_markup_come_out_of_a_feed_parser_exactl
         assert!(shown.contains(&format!("1.{name}")), "{path}: the reader shows the name as typed: {shown}");
     }
 });
+
+db_test!(the_home_page_points_feed_readers_at_both_feeds, |app| {
+    // Feed readers discover the feeds from the page's <link rel="alternate">, decoding its href once.
+    let html = app.get("/").await.text().await.unwrap();
+    for (kind, path) in [("rss", "/feeds/notices.rss"), ("atom", "/feeds/notices.atom")] {
+        let link = html
+            .lines()
+            .find(|l| l.contains("rel=\"alternate\"") && l.contains(&format!("application/{kind}+xml")))
+            .unwrap_or_else(|| panic!("no {kind} link"));
+        let href = link.split("href=\"").nth(1).and_then(|h| h.split('"').next()).unwrap_or_default();
+        assert_eq!(href.replace("&#x2F;", "/"), path, "{link}");
+        assert_eq!(app.get(path).await.status().as_u16(), 200);
+    }
+});
