@@ -143,13 +143,13 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
             .wrap(middleware::from_fn(routes::registrar::refuse_unlisted))
             .wrap(middleware::from_fn(web::security::csrf::guard))
             .wrap(web::session::middleware(&state))
-            .wrap(middleware::from_fn(web::precomputed::fast_path))
             .wrap(web::headers::security_headers())
             .wrap(middleware::from_fn(web::headers::strict_transport))
             .wrap(middleware::Compress::default())
             .wrap(middleware::from_fn(web::precomputed::strip_identity_marker))
-            .wrap(middleware::from_fn(web::metrics::measure))
             .wrap(middleware::Condition::new(request_log, tracing_actix_web::TracingLogger::default()))
+            .wrap(middleware::from_fn(web::precomputed::fast_path))
+            .wrap(middleware::from_fn(web::metrics::measure))
     })
     .on_connect(|conn, _| {
         if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() {

@@ -6,6 +6,7 @@ use crate::error::AppError;
 use crate::web::AppState;
 use actix_web::body::MessageBody;
 use actix_web::dev::{ServiceRequest, ServiceResponse};
+use actix_web::http::Method;
 use actix_web::middleware::Next;
 use actix_web::web::Data;
 use actix_web::{HttpRequest, HttpResponse};
@@ -17,6 +18,7 @@ use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 use sea_orm::DbBackend;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Route a request that matched no route is counted under, so probes for random paths do not
@@ -25,7 +27,7 @@ const UNMATCHED: &str = "unmatched";
 
 #[derive(Clone, Debug, Hash, PartialEq, Eq, EncodeLabelSet)]
 struct RequestLabels {
-    method: String,
+    method: &'static str,
     route: String,
     status: u16,
 }
@@ -138,9 +140,9 @@ impl Metrics {
         self.batch_sizes.observe(size as f64);
     }
 
-    fn observe(&self, method: &str, route: &str, status: u16, seconds: f64) {
+    fn observe(&self, method: &'static str, route: &str, status: u16, seconds: f64) {
         let route = route.to_owned();
-        self.requests.get_or_create(&RequestLabels { method: method.to_owned(), route: route.clone(), status }).inc();
+        self.requests.get_or_create(&RequestLabels { method, route: route.clone(), status }).inc();
         self.latency.get_or_create(&RouteLabels { route }).observe(seconds);
     }
 
@@ -171,7 +173,13 @@ impl Metrics {
     }
 }
 
-/// Counts and times every request under its route pattern.
+/// The route pattern of an answer that did not pass the router (a stored public answer sent
+/// again), in the answer's extensions.
+#[derive(Debug, Clone)]
+pub struct AnsweredRoute(pub Arc<str>);
+
+/// Counts and times every request under its route pattern, read once the request has been
+/// routed: matching the path against every route beforehand costs more than a stored answer.
 ///
 /// # Errors
 /// Whatever the inner service returns.
@@ -181,18 +189,40 @@ pub async fn measure(
 ) -> Result<ServiceResponse<impl MessageBody>, actix_web::Error> {
     let started = Instant::now();
     let state = req.app_data::<Data<AppState>>().cloned();
-    let method = req.method().as_str().to_owned();
-    let route = req.match_pattern().unwrap_or_else(|| UNMATCHED.to_owned());
+    let method = method_label(req.method());
     let result = next.call(req).await;
     if let Some(state) = state {
-        // An error answer is counted under the status it will be sent with.
-        let status = match &result {
-            Ok(res) => res.status(),
-            Err(e) => e.as_response_error().status_code(),
+        // An error answer is counted under the status it will be sent with; an error that
+        // escaped every handler and middleware has lost its request, and so its route.
+        let (status, route) = match &result {
+            Ok(res) => (res.status(), route_of(res)),
+            Err(e) => (e.as_response_error().status_code(), None),
         };
-        state.metrics.observe(&method, &route, status.as_u16(), started.elapsed().as_secs_f64());
+        let route = route.as_deref().unwrap_or(UNMATCHED);
+        state.metrics.observe(method, route, status.as_u16(), started.elapsed().as_secs_f64());
     }
     result
+}
+
+fn route_of<B>(res: &ServiceResponse<B>) -> Option<String> {
+    if let Some(AnsweredRoute(route)) = res.response().extensions().get::<AnsweredRoute>() {
+        return Some(route.to_string());
+    }
+    res.request().match_pattern()
+}
+
+/// The method as a label; methods no route takes are counted together.
+fn method_label(method: &Method) -> &'static str {
+    match method.as_str() {
+        "GET" => "GET",
+        "HEAD" => "HEAD",
+        "POST" => "POST",
+        "PUT" => "PUT",
+        "PATCH" => "PATCH",
+        "DELETE" => "DELETE",
+        "OPTIONS" => "OPTIONS",
+        _ => "other",
+    }
 }
 
 /// `GET /metrics`.

@@ -21,6 +21,7 @@
 use crate::error::AppResult;
 use crate::web::AppState;
 use crate::web::display::Display;
+use crate::web::metrics::AnsweredRoute;
 use actix_web::body::{EitherBody, MessageBody};
 use actix_web::dev::{ServiceRequest, ServiceResponse};
 use actix_web::http::Method;
@@ -71,6 +72,8 @@ pub struct Page {
     /// Reads the reader's display cookie (`Vary: Cookie` too).
     pub reads_display: bool,
     pub last_modified: Option<DateTime<Utc>>,
+    /// The route pattern the handler was reached by.
+    pub route: Option<String>,
 }
 
 impl Page {
@@ -84,6 +87,7 @@ impl Page {
             reads_ledger: false,
             reads_display: false,
             last_modified: None,
+            route: None,
         }
     }
 
@@ -119,6 +123,11 @@ impl Page {
     #[must_use]
     pub fn last_modified(mut self, at: Option<DateTime<Utc>>) -> Self {
         self.last_modified = at;
+        self
+    }
+
+    fn routed(mut self, route: Option<String>) -> Self {
+        self.route = route;
         self
     }
 }
@@ -157,6 +166,8 @@ struct Entry {
     content_type: HeaderValue,
     vary: HeaderValue,
     last_modified: Option<(DateTime<Utc>, HeaderValue)>,
+    /// The route pattern it was built under, for the metrics of a [`fast_path`] answer.
+    route: Option<Arc<str>>,
     identity: Encoded,
     gzip: Encoded,
     brotli: OnceLock<Encoded>,
@@ -181,16 +192,19 @@ struct Checked {
     writes: u64,
 }
 
+/// The key of the answer to one request line, for each combination of display options.
+type KeysByDisplay = [Option<Arc<str>>; Display::VARIANTS];
+
 /// The stored answers of one database.
 pub struct Store {
-    entries: RwLock<HashMap<String, Arc<Entry>>>,
+    entries: RwLock<HashMap<Arc<str>, Arc<Entry>>>,
     bytes: AtomicUsize,
     checked: RwLock<Option<Checked>>,
     checking: tokio::sync::Mutex<()>,
     building: Mutex<HashMap<String, Arc<tokio::sync::Mutex<()>>>>,
-    /// The key each request (path and query, display options) was answered under, so
+    /// The key each request (path and query, then display options) was answered under, so
     /// [`fast_path`] can answer it again before the session, CSRF guard and router run.
-    aliases: RwLock<HashMap<(String, u8), String>>,
+    aliases: RwLock<HashMap<Box<str>, KeysByDisplay>>,
     began: Instant,
 }
 
@@ -240,7 +254,7 @@ where
     store.remember(req, &key);
     let versions = store.versions(&state.db).await?;
     if let Some(entry) = store.get(&key, versions, now) {
-        return Ok(respond(req, &entry));
+        return Ok(respond(req, &entry, Leaving::ThroughCompress));
     }
     let gate = store.gate(&key);
     let turn = gate.lock().await;
@@ -251,7 +265,7 @@ where
         None => {
             let page = build().await;
             match page {
-                Ok(page) => store.put(key.clone(), page, versions, now),
+                Ok(page) => store.put(key.clone(), page.routed(req.match_pattern()), versions, now),
                 Err(e) => {
                     drop(turn);
                     store.release(&key, &gate);
@@ -262,7 +276,7 @@ where
     };
     drop(turn);
     store.release(&key, &gate);
-    Ok(respond(req, &entry))
+    Ok(respond(req, &entry, Leaving::ThroughCompress))
 }
 
 impl Store {
@@ -308,21 +322,22 @@ impl Store {
     /// Notes that `req` is answered under `key`: a handler's key is made of the path, the
     /// query and the display options alone, so the same request always has the same key.
     fn remember(&self, req: &HttpRequest, key: &str) {
-        let alias = (request_line(req), Display::of(req).variant());
-        if self.aliases.read().unwrap_or_else(PoisonError::into_inner).get(&alias).is_some_and(|k| k == key) {
+        if self.key_of(req).is_some_and(|k| &*k == key) {
             return;
         }
+        let variant = usize::from(Display::of(req).variant());
         let mut aliases = self.aliases.write().unwrap_or_else(PoisonError::into_inner);
         // Query strings are the caller's to invent; bound the map all the same.
         if aliases.len() >= MAX_ALIASES {
             aliases.clear();
         }
-        aliases.insert(alias, key.to_owned());
+        aliases.entry(request_line(req).into()).or_default()[variant] = Some(key.into());
     }
 
-    fn key_of(&self, req: &HttpRequest) -> Option<String> {
-        let alias = (request_line(req), Display::of(req).variant());
-        self.aliases.read().unwrap_or_else(PoisonError::into_inner).get(&alias).cloned()
+    fn key_of(&self, req: &HttpRequest) -> Option<Arc<str>> {
+        let variant = usize::from(Display::of(req).variant());
+        let aliases = self.aliases.read().unwrap_or_else(PoisonError::into_inner);
+        aliases.get(request_line(req))?[variant].clone()
     }
 
     fn tick(&self) -> u64 {
@@ -372,13 +387,14 @@ impl Store {
                 "Accept-Encoding"
             }),
             last_modified: page.last_modified.map(|at| (at, http_date(at))),
+            route: page.route.map(Arc::from),
             identity: Encoded { body: exact(page.body), etag: etag("") },
             gzip,
             brotli: OnceLock::new(),
             last_used: AtomicU64::new(self.tick()),
             size,
         });
-        let replaced = self.entries.write().unwrap_or_else(PoisonError::into_inner).insert(key, entry.clone());
+        let replaced = self.entries.write().unwrap_or_else(PoisonError::into_inner).insert(key.into(), entry.clone());
         self.bytes.fetch_add(size, Ordering::AcqRel);
         if let Some(old) = replaced {
             self.bytes.fetch_sub(old.size, Ordering::AcqRel);
@@ -393,7 +409,7 @@ impl Store {
     /// Drops the least recently served answers until a quarter of the budget is free.
     fn evict(&self) {
         let mut entries = self.entries.write().unwrap_or_else(PoisonError::into_inner);
-        let mut by_use: Vec<(u64, String)> =
+        let mut by_use: Vec<(u64, Arc<str>)> =
             entries.iter().map(|(k, e)| (e.last_used.load(Ordering::Relaxed), k.clone())).collect();
         by_use.sort_unstable();
         for (_, key) in by_use {
@@ -544,13 +560,22 @@ fn not_modified(req: &HttpRequest, etag: &HeaderValue, last_modified: Option<Dat
     u64::try_from(lm.timestamp()).is_ok_and(|lm_secs| lm_secs <= ims_secs)
 }
 
+/// The way a stored answer leaves the server.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Leaving {
+    /// From a handler, through actix's `Compress`, which must be told to leave identity alone.
+    ThroughCompress,
+    /// From [`fast_path`], outside `Compress`.
+    Direct,
+}
+
 /// The stored encoding the request gets, or 304 when the client holds it.
-fn respond(req: &HttpRequest, entry: &Entry) -> HttpResponse {
+fn respond(req: &HttpRequest, entry: &Entry, leaving: Leaving) -> HttpResponse {
     let (br, gz) = accepted(req);
     let (encoded, coding) = match (br.then(|| entry.brotli.get()).flatten(), gz || br) {
-        (Some(b), _) => (b, "br"),
-        (None, true) => (&entry.gzip, "gzip"),
-        (None, false) => (&entry.identity, IDENTITY),
+        (Some(b), _) => (b, Some("br")),
+        (None, true) => (&entry.gzip, Some("gzip")),
+        (None, false) => (&entry.identity, (leaving == Leaving::ThroughCompress).then_some(IDENTITY)),
     };
     let unchanged = not_modified(req, &encoded.etag, entry.last_modified.as_ref().map(|(at, _)| *at));
     let mut res = if unchanged { HttpResponse::NotModified() } else { HttpResponse::Ok() };
@@ -563,19 +588,23 @@ fn respond(req: &HttpRequest, entry: &Entry) -> HttpResponse {
     if unchanged {
         return res.finish();
     }
-    res.insert_header((header::CONTENT_TYPE, entry.content_type.clone()))
-        .insert_header((header::CONTENT_ENCODING, HeaderValue::from_static(coding)))
-        .body(encoded.body.clone())
+    res.insert_header((header::CONTENT_TYPE, entry.content_type.clone()));
+    if let Some(coding) = coding {
+        res.insert_header((header::CONTENT_ENCODING, HeaderValue::from_static(coding)));
+    }
+    res.body(encoded.body.clone())
 }
 
-fn request_line(req: &HttpRequest) -> String {
-    req.uri().path_and_query().map_or_else(|| req.path().to_owned(), |pq| pq.as_str().to_owned())
+fn request_line(req: &HttpRequest) -> &str {
+    req.uri().path_and_query().map_or_else(|| req.path(), |pq| pq.as_str())
 }
 
-/// Answers a GET whose stored answer holds before the session, the CSRF guard, the router and
-/// the handler run: none of them changes a public answer, and skipping them is most of what
-/// serving stored bytes costs. Anything else (a miss, a stale answer, a database error) goes
-/// on to the handler, which decides as it always does.
+/// Answers a GET whose stored answer holds before the request span, `Compress`, the session,
+/// the CSRF guard, the router and the handler run: none of them changes a public answer, and
+/// skipping them is most of what serving stored bytes costs. It adds the security headers the
+/// skipped middleware would have. Anything else (a miss, a stale answer, a database error)
+/// goes on to the handler, which decides as it always does. Wrap it outside all but the
+/// metrics.
 ///
 /// # Errors
 /// Whatever the inner service returns.
@@ -591,7 +620,11 @@ pub async fn fast_path(
             && let Ok(versions) = store.versions(&state.db).await
             && let Some(entry) = store.get(&key, versions, state.now())
         {
-            let res = respond(req.request(), &entry);
+            let mut res = respond(req.request(), &entry, Leaving::Direct);
+            crate::web::headers::add_security_headers(req.request(), res.headers_mut());
+            if let Some(route) = &entry.route {
+                res.extensions_mut().insert(AnsweredRoute(route.clone()));
+            }
             return Ok(req.into_response(res).map_into_right_body());
         }
     }

@@ -173,6 +173,15 @@ db_test!(metrics_count_requests_latency_and_objections, |app| {
     let stored = scrape(&app).await;
     assert!(number(&stored, "gongshi_stored_answer_bytes", &[]) > 1000, "the home page is kept");
     assert!(find(&stored, "gongshi_brotli_builds_pending", &[]).is_some());
+
+    // A stored answer sent again, without passing the router, is counted under its route.
+    let notice = [("method", "GET"), ("route", "/notices/{id}"), ("status", "200")];
+    for _ in 0..3 {
+        assert_eq!(app.get(&format!("/notices/{}", s.notice)).await.status().as_u16(), 200);
+    }
+    let sent_again = scrape(&app).await;
+    assert_eq!(number(&sent_again, REQUESTS, &notice) - number(&stored, REQUESTS, &notice), 3);
+    assert_eq!(number(&sent_again, REQUESTS, &[("route", "unmatched"), ("status", "200")]), 0);
 });
 
 db_test!(metrics_are_hidden_from_clients_outside_metrics_from, |app| {

@@ -128,6 +128,45 @@ async fn every_public_answer_comes_in_three_encodings_each_with_its_own_etag() {
     }
 }
 
+/// The answer's headers, but the date, which moves.
+fn headers_but_date(res: &reqwest::Response) -> Vec<(String, String)> {
+    let mut headers: Vec<_> = res
+        .headers()
+        .iter()
+        .filter(|(name, _)| *name != "date")
+        .map(|(name, value)| (name.to_string(), value.to_str().unwrap().to_owned()))
+        .collect();
+    headers.sort();
+    headers
+}
+
+/// A stored answer sent again skips the middleware that adds the security headers; it still
+/// carries every header its first sending did, HSTS included on an HTTPS site.
+#[actix_web::test]
+async fn a_stored_answer_sent_again_carries_the_same_headers() {
+    for backend in backends() {
+        let app =
+            TestApp::spawn_with(backend, |s| (s.demo, s.base_url) = (true, "https://gongshi.example.cn".into())).await;
+        for (path, encoding, cookie) in [
+            ("/notices/1", "", ""),
+            ("/api/v1/notices", "gzip", ""),
+            ("/feeds/notices.rss", "", ""),
+            ("/", "gzip", "gongshi_display=large"),
+        ] {
+            let send = || app.client.get(app.url(path)).header("Accept-Encoding", encoding).header("Cookie", cookie);
+            let first = send().send().await.unwrap();
+            let again = send().send().await.unwrap();
+            assert_eq!(first.status().as_u16(), 200, "{path}");
+            let (first_headers, again_headers) = (headers_but_date(&first), headers_but_date(&again));
+            assert_eq!(first_headers, again_headers, "{backend:?} {path} {encoding}");
+            for name in ["content-security-policy", "x-content-type-options", "strict-transport-security", "etag"] {
+                assert!(again_headers.iter().any(|(n, _)| n == name), "{path}: no {name} in {again_headers:?}");
+            }
+            assert_eq!(first.bytes().await.unwrap(), again.bytes().await.unwrap(), "{path}");
+        }
+    }
+}
+
 crate::db_test!(the_display_options_get_their_own_bytes, |app| {
     let w = world(&app).await;
     let ids = projects(&app, &w, vec![draft("A1", "覆冰监测", None)]).await;
