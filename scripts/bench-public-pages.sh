@@ -7,9 +7,10 @@
 #   br        Accept-Encoding: gzip, deflate, br (what browsers send): gongshi vs nginx, which
 #             has no brotli and answers gzip on the fly.
 #
-# Load from wrk on loopback: 1 thread, 64 connections; nginx runs 1 worker. Prints a table of
-# requests/s, p50 and p99 of both servers and the ratio gongshi/nginx, and writes it to
-# target/bench/public-pages.md.
+# Load from wrk on loopback: 1 thread, 64 connections. nginx and gongshi run 1 worker each, so
+# each server has a core and wrk the other (`WORKERS=2`, or `WORKERS=` for one per core, to run
+# gongshi otherwise). Prints a table of requests/s, p50 and p99 of both servers and the ratio
+# gongshi/nginx, and writes it to target/bench/public-pages.md.
 #
 #   scripts/bench-public-pages.sh                 # 5 s per run (90 runs, about 8 minutes)
 #   DURATION=3s scripts/bench-public-pages.sh     # about 5 minutes
@@ -106,7 +107,8 @@ GEN=$("$BIN" notice generate --database "$DB" --campaign 2025 --unit E-HYH --lev
 LONG_NOTICE=$(printf '%s\n' "$GEN" | sed -n 's/^已生成公示草稿 \([0-9]*\)：.*/\1/p')
 "$BIN" notice publish --database "$DB" "$LONG_NOTICE" >/dev/null
 
-"$BIN" serve --database "$DB" --bind "127.0.0.1:$APP_PORT" --data-dir "$WORK/data" >/dev/null 2>&1 &
+WORKERS=${WORKERS-1}
+"$BIN" serve --database "$DB" --bind "127.0.0.1:$APP_PORT" --data-dir "$WORK/data" ${WORKERS:+--workers "$WORKERS"} >/dev/null 2>&1 &
 APP_PID=$!
 wait_for "$APP/healthz"
 
@@ -210,7 +212,7 @@ while IFS='|' read -r name path type; do
 done <<< "$PAGE_LIST"
 
 mkdir -p "$(dirname "$OUT")"
-python3 - "$RESULTS" "$CONNECTIONS" "$DURATION" "$THREADS" <<'PY' | tee "$OUT"
+python3 - "$RESULTS" "$CONNECTIONS" "$DURATION" "$THREADS" "$WORKERS" <<'PY' | tee "$OUT"
 import re, sys
 def parse(path):
     text = open(path).read()
@@ -221,7 +223,8 @@ def parse(path):
         return value / 1000 if unit == "us" else value * 1000 if unit == "s" else value
     errors = re.search(r"Non-2xx or 3xx responses: (\d+)", text)
     return rps, pct(50), pct(99), int(errors.group(1)) if errors else 0
-print(f"wrk {sys.argv[4]} thread, {sys.argv[2]} connections, {sys.argv[3]} per run; nginx 1 worker, same bytes; "
+workers = sys.argv[5] or "one per core"
+print(f"wrk {sys.argv[4]} thread, {sys.argv[2]} connections, {sys.argv[3]} per run; nginx 1 worker, gongshi workers: {workers}; same bytes; "
       "gzip and br runs: nginx gzip on the fly (default level)\n")
 print("| page | bytes | encoding | gongshi sends | gongshi req/s | nginx req/s | ratio | gongshi p50 / p99 ms | nginx p50 / p99 ms | errors |")
 print("|---|---|---|---|---|---|---|---|---|---|")

@@ -44,6 +44,8 @@ pub struct Settings {
     pub cheap_password_hashing: bool,
     /// Log each request (off in tests to keep output readable).
     pub request_log: bool,
+    /// Threads answering requests (`--workers`); `None`: one per core.
+    pub workers: Option<usize>,
     /// Run on a clock that `POST /api/__test__/clock` can move (end-to-end tests only).
     pub test_clock: bool,
     /// Peers whose `X-Forwarded-For` / `X-Forwarded-Proto` are believed (`--trusted-proxy`);
@@ -120,6 +122,7 @@ impl Settings {
             demo: false,
             cheap_password_hashing: false,
             request_log: true,
+            workers: None,
             test_clock: false,
             run_jobs: true,
             trusted_proxies: Vec::new(),

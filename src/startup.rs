@@ -134,6 +134,7 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
     // Without TCP_NODELAY, compressed responses stall ~40 ms on delayed ACKs.
     listener.set_nonblocking(true)?;
     let request_log = state.settings.request_log;
+    let workers = state.settings.workers;
     let server = HttpServer::new(move || {
         App::new()
             .app_data(actix_web::web::Data::new(state.clone()))
@@ -155,8 +156,10 @@ fn serve(listener: TcpListener, state: AppState) -> std::io::Result<Server> {
         if let Some(tcp) = conn.downcast_ref::<actix_web::rt::net::TcpStream>() {
             let _ = tcp.set_nodelay(true);
         }
-    })
-    .listen(listener)?
-    .run();
-    Ok(server)
+    });
+    let server = match workers {
+        Some(workers) => server.workers(workers),
+        None => server,
+    };
+    Ok(server.listen(listener)?.run())
 }

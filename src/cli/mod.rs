@@ -65,6 +65,10 @@ enum Command {
         /// The most evidence bytes kept in all (default 50 GiB)
         #[arg(long, env = "GONGSHI_EVIDENCE_TOTAL_BYTES", default_value_t = DEFAULT_EVIDENCE_TOTAL_BYTES)]
         evidence_total_bytes: u64,
+        /// Threads answering requests (default: one per core). Fewer leave cores to a reverse
+        /// proxy or database on the same machine
+        #[arg(long, env = "GONGSHI_WORKERS", value_parser = clap::value_parser!(u16).range(1..=512))]
+        workers: Option<u16>,
         /// Fill an empty database with the 2025 Gansu demo, dated around today
         #[arg(long, env = "GONGSHI_DEMO")]
         demo: bool,
@@ -245,6 +249,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             data_dir,
             evidence_notice_bytes,
             evidence_total_bytes,
+            workers,
             demo,
             test_clock,
             trusted_proxies,
@@ -262,6 +267,7 @@ async fn dispatch(command: Command) -> anyhow::Result<()> {
             settings.evidence_notice_bytes = evidence_notice_bytes;
             settings.evidence_total_bytes = evidence_total_bytes;
             settings.master_key = std::env::var(crate::keys::ENV_VAR).ok();
+            settings.workers = workers.map(usize::from);
             settings.demo = demo;
             settings.test_clock = test_clock;
             settings.trusted_proxies = trusted_proxies;
