@@ -31,28 +31,10 @@ APP_PORT=${APP_PORT:-18080}
 NGINX_PORT=${NGINX_PORT:-18081}
 OUT=${OUT:-target/bench/public-pages.md}
 
-log() { printf '== %s\n' "$*" >&2; }
-
-need=()
-command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || need+=(nginx)
-command -v wrk >/dev/null 2>&1 || need+=(wrk)
-command -v curl >/dev/null 2>&1 || need+=(curl)
-command -v python3 >/dev/null 2>&1 || need+=(python3)
-if [ ${#need[@]} -gt 0 ]; then
-  log "installing ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq "${need[@]}" >/dev/null
-fi
+. scripts/bench-common.sh
+install_missing nginx wrk curl python3
 NGINX=$(command -v nginx || echo /usr/sbin/nginx)
-
-if [ -n "${GONGSHI_BIN:-}" ]; then
-  BIN=$GONGSHI_BIN
-else
-  log "building gongshi (release)"
-  cargo build --release --quiet --bin gongshi
-  BIN="${CARGO_TARGET_DIR:-target}/release/gongshi"
-fi
+gongshi_binary
 
 WORK=$(mktemp -d)
 # nginx workers run as an unprivileged user: let them read the pages.

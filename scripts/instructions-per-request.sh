@@ -22,26 +22,9 @@ SMALL=${SMALL:-500}
 LARGE=${LARGE:-1500}
 PORT=${PORT:-18095}
 
-log() { printf '== %s\n' "$*" >&2; }
-
-need=()
-command -v valgrind >/dev/null 2>&1 || need+=(valgrind)
-command -v curl >/dev/null 2>&1 || need+=(curl)
-command -v python3 >/dev/null 2>&1 || need+=(python3)
-if [ ${#need[@]} -gt 0 ]; then
-  log "installing ${need[*]}"
-  export DEBIAN_FRONTEND=noninteractive
-  apt-get update -qq
-  apt-get install -y -qq "${need[@]}" >/dev/null
-fi
-
-if [ -n "${GONGSHI_BIN:-}" ]; then
-  BIN=$GONGSHI_BIN
-else
-  log "building gongshi (release)"
-  cargo build --release --quiet --bin gongshi
-  BIN="${CARGO_TARGET_DIR:-target}/release/gongshi"
-fi
+. scripts/bench-common.sh
+install_missing valgrind curl python3
+gongshi_binary
 
 WORK=$(mktemp -d)
 PID=""
