@@ -30,3 +30,13 @@ gongshi_binary() {
     BIN="${CARGO_TARGET_DIR:-target}/release/gongshi"
   fi
 }
+
+# Waits until URL answers 2xx, polling ten times a second, for at most SECONDS (default 30).
+wait_for() {
+  local tries=$(( ${2:-30} * 10 ))
+  for _ in $(seq 1 "$tries"); do
+    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
+    sleep 0.1
+  done
+  log "no answer from $1"; return 1
+}

@@ -51,13 +51,6 @@ DB="sqlite://$WORK/bench.db"
 export GONGSHI_LOG=warn
 APP="http://127.0.0.1:$APP_PORT"
 
-wait_for() {
-  for _ in $(seq 1 300); do
-    curl -fsS -o /dev/null "$1" 2>/dev/null && return 0
-    sleep 0.1
-  done
-  log "no answer from $1"; return 1
-}
 
 log "seeding the demo and a notice of 50 projects"
 "$BIN" serve --demo --database "$DB" --bind "127.0.0.1:$APP_PORT" --data-dir "$WORK/data" >/dev/null 2>&1 &

@@ -36,11 +36,6 @@ trap cleanup EXIT
 DB="sqlite://$WORK/gongshi.db?mode=rwc"
 URL="http://127.0.0.1:$PORT"
 
-wait_for() {
-  for _ in $(seq 1 300); do curl -fsS -o /dev/null "$1" 2>/dev/null && return 0; sleep 1; done
-  log "no answer from $1"; return 1
-}
-
 log "seeding the demo"
 "$BIN" serve --demo --database "$DB" --bind "127.0.0.1:$PORT" --data-dir "$WORK/data" >/dev/null 2>&1 &
 PID=$!
@@ -53,7 +48,7 @@ count() {
   valgrind --tool=callgrind --callgrind-out-file="$out" \
     "$BIN" serve --database "$DB" --bind "127.0.0.1:$PORT" --data-dir "$WORK/data" >/dev/null 2>&1 &
   PID=$!
-  wait_for "$URL/healthz"
+  wait_for "$URL/healthz" 300 # valgrind starts slowly
   python3 - "$PORT" "$PAGE" "$1" <<'PY'
 import http.client, sys
 port, page, n = int(sys.argv[1]), sys.argv[2], int(sys.argv[3])
