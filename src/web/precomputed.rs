@@ -402,7 +402,7 @@ impl Store {
         if self.bytes.load(Ordering::Acquire) > BUDGET_BYTES {
             self.evict();
         }
-        compress_later(entry.clone(), etag("-br"));
+        compress_later(&entry, etag("-br"));
         entry
     }
 
@@ -456,16 +456,17 @@ pub fn brotli_builds_pending() -> usize {
 }
 
 /// Builds the brotli answer of `entry` when a slot is free; skipped if the answer was dropped
-/// from the store meanwhile (nothing else holds it).
-fn compress_later(entry: Arc<Entry>, etag: HeaderValue) {
+/// from the store meanwhile. A waiting build holds the answer weakly: a crawl queues builds
+/// faster than they run, and answers evicted or replaced meanwhile must be freed at once, not
+/// when their turn comes.
+fn compress_later(entry: &Arc<Entry>, etag: HeaderValue) {
+    let entry = Arc::downgrade(entry);
     BROTLI_WAITING.fetch_add(1, Ordering::AcqRel);
     tokio::spawn(async move {
         let slot = BROTLI_BUILDS.acquire().await;
         BROTLI_WAITING.fetch_sub(1, Ordering::AcqRel);
         let Ok(_slot) = slot else { return };
-        if Arc::strong_count(&entry) == 1 {
-            return;
-        }
+        let Some(entry) = entry.upgrade() else { return };
         let _ = tokio::task::spawn_blocking(move || {
             let running = BROTLI_RUNNING.fetch_add(1, Ordering::AcqRel) + 1;
             BROTLI_MOST_RUNNING.fetch_max(running, Ordering::AcqRel);
@@ -739,6 +740,33 @@ mod tests {
         assert!(entries.iter().all(|e| e.brotli.get().is_some()), "every answer gets its brotli bytes");
         let (most, slots) = (most_brotli_builds_at_once(), brotli_slots());
         assert!((1..=slots).contains(&most), "{most} at once, {slots} slots");
+    }
+
+    #[test]
+    fn an_answer_replaced_while_its_brotli_build_waits_is_freed_at_once() {
+        let runtime = tokio::runtime::Builder::new_multi_thread().worker_threads(2).enable_all().build().expect("rt");
+        let store = Arc::new(Store::default());
+        let versions = Versions { generation: 1, ledger: 1 };
+        runtime.block_on(async {
+            // Every slot taken: the builds queued below wait, as behind a crawl.
+            let slots = BROTLI_BUILDS.acquire_many(u32::try_from(brotli_slots()).expect("few")).await.expect("open");
+            let first = Arc::downgrade(&store.put(
+                "/notices/1".to_owned(),
+                Page::html("<p>第一版</p>".repeat(500)),
+                versions,
+                at(9, 0, 0),
+            ));
+            tokio::task::yield_now().await;
+            let second =
+                store.put("/notices/1".to_owned(), Page::html("<p>第二版</p>".repeat(500)), versions, at(9, 1, 0));
+            assert!(first.upgrade().is_none(), "the replaced answer is still held by its waiting build");
+            drop(slots);
+            let deadline = Instant::now() + Duration::from_mins(1);
+            while second.brotli.get().is_none() && Instant::now() < deadline {
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            assert!(second.brotli.get().is_some(), "the answer in the store still gets its brotli bytes");
+        });
     }
 
     #[test]
