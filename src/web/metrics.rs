@@ -140,10 +140,10 @@ impl Metrics {
         self.batch_sizes.observe(size as f64);
     }
 
-    fn observe(&self, method: &'static str, route: &str, status: u16, seconds: f64) {
-        let route = route.to_owned();
-        self.requests.get_or_create(&RequestLabels { method, route: route.clone(), status }).inc();
-        self.latency.get_or_create(&RouteLabels { route }).observe(seconds);
+    fn observe(&self, method: &'static str, route: String, status: u16, seconds: f64) {
+        let labels = RequestLabels { method, route, status };
+        self.requests.get_or_create(&labels).inc();
+        self.latency.get_or_create(&RouteLabels { route: labels.route }).observe(seconds);
     }
 
     /// The text a scrape gets, the pool and the stored answers read now.
@@ -198,7 +198,7 @@ pub async fn measure(
             Ok(res) => (res.status(), route_of(res)),
             Err(e) => (e.as_response_error().status_code(), None),
         };
-        let route = route.as_deref().unwrap_or(UNMATCHED);
+        let route = route.unwrap_or_else(|| UNMATCHED.to_owned());
         state.metrics.observe(method, route, status.as_u16(), started.elapsed().as_secs_f64());
     }
     result
