@@ -48,9 +48,10 @@ pub fn verify(password: &str, stored: &str) -> bool {
 }
 
 /// Argon2 working memory kept between checks, at most one buffer per core (as many as checks
-/// run at once). The allocator hands a freed 19 MiB block back to the arena of the thread that
-/// freed it and keeps it there, so allocating one per check, on whichever blocking thread ran
-/// it, grew the process by up to 19 MiB a check: a few hundred checks held over a gigabyte.
+/// run at once). glibc's allocator handed a freed 19 MiB block back to the arena of the thread
+/// that freed it and kept it there, so allocating one per check, on whichever blocking thread
+/// ran it, grew the process by up to 19 MiB a check: a few hundred checks held over a gigabyte.
+/// The server now runs on jemalloc (src/main.rs); the pool still spares a check the allocation.
 static WORKING_MEMORY: Mutex<Vec<Vec<Block>>> = Mutex::new(Vec::new());
 
 fn with_working_memory<T>(blocks: usize, work: impl FnOnce(&mut [Block]) -> T) -> T {
