@@ -1,4 +1,5 @@
-//! The `gongshi` binary: everything lives in the library; this only hands over the command line.
+//! The `gongshi` binary: everything lives in the library; this sets the allocator and hands over
+//! the command line.
 
 /// jemalloc returns the pages of freed memory to the system after a few seconds; glibc kept
 /// a crawl's evicted stored answers as holes in its arenas (docs/OPERATIONS.md, "Memory").
