@@ -179,9 +179,11 @@ while IFS='|' read -r name path type; do
     # Warm gongshi (stored answers, brotli made in the background), then measure both.
     wrk -t1 -c8 -d1s "${header[@]}" "$url_app" >/dev/null
     brotli_built
+    # What gongshi sends as the run starts (a page with a countdown is built again each minute,
+    # and sends gzip to brotli readers for the moment its brotli takes).
+    app_enc=$(curl -sS -o /dev/null -D - "${header[@]}" "$url_app" | tr -d '\r' | sed -n 's/^[Cc]ontent-[Ee]ncoding: //p')
     run "$name-$enc" app "$url_app" "$ae"
     run "$name-$enc" nginx "$url_nginx" "$ae"
-    app_enc=$(curl -sS -o /dev/null -D - "${header[@]}" "$url_app" | tr -d '\r' | sed -n 's/^[Cc]ontent-[Ee]ncoding: //p')
     printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$bytes" "$enc" "${app_enc:-identity}" "$WORK/$name-$enc-app.txt" "$WORK/$name-$enc-nginx.txt" >> "$RESULTS"
   done
 done <<< "$PAGE_LIST"
